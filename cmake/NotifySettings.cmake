@@ -1,0 +1,17 @@
+# Flags live on an INTERFACE target linked by every product and test target,
+# so nothing is global and a user's newer compiler never breaks on -Werror
+# unless they ask for it.
+add_library(notify_settings INTERFACE)
+target_compile_features(notify_settings INTERFACE cxx_std_20)
+set(CMAKE_CXX_EXTENSIONS OFF)
+target_compile_options(notify_settings INTERFACE
+  -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Woverloaded-virtual
+  -Wcast-align -Wunused -Wdouble-promotion -Wformat=2 -Wimplicit-fallthrough)
+if(NOTIFY_WERROR)
+  target_compile_options(notify_settings INTERFACE -Werror)
+endif()
+if(NOTIFY_SANITIZE)
+  target_compile_options(notify_settings INTERFACE
+    -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
+  target_link_options(notify_settings INTERFACE -fsanitize=address,undefined)
+endif()

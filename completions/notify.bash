@@ -1,0 +1,231 @@
+# bash completion for notify(1)                              -*- shell-script -*-
+#
+# Completes subcommands, options and their arguments, and profile and group
+# names.  Names come from `notify list --names` run at completion time, with
+# the --config/-c value already on the line passed through (NOTIFY_CONFIG is
+# inherited).  Prints nothing when notify is missing or the config is broken.
+
+_notify_commands="setup telegram list test flush check run"
+_notify_services="mattermost telegram line discord"
+_notify_languages="sh bash zsh fish json yaml toml xml html css javascript typescript python ruby go rust c cpp java sql diff log ini dockerfile makefile text"
+
+# Options that take a separate argument word, in any context.
+_notify_arg_opts="-c --config -t --title --username --icon --channel --timeout --retries --max-parts --type --webhook-url --token --chat-id --thread-id --to --icon-url --api-base --profile --on"
+
+_notify_send_opts="-c --config -t --title --code --code= --silent --username --icon --channel --dry-run --tee --timeout --retries --max-parts --json -v --verbose -q --quiet -h --help --version"
+
+# Print profile and group names, one per line; silent on any failure.
+_notify_names()
+{
+    local bin=${COMP_WORDS[0]} cfg= i w
+    # Prefer the very binary being completed when it was typed as a path.
+    if [[ $bin == */* ]]; then
+        bin=${bin/#\~/$HOME}
+        [[ -x $bin ]] || bin=notify
+    else
+        bin=notify
+    fi
+    type -P -- "$bin" >/dev/null 2>&1 || [[ -x $bin ]] || return 0
+
+    for ((i = 1; i < COMP_CWORD; i++)); do
+        w=${COMP_WORDS[i]}
+        case $w in
+            --) break ;;
+            -c | --config)
+                if [[ ${COMP_WORDS[i + 1]} == = ]]; then
+                    cfg=${COMP_WORDS[i + 2]}
+                else
+                    cfg=${COMP_WORDS[i + 1]}
+                fi
+                ;;
+            --config=*) cfg=${w#--config=} ;;
+            -c?*) cfg=${w#-c} ;;
+        esac
+    done
+    # Undo the quoting a user may have typed around the path, expand ~.
+    cfg=${cfg#[\"\']}
+    cfg=${cfg%[\"\']}
+    cfg=${cfg/#\~/$HOME}
+
+    if [[ -n $cfg ]]; then
+        "$bin" --config "$cfg" list --names 2>/dev/null </dev/null
+    else
+        "$bin" list --names 2>/dev/null </dev/null
+    fi
+    return 0
+}
+
+# Complete a comma-separated list of targets in $1.
+_notify_complete_targets()
+{
+    local cur=$1 prefix= last names
+    if [[ $cur == *,* ]]; then
+        prefix=${cur%,*},
+        last=${cur##*,}
+    else
+        last=$cur
+    fi
+    names=$(_notify_names) || return 0
+    local IFS=$'\n' n
+    for n in $(compgen -W "$names" -- "$last"); do
+        COMPREPLY+=("$prefix$n")
+    done
+}
+
+_notify()
+{
+    local cur prev i w cword=$COMP_CWORD
+    COMPREPLY=()
+    cur=${COMP_WORDS[cword]}
+    prev=${COMP_WORDS[cword - 1]}
+
+    # --code=LANG and --on=WHEN, whether or not COMP_WORDBREAKS split at '='.
+    if [[ $cur == --code=* ]]; then
+        COMPREPLY=($(compgen -P --code= -W "$_notify_languages" -- "${cur#--code=}"))
+        return 0
+    fi
+    if [[ $cur == = && $prev == --code ]]; then
+        COMPREPLY=($(compgen -W "$_notify_languages"))
+        return 0
+    fi
+    if [[ $prev == = && ${COMP_WORDS[cword - 2]} == --code ]]; then
+        COMPREPLY=($(compgen -W "$_notify_languages" -- "$cur"))
+        return 0
+    fi
+    # Option given as --opt=VALUE split by readline: complete the value.
+    if [[ $prev == = && ${COMP_WORDS[cword - 2]} == --* ]]; then
+        prev=${COMP_WORDS[cword - 2]}
+    elif [[ $cur == = && $prev == --* ]]; then
+        cur=
+    fi
+
+    # Find the subcommand (first positional word) and count positionals.
+    local sub= sub2= npos=0 dashdash=0 skip=0
+    for ((i = 1; i < cword; i++)); do
+        w=${COMP_WORDS[i]}
+        if ((skip > 0)); then
+            skip=$((skip - 1))
+            continue
+        fi
+        if ((dashdash)); then
+            npos=$((npos + 1))
+            continue
+        fi
+        case $w in
+            --)
+                dashdash=1
+                continue
+                ;;
+            =)
+                # "--code = LANG" split by readline: LANG belongs to the option.
+                skip=1
+                continue
+                ;;
+            --*=*) continue ;;
+            -*)
+                if [[ " $_notify_arg_opts " == *" $w "* ]]; then
+                    # "--opt VALUE", or "--opt = VALUE" when readline split at '='.
+                    if [[ ${COMP_WORDS[i + 1]} == = ]]; then
+                        skip=2
+                    else
+                        skip=1
+                    fi
+                fi
+                continue
+                ;;
+        esac
+        if ((npos == 0)); then
+            sub=$w
+        elif ((npos == 1)); then
+            sub2=$w
+        fi
+        npos=$((npos + 1))
+    done
+
+    # After `run TARGET ... --` complete the wrapped command line.
+    if [[ $sub == run ]] && ((dashdash)); then
+        local j
+        for ((j = 1; j < cword; j++)); do
+            [[ ${COMP_WORDS[j]} == -- ]] && break
+        done
+        if ((cword == j + 1)); then
+            COMPREPLY=($(compgen -c -- "$cur"))
+        else
+            COMPREPLY=($(compgen -f -- "$cur"))
+        fi
+        return 0
+    fi
+
+    # Arguments of options.
+    case $prev in
+        -c | --config)
+            compopt -o filenames 2>/dev/null
+            COMPREPLY=($(compgen -f -- "$cur"))
+            return 0
+            ;;
+        --type)
+            COMPREPLY=($(compgen -W "$_notify_services" -- "$cur"))
+            return 0
+            ;;
+        --on)
+            COMPREPLY=($(compgen -W "failure always success" -- "$cur"))
+            return 0
+            ;;
+        --profile)
+            _notify_complete_targets "$cur"
+            return 0
+            ;;
+        -t | --title | --username | --icon | --channel | --timeout | --retries | \
+            --max-parts | --webhook-url | --token | --chat-id | --thread-id | --to | \
+            --icon-url | --api-base)
+            return 0
+            ;;
+    esac
+
+    ((dashdash)) && return 0
+
+    local opts
+    case $sub in
+        list) opts="--json --names -c --config -h --help" ;;
+        check | test | flush) opts="-c --config -h --help" ;;
+        setup) opts="--type --webhook-url --token --chat-id --thread-id --to --username --channel --icon-url --api-base -c --config --force --yes -h --help" ;;
+        telegram)
+            if [[ $sub2 == discover ]]; then
+                opts="--profile --token --api-base --json -c --config -h --help"
+            else
+                opts="-h --help"
+            fi
+            ;;
+        run) opts="--on -c --config -h --help" ;;
+        *) opts=$_notify_send_opts ;;
+    esac
+
+    if [[ $cur == -* ]]; then
+        COMPREPLY=($(compgen -W "$opts" -- "$cur"))
+        # Let "--code=" stay open for the language.
+        if [[ ${#COMPREPLY[@]} -eq 1 && ${COMPREPLY[0]} == *= ]]; then
+            compopt -o nospace 2>/dev/null
+        fi
+        return 0
+    fi
+
+    case $sub in
+        "")
+            # First positional: a subcommand or a target list.
+            COMPREPLY=($(compgen -W "$_notify_commands" -- "$cur"))
+            _notify_complete_targets "$cur"
+            ;;
+        telegram)
+            ((npos == 1)) && COMPREPLY=($(compgen -W "discover" -- "$cur"))
+            ;;
+        test | flush | run)
+            ((npos == 1)) && _notify_complete_targets "$cur"
+            ;;
+        *)
+            # setup PROFILE: a new name; send: message words.
+            ;;
+    esac
+    return 0
+}
+
+complete -F _notify notify

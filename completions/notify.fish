@@ -1,0 +1,176 @@
+# fish completion for notify(1)
+#
+# Completes subcommands, options and their arguments, and profile and group
+# names.  Names come from `notify list --names` run at completion time, with
+# the --config/-c value already on the line passed through (NOTIFY_CONFIG is
+# inherited).  Prints nothing when notify is missing or the config is broken.
+
+# Options that take a separate argument word.
+set -g __notify_arg_opts -c --config -t --title --username --icon --channel --timeout \
+    --retries --max-parts --type --webhook-url --token --chat-id --thread-id --to \
+    --icon-url --api-base --profile --on
+
+# Positional words before the cursor (options and their arguments removed).
+function __notify_positionals
+    set -l tokens (commandline -opc)
+    set -e tokens[1]
+    set -l skip 0
+    for t in $tokens
+        if test $skip -eq 1
+            set skip 0
+            continue
+        end
+        if test "$t" = --
+            break
+        end
+        if contains -- $t $__notify_arg_opts
+            set skip 1
+        else if not string match -q -- '-*' $t
+            echo $t
+        end
+    end
+end
+
+# True when no positional word has been typed yet.
+function __notify_no_positional
+    test (count (__notify_positionals)) -eq 0
+end
+
+# True when the first positional word is one of the arguments.
+function __notify_sub
+    set -l pos (__notify_positionals)
+    test (count $pos) -ge 1; and contains -- $pos[1] $argv
+end
+
+# True when the first positional is $argv[1] and exactly $argv[2] positionals exist.
+function __notify_sub_npos
+    set -l pos (__notify_positionals)
+    test (count $pos) -eq $argv[2]; and test "$pos[1]" = $argv[1]
+end
+
+# True when sending (the first positional is a target, not a subcommand).
+function __notify_sending
+    set -l pos (__notify_positionals)
+    test (count $pos) -eq 0; and return 0
+    not contains -- $pos[1] setup telegram list test flush check run
+end
+
+function __notify_telegram_discover
+    set -l pos (__notify_positionals)
+    test (count $pos) -ge 2; and test "$pos[1]" = telegram; and test "$pos[2]" = discover
+end
+
+# Profile and group names; silent on any failure.
+function __notify_names
+    set -l tokens (commandline -opc)
+    set -l bin $tokens[1]
+    if string match -q -- '*/*' $bin
+        set bin (string replace -r '^~' -- $HOME $bin)
+        test -x "$bin"; or set bin notify
+    else
+        set bin notify
+    end
+    test -x "$bin"; or command -sq $bin; or return 0
+    set -l cfg
+    set -l n (count $tokens)
+    for i in (seq 2 $n)
+        set -l t $tokens[$i]
+        switch $t
+            case --
+                break
+            case -c --config
+                set -l j (math $i + 1)
+                test $j -le $n; and set cfg $tokens[$j]
+            case '--config=*'
+                set cfg (string replace -- --config= '' $t)
+            case '-c?*'
+                set cfg (string sub -s 3 -- $t)
+        end
+    end
+    if test -n "$cfg"
+        set cfg (string replace -r '^~' -- $HOME $cfg)
+        command $bin --config $cfg list --names 2>/dev/null </dev/null
+    else
+        command $bin list --names 2>/dev/null </dev/null
+    end
+    return 0
+end
+
+# Targets, completing after the last comma of a list.
+function __notify_targets
+    set -l cur (commandline -ct)
+    set -l prefix ''
+    if string match -q -- '*,*' $cur
+        set prefix (string replace -r ',[^,]*$' ',' -- $cur)
+    end
+    for n in (__notify_names)
+        echo $prefix$n
+    end
+end
+
+# --code=LANG candidates (the language must be attached with '=').
+function __notify_code_langs
+    for l in sh bash zsh fish json yaml toml xml html css javascript typescript python ruby \
+        go rust c cpp java sql diff log ini dockerfile makefile text
+        echo --code=$l
+    end
+end
+
+complete -c notify -f
+
+# First word: subcommands and targets.
+complete -c notify -n __notify_no_positional -a setup -d 'create a profile (wizard, or flags)'
+complete -c notify -n __notify_no_positional -a telegram -d 'Telegram helpers (discover)'
+complete -c notify -n __notify_no_positional -a list -d 'list profiles and groups, secrets masked'
+complete -c notify -n __notify_no_positional -a test -d 'send a test message to a target'
+complete -c notify -n __notify_no_positional -a flush -d 'deliver what the spool holds'
+complete -c notify -n __notify_no_positional -a check -d 'validate the profile file, send nothing'
+complete -c notify -n __notify_no_positional -a run -d 'run a command and send its output'
+complete -c notify -n __notify_no_positional -a '(__notify_targets)' -d target
+
+complete -c notify -n '__notify_sub_npos telegram 1' -a discover -d 'list the chats the bot has seen'
+complete -c notify -n '__notify_sub_npos test 1; or __notify_sub_npos flush 1; or __notify_sub_npos run 1' \
+    -a '(__notify_targets)' -d target
+
+# Options valid everywhere.
+complete -c notify -s c -l config -r -F -d 'profile file (also $NOTIFY_CONFIG)'
+complete -c notify -s h -l help -d 'show help and exit'
+
+# Send options.
+complete -c notify -n __notify_sending -s t -l title -x -d 'title line, bold where the service allows'
+complete -c notify -n __notify_sending -l code -d 'send as a monospace code block (--code=LANG)'
+complete -c notify -n 'string match -q -- "--code=*" (commandline -ct)' -a '(__notify_code_langs)' -d language
+complete -c notify -n __notify_sending -l silent -d 'deliver without notification sound/push'
+complete -c notify -n '__notify_sending; or __notify_sub setup' -l username -x -d 'override the sender name'
+complete -c notify -n __notify_sending -l icon -x -d 'override the sender icon (URL or :emoji:)'
+complete -c notify -n '__notify_sending; or __notify_sub setup' -l channel -x -d 'override the channel (Mattermost)'
+complete -c notify -n __notify_sending -l dry-run -d 'print every request (secrets masked), send nothing'
+complete -c notify -n __notify_sending -l tee -d 'copy stdin to stdout while reading it'
+complete -c notify -n __notify_sending -l timeout -x -d 'per-request timeout in seconds (default 10)'
+complete -c notify -n __notify_sending -l retries -x -d 'extra attempts for retryable failures (default 3)'
+complete -c notify -n __notify_sending -l max-parts -x -d 'cap on parts per message (default 10)'
+complete -c notify -n '__notify_sending; or __notify_sub list; or __notify_telegram_discover' -l json -d 'print JSON'
+complete -c notify -n __notify_sending -s v -l verbose -d 'say what happens, secrets masked'
+complete -c notify -n __notify_sending -s q -l quiet -d 'only errors on stderr'
+complete -c notify -n __notify_no_positional -l version -d 'show version and exit'
+
+# list
+complete -c notify -n '__notify_sub list' -l names -d 'only profile and group names, one per line'
+
+# setup
+complete -c notify -n '__notify_sub setup' -l type -x -a 'mattermost telegram line discord' -d service
+complete -c notify -n '__notify_sub setup' -l webhook-url -x -d 'incoming webhook URL (- reads stdin)'
+complete -c notify -n '__notify_sub setup; or __notify_telegram_discover' -l token -x -d 'token (- reads stdin)'
+complete -c notify -n '__notify_sub setup' -l chat-id -x -d 'Telegram chat id or @channel'
+complete -c notify -n '__notify_sub setup' -l thread-id -x -d 'Telegram topic or Discord thread id'
+complete -c notify -n '__notify_sub setup' -l to -x -d 'LINE user, group or room id'
+complete -c notify -n '__notify_sub setup' -l icon-url -x -d 'sender icon URL'
+complete -c notify -n '__notify_sub setup; or __notify_telegram_discover' -l api-base -x -d 'Telegram or LINE API server'
+complete -c notify -n '__notify_sub setup' -l force -d 'replace an existing profile'
+complete -c notify -n '__notify_sub setup' -l yes -d 'accept every offer without asking'
+
+# telegram discover
+complete -c notify -n __notify_telegram_discover -l profile -x -a '(__notify_names)' -d 'take the token from this profile'
+
+# run
+complete -c notify -n '__notify_sub run' -l on -x -a 'failure always success' -d 'when to send the output'

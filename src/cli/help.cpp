@@ -1,0 +1,81 @@
+#include "cli/help.hpp"
+
+namespace notify::cli {
+
+namespace {
+
+constexpr const char* kMainHelp = R"(usage: notify [OPTIONS] TARGET[,TARGET...] [MESSAGE...]
+       notify list [--json] | check | test TARGET
+
+Sends MESSAGE (or standard input, read to the end) to each TARGET, a profile
+or group from the profile file. Exit status: 0 delivered or nothing to send,
+1 some target not delivered, 2 usage or configuration error.
+
+message:
+  -t, --title TEXT       title line, bold where the service has bold
+      --code[=LANG]      send as a monospace code block
+      --silent           deliver without notification sound or push
+      --username NAME    sender name shown (Mattermost, Discord)
+      --icon URL|:emoji: sender icon (Mattermost; Discord takes a URL)
+      --channel NAME     channel override (Mattermost)
+      --max-parts N      cap on parts per message, head and tail kept
+                         [default=10]
+
+delivery:
+      --timeout SECONDS  per-request timeout [default=10]
+      --retries N        extra attempts for 429, 5xx and network errors
+                         [default=3]
+      --dry-run          print every request, secrets masked; send nothing
+      --tee              copy standard input to standard output
+
+output and files:
+  -c, --config PATH      profile file [default=$NOTIFY_CONFIG, then
+                         $XDG_CONFIG_HOME/notify/profiles.toml, then
+                         /etc/notify/profiles.toml]
+      --json             one JSON object per target on standard output
+  -v, --verbose          say what happens, secrets masked
+  -q, --quiet            print errors only
+  -h, --help             this help; `notify COMMAND --help` for a command
+      --version          print the version
+
+commands:
+  list [--json]          profiles and groups, secrets masked
+  check                  validate the profile file and every secret; send nothing
+  test TARGET            send a test message and report per target
+
+See notify(1) for the profile file format.
+)";
+
+constexpr const char* kListHelp = R"(usage: notify list [--json] [-c PATH]
+
+Lists the profiles (name, type, destination; secrets masked) and groups.
+  --json       print one JSON document instead of a table
+  --names      print only profile and group names, one per line (used by
+               the shell completions)
+)";
+
+constexpr const char* kCheckHelp = R"(usage: notify check [-c PATH]
+
+Validates the whole profile file: syntax, keys and types, every ${VAR} and
+every *_file secret of every profile. Sends nothing. Exit 0 when valid, 2
+otherwise, with one line per problem naming file:line:column.
+)";
+
+constexpr const char* kTestHelp = R"(usage: notify test TARGET[,TARGET...] [-c PATH] [--json]
+
+Sends a short test message to each target and reports, per target, whether
+it was delivered. Exit 0 when every target delivered, 1 otherwise.
+)";
+
+}  // namespace
+
+std::string help_for(Command command) {
+  switch (command) {
+    case Command::list: return kListHelp;
+    case Command::check: return kCheckHelp;
+    case Command::test: return kTestHelp;
+    default: return kMainHelp;
+  }
+}
+
+}  // namespace notify::cli

@@ -1,0 +1,53 @@
+#include "cli/input.hpp"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <vector>
+
+#include "message/input.hpp"
+
+namespace notify::cli {
+
+namespace {
+
+bool write_all(int fd, const char* data, std::size_t n) {
+  while (n > 0) {
+    ssize_t w = ::write(fd, data, n);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    data += w;
+    n -= static_cast<std::size_t>(w);
+  }
+  return true;
+}
+
+}  // namespace
+
+Result<std::string> read_message(int fd, std::size_t budget, int tee_fd,
+                                 std::string* tee_warning) {
+  message::BoundedText text(budget);
+  std::vector<char> buf(1 << 16);
+  for (;;) {
+    ssize_t n = ::read(fd, buf.data(), buf.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return make_error(ErrorKind::io, std::string("reading standard input: ") +
+                                           std::strerror(errno));
+    }
+    if (n == 0) break;
+    const auto len = static_cast<std::size_t>(n);
+    if (tee_fd >= 0 && !write_all(tee_fd, buf.data(), len)) {
+      // The tee reader went away; the message still matters more.
+      if (tee_warning) *tee_warning = std::string("--tee: ") + std::strerror(errno);
+      tee_fd = -1;
+    }
+    text.feed(std::string_view(buf.data(), len));
+  }
+  return text.finish();
+}
+
+}  // namespace notify::cli

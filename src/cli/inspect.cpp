@@ -1,0 +1,108 @@
+// Commands that read the profile file and send nothing: list and check.
+
+#include <nlohmann/json.hpp>
+
+#include "cli/session.hpp"
+#include "config/loader.hpp"
+
+namespace notify::cli {
+
+namespace {
+
+// How a secret is shown: references as written (they hold no secret),
+// literal values masked down to their host.
+std::string describe_secret(const config::SecretSource& src) {
+  if (src.is_file) return src.key + "=" + src.value;
+  if (src.value.find("${") != std::string::npos) return src.value;
+  Masker m;
+  m.add_url(src.value);
+  if (src.field == "token") return "***";
+  return m.apply(src.value);
+}
+
+std::string destination(const config::Profile& p) {
+  std::string secret;
+  for (const auto& src : p.secret_sources) secret = describe_secret(src);
+  switch (p.kind) {
+    case config::ServiceKind::mattermost:
+      return secret + (p.channel.empty() ? "" : " #" + p.channel);
+    case config::ServiceKind::discord:
+      return secret;
+    case config::ServiceKind::telegram:
+      return "chat " + p.chat_id +
+             (p.thread_id ? " topic " + std::to_string(*p.thread_id) : "");
+    case config::ServiceKind::line:
+      return "to " + p.to;
+  }
+  return "";
+}
+
+}  // namespace
+
+int cmd_list(Session& s) {
+  const auto& cfg = s.config;
+  if (s.options.names) {
+    for (const auto& [name, p] : cfg.profiles) s.out(name + "\n");
+    for (const auto& [name, g] : cfg.groups) s.out(name + "\n");
+    return kExitOk;
+  }
+  if (s.options.json) {
+    nlohmann::json j = {{"config", cfg.path},
+                        {"profiles", nlohmann::json::array()},
+                        {"groups", nlohmann::json::object()}};
+    for (const auto& [name, p] : cfg.profiles) {
+      j["profiles"].push_back({{"name", name},
+                               {"type", config::to_string(p.kind)},
+                               {"destination", destination(p)},
+                               {"fallback", p.fallback}});
+    }
+    for (const auto& [name, g] : cfg.groups) j["groups"][name] = g;
+    s.out(j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+    return kExitOk;
+  }
+  std::size_t w = 9;
+  for (const auto& [name, p] : cfg.profiles) w = std::max(w, name.size() + 2);
+  auto pad = [](std::string t, std::size_t n) {
+    t.resize(std::max(n, t.size()), ' ');
+    return t;
+  };
+  s.out(pad("PROFILE", w) + pad("TYPE", 12) + "DESTINATION\n");
+  for (const auto& [name, p] : cfg.profiles) {
+    std::string line = pad(name, w) + pad(config::to_string(p.kind), 12) + destination(p);
+    if (!p.fallback.empty()) {
+      line += "  (fallback:";
+      for (const auto& f : p.fallback) line += " " + f;
+      line += ")";
+    }
+    s.out(line + "\n");
+  }
+  if (!cfg.groups.empty()) {
+    s.out("\n" + pad("GROUP", w) + "MEMBERS\n");
+    for (const auto& [name, g] : cfg.groups) {
+      std::string members;
+      for (const auto& m : g) members += (members.empty() ? "" : ", ") + m;
+      s.out(pad(name, w) + members + "\n");
+    }
+  }
+  return kExitOk;
+}
+
+int cmd_check(Session& s) {
+  int problems = 0;
+  for (auto& [name, p] : s.config.profiles) {
+    if (auto r = s.resolve(p); !r) {
+      s.error(r.error().message);
+      ++problems;
+    } else if (!p.ca_file.empty() && !s.world.file_exists(p.ca_file)) {
+      s.error(p.where + ": profile '" + name + "': 'ca_file' " + p.ca_file +
+              " does not exist");
+      ++problems;
+    }
+  }
+  if (problems) return kExitUsage;
+  s.info(s.config.path + ": OK (" + std::to_string(s.config.profiles.size()) +
+         " profiles, " + std::to_string(s.config.groups.size()) + " groups)");
+  return kExitOk;
+}
+
+}  // namespace notify::cli

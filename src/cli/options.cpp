@@ -1,0 +1,105 @@
+#include "cli/options.hpp"
+
+#include <algorithm>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/help.hpp"
+
+namespace notify::cli {
+
+namespace {
+
+// CLI11 cannot express an optional value that must be attached with '='
+// (`--code ops` must not read "ops" as a language), so the two spellings
+// are told apart here, before CLI11 sees them.
+std::vector<std::string> split_code_option(const std::vector<std::string>& args) {
+  std::vector<std::string> out;
+  bool after_dashes = false;
+  for (const auto& a : args) {
+    if (!after_dashes && a == "--") after_dashes = true;
+    if (!after_dashes && a.rfind("--code=", 0) == 0) {
+      out.push_back("--code");
+      out.push_back("--code-lang=" + a.substr(7));
+    } else {
+      out.push_back(a);
+    }
+  }
+  return out;
+}
+
+void add_send_options(CLI::App& app, CliOptions& o) {
+  app.add_option("-t,--title", o.title);
+  app.add_flag("--code", o.code);
+  app.add_option("--code-lang", o.code_lang)->group("");
+  app.add_flag("--silent", o.silent);
+  app.add_option("--username", o.username);
+  app.add_option("--icon", o.icon);
+  app.add_option("--channel", o.channel);
+  app.add_flag("--dry-run", o.dry_run);
+  app.add_flag("--tee", o.tee);
+  app.add_option("--timeout", o.timeout_s)->check(CLI::Range(1, 3600));
+  app.add_option("--retries", o.retries)->check(CLI::Range(0, 100));
+  app.add_option("--max-parts", o.max_parts)->check(CLI::Range(1, 1000));
+}
+
+}  // namespace
+
+Result<CliOptions> parse_options(const std::vector<std::string>& raw_args) {
+  CliOptions o;
+  CLI::App app{"notify", "notify"};
+  app.set_help_flag();  // our own hand-written help, see help.cpp
+  app.set_version_flag();
+  bool help = false, version = false;
+  app.add_flag("-h,--help", help);
+  app.add_flag("--version", version);
+  app.add_option("-c,--config", o.config);
+  app.add_flag("--json", o.json);
+  app.add_flag("-v,--verbose", o.verbose);
+  app.add_flag("-q,--quiet", o.quiet);
+  add_send_options(app, o);
+  app.add_option("target", o.targets);
+  app.add_option("message", o.words);
+  app.positionals_at_end(false);
+
+  auto* list = app.add_subcommand("list", "");
+  list->add_flag("--names", o.names);
+  auto* check = app.add_subcommand("check", "");
+  auto* test = app.add_subcommand("test", "");
+  test->add_option("target", o.targets)->required();
+  for (auto* sub : {list, check, test}) {
+    sub->fallthrough();
+    sub->set_help_flag();
+    sub->add_flag("-h,--help", help);
+  }
+  app.require_subcommand(0, 1);
+
+  auto args = split_code_option(raw_args);
+  std::reverse(args.begin(), args.end());
+  try {
+    app.parse(args);
+  } catch (const CLI::ParseError& e) {
+    std::string what = e.what();
+    return make_error(ErrorKind::usage, what);
+  }
+  if (!o.code_lang.empty()) o.code = true;
+  if (list->parsed()) o.command = Command::list;
+  if (check->parsed()) o.command = Command::check;
+  if (test->parsed()) o.command = Command::test;
+  if (help) {
+    o.help_text = help_for(o.command);
+    o.command = Command::help;
+    return o;
+  }
+  if (version) {
+    o.command = Command::version;
+    return o;
+  }
+  if (o.command == Command::send && o.targets.empty())
+    return make_error(ErrorKind::usage, "no target given");
+  if (o.verbose && o.quiet)
+    return make_error(ErrorKind::usage, "--verbose and --quiet exclude each other");
+  return o;
+}
+
+}  // namespace notify::cli

@@ -1,0 +1,42 @@
+#pragma once
+// The command line as data. Parsing fills CliOptions and nothing else; what
+// the options mean is decided in run.cpp.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/result.hpp"
+
+namespace notify::cli {
+
+enum class Command { send, list, check, test, help, version };
+
+struct CliOptions {
+  Command command = Command::send;
+  std::optional<std::string> config;
+  std::string targets;             ///< "ops" or "ops,me"
+  std::vector<std::string> words;  ///< message words; empty = read stdin
+  std::optional<std::string> title;
+  bool code = false;
+  std::string code_lang;
+  bool silent = false;
+  std::optional<std::string> username;
+  std::optional<std::string> icon;
+  std::optional<std::string> channel;
+  bool dry_run = false;
+  bool tee = false;
+  std::optional<int> timeout_s;
+  std::optional<int> retries;
+  std::optional<int> max_parts;
+  bool json = false;
+  bool verbose = false;
+  bool quiet = false;
+  bool names = false;  ///< list --names, for shell completion
+  std::string help_text;  ///< filled for Command::help
+};
+
+/// Parses argv (without argv[0]). Usage errors come back as ErrorKind::usage.
+Result<CliOptions> parse_options(const std::vector<std::string>& args);
+
+}  // namespace notify::cli

@@ -1,0 +1,104 @@
+#include "cli/run.hpp"
+
+#include <ostream>
+
+#include "cli/session.hpp"
+#include "config/loader.hpp"
+
+namespace notify::cli {
+
+void Session::error(const std::string& text) const {
+  *world.err << "notify: error: " << masker.apply(text) << '\n';
+}
+void Session::warning(const std::string& text) const {
+  if (!options.quiet) *world.err << "notify: warning: " << masker.apply(text) << '\n';
+}
+void Session::info(const std::string& text) const {
+  if (!options.quiet) *world.err << "notify: " << masker.apply(text) << '\n';
+}
+void Session::verbose(const std::string& text) const {
+  if (options.verbose) *world.err << "notify: " << masker.apply(text) << '\n';
+}
+void Session::out(const std::string& text) const {
+  *world.out << masker.apply(text);
+}
+
+Result<void> Session::resolve(config::Profile& p) {
+  auto r = config::resolve_secrets(p, world.env, world.read_file);
+  if (!r) return r;
+  masker.add(p.token);
+  masker.add_url(p.webhook_url);
+  return {};
+}
+
+namespace {
+
+// Finds and parses the profile file; errors are printed, exit 2 returned.
+std::optional<int> load_config(Session& s) {
+  const auto candidates = config::config_candidates(s.options.config, s.world.env);
+  const bool explicit_path = s.options.config || (s.world.env("NOTIFY_CONFIG") &&
+                                                   !s.world.env("NOTIFY_CONFIG")->empty());
+  std::string path;
+  for (const auto& c : candidates) {
+    if (explicit_path || s.world.file_exists(c)) {
+      path = c;
+      break;
+    }
+  }
+  if (path.empty()) {
+    std::string looked;
+    for (const auto& c : candidates) looked += (looked.empty() ? "" : ", ") + c;
+    s.error("no profile file found (looked in " + looked +
+            "); write one (see notify(1) and profiles.example.toml) or pass --config");
+    return kExitUsage;
+  }
+  auto text = s.world.read_file(path);
+  if (!text) {
+    s.error("cannot read profile file " + path + ": " + text.error().message);
+    return kExitUsage;
+  }
+  auto cfg = config::parse_config(*text, path);
+  if (!cfg) {
+    s.error(cfg.error().message);
+    return kExitUsage;
+  }
+  s.config = std::move(*cfg);
+  // Like ssh with a private key: a secret in a file others can read is
+  // worth a warning every time, not an error that breaks a cron job.
+  if (s.config.has_literal_secret) {
+    if (auto mode = s.world.file_mode(path); mode && (*mode & 077)) {
+      s.warning(path + " holds a secret and is readable by group or others; "
+                       "run: chmod 600 " + path);
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+int run(const std::vector<std::string>& args, World& world) {
+  auto parsed = parse_options(args);
+  if (!parsed) {
+    *world.err << "notify: error: " << parsed.error().message
+               << "\nTry 'notify --help' for more information.\n";
+    return kExitUsage;
+  }
+  Session s{world, std::move(*parsed), {}, {}};
+  if (s.options.command == Command::help) {
+    *world.out << s.options.help_text;
+    return kExitOk;
+  }
+  if (s.options.command == Command::version) {
+    *world.out << "notify " NOTIFY_VERSION "\n";
+    return kExitOk;
+  }
+  if (auto failed = load_config(s)) return *failed;
+  switch (s.options.command) {
+    case Command::list: return cmd_list(s);
+    case Command::check: return cmd_check(s);
+    case Command::test: return cmd_test(s);
+    default: return cmd_send(s);
+  }
+}
+
+}  // namespace notify::cli

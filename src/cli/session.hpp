@@ -1,0 +1,35 @@
+#pragma once
+// What every command works with once the command line and the profile file
+// are read, plus the one place diagnostics are printed (always masked).
+
+#include <string>
+
+#include "cli/options.hpp"
+#include "cli/world.hpp"
+#include "config/profile.hpp"
+#include "core/mask.hpp"
+
+namespace notify::cli {
+
+struct Session {
+  World& world;
+  CliOptions options;
+  config::Config config;
+  Masker masker;
+
+  void error(const std::string& text) const;    ///< "notify: error: ..."
+  void warning(const std::string& text) const;  ///< unless --quiet
+  void info(const std::string& text) const;     ///< unless --quiet
+  void verbose(const std::string& text) const;  ///< only with -v
+  void out(const std::string& text) const;      ///< stdout, masked
+
+  /// Resolves the secrets of one profile and registers them for masking.
+  Result<void> resolve(config::Profile& profile);
+};
+
+int cmd_send(Session& s);
+int cmd_test(Session& s);
+int cmd_list(Session& s);
+int cmd_check(Session& s);
+
+}  // namespace notify::cli

@@ -1,0 +1,619 @@
+#include "config/loader.hpp"
+
+#include <algorithm>
+#include <set>
+#include <string>
+
+#include <toml++/toml.h>
+
+namespace notify::config {
+
+const char* to_string(ServiceKind kind) {
+  switch (kind) {
+    case ServiceKind::mattermost: return "mattermost";
+    case ServiceKind::telegram: return "telegram";
+    case ServiceKind::line: return "line";
+    case ServiceKind::discord: return "discord";
+  }
+  return "?";
+}
+
+std::vector<std::string> config_candidates(
+    const std::optional<std::string>& flag, const EnvLookup& env) {
+  if (flag) return {*flag};
+  if (auto v = env("NOTIFY_CONFIG"); v && !v->empty()) return {*v};
+  std::vector<std::string> out;
+  if (auto xdg = env("XDG_CONFIG_HOME"); xdg && !xdg->empty()) {
+    out.push_back(*xdg + "/notify/profiles.toml");
+  } else if (auto home = env("HOME"); home && !home->empty()) {
+    out.push_back(*home + "/.config/notify/profiles.toml");
+  }
+  out.push_back("/etc/notify/profiles.toml");
+  return out;
+}
+
+namespace {
+
+std::string where(const std::string& path, const toml::source_region& r) {
+  return path + ":" + std::to_string(r.begin.line) + ":" +
+         std::to_string(r.begin.column);
+}
+
+// Levenshtein distance, for "did you mean" on misspelt keys.
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      std::size_t sub = prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, sub});
+    }
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+std::string suggestion(std::string_view key,
+                       const std::vector<std::string_view>& known) {
+  std::string_view best;
+  std::size_t best_d = 3;
+  for (auto k : known) {
+    auto d = edit_distance(key, k);
+    if (d < best_d) best_d = d, best = k;
+  }
+  if (best.empty()) return "";
+  return " (did you mean '" + std::string(best) + "'?)";
+}
+
+const char* type_name(const toml::node& n) {
+  switch (n.type()) {
+    case toml::node_type::string: return "a string";
+    case toml::node_type::integer: return "an integer";
+    case toml::node_type::floating_point: return "a float";
+    case toml::node_type::boolean: return "a boolean";
+    case toml::node_type::array: return "an array";
+    case toml::node_type::table: return "a table";
+    default: return "a date/time";
+  }
+}
+
+// Collects the first error with its position; parsing stops at it.
+class Reader {
+ public:
+  explicit Reader(std::string path) : path_(std::move(path)) {}
+
+  bool failed() const { return error_.has_value(); }
+  Error take_error() { return *error_; }
+
+  void fail(const toml::source_region& r, std::string what) {
+    if (!error_)
+      error_ = make_error(ErrorKind::config, where(path_, r) + ": " + what);
+  }
+  const std::string& path() const { return path_; }
+
+  std::optional<std::string> string(const toml::node& n, std::string_view ctx) {
+    if (auto v = n.value<std::string>()) return *v;
+    fail(n.source(), std::string(ctx) + " must be a string, not " + type_name(n));
+    return std::nullopt;
+  }
+  std::optional<bool> boolean(const toml::node& n, std::string_view ctx) {
+    if (n.is_boolean()) return n.value<bool>();
+    fail(n.source(), std::string(ctx) + " must be true or false, not " + type_name(n));
+    return std::nullopt;
+  }
+  std::optional<std::int64_t> integer(const toml::node& n, std::string_view ctx,
+                                      std::int64_t lo, std::int64_t hi) {
+    if (!n.is_integer()) {
+      fail(n.source(), std::string(ctx) + " must be an integer, not " + type_name(n));
+      return std::nullopt;
+    }
+    auto v = *n.value<std::int64_t>();
+    if (v < lo || v > hi) {
+      fail(n.source(), std::string(ctx) + " must be between " + std::to_string(lo) +
+                           " and " + std::to_string(hi) + ", not " + std::to_string(v));
+      return std::nullopt;
+    }
+    return v;
+  }
+  std::optional<std::vector<std::string>> string_list(const toml::node& n,
+                                                      std::string_view ctx) {
+    std::vector<std::string> out;
+    if (n.is_string()) return std::vector<std::string>{*n.value<std::string>()};
+    const auto* arr = n.as_array();
+    if (!arr) {
+      fail(n.source(), std::string(ctx) + " must be a string or an array of strings");
+      return std::nullopt;
+    }
+    for (const auto& e : *arr) {
+      auto s = string(e, ctx);
+      if (!s) return std::nullopt;
+      out.push_back(*s);
+    }
+    return out;
+  }
+
+ private:
+  std::string path_;
+  std::optional<Error> error_;
+};
+
+bool valid_name(std::string_view s) {
+  if (s.empty()) return false;
+  return std::all_of(s.begin(), s.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
+  });
+}
+
+bool looks_like_url(std::string_view s) {
+  auto rest = s;
+  if (rest.rfind("https://", 0) == 0) rest.remove_prefix(8);
+  else if (rest.rfind("http://", 0) == 0) rest.remove_prefix(7);
+  else return false;
+  return !rest.empty() && rest.front() != '/';
+}
+
+const std::vector<std::string_view> kCommonKeys = {
+    "type", "silent", "code", "code_lang", "max_length", "max_parts",
+    "timeout", "retries", "fallback", "ca_file", "spool"};
+
+std::vector<std::string_view> keys_for(ServiceKind kind) {
+  std::vector<std::string_view> k = kCommonKeys;
+  switch (kind) {
+    case ServiceKind::mattermost:
+      k.insert(k.end(), {"webhook_url", "webhook_url_file", "channel", "username",
+                         "icon_url", "icon_emoji", "mentions"});
+      break;
+    case ServiceKind::telegram:
+      k.insert(k.end(), {"token", "token_file", "chat_id", "thread_id", "api_base"});
+      break;
+    case ServiceKind::line:
+      k.insert(k.end(), {"token", "token_file", "to", "api_base"});
+      break;
+    case ServiceKind::discord:
+      k.insert(k.end(), {"webhook_url", "webhook_url_file", "username", "avatar_url",
+                         "thread_id"});
+      break;
+  }
+  return k;
+}
+
+// Hard ceilings from services.md; max_length may lower them, not raise them,
+// except on Mattermost where the server's own limit is configurable.
+std::int64_t hard_limit(ServiceKind kind) {
+  switch (kind) {
+    case ServiceKind::telegram: return 4096;
+    case ServiceKind::discord: return 2000;
+    case ServiceKind::line: return 5000;
+    case ServiceKind::mattermost: return 65535;
+  }
+  return 4096;
+}
+
+bool is_line_id(std::string_view s) {
+  if (s.size() != 33 || (s[0] != 'U' && s[0] != 'C' && s[0] != 'R')) return false;
+  return std::all_of(s.begin() + 1, s.end(), [](char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+  });
+}
+
+bool is_chat_id(std::string_view s) {
+  if (s.size() > 1 && s[0] == '@') return true;
+  auto digits = s;
+  if (!digits.empty() && digits[0] == '-') digits.remove_prefix(1);
+  return !digits.empty() && digits.size() <= 20 &&
+         std::all_of(digits.begin(), digits.end(),
+                     [](char c) { return c >= '0' && c <= '9'; });
+}
+
+void read_defaults(Reader& r, const toml::table& t, Defaults& d) {
+  static const std::vector<std::string_view> known = {"timeout", "retries", "max_parts",
+                                                       "silent", "code"};
+  for (auto&& [key, node] : t) {
+    auto k = key.str();
+    if (k == "timeout") {
+      if (auto v = r.integer(node, "defaults.timeout", 1, 3600)) d.timeout_s = int(*v);
+    } else if (k == "retries") {
+      if (auto v = r.integer(node, "defaults.retries", 0, 100)) d.retries = int(*v);
+    } else if (k == "max_parts") {
+      if (auto v = r.integer(node, "defaults.max_parts", 1, 1000)) d.max_parts = int(*v);
+    } else if (k == "silent") {
+      if (auto v = r.boolean(node, "defaults.silent")) d.silent = *v;
+    } else if (k == "code") {
+      if (auto v = r.boolean(node, "defaults.code")) d.code = *v;
+    } else {
+      r.fail(key.source(), "[defaults]: unknown key '" + std::string(k) + "'" +
+                               suggestion(k, known));
+    }
+    if (r.failed()) return;
+  }
+}
+
+std::optional<ServiceKind> parse_kind(Reader& r, const toml::node& n,
+                                      const std::string& ctx) {
+  auto s = r.string(n, ctx + ": 'type'");
+  if (!s) return std::nullopt;
+  if (*s == "mattermost") return ServiceKind::mattermost;
+  if (*s == "telegram") return ServiceKind::telegram;
+  if (*s == "line") return ServiceKind::line;
+  if (*s == "discord") return ServiceKind::discord;
+  if (*s == "line-notify" || *s == "line_notify" || *s == "linenotify") {
+    r.fail(n.source(), ctx + ": type \"" + *s +
+                           "\": LINE Notify was shut down on 2025-03-31; use "
+                           "type = \"line\" (Messaging API) with a channel access "
+                           "token and a 'to' user/group id");
+    return std::nullopt;
+  }
+  r.fail(n.source(), ctx + ": unknown type \"" + *s +
+                         "\" (expected mattermost, telegram, line or discord)");
+  return std::nullopt;
+}
+
+void read_profile(Reader& r, const std::string& name, const toml::table& t,
+                  const Defaults& d, Profile& p) {
+  const std::string ctx = "profile '" + name + "'";
+  p.name = name;
+  p.where = where(r.path(), t.source());
+  p.timeout_s = d.timeout_s;
+  p.retries = d.retries;
+  p.max_parts = d.max_parts;
+  p.silent = d.silent;
+  p.code = d.code;
+
+  const toml::node* type_node = t.get("type");
+  if (!type_node) {
+    r.fail(t.source(), ctx + ": missing required key 'type' "
+                             "(mattermost, telegram, line or discord)");
+    return;
+  }
+  auto kind = parse_kind(r, *type_node, ctx);
+  if (!kind) return;
+  p.kind = *kind;
+  const auto known = keys_for(p.kind);
+
+  auto field = [&](std::string_view k) { return ctx + ": '" + std::string(k) + "'"; };
+  auto secret = [&](std::string_view target, std::string_view k, const toml::node& n,
+                    bool is_file) {
+    auto s = r.string(n, field(k));
+    if (!s) return;
+    for (const auto& src : p.secret_sources) {
+      if (src.field == target) {
+        r.fail(n.source(), ctx + ": both '" + src.key + "' and '" + std::string(k) +
+                               "' are set; keep one");
+        return;
+      }
+    }
+    if (s->empty()) {
+      r.fail(n.source(), field(k) + " is empty");
+      return;
+    }
+    p.secret_sources.push_back(SecretSource{std::string(target), std::string(k), *s,
+                                            is_file, where(r.path(), n.source())});
+  };
+  auto url = [&](std::string_view k, const toml::node& n, std::string& out) {
+    auto s = r.string(n, field(k));
+    if (!s) return;
+    if (!looks_like_url(*s)) {
+      r.fail(n.source(), field(k) + " must be an http:// or https:// URL, not \"" +
+                             *s + "\"");
+      return;
+    }
+    out = *s;
+    while (!out.empty() && out.back() == '/') out.pop_back();
+  };
+
+  for (auto&& [key, node] : t) {
+    const std::string k(key.str());
+    if (std::find(known.begin(), known.end(), k) == known.end()) {
+      r.fail(key.source(), ctx + ": unknown key '" + k + "' for type " +
+                               to_string(p.kind) + suggestion(k, known));
+      return;
+    }
+    if (k == "type") continue;
+    if (k == "webhook_url" || k == "token") {
+      secret(k, k, node, false);
+    } else if (k == "webhook_url_file" || k == "token_file") {
+      secret(k.substr(0, k.size() - 5), k, node, true);
+    } else if (k == "silent") {
+      if (auto v = r.boolean(node, field(k))) p.silent = *v;
+    } else if (k == "code") {
+      if (auto v = r.boolean(node, field(k))) p.code = *v;
+    } else if (k == "mentions") {
+      if (auto v = r.boolean(node, field(k))) p.mentions = *v;
+    } else if (k == "spool") {
+      if (auto v = r.boolean(node, field(k))) p.spool = *v;
+    } else if (k == "code_lang") {
+      if (auto v = r.string(node, field(k))) p.code_lang = *v;
+    } else if (k == "timeout") {
+      if (auto v = r.integer(node, field(k), 1, 3600)) p.timeout_s = int(*v);
+    } else if (k == "retries") {
+      if (auto v = r.integer(node, field(k), 0, 100)) p.retries = int(*v);
+    } else if (k == "max_parts") {
+      if (auto v = r.integer(node, field(k), 1, 1000)) p.max_parts = int(*v);
+    } else if (k == "max_length") {
+      if (auto v = r.integer(node, field(k), 64, hard_limit(p.kind)))
+        p.max_length = std::size_t(*v);
+    } else if (k == "thread_id") {
+      if (auto v = r.integer(node, field(k), 1, INT64_MAX)) p.thread_id = *v;
+    } else if (k == "fallback") {
+      if (auto v = r.string_list(node, field(k))) p.fallback = *v;
+    } else if (k == "ca_file") {
+      if (auto v = r.string(node, field(k))) p.ca_file = *v;
+    } else if (k == "api_base") {
+      url(k, node, p.api_base);
+    } else if (k == "icon_url" || k == "avatar_url") {
+      url(k, node, p.icon_url);
+    } else if (k == "icon_emoji") {
+      if (auto v = r.string(node, field(k))) {
+        p.icon_emoji = *v;
+        // Accept ":bell:" as well as "bell", as Mattermost itself does.
+        if (p.icon_emoji.size() > 2 && p.icon_emoji.front() == ':' &&
+            p.icon_emoji.back() == ':')
+          p.icon_emoji = p.icon_emoji.substr(1, p.icon_emoji.size() - 2);
+      }
+    } else if (k == "channel") {
+      if (auto v = r.string(node, field(k))) p.channel = *v;
+    } else if (k == "username") {
+      if (auto v = r.string(node, field(k))) p.username = *v;
+    } else if (k == "chat_id") {
+      if (node.is_integer()) {
+        p.chat_id = std::to_string(*node.value<std::int64_t>());
+      } else if (auto v = r.string(node, field(k))) {
+        if (!is_chat_id(*v)) {
+          r.fail(node.source(), field(k) + " must be a numeric chat id or "
+                                           "\"@channelname\", not \"" + *v + "\"");
+          return;
+        }
+        p.chat_id = *v;
+      }
+    } else if (k == "to") {
+      if (auto v = r.string(node, field(k))) {
+        if (!is_line_id(*v)) {
+          r.fail(node.source(), field(k) + " must be a LINE user, group or room id "
+                                           "(U, C or R followed by 32 hex digits)");
+          return;
+        }
+        p.to = *v;
+      }
+    }
+    if (r.failed()) return;
+  }
+
+  auto require = [&](bool ok, std::string_view what) {
+    if (!ok && !r.failed())
+      r.fail(t.source(), ctx + ": missing required key " + std::string(what));
+  };
+  auto has_secret = [&](std::string_view f) {
+    return std::any_of(p.secret_sources.begin(), p.secret_sources.end(),
+                       [&](const SecretSource& s) { return s.field == f; });
+  };
+  switch (p.kind) {
+    case ServiceKind::mattermost:
+    case ServiceKind::discord:
+      require(has_secret("webhook_url"), "'webhook_url' (or 'webhook_url_file')");
+      break;
+    case ServiceKind::telegram:
+      require(has_secret("token"), "'token' (or 'token_file')");
+      require(!p.chat_id.empty(), "'chat_id'");
+      if (p.api_base.empty()) p.api_base = "https://api.telegram.org";
+      break;
+    case ServiceKind::line:
+      require(has_secret("token"), "'token' (or 'token_file')");
+      require(!p.to.empty(), "'to'");
+      if (p.api_base.empty()) p.api_base = "https://api.line.me";
+      break;
+  }
+  for (const auto& s : p.secret_sources)
+    if (!s.is_file && s.value.find("${") == std::string::npos) p.literal_secret = true;
+}
+
+}  // namespace
+
+Result<Config> parse_config(std::string_view text, const std::string& path) {
+  toml::table root;
+  try {
+    root = toml::parse(text, path);
+  } catch (const toml::parse_error& e) {
+    return make_error(ErrorKind::config,
+                      where(path, e.source()) + ": " + std::string(e.description()));
+  }
+  Config cfg;
+  cfg.path = path;
+  Reader r(path);
+  static const std::vector<std::string_view> top = {"defaults", "profiles", "groups"};
+
+  // [defaults] first: profiles inherit from it wherever it appears.
+  if (const auto* d = root.get("defaults")) {
+    if (const auto* t = d->as_table()) read_defaults(r, *t, cfg.defaults);
+    else r.fail(d->source(), "'defaults' must be a table");
+  }
+  for (auto&& [key, node] : root) {
+    if (r.failed()) break;
+    auto k = key.str();
+    if (std::find(top.begin(), top.end(), k) == top.end()) {
+      r.fail(key.source(), "unknown top-level key '" + std::string(k) + "'" +
+                               suggestion(k, top) +
+                               "; profiles go under [profiles.NAME]");
+    }
+  }
+  if (const auto* ps = root.get("profiles"); ps && !r.failed()) {
+    const auto* t = ps->as_table();
+    if (!t) r.fail(ps->source(), "'profiles' must be a table of [profiles.NAME]");
+    for (auto it = t ? t->begin() : toml::table::const_iterator{};
+         t && it != t->end() && !r.failed(); ++it) {
+      const std::string name(it->first.str());
+      if (!valid_name(name)) {
+        r.fail(it->first.source(), "profile name '" + name +
+                                       "' may only hold letters, digits, '-', '_' and '.'");
+        break;
+      }
+      const auto* pt = it->second.as_table();
+      if (!pt) {
+        r.fail(it->second.source(), "profile '" + name + "' must be a table");
+        break;
+      }
+      Profile p;
+      read_profile(r, name, *pt, cfg.defaults, p);
+      cfg.has_literal_secret = cfg.has_literal_secret || p.literal_secret;
+      cfg.profiles.emplace(name, std::move(p));
+    }
+  }
+  if (const auto* gs = root.get("groups"); gs && !r.failed()) {
+    const auto* t = gs->as_table();
+    if (!t) r.fail(gs->source(), "'groups' must be a table of NAME = [profiles]");
+    for (auto it = t ? t->begin() : toml::table::const_iterator{};
+         t && it != t->end() && !r.failed(); ++it) {
+      const std::string name(it->first.str());
+      const std::string ctx = "group '" + name + "'";
+      if (!valid_name(name)) {
+        r.fail(it->first.source(), ctx + ": names may only hold letters, digits, "
+                                         "'-', '_' and '.'");
+        break;
+      }
+      if (cfg.profiles.count(name)) {
+        r.fail(it->first.source(), ctx + " has the same name as a profile");
+        break;
+      }
+      const auto* arr = it->second.as_array();
+      if (!arr || arr->empty()) {
+        r.fail(it->second.source(), ctx + " must be a non-empty array of profile names");
+        break;
+      }
+      std::vector<std::string> members;
+      for (const auto& e : *arr) {
+        auto s = r.string(e, ctx + " member");
+        if (!s) break;
+        if (!cfg.profiles.count(*s)) {
+          r.fail(e.source(), ctx + ": unknown profile '" + *s + "'");
+          break;
+        }
+        members.push_back(*s);
+      }
+      cfg.groups.emplace(name, std::move(members));
+    }
+  }
+  // Fallbacks are checked once every profile is known, wherever it is declared.
+  if (!r.failed()) {
+    for (const auto& [name, p] : cfg.profiles) {
+      for (const auto& f : p.fallback) {
+        if (!cfg.profiles.count(f)) {
+          const auto* node = root.at_path("profiles." + name + ".fallback").node();
+          r.fail(node ? node->source() : root.source(),
+                 "profile '" + name + "': 'fallback' names unknown profile '" + f + "'");
+          break;
+        }
+      }
+      if (r.failed()) break;
+    }
+  }
+  if (r.failed()) return r.take_error();
+  return cfg;
+}
+
+Result<std::string> expand_vars(std::string_view text, const EnvLookup& env) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size();) {
+    if (text.compare(i, 2, "${") == 0) {
+      auto end = text.find('}', i + 2);
+      if (end == std::string_view::npos)
+        return make_error(ErrorKind::config, "unterminated '${' in value");
+      std::string name(text.substr(i + 2, end - i - 2));
+      if (name.empty()) return make_error(ErrorKind::config, "empty '${}' in value");
+      auto v = env(name);
+      if (!v) return make_error(ErrorKind::config,
+                                "environment variable '" + name + "' is not set");
+      out += *v;
+      i = end + 1;
+    } else {
+      out += text[i++];
+    }
+  }
+  return out;
+}
+
+Result<void> resolve_secrets(Profile& p, const EnvLookup& env,
+                             const FileReader& read_file) {
+  if (p.secrets_resolved) return {};
+  for (const auto& src : p.secret_sources) {
+    const std::string ctx = src.where + ": profile '" + p.name + "': '" + src.key + "': ";
+    auto expanded = expand_vars(src.value, env);
+    if (!expanded) return make_error(ErrorKind::config, ctx + expanded.error().message);
+    std::string value = *expanded;
+    if (src.is_file) {
+      auto content = read_file(value);
+      if (!content)
+        return make_error(ErrorKind::config, ctx + "cannot read secret file '" + value +
+                                                 "': " + content.error().message);
+      value = *content;
+      // Files written by editors and `echo` end in a newline; it is never
+      // part of a token or URL.
+      while (!value.empty() && (value.back() == '\n' || value.back() == '\r' ||
+                                value.back() == ' ' || value.back() == '\t'))
+        value.pop_back();
+      if (value.empty())
+        return make_error(ErrorKind::config, ctx + "secret file '" + *expanded +
+                                                 "' is empty");
+    } else if (value.empty()) {
+      return make_error(ErrorKind::config, ctx + "expands to an empty value");
+    }
+    if (value.find_first_of("\r\n") != std::string::npos)
+      return make_error(ErrorKind::config, ctx + "holds a line break");
+    if (src.field == "webhook_url") {
+      if (!looks_like_url(value))
+        return make_error(ErrorKind::config,
+                          ctx + "must be an http:// or https:// URL");
+      p.webhook_url = value;
+    } else {
+      if (p.kind == ServiceKind::telegram) {
+        auto colon = value.find(':');
+        bool digits = colon != std::string::npos && colon > 0 &&
+                      std::all_of(value.begin(), value.begin() + long(colon),
+                                  [](char c) { return c >= '0' && c <= '9'; });
+        if (!digits || colon + 1 >= value.size())
+          return make_error(ErrorKind::config,
+                            ctx + "a Telegram bot token looks like 123456:ABC-def..."
+                                  " (digits, a colon, then the secret)");
+      }
+      p.token = value;
+    }
+  }
+  p.secrets_resolved = true;
+  return {};
+}
+
+Result<std::vector<std::string>> expand_targets(const Config& config,
+                                                std::string_view targets) {
+  std::vector<std::string> out;
+  std::set<std::string> seen;
+  auto add = [&](const std::string& n) {
+    if (seen.insert(n).second) out.push_back(n);
+  };
+  std::size_t start = 0;
+  while (start <= targets.size()) {
+    auto comma = targets.find(',', start);
+    if (comma == std::string_view::npos) comma = targets.size();
+    std::string name(targets.substr(start, comma - start));
+    start = comma + 1;
+    if (name.empty()) continue;
+    if (config.profiles.count(name)) {
+      add(name);
+    } else if (auto g = config.groups.find(name); g != config.groups.end()) {
+      for (const auto& m : g->second) add(m);
+    } else {
+      std::string known;
+      for (const auto& [n, p] : config.profiles) known += (known.empty() ? "" : ", ") + n;
+      for (const auto& [n, g2] : config.groups) known += (known.empty() ? "" : ", ") + n;
+      std::string where_from = config.path.empty() ? "" : " in " + config.path;
+      return make_error(ErrorKind::usage,
+                        "unknown profile or group '" + name + "'" + where_from +
+                            (known.empty() ? " (no profiles defined)"
+                                           : "; known: " + known));
+    }
+  }
+  if (out.empty()) return make_error(ErrorKind::usage, "no target given");
+  return out;
+}
+
+}  // namespace notify::config

@@ -1,0 +1,85 @@
+#pragma once
+// Plain data describing what the profile file says, after variable
+// expansion and secret-file reads. No I/O, no parsing here.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace notify::config {
+
+enum class ServiceKind { mattermost, telegram, line, discord };
+
+const char* to_string(ServiceKind kind);
+
+/// Settings shared by every profile unless it overrides them.
+struct Defaults {
+  int timeout_s = 10;
+  int retries = 3;
+  int max_parts = 10;
+  bool silent = false;
+  bool code = false;
+};
+
+/// Where a secret comes from, kept until the secret is needed so that an
+/// unset variable only fails the profiles actually used (see loader.hpp).
+struct SecretSource {
+  std::string field;  ///< "token" or "webhook_url": what it fills
+  std::string key;    ///< as written: "token", "token_file", ...
+  std::string value;  ///< raw text from the file, ${VAR} unexpanded
+  bool is_file = false;
+  std::string where;  ///< "path:line:col" of the value
+};
+
+struct Profile {
+  std::string name;
+  std::string where;  ///< "path:line:col" of the [profiles.NAME] table
+  ServiceKind kind = ServiceKind::mattermost;
+
+  // Secrets (already expanded). Never print these; see core/mask.hpp.
+  std::string webhook_url;  ///< mattermost, discord
+  std::string token;        ///< telegram, line
+
+  // Destination.
+  std::string chat_id;                 ///< telegram: number or @channel
+  std::optional<std::int64_t> thread_id;  ///< telegram topic, discord thread
+  std::string to;                      ///< line user/group/room id
+  std::string api_base;                ///< telegram, line
+  std::string channel;                 ///< mattermost
+
+  // Presentation.
+  std::string username;
+  std::string icon_url;    ///< mattermost icon_url, discord avatar_url
+  std::string icon_emoji;  ///< mattermost
+  bool silent = false;
+  bool mentions = false;  ///< mattermost: let @channel/@all/@here notify
+  bool code = false;
+  std::string code_lang;
+  std::optional<std::size_t> max_length;
+
+  // Delivery.
+  int timeout_s = 10;
+  int retries = 3;
+  int max_parts = 10;
+  std::vector<std::string> fallback;
+  std::string ca_file;
+  bool spool = true;
+
+  /// True when a secret was written literally in the file (not ${VAR} or
+  /// *_file): the file's permissions then matter.
+  bool literal_secret = false;
+  std::vector<SecretSource> secret_sources;
+  bool secrets_resolved = false;
+};
+
+struct Config {
+  std::string path;  ///< where it was read from; empty when none
+  Defaults defaults;
+  std::map<std::string, Profile> profiles;
+  std::map<std::string, std::vector<std::string>> groups;
+  bool has_literal_secret = false;
+};
+
+}  // namespace notify::config

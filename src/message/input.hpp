@@ -1,0 +1,61 @@
+#pragma once
+// Reading a message of any size with bounded memory.
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "message/sanitize.hpp"
+
+namespace notify::message {
+
+/// Collects sanitised text up to a byte budget. Past it, keeps the first
+/// half and the last half (at line boundaries where possible) and records
+/// what was left out; memory stays O(budget) whatever is fed.
+///
+/// A kept half is cut at a line boundary when one lies in its outer half
+/// (so a cut never throws away more than half of what a half could hold),
+/// else at a UTF-8 boundary. Counts are of sanitised bytes.
+class BoundedText {
+ public:
+  explicit BoundedText(std::size_t budget_bytes);
+  /// Feed raw bytes from the input (sanitised inside).
+  void feed(std::string_view raw);
+  /// Final text, to be called once; when anything was dropped, one line in
+  /// the middle says "[... N lines (M bytes) omitted ...]" (N counts a
+  /// partly dropped line too). The result is at most budget bytes plus that
+  /// line.
+  std::string finish();
+  /// Sanitised bytes seen so far (all of them after finish()).
+  std::uint64_t total_bytes() const { return total_bytes_; }
+  /// Sanitised bytes left out; final after finish().
+  std::uint64_t omitted_bytes() const { return omitted_bytes_; }
+  /// Lines (whole or partial) left out; final after finish().
+  std::uint64_t omitted_lines() const { return omitted_lines_; }
+  /// Raw input bytes fed so far.
+  std::uint64_t raw_bytes() const { return raw_bytes_; }
+
+ private:
+  void take(std::string_view clean);
+  void drop(std::string_view gone);
+
+  std::size_t budget_;
+  std::size_t head_cap_;
+  std::size_t tail_cap_;
+  std::uint64_t total_bytes_ = 0;
+  std::uint64_t omitted_bytes_ = 0;
+  std::uint64_t omitted_lines_ = 0;  // newlines dropped until finish()
+  std::uint64_t raw_bytes_ = 0;
+  char last_dropped_ = '\n';
+  Sanitizer sanitizer_;
+  std::string scratch_;  // sanitised output of one slice
+  std::string head_;
+  // The live tail is tail_[tail_off_, end): dropping from its front moves an
+  // offset, and the dead prefix is erased only once it is as big as the
+  // tail itself, so each byte is moved O(1) times.
+  std::string tail_;
+  std::size_t tail_off_ = 0;
+};
+
+}  // namespace notify::message

@@ -1,0 +1,211 @@
+#include "message/split.hpp"
+
+#include <algorithm>
+#include <string>
+
+#include "message/unicode.hpp"
+
+namespace notify::message {
+
+namespace {
+
+constexpr std::size_t npos = std::string_view::npos;
+
+const unsigned char* bytes(std::string_view s) {
+  return reinterpret_cast<const unsigned char*>(s.data());
+}
+
+std::size_t units_of(char32_t cp, Unit unit) {
+  return unit == Unit::utf16 && cp >= 0x10000 ? 2 : 1;
+}
+
+bool is_space(char32_t cp) { return cp == ' ' || cp == '\t'; }
+
+// Where one part ends and the next begins: [start, end) is the part and
+// [end, next) the dropped break character (empty for a cluster cut).
+struct Cut {
+  std::size_t end;
+  std::size_t next;
+};
+
+// Scans at most limit+2 code points from `start`, so the whole split is
+// linear apart from the tail of a window that the next part scans again
+// (bounded by one window per part, and parts are near-full by construction).
+Cut find_cut(std::string_view text, std::size_t start, std::size_t limit, Unit unit) {
+  const unsigned char* const base = bytes(text);
+  const unsigned char* const end = base + text.size();
+  GraphemeState state;
+  std::size_t units = 0;
+  std::size_t pos = start;
+  std::size_t last_nl = npos;         // newline with a non-empty part before it
+  std::size_t last_space = npos;      // space/tab that is a cluster of its own
+  std::size_t pending_space = npos;   // space whose right side is not known yet
+  std::size_t last_boundary = npos;   // cluster boundary after start
+  std::size_t last_cp_end = npos;     // end of the longest code-point prefix that fits
+  while (pos < text.size()) {
+    const Decoded d = decode_utf8(base + pos, end);
+    const GraphemeClass cls = grapheme_class(d.cp);
+    const bool boundary = grapheme_step(state, cls);
+    if (pending_space != npos) {
+      if (boundary) last_space = pending_space;
+      pending_space = npos;
+    }
+    if (boundary && pos > start) {
+      last_boundary = pos;
+      if (d.cp == '\n') last_nl = pos;
+    }
+    const std::size_t u = units_of(d.cp, unit);
+    if (units + u > limit) {
+      // The break character itself is dropped, so one sitting right at the
+      // limit still yields a part that fits.
+      if (boundary && pos > start && is_space(d.cp)) {
+        const std::size_t after = pos + d.len;
+        GraphemeState probe = state;
+        if (after >= text.size() ||
+            grapheme_step(probe, grapheme_class(decode_utf8(base + after, end).cp))) {
+          last_space = pos;
+        }
+      }
+      break;
+    }
+    if (boundary && pos > start && is_space(d.cp)) pending_space = pos;
+    units += u;
+    pos += d.len;
+    last_cp_end = pos;
+  }
+  if (pos >= text.size()) return {text.size(), text.size()};
+  if (last_nl != npos) return {last_nl, last_nl + 1};
+  if (last_space != npos) return {last_space, last_space + 1};
+  if (last_boundary != npos) return {last_boundary, last_boundary};
+  if (last_cp_end != npos) return {last_cp_end, last_cp_end};
+  // Not even one code point fits (an astral character with a UTF-16 limit
+  // of 1): send it alone rather than loop forever.
+  const std::size_t one = start + decode_utf8(base + start, end).len;
+  return {one, one};
+}
+
+}  // namespace
+
+std::size_t length_in(std::string_view utf8, Unit unit) {
+  std::size_t n = 0;
+  const unsigned char* p = bytes(utf8);
+  const unsigned char* const end = p + utf8.size();
+  if (unit == Unit::code_points) {
+    for (; p < end; ++p) n += (*p & 0xC0) != 0x80;
+  } else {
+    // A 4-byte lead is an astral character: one more UTF-16 unit.
+    for (; p < end; ++p) n += std::size_t((*p & 0xC0) != 0x80) + std::size_t(*p >= 0xF0);
+  }
+  return n;
+}
+
+std::vector<std::string> split(std::string_view text, std::size_t limit, Unit unit) {
+  std::vector<std::string> parts;
+  if (limit == 0) limit = 1;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    const Cut cut = find_cut(text, start, limit, unit);
+    if (cut.end > start) parts.emplace_back(text.substr(start, cut.end - start));
+    start = cut.next;
+  }
+  return parts;
+}
+
+bool is_grapheme_boundary(std::string_view text, std::size_t offset) {
+  if (offset == 0 || offset >= text.size()) return true;
+  const unsigned char* const base = bytes(text);
+  const unsigned char* const end = base + text.size();
+  if ((base[offset] & 0xC0) == 0x80) return false;  // inside a UTF-8 sequence
+  auto cp_before = [&](std::size_t at, std::size_t& lead) {
+    lead = at - 1;
+    while (lead > 0 && at - lead < 4 && (base[lead] & 0xC0) == 0x80) --lead;
+    const Decoded d = decode_utf8(base + lead, end);
+    if (lead + d.len != at) {
+      lead = at - 1;
+      return char32_t(0xFFFD);
+    }
+    return d.cp;
+  };
+  std::size_t lead = 0;
+  GraphemeState state;
+  state.prev = grapheme_class(cp_before(offset, lead));
+  if (state.prev == GraphemeClass::regional_indicator) {
+    state.ri_run = 1;
+    std::size_t at = lead;
+    while (at > 0) {
+      std::size_t l2 = 0;
+      if (grapheme_class(cp_before(at, l2)) != GraphemeClass::regional_indicator) break;
+      ++state.ri_run;
+      at = l2;
+    }
+  }
+  return grapheme_step(state, grapheme_class(decode_utf8(base + offset, end).cp));
+}
+
+namespace {
+
+// Counts a part's lines as its newlines + 1: a part cut mid-line still holds
+// (part of) a line someone will want to know about.
+std::uint64_t lines_in(std::string_view s) {
+  return std::uint64_t(std::count(s.begin(), s.end(), '\n')) + 1;
+}
+
+std::string omitted_note(std::size_t parts, std::uint64_t lines, std::uint64_t bytes) {
+  return "[... " + std::to_string(parts) + " parts (" + std::to_string(lines) + " lines, " +
+         std::to_string(bytes) + " bytes) omitted ...]";
+}
+
+}  // namespace
+
+std::vector<std::string> cap_parts(std::vector<std::string> parts, std::size_t max_parts) {
+  if (max_parts == 0) max_parts = 1;
+  if (parts.size() <= max_parts) return parts;
+  const bool note_alone = max_parts >= 3;
+  const std::size_t head = note_alone ? (max_parts - 1) / 2 : max_parts - 1;
+  const std::size_t tail = note_alone ? max_parts - 1 - head : 1;
+  const std::size_t first_tail = parts.size() - tail;
+  std::uint64_t lines = 0;
+  std::uint64_t bytes_out = 0;
+  for (std::size_t i = head; i < first_tail; ++i) {
+    lines += lines_in(parts[i]);
+    bytes_out += parts[i].size();
+  }
+  const std::size_t omitted = first_tail - head;
+  std::vector<std::string> out;
+  out.reserve(max_parts);
+  for (std::size_t i = 0; i < head; ++i) out.push_back(std::move(parts[i]));
+  if (note_alone) {
+    out.push_back(omitted_note(omitted, lines, bytes_out));
+  } else {
+    // No part to spare: the note leads the last part, which drops at least
+    // as many leading code points as the note adds, so it still fits its
+    // limit in either unit (the note is ASCII). Counts in the note cannot
+    // include the dropped prefix without changing the note's own length, so
+    // reserve room for the longest numbers first.
+    std::string& last = parts[first_tail];
+    const std::string widest = omitted_note(omitted, lines + last.size() + 1,
+                                            bytes_out + last.size());
+    const std::size_t room = widest.size() + 1;  // + newline
+    std::size_t cut = 0;
+    std::size_t dropped_cps = 0;
+    while (cut < last.size() && (dropped_cps < room || !is_grapheme_boundary(last, cut))) {
+      const Decoded d = decode_utf8(bytes(last) + cut, bytes(last) + last.size());
+      cut += d.len;
+      ++dropped_cps;
+    }
+    const std::string_view gone(last.data(), cut);
+    const std::uint64_t gone_lines = std::uint64_t(std::count(gone.begin(), gone.end(), '\n'));
+    std::string note = omitted_note(omitted, lines + gone_lines, bytes_out + cut);
+    if (cut < last.size()) {
+      note += '\n';
+      note.append(last, cut, std::string::npos);
+    }
+    out.push_back(std::move(note));
+  }
+  for (std::size_t i = first_tail + (note_alone ? 0 : 1); i < parts.size(); ++i) {
+    out.push_back(std::move(parts[i]));
+  }
+  return out;
+}
+
+}  // namespace notify::message

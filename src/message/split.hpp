@@ -1,0 +1,45 @@
+#pragma once
+// Length counting and splitting in the unit each service counts.
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace notify::message {
+
+enum class Unit {
+  code_points,  ///< Telegram, Discord, Mattermost
+  utf16,        ///< LINE (an astral character counts 2)
+};
+
+/// Length of valid UTF-8 text in the given unit.
+std::size_t length_in(std::string_view utf8, Unit unit);
+
+/// Splits valid UTF-8 into parts each at most `limit` units long, preferring
+/// a line break, then a word break, never cutting a UTF-8 sequence, a
+/// surrogate pair or a grapheme cluster (unless a single cluster is longer
+/// than the limit). The break character (newline/space) at a cut is dropped;
+/// nothing else is lost or reordered. Empty input gives no parts.
+std::vector<std::string> split(std::string_view text, std::size_t limit,
+                               Unit unit);
+
+/// True when a grapheme-cluster boundary lies at byte `offset` of valid
+/// UTF-8 text (0 and text.size() always are). Scans back only as far as the
+/// rules need; meant for checks, split() itself scans forward once.
+bool is_grapheme_boundary(std::string_view text, std::size_t offset);
+
+/// Keeps at most max_parts parts: the head and the tail, with the middle
+/// replaced by one part that says how many parts/lines/bytes were left out.
+/// Returns the input unchanged when it already fits. With max_parts >= 3 the
+/// note is a part of its own between (max_parts-1)/2 head parts and the rest
+/// as tail parts (the tail gets the extra one: that is where errors are).
+/// With 1 or 2 (0 counts as 1) there is no room for it: the note opens the
+/// last part, which gives up at least as many leading characters as the note
+/// takes, so it grows only if it was shorter than the note. The note reads
+/// "[... N parts (L lines, B bytes) omitted ...]" where L counts a part as
+/// its newlines + 1 (a part cut mid-line holds a partial line).
+std::vector<std::string> cap_parts(std::vector<std::string> parts,
+                                   std::size_t max_parts);
+
+}  // namespace notify::message

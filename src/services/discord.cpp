@@ -1,0 +1,60 @@
+#include "services/discord.hpp"
+
+#include "services/json_util.hpp"
+#include "services/parts.hpp"
+
+namespace notify::services {
+
+namespace {
+
+std::string with_query(std::string url, const std::string& param) {
+  url += (url.find('?') == std::string::npos ? '?' : '&');
+  return url + param;
+}
+
+}  // namespace
+
+std::vector<HttpRequest> Discord::build(const Message& m, const BuildContext&) const {
+  const std::size_t limit = profile_.max_length.value_or(kLimit);
+  const std::size_t overhead = m.code ? markdown_code_overhead(m.code_lang) : 4;
+  // wait=true makes Discord confirm the message was saved (200 + message)
+  // instead of a fire-and-forget 204.
+  std::string url = with_query(profile_.webhook_url, "wait=true");
+  if (profile_.thread_id) url = with_query(url, "thread_id=" + std::to_string(*profile_.thread_id));
+  std::vector<HttpRequest> out;
+  for (const auto& part : make_parts(m, limit, message::Unit::code_points, overhead)) {
+    std::string body = m.code ? markdown_code_block(part.text, m.code_lang) : part.text;
+    std::string content = part.header.empty() ? body : "**" + part.header + "**\n" + body;
+    // Piped text must never ping: no @everyone/@here, roles or users.
+    nlohmann::json j = {{"content", content},
+                        {"allowed_mentions", {{"parse", nlohmann::json::array()}}}};
+    if (!m.username.empty()) j["username"] = m.username;
+    if (!m.icon_url.empty()) j["avatar_url"] = m.icon_url;
+    if (m.silent) j["flags"] = kSuppressNotifications;
+    out.push_back(HttpRequest{"POST", url,
+                              {{"Content-Type", "application/json"},
+                               {"User-Agent", "DiscordBot (notify, " NOTIFY_VERSION ")"}},
+                              dump_json(j)});
+  }
+  return out;
+}
+
+Verdict Discord::interpret(const HttpResponse& r) const {
+  // {"code": 50035, "message": "Invalid Form Body", "errors": {...}}
+  // 429: {"message": ..., "retry_after": 1.5, "global": false}
+  auto j = parse_json(r.body);
+  std::string error = json_string(j, "message");
+  if (j.is_object() && j.contains("errors")) error += " " + j["errors"].dump().substr(0, 300);
+  if (error.empty() && r.status >= 300) error = r.body.substr(0, 200);
+  Verdict v = generic_verdict(r, error);
+  if (v.kind == Verdict::Kind::retry && j.is_object() && j.contains("retry_after") &&
+      j["retry_after"].is_number())
+    v.retry_after = std::chrono::milliseconds(
+        static_cast<long long>(j["retry_after"].get<double>() * 1000.0));
+  if (v.kind == Verdict::Kind::fail && r.status == 404)
+    v.hint = "the webhook was deleted or the URL is wrong; copy it again from "
+             "the channel's Integrations > Webhooks";
+  return v;
+}
+
+}  // namespace notify::services

@@ -1,0 +1,38 @@
+#pragma once
+// JSON helpers shared by the services. Text is sanitised before it gets here,
+// but dumping with error_handler_t::replace means a stray invalid byte can
+// never turn into an exception halfway through a delivery.
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace notify::services {
+
+inline std::string dump_json(const nlohmann::json& j) {
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+/// Parses a reply body; a discarded (null) value when it is not JSON.
+inline nlohmann::json parse_json(const std::string& body) {
+  return nlohmann::json::parse(body, nullptr, false);
+}
+
+/// A string member of a JSON object, or "" when absent or not a string.
+inline std::string json_string(const nlohmann::json& j, const char* key) {
+  if (j.is_object()) {
+    auto it = j.find(key);
+    if (it != j.end() && it->is_string()) return it->get<std::string>();
+  }
+  return "";
+}
+
+/// "```lang\n...\n```" with the body unable to close the fence early.
+std::string markdown_code_block(const std::string& text, const std::string& lang);
+
+/// Chars a markdown code block adds around its text.
+inline std::size_t markdown_code_overhead(const std::string& lang) {
+  return lang.size() + 8;
+}
+
+}  // namespace notify::services

@@ -1,0 +1,21 @@
+#pragma once
+#include "services/service.hpp"
+
+namespace notify::services {
+
+class Line final : public Service {
+ public:
+  explicit Line(const config::Profile& profile) : profile_(profile) {}
+  std::vector<HttpRequest> build(const Message& message,
+                                 const BuildContext& ctx) const override;
+  Verdict interpret(const HttpResponse& response) const override;
+
+  /// Text message limit in UTF-16 units, and text messages per push.
+  static constexpr std::size_t kLimit = 5000;
+  static constexpr std::size_t kMessagesPerPush = 5;
+
+ private:
+  config::Profile profile_;
+};
+
+}  // namespace notify::services

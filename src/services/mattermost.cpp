@@ -1,0 +1,65 @@
+#include "services/mattermost.hpp"
+
+#include "message/escape.hpp"
+#include "services/json_util.hpp"
+#include "services/parts.hpp"
+
+namespace notify::services {
+
+std::string markdown_code_block(const std::string& text, const std::string& lang) {
+  return "```" + lang + "\n" + message::break_fences(text) + "\n```";
+}
+
+std::vector<HttpRequest> Mattermost::build(const Message& m, const BuildContext&) const {
+  const std::size_t limit = profile_.max_length.value_or(kLimit);
+  const std::size_t overhead =
+      m.code ? markdown_code_overhead(m.code_lang) : 4 /* ** around header */;
+  std::vector<HttpRequest> out;
+  for (const auto& part : make_parts(m, limit, message::Unit::code_points, overhead)) {
+    std::string body = m.code ? markdown_code_block(part.text, m.code_lang)
+                              : message::break_fences(part.text);
+    if (!profile_.mentions) body = message::neutralize_mentions(body);
+    std::string text = part.header.empty() ? body : "**" + part.header + "**\n" + body;
+    nlohmann::json j = {{"text", text}};
+    if (!m.channel.empty()) j["channel"] = m.channel;
+    if (!m.username.empty()) j["username"] = m.username;
+    if (!m.icon_emoji.empty()) j["icon_emoji"] = m.icon_emoji;
+    else if (!m.icon_url.empty()) j["icon_url"] = m.icon_url;
+    // Honoured since Mattermost 11.10; older servers ignore unknown keys.
+    if (m.silent) j["silent"] = true;
+    out.push_back(HttpRequest{"POST", profile_.webhook_url,
+                              {{"Content-Type", "application/json"}},
+                              dump_json(j)});
+  }
+  return out;
+}
+
+Verdict Mattermost::interpret(const HttpResponse& r) const {
+  // Errors are AppError JSON: {"id": ..., "message": ..., "detailed_error": ...}.
+  auto j = parse_json(r.body);
+  std::string error = json_string(j, "message");
+  auto detail = json_string(j, "detailed_error");
+  if (!detail.empty()) error += " (" + detail + ")";
+  if (error.empty() && r.status >= 300) error = r.body.substr(0, 200);
+  Verdict v = generic_verdict(r, error);
+  if (v.kind == Verdict::Kind::fail && r.status == 400 &&
+      json_string(j, "id") == "web.incoming_webhook.invalid.app_error")
+    v.hint = "the webhook was deleted or the URL is wrong; copy it again from "
+             "Integrations > Incoming Webhooks";
+  if (v.kind == Verdict::Kind::fail && r.status == 403)
+    v.hint = "the webhook is locked to its channel, or cannot post to that channel";
+  return v;
+}
+
+std::vector<std::string> Mattermost::notes(const Message& m) const {
+  std::vector<std::string> n;
+  if (m.silent)
+    n.push_back("Mattermost servers before 11.10 have no silent switch; they post "
+                "with normal notifications");
+  if (!m.username.empty() || !m.icon_url.empty() || !m.icon_emoji.empty())
+    n.push_back("username/icon overrides need EnablePostUsernameOverride / "
+                "EnablePostIconOverride on the Mattermost server");
+  return n;
+}
+
+}  // namespace notify::services

@@ -1,0 +1,21 @@
+#pragma once
+#include "services/service.hpp"
+
+namespace notify::services {
+
+class Mattermost final : public Service {
+ public:
+  explicit Mattermost(const config::Profile& profile) : profile_(profile) {}
+  std::vector<HttpRequest> build(const Message& message,
+                                 const BuildContext& ctx) const override;
+  Verdict interpret(const HttpResponse& response) const override;
+  std::vector<std::string> notes(const Message& message) const override;
+
+  /// Mattermost's default post limit (16383 code points) on current servers.
+  static constexpr std::size_t kLimit = 16383;
+
+ private:
+  config::Profile profile_;
+};
+
+}  // namespace notify::services

@@ -1,0 +1,97 @@
+#include "services/service.hpp"
+
+#include <cstdlib>
+
+#include "services/discord.hpp"
+#include "services/line.hpp"
+#include "services/mattermost.hpp"
+#include "services/telegram.hpp"
+
+namespace notify::services {
+
+std::optional<HttpRequest> Service::plain(const HttpRequest&) const {
+  return std::nullopt;
+}
+
+std::vector<std::string> Service::notes(const Message&) const { return {}; }
+
+std::size_t part_limit(const config::Profile& profile) {
+  std::size_t limit = Mattermost::kLimit;
+  switch (profile.kind) {
+    case config::ServiceKind::mattermost: limit = Mattermost::kLimit; break;
+    case config::ServiceKind::telegram: limit = Telegram::kLimit; break;
+    case config::ServiceKind::line: limit = Line::kLimit; break;
+    case config::ServiceKind::discord: limit = Discord::kLimit; break;
+  }
+  return profile.max_length.value_or(limit);
+}
+
+std::unique_ptr<Service> make_service(const config::Profile& profile) {
+  switch (profile.kind) {
+    case config::ServiceKind::mattermost: return std::make_unique<Mattermost>(profile);
+    case config::ServiceKind::telegram: return std::make_unique<Telegram>(profile);
+    case config::ServiceKind::line: return std::make_unique<Line>(profile);
+    case config::ServiceKind::discord: return std::make_unique<Discord>(profile);
+  }
+  return nullptr;
+}
+
+namespace {
+
+// Retry-After is either delta-seconds (what every chat service sends) or an
+// HTTP date; a date is rare enough here to fall back to our own backoff.
+std::optional<std::chrono::milliseconds> parse_retry_after(const HttpResponse& r) {
+  auto h = r.header("retry-after");
+  if (!h) return std::nullopt;
+  char* end = nullptr;
+  double secs = std::strtod(h->c_str(), &end);
+  if (end == h->c_str() || secs < 0) return std::nullopt;
+  return std::chrono::milliseconds(static_cast<long long>(secs * 1000.0));
+}
+
+const char* transport_words(TransportError e) {
+  switch (e) {
+    case TransportError::connect: return "could not connect";
+    case TransportError::timeout: return "timed out";
+    case TransportError::tls: return "TLS verification failed";
+    case TransportError::other: return "transfer failed";
+    case TransportError::none: break;
+  }
+  return "transfer failed";
+}
+
+}  // namespace
+
+Verdict generic_verdict(const HttpResponse& r, std::string error) {
+  Verdict v;
+  if (r.error != TransportError::none) {
+    v.error = std::string(transport_words(r.error)) +
+              (r.error_text.empty() ? "" : ": " + r.error_text);
+    if (r.error == TransportError::tls) {
+      // A certificate problem does not fix itself in a second.
+      v.kind = Verdict::Kind::fail;
+      v.hint = "set ca_file in the profile, or CURL_CA_BUNDLE, for a private CA";
+    } else {
+      v.kind = Verdict::Kind::retry;
+    }
+    return v;
+  }
+  if (r.status >= 200 && r.status < 300) {
+    v.kind = Verdict::Kind::delivered;
+    return v;
+  }
+  v.error = "HTTP " + std::to_string(r.status) + (error.empty() ? "" : ": " + error);
+  if (r.status == 429 || r.status >= 500 || r.status == 408) {
+    v.kind = Verdict::Kind::retry;
+    v.retry_after = parse_retry_after(r);
+  } else {
+    v.kind = Verdict::Kind::fail;
+    if (r.status == 401 || r.status == 403)
+      v.hint = "check the token or webhook URL in the profile";
+    else if (r.status == 404)
+      v.hint = "check the webhook URL or api_base in the profile";
+  }
+  return v;
+}
+
+}  // namespace notify::services

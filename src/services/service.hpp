@@ -1,0 +1,76 @@
+#pragma once
+// A chat service turns a message into HTTP requests and reads the replies.
+// It never sends: the delivery engine does, through an HttpClient.
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/profile.hpp"
+#include "transport/http.hpp"
+
+namespace notify::services {
+
+/// The message as the user asked for it, already sanitised, with command-line
+/// overrides applied over the profile.
+struct Message {
+  std::string title;
+  std::string body;
+  bool code = false;
+  std::string code_lang;
+  bool silent = false;
+  std::string username;
+  std::string icon_url;
+  std::string icon_emoji;
+  std::string channel;
+  int max_parts = 10;
+};
+
+/// What a reply means for delivery.
+struct Verdict {
+  enum class Kind {
+    delivered,     ///< accepted (LINE 409 on a known retry key counts)
+    retry,         ///< 429, 5xx, timeout, connection failure
+    fail,          ///< permanent: do not retry this request
+    resend_plain,  ///< the service could not parse our formatting
+  };
+  Kind kind = Kind::fail;
+  std::optional<std::chrono::milliseconds> retry_after;  ///< asked by server
+  std::string error;  ///< the service's own words, for the user
+  std::string hint;   ///< what to do about it, if we know
+};
+
+/// Injected randomness, so payload building stays deterministic in tests.
+struct BuildContext {
+  std::function<std::string()> new_uuid;
+};
+
+class Service {
+ public:
+  virtual ~Service() = default;
+  /// The requests that deliver the message, in the order they must be sent.
+  virtual std::vector<HttpRequest> build(const Message& message,
+                                         const BuildContext& ctx) const = 0;
+  /// Reads one reply (or transport failure) to one of those requests.
+  virtual Verdict interpret(const HttpResponse& response) const = 0;
+  /// The same request without formatting, if it carried any.
+  virtual std::optional<HttpRequest> plain(const HttpRequest& request) const;
+  /// Remarks for -v, e.g. a switch the service does not have.
+  virtual std::vector<std::string> notes(const Message& message) const;
+};
+
+/// Longest part the profile's service takes, in its own unit (max_length
+/// or the service's limit).
+std::size_t part_limit(const config::Profile& profile);
+
+/// The service for a profile whose secrets are resolved.
+std::unique_ptr<Service> make_service(const config::Profile& profile);
+
+/// Defaults every service shares: 2xx delivered; 429/5xx/transport retried
+/// honouring Retry-After; other 4xx fail with `error`.
+Verdict generic_verdict(const HttpResponse& response, std::string error);
+
+}  // namespace notify::services

@@ -1,0 +1,21 @@
+#pragma once
+#include "services/service.hpp"
+
+namespace notify::services {
+
+class Telegram final : public Service {
+ public:
+  explicit Telegram(const config::Profile& profile) : profile_(profile) {}
+  std::vector<HttpRequest> build(const Message& message,
+                                 const BuildContext& ctx) const override;
+  Verdict interpret(const HttpResponse& response) const override;
+  std::optional<HttpRequest> plain(const HttpRequest& request) const override;
+
+  /// sendMessage text limit, code points after entity parsing.
+  static constexpr std::size_t kLimit = 4096;
+
+ private:
+  config::Profile profile_;
+};
+
+}  // namespace notify::services

@@ -1,0 +1,178 @@
+#include "transport/curl_http_client.hpp"
+
+#include <cctype>
+#include <cstdlib>
+#include <list>
+
+#include <curl/curl.h>
+
+namespace notify {
+
+namespace {
+
+// Replies we read are small JSON objects; a misbehaving server must not make
+// us buffer without bound.
+constexpr std::size_t kMaxReplyBytes = 1 << 20;
+
+struct Transfer {
+  HttpRequest request;
+  HttpClient::Handler on_done;
+  HttpResponse response;
+  CURL* easy = nullptr;
+  curl_slist* headers = nullptr;
+  char error_buffer[CURL_ERROR_SIZE] = {};
+};
+
+size_t on_body(char* data, size_t size, size_t n, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  const size_t len = size * n;
+  auto& body = t->response.body;
+  if (body.size() < kMaxReplyBytes)
+    body.append(data, std::min(len, kMaxReplyBytes - body.size()));
+  return len;
+}
+
+size_t on_header(char* data, size_t size, size_t n, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  const size_t len = size * n;
+  std::string line(data, len);
+  if (line.rfind("HTTP/", 0) == 0) {
+    t->response.headers.clear();  // a new response (after 100 or a redirect)
+    return len;
+  }
+  auto colon = line.find(':');
+  if (colon == std::string::npos) return len;
+  std::string name = line.substr(0, colon);
+  for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::string value = line.substr(colon + 1);
+  auto b = value.find_first_not_of(" \t");
+  auto e = value.find_last_not_of(" \t\r\n");
+  value = b == std::string::npos ? "" : value.substr(b, e - b + 1);
+  t->response.headers.emplace_back(std::move(name), std::move(value));
+  return len;
+}
+
+TransportError classify(CURLcode code) {
+  switch (code) {
+    case CURLE_OK: return TransportError::none;
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+    case CURLE_COULDNT_CONNECT: return TransportError::connect;
+    case CURLE_OPERATION_TIMEDOUT: return TransportError::timeout;
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_CERTPROBLEM: return TransportError::tls;
+    default: return TransportError::other;
+  }
+}
+
+// libcurl itself does not read CURL_CA_BUNDLE (the curl tool does); users
+// expect both it and OpenSSL's SSL_CERT_FILE to work.
+std::string env_ca_bundle() {
+  for (const char* name : {"CURL_CA_BUNDLE", "SSL_CERT_FILE"}) {
+    const char* v = std::getenv(name);
+    if (v && *v) return v;
+  }
+  return "";
+}
+
+}  // namespace
+
+struct CurlHttpClient::Impl {
+  CURLM* multi = nullptr;
+  std::list<Transfer> transfers;
+  std::string env_ca = env_ca_bundle();
+
+  void finish(CURL* easy, CURLcode code) {
+    for (auto it = transfers.begin(); it != transfers.end(); ++it) {
+      if (it->easy != easy) continue;
+      long status = 0;
+      curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
+      it->response.status = code == CURLE_OK ? status : 0;
+      it->response.error = classify(code);
+      if (code != CURLE_OK)
+        it->response.error_text =
+            it->error_buffer[0] ? it->error_buffer : curl_easy_strerror(code);
+      curl_multi_remove_handle(multi, easy);
+      curl_easy_cleanup(easy);
+      curl_slist_free_all(it->headers);
+      Transfer done = std::move(*it);
+      transfers.erase(it);
+      // The handler may start new transfers; it runs after bookkeeping.
+      done.on_done(std::move(done.response));
+      return;
+    }
+  }
+};
+
+CurlHttpClient::CurlHttpClient() : impl_(std::make_unique<Impl>()) {
+  curl_global_init(CURL_GLOBAL_DEFAULT);
+  impl_->multi = curl_multi_init();
+}
+
+CurlHttpClient::~CurlHttpClient() {
+  for (auto& t : impl_->transfers) {
+    curl_multi_remove_handle(impl_->multi, t.easy);
+    curl_easy_cleanup(t.easy);
+    curl_slist_free_all(t.headers);
+  }
+  curl_multi_cleanup(impl_->multi);
+  curl_global_cleanup();
+}
+
+void CurlHttpClient::start(HttpRequest request, RequestOptions options, Handler on_done) {
+  auto& t = impl_->transfers.emplace_back();
+  t.request = std::move(request);
+  t.on_done = std::move(on_done);
+  t.easy = curl_easy_init();
+  CURL* e = t.easy;
+  bool has_agent = false;
+  for (const auto& [k, v] : t.request.headers) {
+    t.headers = curl_slist_append(t.headers, (k + ": " + v).c_str());
+    if (k == "User-Agent") has_agent = true;
+  }
+  // A 1 s stall on "Expect: 100-continue" for bodies over 1 KiB buys nothing.
+  t.headers = curl_slist_append(t.headers, "Expect:");
+  curl_easy_setopt(e, CURLOPT_URL, t.request.url.c_str());
+  curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(e, CURLOPT_HTTPHEADER, t.headers);
+  if (!has_agent) curl_easy_setopt(e, CURLOPT_USERAGENT, "notify/" NOTIFY_VERSION);
+  if (t.request.method == "POST") {
+    curl_easy_setopt(e, CURLOPT_POSTFIELDS, t.request.body.data());
+    curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE,
+                     static_cast<curl_off_t>(t.request.body.size()));
+  } else if (t.request.method != "GET") {
+    curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, t.request.method.c_str());
+  }
+  curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(options.timeout.count()));
+  curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
+                   static_cast<long>(std::min<long long>(options.timeout.count(), 10000)));
+  // Verification stays on, always; a private CA is added, never a bypass.
+  curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
+  curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
+  const std::string& ca = options.ca_file.empty() ? impl_->env_ca : options.ca_file;
+  if (!ca.empty()) curl_easy_setopt(e, CURLOPT_CAINFO, ca.c_str());
+  curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
+  curl_easy_setopt(e, CURLOPT_WRITEDATA, &t);
+  curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
+  curl_easy_setopt(e, CURLOPT_HEADERDATA, &t);
+  curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t.error_buffer);
+  curl_multi_add_handle(impl_->multi, e);
+}
+
+std::size_t CurlHttpClient::poll(std::chrono::milliseconds max_wait) {
+  int running = 0;
+  curl_multi_perform(impl_->multi, &running);
+  if (running > 0) {
+    curl_multi_poll(impl_->multi, nullptr, 0, static_cast<int>(max_wait.count()), nullptr);
+    curl_multi_perform(impl_->multi, &running);
+  }
+  int left = 0;
+  while (CURLMsg* msg = curl_multi_info_read(impl_->multi, &left)) {
+    if (msg->msg == CURLMSG_DONE) impl_->finish(msg->easy_handle, msg->data.result);
+  }
+  return impl_->transfers.size();
+}
+
+}  // namespace notify

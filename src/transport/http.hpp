@@ -1,0 +1,60 @@
+#pragma once
+// The one seam between notify and the network. Services build HttpRequests
+// and interpret HttpResponses; only an HttpClient implementation sends.
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace notify {
+
+using Header = std::pair<std::string, std::string>;
+
+struct HttpRequest {
+  std::string method = "POST";
+  std::string url;
+  std::vector<Header> headers;
+  std::string body;
+};
+
+/// Why a transfer produced no HTTP status.
+enum class TransportError { none, connect, timeout, tls, other };
+
+struct HttpResponse {
+  long status = 0;  ///< 0 when the transfer failed before a status line
+  std::vector<Header> headers;  ///< names lower-cased
+  std::string body;
+  TransportError error = TransportError::none;
+  std::string error_text;  ///< libcurl's message; may hold secrets, mask it
+
+  /// First header with this (lower-case) name.
+  std::optional<std::string> header(std::string_view name) const {
+    for (const auto& [k, v] : headers)
+      if (k == name) return v;
+    return std::nullopt;
+  }
+};
+
+struct RequestOptions {
+  std::chrono::milliseconds timeout{10000};
+  std::string ca_file;  ///< extra CA bundle; empty = system default
+};
+
+/// Runs any number of transfers concurrently. start() queues one; poll()
+/// drives them and calls each handler once, on the calling thread.
+class HttpClient {
+ public:
+  using Handler = std::function<void(HttpResponse)>;
+  virtual ~HttpClient() = default;
+  virtual void start(HttpRequest request, RequestOptions options,
+                     Handler on_done) = 0;
+  /// Waits at most max_wait for progress; returns how many are still running.
+  virtual std::size_t poll(std::chrono::milliseconds max_wait) = 0;
+};
+
+}  // namespace notify

@@ -1,0 +1,296 @@
+#include "support/subprocess.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/ioctl.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstdlib>
+#include <cstring>
+#include <mutex>
+#include <stdexcept>
+#include <system_error>
+
+extern char** environ;
+
+namespace notify::test {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+[[noreturn]] void throw_errno(const char* what) {
+  throw std::system_error(errno, std::generic_category(), what);
+}
+
+// Owns one file descriptor.
+class Fd {
+ public:
+  Fd() = default;
+  explicit Fd(int fd) : fd_(fd) {}
+  ~Fd() { reset(); }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  Fd(Fd&& o) noexcept : fd_(o.release()) {}
+  Fd& operator=(Fd&& o) noexcept {
+    if (this != &o) {
+      reset();
+      fd_ = o.release();
+    }
+    return *this;
+  }
+  int get() const { return fd_; }
+  int release() {
+    const int fd = fd_;
+    fd_ = -1;
+    return fd;
+  }
+  void reset() {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+  }
+
+ private:
+  int fd_ = -1;
+};
+
+struct Pipe {
+  Fd read, write;
+};
+
+Pipe make_pipe() {
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0) throw_errno("pipe2");
+  return Pipe{Fd(fds[0]), Fd(fds[1])};
+}
+
+std::vector<std::string> build_env(const RunOptions& o) {
+  std::vector<std::string> env;
+  if (!o.clear_env)
+    for (char** e = environ; *e != nullptr; ++e) env.emplace_back(*e);
+  for (const auto& [name, value] : o.env) {
+    const std::string prefix = name + "=";
+    std::erase_if(env, [&](const std::string& kv) { return kv.rfind(prefix, 0) == 0; });
+    if (value) env.push_back(prefix + *value);
+  }
+  return env;
+}
+
+std::vector<char*> c_strings(std::vector<std::string>& v) {
+  std::vector<char*> out;
+  out.reserve(v.size() + 1);
+  for (auto& s : v) out.push_back(s.data());
+  out.push_back(nullptr);
+  return out;
+}
+
+// Between fork and exec only async-signal-safe calls are allowed.
+[[noreturn]] void exec_child(char* const* argv, char* const* envp, const char* cwd, int in_fd,
+                             int out_fd, int err_fd, bool tty, int errpipe) {
+  if (tty) {
+    ::setsid();
+    ::ioctl(in_fd, TIOCSCTTY, 0);
+  } else {
+    ::setpgid(0, 0);
+  }
+  if (::dup2(in_fd, 0) < 0 || ::dup2(out_fd, 1) < 0 || ::dup2(err_fd, 2) < 0) goto fail;
+  // Undo what the test process changed: ignored SIGPIPE, blocked signals.
+  for (int sig : {SIGPIPE, SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGCHLD}) ::signal(sig, SIG_DFL);
+  {
+    sigset_t none;
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+  }
+  if (cwd != nullptr && ::chdir(cwd) != 0) goto fail;
+  if (std::strchr(argv[0], '/') != nullptr)
+    ::execve(argv[0], argv, envp);
+  else
+    ::execvpe(argv[0], argv, envp);
+fail : {
+  const int e = errno;
+  [[maybe_unused]] auto n = ::write(errpipe, &e, sizeof e);
+  ::_exit(127);
+}
+}
+
+void set_nonblocking(int fd) {
+  const int flags = ::fcntl(fd, F_GETFL);
+  ::fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+}
+
+// Appends what is readable; returns false at EOF or on a hard error.
+bool drain(int fd, std::string* sink) {
+  char buf[65536];
+  for (;;) {
+    const ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n > 0) {
+      if (sink != nullptr) sink->append(buf, static_cast<std::size_t>(n));
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return true;
+    return false;  // EOF, or EIO from a pty whose slave side is gone
+  }
+}
+
+}  // namespace
+
+RunOptions& RunOptions::set_env(std::string name, std::optional<std::string> value) {
+  env.emplace_back(std::move(name), std::move(value));
+  return *this;
+}
+
+RunOptions& RunOptions::isolate(const std::filesystem::path& home) {
+  for (char** e = environ; *e != nullptr; ++e) {
+    const std::string kv = *e;
+    if (kv.rfind("NOTIFY_", 0) == 0) set_env(kv.substr(0, kv.find('=')), std::nullopt);
+  }
+  for (const char* v : {"NOTIFY_CONFIG", "http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY",
+                        "all_proxy", "ALL_PROXY", "no_proxy", "NO_PROXY", "CURL_CA_BUNDLE",
+                        "SSL_CERT_FILE", "SSL_CERT_DIR"})
+    set_env(v, std::nullopt);
+  set_env("HOME", home.string());
+  set_env("XDG_CONFIG_HOME", (home / ".config").string());
+  set_env("XDG_STATE_HOME", (home / ".local/state").string());
+  set_env("XDG_CACHE_HOME", (home / ".cache").string());
+  set_env("XDG_DATA_HOME", (home / ".local/share").string());
+  return *this;
+}
+
+RunResult run_process(const std::vector<std::string>& argv_in, const RunOptions& options) {
+  if (argv_in.empty()) throw std::invalid_argument("run_process: empty argv");
+  static std::once_flag once;  // a child that stops reading stdin must not kill us
+  std::call_once(once, [] { std::signal(SIGPIPE, SIG_IGN); });
+
+  std::vector<std::string> argv_store = argv_in;
+  std::vector<std::string> env_store = build_env(options);
+  std::vector<char*> argv = c_strings(argv_store);
+  std::vector<char*> envp = c_strings(env_store);
+  const std::string cwd = options.cwd.string();
+
+  Pipe out = make_pipe(), err = make_pipe(), errpipe = make_pipe();
+  Fd child_in, parent_in, master;
+  if (options.stdin_tty) {
+    master = Fd(::posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC));
+    if (master.get() < 0) throw_errno("posix_openpt");
+    if (::grantpt(master.get()) != 0 || ::unlockpt(master.get()) != 0) throw_errno("grantpt");
+    char name[128];
+    if (::ptsname_r(master.get(), name, sizeof name) != 0) throw_errno("ptsname_r");
+    child_in = Fd(::open(name, O_RDWR | O_NOCTTY | O_CLOEXEC));
+    if (child_in.get() < 0) throw_errno("open pty slave");
+  } else if (options.stdin_data) {
+    Pipe in = make_pipe();
+    child_in = std::move(in.read);
+    parent_in = std::move(in.write);
+  } else {
+    child_in = Fd(::open("/dev/null", O_RDONLY | O_CLOEXEC));
+    if (child_in.get() < 0) throw_errno("open /dev/null");
+  }
+
+  const pid_t pid = ::fork();
+  if (pid < 0) throw_errno("fork");
+  if (pid == 0)
+    exec_child(argv.data(), envp.data(), cwd.empty() ? nullptr : cwd.c_str(), child_in.get(),
+               out.write.get(), err.write.get(), options.stdin_tty, errpipe.write.get());
+
+  child_in.reset();
+  out.write.reset();
+  err.write.reset();
+  errpipe.write.reset();
+
+  RunResult result;
+  const std::string empty;
+  const std::string& input = options.stdin_data ? *options.stdin_data : empty;
+  std::size_t written = 0;
+  Fd* input_fd = options.stdin_tty ? &master : &parent_in;
+  if (input_fd->get() >= 0) set_nonblocking(input_fd->get());
+  if (master.get() >= 0) set_nonblocking(master.get());
+  set_nonblocking(out.read.get());
+  set_nonblocking(err.read.get());
+  if (parent_in.get() >= 0 && input.empty()) parent_in.reset();
+
+  const auto deadline = Clock::now() + options.timeout;
+  std::optional<Clock::time_point> give_up;  // stop waiting for EOF after this
+  bool out_open = true, err_open = true, master_open = master.get() >= 0;
+  bool reaped = false;
+  int status = 0;
+
+  while (out_open || err_open) {
+    std::vector<pollfd> fds;
+    if (out_open) fds.push_back({out.read.get(), POLLIN, 0});
+    if (err_open) fds.push_back({err.read.get(), POLLIN, 0});
+    if (master_open) fds.push_back({master.get(), POLLIN, 0});
+    const bool want_write = input_fd->get() >= 0 && written < input.size();
+    if (want_write) fds.push_back({input_fd->get(), POLLOUT, 0});
+
+    const auto now = Clock::now();
+    // Once the child is gone, a grandchild may still hold the pipes: wait a little, not forever.
+    if (!reaped && ::waitpid(pid, &status, WNOHANG) == pid) {
+      reaped = true;
+      if (!give_up) give_up = now + std::chrono::seconds(1);
+    }
+    if (!reaped && !result.timed_out && now >= deadline) {
+      result.timed_out = true;
+      ::kill(-pid, SIGKILL);  // its own process group: grandchildren too
+      ::kill(pid, SIGKILL);
+      give_up = now + std::chrono::seconds(2);
+    }
+    if (give_up && now >= *give_up) break;
+    auto until = give_up ? *give_up : deadline;
+    if (!reaped) until = std::min(until, now + std::chrono::milliseconds(50));
+    const auto wait_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(until - now).count() + 1;
+
+    const int n = ::poll(fds.data(), fds.size(), static_cast<int>(std::max<long long>(wait_ms, 0)));
+    if (n < 0 && errno != EINTR) throw_errno("poll");
+    if (n <= 0) continue;
+    for (const auto& p : fds) {
+      if (p.revents == 0) continue;
+      if (p.fd == out.read.get()) {
+        out_open = drain(p.fd, &result.out);
+      } else if (p.fd == err.read.get()) {
+        err_open = drain(p.fd, &result.err);
+      } else if (master_open && p.fd == master.get() && (p.revents & POLLOUT) == 0) {
+        master_open = drain(p.fd, nullptr);  // terminal echo
+      } else if (p.fd == input_fd->get()) {
+        if ((p.revents & (POLLERR | POLLHUP)) != 0 && input_fd == &parent_in) {
+          parent_in.reset();  // the child closed its stdin early
+          continue;
+        }
+        const ssize_t w = ::write(p.fd, input.data() + written, input.size() - written);
+        if (w > 0) written += static_cast<std::size_t>(w);
+        else if (w < 0 && errno != EAGAIN && errno != EINTR) written = input.size();
+        if (written >= input.size() && input_fd == &parent_in) parent_in.reset();  // EOF
+      }
+    }
+  }
+  parent_in.reset();
+
+  if (!reaped) {
+    if (give_up) {  // timed out and the pipes never closed
+      ::kill(-pid, SIGKILL);
+      ::kill(pid, SIGKILL);
+    }
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+  }
+  master.reset();
+
+  int exec_errno = 0;
+  if (::read(errpipe.read.get(), &exec_errno, sizeof exec_errno) ==
+      static_cast<ssize_t>(sizeof exec_errno)) {
+    result.err += "run_process: cannot execute " + argv_in[0] + ": " + std::strerror(exec_errno) + "\n";
+  }
+  if (WIFEXITED(status)) {
+    result.exit_code = WEXITSTATUS(status);
+  } else if (WIFSIGNALED(status)) {
+    result.signal = WTERMSIG(status);
+  }
+  return result;
+}
+
+}  // namespace notify::test

@@ -1,0 +1,48 @@
+#pragma once
+// Runs a program as a child process for end-to-end tests, feeding stdin and
+// capturing stdout/stderr without deadlocks, with a kill-on-timeout.
+
+#include <chrono>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace notify::test {
+
+struct RunOptions {
+  /// Environment changes applied in order; a nullopt value unsets the variable.
+  std::vector<std::pair<std::string, std::optional<std::string>>> env;
+  /// Start from an empty environment instead of this process's one.
+  bool clear_env = false;
+  /// Bytes for the child's stdin, then EOF; nullopt connects stdin to /dev/null.
+  std::optional<std::string> stdin_data;
+  /// Make stdin a pseudo-terminal (the child also gets it as controlling terminal).
+  /// stdin_data, if any, is typed into the terminal; no EOF is sent.
+  bool stdin_tty = false;
+  /// Working directory of the child; empty keeps the current one.
+  std::filesystem::path cwd;
+  /// After this the child's process group gets SIGKILL and the result says timed_out.
+  std::chrono::milliseconds timeout{60000};
+
+  /// Adds one env change (value nullopt = unset); returns *this for chaining.
+  RunOptions& set_env(std::string name, std::optional<std::string> value);
+  /// Points HOME and XDG_{CONFIG,STATE,CACHE,DATA}_HOME into home, and unsets NOTIFY_CONFIG,
+  /// every other NOTIFY_* variable, proxy variables and CURL_CA_BUNDLE/SSL_CERT_* so the
+  /// child sees neither the developer's config nor their network setup.
+  RunOptions& isolate(const std::filesystem::path& home);
+};
+
+struct RunResult {
+  int exit_code = -1;      ///< exit status; -1 if killed by a signal
+  int signal = 0;          ///< terminating signal, 0 if it exited
+  bool timed_out = false;  ///< killed because options.timeout elapsed
+  std::string out, err;    ///< everything written to stdout / stderr
+};
+
+/// Runs argv (argv[0] is a path, or a name looked up in PATH) and waits for it.
+/// If the program cannot be started, exit_code is 127 and err says why.
+RunResult run_process(const std::vector<std::string>& argv, const RunOptions& options = {});
+
+}  // namespace notify::test
