@@ -1,5 +1,8 @@
 #include "message/sanitize.hpp"
 
+#include <cstdint>
+#include <cstring>
+
 #include "message/unicode.hpp"
 
 namespace notify::message {
@@ -9,6 +12,58 @@ namespace {
 // Longest unfinished line held back for CR handling; past it, memory wins.
 constexpr std::size_t kMaxHeldLine = 64 * 1024;
 constexpr char kReplacement[] = "\xEF\xBF\xBD";
+
+// True when one of the 8 bytes in w is not printable ASCII (< 0x20 or
+// >= 0x7F). Exact for "any"; which byte is found by the byte loop after.
+inline bool has_special(std::uint64_t w) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ull;
+  constexpr std::uint64_t kHighs = 0x8080808080808080ull;
+  const std::uint64_t below_space = (w - kOnes * 0x20) & ~w & kHighs;
+  const std::uint64_t del_or_high = ((w + kOnes) | w) & kHighs;
+  return (below_space | del_or_high) != 0;
+}
+
+// Length of the valid, complete, non-C1 UTF-8 sequence at q, or 0.
+inline std::size_t plain_sequence(const unsigned char* q, const unsigned char* end) {
+  const unsigned char b = q[0];
+  const std::ptrdiff_t avail = end - q;
+  if (b < 0xC2) return 0;
+  if (b < 0xE0) return avail >= 2 && (q[1] & 0xC0) == 0x80 && !(b == 0xC2 && q[1] < 0xA0) ? 2 : 0;
+  if (b < 0xF0) {
+    if (avail < 3) return 0;
+    const unsigned char lo = b == 0xE0 ? 0xA0 : 0x80;
+    const unsigned char hi = b == 0xED ? 0x9F : 0xBF;
+    return q[1] >= lo && q[1] <= hi && (q[2] & 0xC0) == 0x80 ? 3 : 0;
+  }
+  if (b <= 0xF4) {
+    if (avail < 4) return 0;
+    const unsigned char lo = b == 0xF0 ? 0x90 : 0x80;
+    const unsigned char hi = b == 0xF4 ? 0x8F : 0xBF;
+    return q[1] >= lo && q[1] <= hi && (q[2] & 0xC0) == 0x80 && (q[3] & 0xC0) == 0x80 ? 4 : 0;
+  }
+  return 0;
+}
+
+// End of the run from p of text that is kept byte for byte: printable ASCII
+// (8 bytes at a time) and valid UTF-8 other than C1 controls.
+inline const unsigned char* plain_run(const unsigned char* q, const unsigned char* end) {
+  for (;;) {
+    while (end - q >= 8) {
+      std::uint64_t w;
+      std::memcpy(&w, q, 8);
+      if (has_special(w)) break;
+      q += 8;
+    }
+    if (q == end) return q;
+    if (static_cast<unsigned char>(*q - 0x20) < 0x5F) {
+      ++q;
+    } else if (const std::size_t len = plain_sequence(q, end)) {
+      q += len;
+    } else {
+      return q;
+    }
+  }
+}
 
 }  // namespace
 
@@ -95,9 +150,9 @@ void Sanitizer::feed(std::string_view chunk, std::string& out) {
     }
     switch (mode_) {
       case Mode::text: {
-        // Printable ASCII is nearly all of a log: find the run, copy it once.
-        const unsigned char* q = p;
-        while (q < end && static_cast<unsigned char>(*q - 0x20) < 0x5F) ++q;
+        // Text that passes unchanged is nearly all of a log: find the run,
+        // copy it once.
+        const unsigned char* const q = plain_run(p, end);
         if (q != p) {
           resolve_cr(out, line_start);
           out.append(reinterpret_cast<const char*>(p), std::size_t(q - p));

@@ -87,16 +87,30 @@ bool in_table(char32_t cp) {
   return cp <= it->hi;
 }
 
+// The BMP part of the table as a bitmap (8 KiB): CJK and other BMP text is
+// looked up in O(1) instead of a binary search per character.
+struct BmpBits {
+  std::uint64_t words[0x10000 / 64] = {};
+  BmpBits() {
+    for (const Range& r : kExtend) {
+      for (char32_t c = r.lo; c <= r.hi && c < 0x10000; ++c) words[c / 64] |= std::uint64_t(1) << (c % 64);
+    }
+  }
+};
+
+bool is_extend(char32_t cp) {
+  if (cp < 0x10000) {
+    static const BmpBits bits;
+    return (bits.words[cp / 64] >> (cp % 64)) & 1;
+  }
+  return in_table(cp);
+}
+
 }  // namespace
 
-GraphemeClass grapheme_class(char32_t cp) {
-  // Nothing below U+0300 but controls is special; keeps ASCII/Latin cheap.
-  if (cp < 0x300) {
-    if (cp == '\r') return GraphemeClass::cr;
-    if (cp == '\n') return GraphemeClass::lf;
-    if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F)) return GraphemeClass::control;
-    return GraphemeClass::other;
-  }
+namespace detail {
+
+GraphemeClass grapheme_class_slow(char32_t cp) {
   if (cp == 0x200D) return GraphemeClass::zwj;
   if (cp == 0x2028 || cp == 0x2029) return GraphemeClass::control;
   if (cp >= 0x1F1E6 && cp <= 0x1F1FF) return GraphemeClass::regional_indicator;
@@ -111,41 +125,9 @@ GraphemeClass grapheme_class(char32_t cp) {
   }
   if (cp >= 0xD7B0 && cp <= 0xD7C6) return GraphemeClass::hangul_v;
   if (cp >= 0xD7CB && cp <= 0xD7FB) return GraphemeClass::hangul_t;
-  return in_table(cp) ? GraphemeClass::extend : GraphemeClass::other;
+  return is_extend(cp) ? GraphemeClass::extend : GraphemeClass::other;
 }
 
-bool grapheme_step(GraphemeState& state, GraphemeClass next) {
-  using G = GraphemeClass;
-  const G prev = state.prev;
-  bool brk = true;
-  if (prev == G::cr && next == G::lf) {
-    brk = false;
-  } else if (prev == G::cr || prev == G::lf || prev == G::control || next == G::cr ||
-             next == G::lf || next == G::control) {
-    brk = true;
-  } else if (next == G::extend || next == G::zwj) {
-    brk = false;
-  } else if (prev == G::zwj) {
-    // Simplification of GB11: a ZWJ glues whatever follows, which is what
-    // every emoji ZWJ sequence needs and never splits a real one.
-    brk = false;
-  } else if (prev == G::regional_indicator && next == G::regional_indicator) {
-    brk = state.ri_run % 2 == 0;
-  } else if (prev == G::hangul_l) {
-    brk = !(next == G::hangul_l || next == G::hangul_v || next == G::hangul_lv ||
-            next == G::hangul_lvt);
-  } else if (prev == G::hangul_lv || prev == G::hangul_v) {
-    brk = !(next == G::hangul_v || next == G::hangul_t);
-  } else if (prev == G::hangul_lvt || prev == G::hangul_t) {
-    brk = next != G::hangul_t;
-  }
-  // A run of regional indicators pairs from its start, so only the length of
-  // the run directly before matters.
-  state.ri_run = next == G::regional_indicator
-                     ? (prev == G::regional_indicator ? state.ri_run + 1 : 1)
-                     : 0;
-  state.prev = next;
-  return brk;
-}
+}  // namespace detail
 
 }  // namespace notify::message

@@ -55,8 +55,22 @@ enum class GraphemeClass : std::uint8_t {
   hangul_lvt,
 };
 
+namespace detail {
+GraphemeClass grapheme_class_slow(char32_t cp);
+}  // namespace detail
+
 /// Class of cp for the cluster rules.
-GraphemeClass grapheme_class(char32_t cp);
+inline GraphemeClass grapheme_class(char32_t cp) {
+  // Nothing below U+0300 but controls is special; keeps ASCII/Latin cheap.
+  if (cp < 0x300) {
+    if (cp >= 0x20 && cp < 0x7F) return GraphemeClass::other;
+    if (cp == '\r') return GraphemeClass::cr;
+    if (cp == '\n') return GraphemeClass::lf;
+    if (cp <= 0x9F) return GraphemeClass::control;  // C0, DEL, C1
+    return GraphemeClass::other;
+  }
+  return detail::grapheme_class_slow(cp);
+}
 
 /// Running state of a forward cluster scan.
 struct GraphemeState {
@@ -66,6 +80,38 @@ struct GraphemeState {
 
 /// True when a cluster boundary lies before a character of class `next`
 /// given what came before; then advances the state past it.
-bool grapheme_step(GraphemeState& state, GraphemeClass next);
+inline bool grapheme_step(GraphemeState& state, GraphemeClass next) {
+  using G = GraphemeClass;
+  const G prev = state.prev;
+  bool brk = true;
+  if (prev == G::cr && next == G::lf) {
+    brk = false;
+  } else if (prev == G::cr || prev == G::lf || prev == G::control || next == G::cr ||
+             next == G::lf || next == G::control) {
+    brk = true;
+  } else if (next == G::extend || next == G::zwj) {
+    brk = false;
+  } else if (prev == G::zwj) {
+    // Simplification of GB11: a ZWJ glues whatever follows, which is what
+    // every emoji ZWJ sequence needs and never splits a real one.
+    brk = false;
+  } else if (prev == G::regional_indicator && next == G::regional_indicator) {
+    brk = state.ri_run % 2 == 0;
+  } else if (prev == G::hangul_l) {
+    brk = !(next == G::hangul_l || next == G::hangul_v || next == G::hangul_lv ||
+            next == G::hangul_lvt);
+  } else if (prev == G::hangul_lv || prev == G::hangul_v) {
+    brk = !(next == G::hangul_v || next == G::hangul_t);
+  } else if (prev == G::hangul_lvt || prev == G::hangul_t) {
+    brk = next != G::hangul_t;
+  }
+  // A run of regional indicators pairs from its start, so only the length of
+  // the run directly before matters.
+  state.ri_run = next == G::regional_indicator
+                     ? (prev == G::regional_indicator ? state.ri_run + 1 : 1)
+                     : 0;
+  state.prev = next;
+  return brk;
+}
 
 }  // namespace notify::message

@@ -57,7 +57,9 @@ void check_split(const std::string& in, std::size_t limit, Unit unit) {
   const auto parts = split(in, limit, unit);
   SCOPED_TRACE(::testing::PrintToString(in) + " limit " + std::to_string(limit) +
                (utf16 ? " utf16" : " cp"));
-  if (in.empty()) ASSERT_TRUE(parts.empty());
+  if (in.empty()) {
+    ASSERT_TRUE(parts.empty());
+  }
   for (const auto& p : parts) {
     ASSERT_FALSE(p.empty());
     ASSERT_TRUE(valid_utf8(p));
@@ -259,7 +261,9 @@ TEST(SplitCapPartsTest, OneAndTwoMergeTheNoteIntoTheLastPart) {
   for (std::size_t max : {std::size_t(0), std::size_t(1), std::size_t(2)}) {
     const auto capped = cap_parts(parts, max);
     ASSERT_EQ(capped.size(), std::max<std::size_t>(max, 1));
-    if (max == 2) EXPECT_EQ(capped[0], parts[0]);
+    if (max == 2) {
+      EXPECT_EQ(capped[0], parts[0]);
+    }
     const std::string& last = capped.back();
     EXPECT_LE(last.size(), parts.back().size());  // never grows past the limit
     EXPECT_EQ(last.rfind("[... ", 0), 0u);

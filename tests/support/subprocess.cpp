@@ -149,6 +149,10 @@ RunOptions& RunOptions::isolate(const std::filesystem::path& home) {
     const std::string kv = *e;
     if (kv.rfind("NOTIFY_", 0) == 0) set_env(kv.substr(0, kv.find('=')), std::nullopt);
   }
+  std::vector<std::string> earlier;  // NOTIFY_* set by this RunOptions so far
+  for (const auto& [name, value] : env)
+    if (name.rfind("NOTIFY_", 0) == 0 && value) earlier.push_back(name);
+  for (auto& name : earlier) set_env(std::move(name), std::nullopt);
   for (const char* v : {"NOTIFY_CONFIG", "http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY",
                         "all_proxy", "ALL_PROXY", "no_proxy", "NO_PROXY", "CURL_CA_BUNDLE",
                         "SSL_CERT_FILE", "SSL_CERT_DIR"})

@@ -29,8 +29,9 @@ struct RunOptions {
   /// Adds one env change (value nullopt = unset); returns *this for chaining.
   RunOptions& set_env(std::string name, std::optional<std::string> value);
   /// Points HOME and XDG_{CONFIG,STATE,CACHE,DATA}_HOME into home, and unsets NOTIFY_CONFIG,
-  /// every other NOTIFY_* variable, proxy variables and CURL_CA_BUNDLE/SSL_CERT_* so the
-  /// child sees neither the developer's config nor their network setup.
+  /// every other NOTIFY_* variable (inherited or set earlier here), proxy variables and
+  /// CURL_CA_BUNDLE/SSL_CERT_* so the child sees neither the developer's config nor their
+  /// network setup. Call it first, then set_env what the test needs.
   RunOptions& isolate(const std::filesystem::path& home);
 };
 

@@ -440,7 +440,7 @@ TEST(fake_services_test, fake_service_binary_serves_and_logs) {
                              "for i in $(seq 100); do [ -s '" + (dir / "port").string() +
                              "' ] && break; sleep 0.05; done; "
                              "port=$(cat '" + (dir / "port").string() + "'); "
-                             "curl -sS --noproxy '*' -d '{\"text\":\"hi\"}' "
+                             "curl -sS --noproxy '*' -H 'Content-Type: application/json' -d '{\"text\":\"hi\"}' "
                              "http://127.0.0.1:$port/hooks/testhook1234; "
                              "kill -TERM $pid; wait $pid; echo \" exit=$?\"";
   RunOptions o;
@@ -517,15 +517,15 @@ TEST(subprocess_test, stdin_tty_attaches_a_terminal) {
 TEST(subprocess_test, environment_overrides_and_isolation) {
   TempDir home;
   RunOptions o;
-  o.set_env("NOTIFY_TEST_EXTRA", "1").set_env("PATH", std::nullopt);
+  o.set_env("NOTIFY_TEST_EXTRA", "1").set_env("LANG", "C").set_env("LANG", std::nullopt);
   o.isolate(home.path());
   o.set_env("FOO", "bar");
   const auto r = run_process(
       {"/bin/sh", "-c",
-       "echo \"$HOME|$XDG_CONFIG_HOME|$XDG_STATE_HOME|${NOTIFY_CONFIG-unset}|${NOTIFY_TEST_EXTRA-unset}|$FOO|${PATH-nopath}\""},
+       "echo \"$HOME|$XDG_CONFIG_HOME|$XDG_STATE_HOME|${NOTIFY_CONFIG-unset}|${NOTIFY_TEST_EXTRA-unset}|$FOO|${LANG-nolang}\""},
       o);
   EXPECT_EQ(r.out, home.path().string() + "|" + home.path().string() + "/.config|" +
-                       home.path().string() + "/.local/state|unset|unset|bar|nopath\n");
+                       home.path().string() + "/.local/state|unset|unset|bar|nolang\n");
 }
 
 TEST(subprocess_test, missing_program_reports_127) {

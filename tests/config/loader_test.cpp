@@ -1,0 +1,294 @@
+#include "config/loader.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <map>
+
+namespace notify::config {
+namespace {
+
+using ::testing::HasSubstr;
+
+const char* kPath = "/etc/p.toml";
+
+Result<Config> parse(const std::string& text) { return parse_config(text, kPath); }
+
+// The error of a config that must fail, with its message.
+std::string error_of(const std::string& text) {
+  auto r = parse(text);
+  EXPECT_FALSE(r.has_value()) << "expected an error for:\n" << text;
+  if (r) return "";
+  EXPECT_EQ(r.error().kind, ErrorKind::config);
+  return r.error().message;
+}
+
+EnvLookup env_of(std::map<std::string, std::string> vars) {
+  return [vars](const std::string& k) -> std::optional<std::string> {
+    auto it = vars.find(k);
+    if (it == vars.end()) return std::nullopt;
+    return it->second;
+  };
+}
+
+FileReader files_of(std::map<std::string, std::string> files) {
+  return [files](const std::string& p) -> Result<std::string> {
+    auto it = files.find(p);
+    if (it == files.end()) return make_error(ErrorKind::io, "No such file or directory");
+    return it->second;
+  };
+}
+
+const std::string kFull = R"(
+[defaults]
+timeout = 7
+retries = 2
+max_parts = 4
+
+[profiles.ops]
+type = "mattermost"
+webhook_url = "https://chat.example.com/hooks/abcdefghijkl/"
+channel = "town-square"
+username = "cron"
+icon_emoji = ":bell:"
+fallback = "me"
+
+[profiles.me]
+type = "telegram"
+token = "${TG_TOKEN}"
+chat_id = -1001234567890
+thread_id = 42
+silent = true
+retries = 5
+
+[profiles.family]
+type = "line"
+token_file = "/run/secrets/line"
+to = "U0123456789abcdef0123456789abcdef"
+
+[profiles.dev]
+type = "discord"
+webhook_url = "https://discord.com/api/webhooks/1/tok"
+avatar_url = "https://example.com/ci.png"
+fallback = ["ops", "me"]
+
+[groups]
+all = ["ops", "me", "dev"]
+)";
+
+TEST(config_loader, parses_every_service_and_defaults) {
+  auto r = parse(kFull);
+  ASSERT_TRUE(r) << r.error().message;
+  const auto& c = *r;
+  ASSERT_EQ(c.profiles.size(), 4u);
+  const auto& ops = c.profiles.at("ops");
+  EXPECT_EQ(ops.kind, ServiceKind::mattermost);
+  EXPECT_EQ(ops.channel, "town-square");
+  EXPECT_EQ(ops.icon_emoji, "bell");
+  EXPECT_EQ(ops.timeout_s, 7);
+  EXPECT_EQ(ops.retries, 2);
+  EXPECT_EQ(ops.max_parts, 4);
+  EXPECT_EQ(ops.fallback, std::vector<std::string>{"me"});
+  EXPECT_TRUE(ops.literal_secret);
+  const auto& me = c.profiles.at("me");
+  EXPECT_EQ(me.chat_id, "-1001234567890");
+  EXPECT_EQ(me.thread_id, 42);
+  EXPECT_TRUE(me.silent);
+  EXPECT_EQ(me.retries, 5);
+  EXPECT_EQ(me.api_base, "https://api.telegram.org");
+  EXPECT_FALSE(me.literal_secret);
+  EXPECT_EQ(c.profiles.at("family").api_base, "https://api.line.me");
+  EXPECT_EQ(c.profiles.at("dev").icon_url, "https://example.com/ci.png");
+  EXPECT_EQ(c.profiles.at("dev").fallback, (std::vector<std::string>{"ops", "me"}));
+  EXPECT_EQ(c.groups.at("all"), (std::vector<std::string>{"ops", "me", "dev"}));
+  EXPECT_TRUE(c.has_literal_secret);
+}
+
+TEST(config_loader, resolves_literal_variable_and_file_secrets) {
+  auto r = parse(kFull);
+  ASSERT_TRUE(r);
+  auto env = env_of({{"TG_TOKEN", "123456:AAH-secret"}});
+  auto files = files_of({{"/run/secrets/line", "line-token-value\n"}});
+  for (auto& [name, p] : r->profiles) {
+    auto ok = resolve_secrets(p, env, files);
+    ASSERT_TRUE(ok) << ok.error().message;
+  }
+  EXPECT_EQ(r->profiles.at("ops").webhook_url, "https://chat.example.com/hooks/abcdefghijkl/");
+  EXPECT_EQ(r->profiles.at("me").token, "123456:AAH-secret");
+  EXPECT_EQ(r->profiles.at("family").token, "line-token-value");
+}
+
+TEST(config_loader, syntax_error_names_file_line_and_column) {
+  auto msg = error_of("[profiles.ops]\ntype = \"mattermost\"\nwebhook_url = \"https://x/hooks/abc\n");
+  EXPECT_THAT(msg, HasSubstr("/etc/p.toml:3:"));
+}
+
+TEST(config_loader, unknown_key_suggests_the_right_one) {
+  auto msg = error_of(
+      "[profiles.ops]\ntype = \"mattermost\"\nwebhok_url = \"https://c.example/hooks/abcdefgh\"\n");
+  EXPECT_THAT(msg, HasSubstr("/etc/p.toml:3:1"));
+  EXPECT_THAT(msg, HasSubstr("profile 'ops'"));
+  EXPECT_THAT(msg, HasSubstr("unknown key 'webhok_url'"));
+  EXPECT_THAT(msg, HasSubstr("did you mean 'webhook_url'"));
+}
+
+TEST(config_loader, key_of_another_service_is_unknown) {
+  auto msg = error_of(
+      "[profiles.me]\ntype = \"telegram\"\ntoken = \"1:a\"\nchat_id = 1\nchannel = \"x\"\n");
+  EXPECT_THAT(msg, HasSubstr(":5:1"));
+  EXPECT_THAT(msg, HasSubstr("unknown key 'channel' for type telegram"));
+}
+
+TEST(config_loader, wrong_types_are_errors_with_position) {
+  EXPECT_THAT(error_of("[defaults]\ntimeout = \"ten\"\n"),
+              HasSubstr("/etc/p.toml:2:11: defaults.timeout must be an integer, not a string"));
+  EXPECT_THAT(error_of("[profiles.me]\ntype = \"telegram\"\ntoken = \"1:a\"\nchat_id = 1\n"
+                       "silent = \"yes\"\n"),
+              HasSubstr(":5:10: profile 'me': 'silent' must be true or false"));
+  EXPECT_THAT(error_of("[profiles.me]\ntype = 3\n"), HasSubstr(":2:8: profile 'me': 'type' must be a string"));
+  EXPECT_THAT(error_of("[profiles.me]\ntype = \"telegram\"\ntoken = \"1:a\"\nchat_id = 1.5\n"),
+              HasSubstr("'chat_id' must be a string, not a float"));
+  EXPECT_THAT(error_of("[profiles.ops]\ntype = \"mattermost\"\nwebhook_url = \"https://h/hooks/abcdefgh\"\n"
+                       "fallback = 3\n"),
+              HasSubstr("'fallback' must be a string or an array of strings"));
+}
+
+TEST(config_loader, out_of_range_numbers) {
+  EXPECT_THAT(error_of("[defaults]\nretries = -1\n"), HasSubstr("between 0 and 100"));
+  EXPECT_THAT(error_of("[defaults]\ntimeout = 0\n"), HasSubstr("between 1 and 3600"));
+  EXPECT_THAT(error_of("[profiles.dev]\ntype = \"discord\"\nwebhook_url = \"https://d/api/webhooks/1/t\"\n"
+                       "max_length = 3000\n"),
+              HasSubstr("'max_length' must be between 64 and 2000"));
+}
+
+TEST(config_loader, missing_required_fields) {
+  EXPECT_THAT(error_of("[profiles.ops]\nchannel = \"x\"\n"),
+              HasSubstr("/etc/p.toml:1:1: profile 'ops': missing required key 'type'"));
+  EXPECT_THAT(error_of("[profiles.ops]\ntype = \"mattermost\"\n"),
+              HasSubstr("profile 'ops': missing required key 'webhook_url' (or 'webhook_url_file')"));
+  EXPECT_THAT(error_of("[profiles.me]\ntype = \"telegram\"\ntoken = \"1:a\"\n"),
+              HasSubstr("missing required key 'chat_id'"));
+  EXPECT_THAT(error_of("[profiles.me]\ntype = \"telegram\"\nchat_id = 1\n"),
+              HasSubstr("missing required key 'token' (or 'token_file')"));
+  EXPECT_THAT(error_of("[profiles.f]\ntype = \"line\"\ntoken = \"abc\"\n"),
+              HasSubstr("missing required key 'to'"));
+  EXPECT_THAT(error_of("[profiles.d]\ntype = \"discord\"\n"), HasSubstr("'webhook_url'"));
+}
+
+TEST(config_loader, line_notify_points_to_messaging_api) {
+  auto msg = error_of("[profiles.f]\ntype = \"line-notify\"\ntoken = \"abc\"\n");
+  EXPECT_THAT(msg, HasSubstr("/etc/p.toml:2:8"));
+  EXPECT_THAT(msg, HasSubstr("LINE Notify was shut down"));
+  EXPECT_THAT(msg, HasSubstr("type = \"line\""));
+}
+
+TEST(config_loader, unknown_type_and_top_level_key) {
+  EXPECT_THAT(error_of("[profiles.x]\ntype = \"slack\"\n"), HasSubstr("unknown type \"slack\""));
+  EXPECT_THAT(error_of("[profile.x]\ntype = \"slack\"\n"),
+              HasSubstr("unknown top-level key 'profile' (did you mean 'profiles'?)"));
+  EXPECT_THAT(error_of("[defaults]\ncolour = true\n"), HasSubstr("[defaults]: unknown key 'colour'"));
+}
+
+TEST(config_loader, bad_values) {
+  EXPECT_THAT(error_of("[profiles.ops]\ntype = \"mattermost\"\nwebhook_url = \"https://h/hooks/x\"\n"
+                       "webhook_url_file = \"/f\"\n"),
+              HasSubstr("both 'webhook_url' and 'webhook_url_file' are set"));
+  EXPECT_THAT(error_of("[profiles.me]\ntype = \"telegram\"\ntoken = \"1:a\"\nchat_id = \"bob\"\n"),
+              HasSubstr("'chat_id' must be a numeric chat id or \"@channelname\""));
+  EXPECT_THAT(error_of("[profiles.f]\ntype = \"line\"\ntoken = \"abc\"\nto = \"bob\"\n"),
+              HasSubstr("'to' must be a LINE user, group or room id"));
+  EXPECT_THAT(error_of("[profiles.me]\ntype = \"telegram\"\ntoken = \"1:a\"\nchat_id = 1\n"
+                       "api_base = \"api.telegram.org\"\n"),
+              HasSubstr(":5:12: profile 'me': 'api_base' must be an http:// or https:// URL"));
+  EXPECT_THAT(error_of("[profiles.ops]\ntype = \"mattermost\"\nwebhook_url = \"\"\n"),
+              HasSubstr("'webhook_url' is empty"));
+  EXPECT_THAT(error_of("[profiles.\"a b\"]\ntype = \"mattermost\"\n"), HasSubstr("profile name 'a b'"));
+}
+
+TEST(config_loader, groups_and_fallbacks_must_name_profiles) {
+  const std::string ops =
+      "[profiles.ops]\ntype = \"mattermost\"\nwebhook_url = \"https://h/hooks/abcdefgh\"\n";
+  EXPECT_THAT(error_of(ops + "[groups]\nall = [\"ops\", \"nope\"]\n"),
+              HasSubstr(":5:15: group 'all': unknown profile 'nope'"));
+  EXPECT_THAT(error_of(ops + "[groups]\nops = [\"ops\"]\n"), HasSubstr("same name as a profile"));
+  EXPECT_THAT(error_of(ops + "[groups]\nall = []\n"), HasSubstr("non-empty array"));
+  EXPECT_THAT(error_of(ops + "fallback = \"ghost\"\n"),
+              HasSubstr(":4:12: profile 'ops': 'fallback' names unknown profile 'ghost'"));
+}
+
+TEST(config_loader, unset_variable_names_profile_field_and_variable) {
+  auto r = parse(kFull);
+  ASSERT_TRUE(r);
+  auto res = resolve_secrets(r->profiles.at("me"), env_of({}), files_of({}));
+  ASSERT_FALSE(res);
+  EXPECT_THAT(res.error().message,
+              HasSubstr("/etc/p.toml:17:9: profile 'me': 'token': environment variable "
+                        "'TG_TOKEN' is not set"));
+}
+
+TEST(config_loader, unreadable_secret_file_names_the_file) {
+  auto r = parse(kFull);
+  ASSERT_TRUE(r);
+  auto res = resolve_secrets(r->profiles.at("family"), env_of({}), files_of({}));
+  ASSERT_FALSE(res);
+  EXPECT_THAT(res.error().message, HasSubstr("profile 'family': 'token_file': cannot read secret "
+                                             "file '/run/secrets/line': No such file"));
+  auto empty = resolve_secrets(r->profiles.at("family"), env_of({}),
+                               files_of({{"/run/secrets/line", "\n"}}));
+  ASSERT_FALSE(empty);
+  EXPECT_THAT(empty.error().message, HasSubstr("is empty"));
+}
+
+TEST(config_loader, secret_file_path_expands_variables) {
+  auto r = parse("[profiles.f]\ntype = \"line\"\ntoken_file = \"${CREDENTIALS_DIRECTORY}/line\"\n"
+                 "to = \"C0123456789abcdef0123456789abcdef\"\n");
+  ASSERT_TRUE(r) << r.error().message;
+  auto& p = r->profiles.at("f");
+  ASSERT_TRUE(resolve_secrets(p, env_of({{"CREDENTIALS_DIRECTORY", "/run/cred"}}),
+                              files_of({{"/run/cred/line", "tok-123456"}})));
+  EXPECT_EQ(p.token, "tok-123456");
+}
+
+TEST(config_loader, telegram_token_shape_checked_after_expansion) {
+  auto r = parse("[profiles.me]\ntype = \"telegram\"\ntoken = \"${T}\"\nchat_id = \"@chan\"\n");
+  ASSERT_TRUE(r);
+  auto res = resolve_secrets(r->profiles.at("me"), env_of({{"T", "not-a-token"}}), files_of({}));
+  ASSERT_FALSE(res);
+  EXPECT_THAT(res.error().message, HasSubstr("Telegram bot token looks like"));
+  EXPECT_THAT(res.error().message, ::testing::Not(HasSubstr("not-a-token")));
+}
+
+TEST(config_loader, expand_vars) {
+  auto env = env_of({{"A", "1"}, {"B", "two"}});
+  EXPECT_EQ(*expand_vars("x${A}y${B}", env), "x1ytwo");
+  EXPECT_EQ(*expand_vars("plain $A", env), "plain $A");
+  EXPECT_FALSE(expand_vars("${C}", env));
+  EXPECT_FALSE(expand_vars("${A", env));
+}
+
+TEST(config_loader, candidates_follow_lookup_order) {
+  EXPECT_EQ(config_candidates(std::string("/x.toml"), env_of({{"NOTIFY_CONFIG", "/y"}})),
+            std::vector<std::string>{"/x.toml"});
+  EXPECT_EQ(config_candidates(std::nullopt, env_of({{"NOTIFY_CONFIG", "/y"}})),
+            std::vector<std::string>{"/y"});
+  EXPECT_EQ(config_candidates(std::nullopt, env_of({{"XDG_CONFIG_HOME", "/c"}, {"HOME", "/h"}})),
+            (std::vector<std::string>{"/c/notify/profiles.toml", "/etc/notify/profiles.toml"}));
+  EXPECT_EQ(config_candidates(std::nullopt, env_of({{"HOME", "/h"}})),
+            (std::vector<std::string>{"/h/.config/notify/profiles.toml",
+                                      "/etc/notify/profiles.toml"}));
+}
+
+TEST(config_loader, expand_targets_flattens_groups_and_lists_known_names) {
+  auto r = parse(kFull);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(*expand_targets(*r, "all,family,ops"),
+            (std::vector<std::string>{"ops", "me", "dev", "family"}));
+  auto bad = expand_targets(*r, "ops,nope");
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().kind, ErrorKind::usage);
+  EXPECT_THAT(bad.error().message, HasSubstr("unknown profile or group 'nope'"));
+  EXPECT_THAT(bad.error().message, HasSubstr("known: dev, family, me, ops, all"));
+}
+
+}  // namespace
+}  // namespace notify::config

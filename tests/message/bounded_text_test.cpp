@@ -1,0 +1,170 @@
+#include "message/input.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <random>
+#include <string>
+
+#include "message/sanitize.hpp"
+#include "text_testutil.hpp"
+
+namespace notify::message {
+namespace {
+
+std::string feed_in_chunks(BoundedText& b, std::string_view raw, std::size_t step) {
+  for (std::size_t i = 0; i < raw.size(); i += step) b.feed(raw.substr(i, step));
+  return b.finish();
+}
+
+// Checks a finished result against the sanitised input: head is a prefix,
+// tail a suffix, the note's numbers and the accessors match what is really
+// missing, and the halves stay within budget.
+void check_result(const std::string& clean, const std::string& result, const BoundedText& b,
+                  std::size_t budget) {
+  SCOPED_TRACE("budget " + std::to_string(budget) + " input " + ::testing::PrintToString(clean));
+  ASSERT_TRUE(testing::valid_utf8(result));
+  EXPECT_EQ(b.total_bytes(), clean.size());
+  if (clean.size() <= budget) {
+    EXPECT_EQ(result, clean);
+    EXPECT_EQ(b.omitted_bytes(), 0u);
+    return;
+  }
+  const std::size_t note = result.find("[... ");
+  ASSERT_NE(note, std::string::npos);
+  const std::size_t note_end = result.find(" omitted ...]", note) + 13;
+  std::string head = result.substr(0, note);
+  const std::string tail = note_end < result.size() ? result.substr(note_end + 1) : "";
+  if (note_end < result.size()) {
+    ASSERT_EQ(result[note_end], '\n');
+  }
+  // The head may or may not have had a newline added before the note; the
+  // byte count decides (the rest is then checked against the text).
+  ASSERT_LE(tail.size() + b.omitted_bytes(), clean.size());
+  const std::size_t kept_head = clean.size() - tail.size() - std::size_t(b.omitted_bytes());
+  if (head.size() != kept_head) {
+    ASSERT_EQ(head.size(), kept_head + 1);
+    ASSERT_EQ(head.back(), '\n');  // added to put the note on its own line
+    head.pop_back();
+  }
+  ASSERT_EQ(clean.compare(0, head.size(), head), 0);
+  ASSERT_GE(clean.size(), head.size() + tail.size());
+  ASSERT_EQ(clean.compare(clean.size() - tail.size(), tail.size(), tail), 0);
+  EXPECT_LE(head.size(), budget / 2);
+  EXPECT_LE(tail.size(), budget - budget / 2);
+  const std::string middle = clean.substr(head.size(), clean.size() - head.size() - tail.size());
+  ASSERT_FALSE(middle.empty());
+  const std::size_t lines =
+      std::size_t(std::count(middle.begin(), middle.end(), '\n')) + (middle.back() != '\n');
+  EXPECT_EQ(b.omitted_bytes(), middle.size());
+  EXPECT_EQ(b.omitted_lines(), lines);
+  EXPECT_EQ(result.substr(note, note_end - note),
+            "[... " + std::to_string(lines) + " lines (" + std::to_string(middle.size()) +
+                " bytes) omitted ...]");
+}
+
+TEST(BoundedTextTest, SmallInputKeptWhole) {
+  BoundedText b(100);
+  EXPECT_EQ(feed_in_chunks(b, "hello\n\x1b[31mworld\x1b[0m\n", 3), "hello\nworld\n");
+  EXPECT_EQ(b.omitted_bytes(), 0u);
+  BoundedText exact(6);
+  EXPECT_EQ(feed_in_chunks(exact, "abcdef", 1), "abcdef");
+  BoundedText empty(10);
+  EXPECT_EQ(empty.finish(), "");
+}
+
+TEST(BoundedTextTest, CutsAtLinesAndCountsExactly) {
+  std::string raw;
+  for (int i = 0; i < 100; ++i) raw += "l" + std::string(i < 10 ? "0" : "") + std::to_string(i) + "\n";
+  BoundedText b(20);
+  const std::string out = feed_in_chunks(b, raw, 7);
+  EXPECT_EQ(out, "l00\nl01\n[... 96 lines (384 bytes) omitted ...]\nl98\nl99\n");
+  EXPECT_EQ(b.omitted_lines(), 96u);
+  EXPECT_EQ(b.omitted_bytes(), 384u);
+  EXPECT_EQ(b.total_bytes(), 400u);
+  EXPECT_EQ(b.raw_bytes(), 400u);
+}
+
+TEST(BoundedTextTest, ZeroBudgetKeepsOnlyTheNote) {
+  BoundedText b(0);
+  b.feed("a\nb\nc");
+  EXPECT_EQ(b.finish(), "[... 3 lines (5 bytes) omitted ...]");
+}
+
+TEST(BoundedTextTest, NeverCutsInsideUtf8) {
+  std::string raw;
+  for (int i = 0; i < 50; ++i) raw += "\xE4\xB8\xAD\xF0\x9F\x98\x80\xC3\xA9";  // no newlines
+  for (std::size_t budget = 1; budget < 40; ++budget) {
+    BoundedText b(budget);
+    const std::string out = feed_in_chunks(b, raw, 5);
+    ASSERT_NO_FATAL_FAILURE(check_result(raw, out, b, budget));
+  }
+}
+
+TEST(BoundedTextTest, RandomInputsKeepInvariants) {
+  const std::string pieces[] = {"x", "word ", "\n", "\n\n", "\xC3\xA9", "\xE4\xB8\xAD",
+                                "\xF0\x9F\x98\x80", "\x1b[1m", "\r", "\xFF", std::string(1, '\0'),
+                                "a long line of text without a break in it", "\t"};
+  std::mt19937 rng(4242);
+  for (int iter = 0; iter < 800; ++iter) {
+    std::string raw;
+    const int n = std::uniform_int_distribution<int>(0, 80)(rng);
+    for (int k = 0; k < n; ++k) raw += pieces[std::uniform_int_distribution<int>(0, 12)(rng)];
+    const std::size_t budget = std::uniform_int_distribution<std::size_t>(0, 120)(rng);
+    const std::size_t step = std::uniform_int_distribution<std::size_t>(1, 17)(rng);
+    BoundedText b(budget);
+    const std::string out = feed_in_chunks(b, raw, step);
+    ASSERT_NO_FATAL_FAILURE(check_result(sanitize(raw), out, b, budget));
+  }
+}
+
+TEST(BoundedTextTest, HugeInputKeepsTheTailExactly) {
+  // 200 MB of numbered lines in 1 MiB chunks; only the last two chunks are
+  // remembered here, the tail must be their exact suffix.
+  constexpr std::size_t kBudget = 160 * 1024;
+  constexpr std::size_t kChunk = 1 << 20;
+  constexpr std::size_t kTotal = 200u << 20;
+  BoundedText b(kBudget);
+  std::string previous;
+  std::string chunk;
+  std::string first;
+  std::uint64_t line_no = 0;
+  std::uint64_t lines = 0;
+  std::size_t fed = 0;
+  char buf[64];
+  while (fed < kTotal) {
+    previous.swap(chunk);
+    chunk.clear();
+    while (chunk.size() < kChunk) {
+      const int len = std::snprintf(buf, sizeof buf, "line %012llu: some log text\n",
+                                    static_cast<unsigned long long>(line_no++));
+      chunk.append(buf, std::size_t(len));
+      ++lines;
+    }
+    if (first.empty()) first = chunk;
+    b.feed(chunk);
+    fed += chunk.size();
+  }
+  const std::string out = b.finish();
+  EXPECT_EQ(b.total_bytes(), fed);
+  const std::string recent = previous + chunk;
+  const std::size_t note = out.find("[... ");
+  ASSERT_NE(note, std::string::npos);
+  const std::string head = out.substr(0, note);
+  const std::size_t tail_at = out.find('\n', note) + 1;
+  const std::string tail = out.substr(tail_at);
+  EXPECT_EQ(first.compare(0, head.size(), head), 0);
+  ASSERT_LE(tail.size(), recent.size());
+  EXPECT_EQ(recent.compare(recent.size() - tail.size(), tail.size(), tail), 0);
+  EXPECT_GE(tail.size(), kBudget / 2 - 64);  // whole lines, so at most one lost
+  EXPECT_GE(head.size(), kBudget / 2 - 64);
+  EXPECT_EQ(tail.back(), '\n');
+  EXPECT_EQ(b.omitted_bytes(), fed - head.size() - tail.size());
+  const auto kept_lines = std::uint64_t(std::count(head.begin(), head.end(), '\n') +
+                                        std::count(tail.begin(), tail.end(), '\n'));
+  EXPECT_EQ(b.omitted_lines(), lines - kept_lines);
+}
+
+}  // namespace
+}  // namespace notify::message
