@@ -43,25 +43,28 @@ Cut find_cut(std::string_view text, std::size_t start, std::size_t limit, Unit u
   std::size_t last_boundary = npos;   // cluster boundary after start
   std::size_t last_cp_end = npos;     // end of the longest code-point prefix that fits
   while (pos < text.size()) {
-    // Printable ASCII after anything but a ZWJ is always a cluster of its
-    // own: a tight loop for the bulk of real text.
-    if (state.prev != GraphemeClass::zwj) {
+    // Printable ASCII and LF after anything but a ZWJ or CR are always
+    // clusters of their own: a tight loop for the bulk of real text.
+    if (state.prev != GraphemeClass::zwj && state.prev != GraphemeClass::cr) {
       const std::size_t fast_end = std::min(text.size(), pos + (limit - units));
       std::size_t q = pos;
-      while (q < fast_end && static_cast<unsigned char>(base[q] - 0x20) < 0x5F) {
+      while (q < fast_end) {
+        const unsigned char b = base[q];
+        if (static_cast<unsigned char>(b - 0x20) >= 0x5F && b != '\n') break;
         if (q > start) {
           last_boundary = q;
           if (pending_space != npos) last_space = pending_space;
+          if (b == '\n') last_nl = q;
         }
-        pending_space = base[q] == ' ' && q > start ? q : npos;
+        pending_space = b == ' ' && q > start ? q : npos;
         ++q;
       }
       if (q != pos) {
+        state.prev = base[q - 1] == '\n' ? GraphemeClass::lf : GraphemeClass::other;
+        state.ri_run = 0;
         units += q - pos;
         pos = q;
         last_cp_end = pos;
-        state.prev = GraphemeClass::other;
-        state.ri_run = 0;
         continue;
       }
     }

@@ -1,0 +1,71 @@
+#pragma once
+// Shared fixture for end-to-end tests: the real notify binary as a
+// subprocess, an isolated HOME, and fake services on 127.0.0.1.
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+#include "support/fake_server.hpp"
+#include "support/fake_services.hpp"
+#include "support/subprocess.hpp"
+#include "support/temp_dir.hpp"
+
+namespace notify::test {
+
+constexpr const char* kTgToken = "123456789:TEST-fake-token";
+constexpr const char* kLineToken = "line-test-channel-token";
+constexpr const char* kLineTo = "U0123456789abcdef0123456789abcdef";
+
+class E2E : public ::testing::Test {
+ protected:
+  TempDir home{"notify-e2e"};
+
+  /// Writes the profile file (mode 0600) and returns its path.
+  std::string config(const std::string& toml, unsigned mode = 0600) {
+    return home.write_file("profiles.toml", toml, mode).string();
+  }
+
+  /// Runs build/notify with an isolated environment.
+  RunResult notify(std::vector<std::string> args, std::optional<std::string> input = std::nullopt,
+                   std::vector<std::pair<std::string, std::optional<std::string>>> env = {}) {
+    RunOptions o;
+    o.isolate(home.path());
+    for (auto& [k, v] : env) o.set_env(k, v);
+    o.stdin_data = std::move(input);
+    o.timeout = std::chrono::seconds(60);
+    args.insert(args.begin(), NOTIFY_BINARY);
+    return run_process(args, o);
+  }
+
+  /// One profile of each service, pointing at the given servers.
+  static std::string four_profiles(const FakeServer& mm, const FakeServer& tg,
+                                   const FakeServer& line, const FakeServer& dc) {
+    return "[defaults]\nretries = 1\ntimeout = 5\n\n"
+           "[profiles.ops]\ntype = \"mattermost\"\nwebhook_url = \"" + mattermost_url(mm) +
+           "\"\n\n[profiles.me]\ntype = \"telegram\"\ntoken = \"" + kTgToken +
+           "\"\nchat_id = 111111111\napi_base = \"" + tg.base_url() +
+           "\"\n\n[profiles.family]\ntype = \"line\"\ntoken = \"" + kLineToken +
+           "\"\nto = \"" + kLineTo + "\"\napi_base = \"" + line.base_url() +
+           "\"\n\n[profiles.dev]\ntype = \"discord\"\nwebhook_url = \"" + discord_url(dc) +
+           "\"\n\n[groups]\nall = [\"ops\", \"me\", \"family\", \"dev\"]\n";
+  }
+};
+
+/// The message text a fake service received in request i, whatever its shape.
+inline std::vector<std::string> texts_of(const Recorded& r) {
+  auto j = nlohmann::json::parse(r.body, nullptr, false);
+  std::vector<std::string> out;
+  if (!j.is_object()) return out;
+  if (j.contains("text")) out.push_back(j["text"]);
+  if (j.contains("content")) out.push_back(j["content"]);
+  if (j.contains("messages"))
+    for (auto& m : j["messages"]) out.push_back(m["text"]);
+  return out;
+}
+
+}  // namespace notify::test
