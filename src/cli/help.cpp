@@ -5,7 +5,7 @@ namespace notify::cli {
 namespace {
 
 constexpr const char* kMainHelp = R"(usage: notify [OPTIONS] TARGET[,TARGET...] [MESSAGE...]
-       notify list [--json] | check | test TARGET
+       notify list [--json] | check | test TARGET | flush [TARGET]
 
 Sends MESSAGE (or standard input, read to the end) to each TARGET, a profile
 or group from the profile file. Exit status: 0 delivered or nothing to send,
@@ -42,6 +42,7 @@ commands:
   list [--json]          profiles and groups, secrets masked
   check                  validate the profile file and every secret; send nothing
   test TARGET            send a test message and report per target
+  flush [TARGET]         deliver the messages kept in the spool
 
 See notify(1) for the profile file format.
 )";
@@ -67,6 +68,16 @@ Sends a short test message to each target and reports, per target, whether
 it was delivered. Exit 0 when every target delivered, 1 otherwise.
 )";
 
+constexpr const char* kFlushHelp = R"(usage: notify flush [TARGET[,TARGET...]] [-c PATH] [--json] [-v]
+
+Delivers the messages kept in the spool ($XDG_STATE_HOME/notify/spool, by
+default ~/.local/state/notify/spool), oldest first, and removes each one only
+once it is delivered. Flushes running at the same time never deliver a
+message twice. A file that cannot be read as a message is moved to the
+spool's corrupt/ folder. Exit 0 when the spool is empty afterwards, 1 when
+messages are left.
+)";
+
 }  // namespace
 
 std::string help_for(Command command) {
@@ -74,6 +85,7 @@ std::string help_for(Command command) {
     case Command::list: return kListHelp;
     case Command::check: return kCheckHelp;
     case Command::test: return kTestHelp;
+    case Command::flush: return kFlushHelp;
     default: return kMainHelp;
   }
 }

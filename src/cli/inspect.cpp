@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/session.hpp"
+#include "cli/deliver.hpp"
 #include "config/loader.hpp"
 
 namespace notify::cli {
@@ -46,15 +47,20 @@ int cmd_list(Session& s) {
     for (const auto& [name, g] : cfg.groups) s.out(name + "\n");
     return kExitOk;
   }
+  std::map<std::string, int> waiting;
+  if (auto sp = user_spool(s))
+    for (const auto& [target, n] : sp->counts()) waiting[target] = n;
   if (s.options.json) {
     nlohmann::json j = {{"config", cfg.path},
+                        {"spooled", waiting},
                         {"profiles", nlohmann::json::array()},
                         {"groups", nlohmann::json::object()}};
     for (const auto& [name, p] : cfg.profiles) {
       j["profiles"].push_back({{"name", name},
                                {"type", config::to_string(p.kind)},
                                {"destination", destination(p)},
-                               {"fallback", p.fallback}});
+                               {"fallback", p.fallback},
+                               {"spooled", waiting.count(name) ? waiting[name] : 0}});
     }
     for (const auto& [name, g] : cfg.groups) j["groups"][name] = g;
     s.out(j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
@@ -74,6 +80,8 @@ int cmd_list(Session& s) {
       for (const auto& f : p.fallback) line += " " + f;
       line += ")";
     }
+    if (waiting.count(name))
+      line += "  [" + std::to_string(waiting[name]) + " waiting in the spool]";
     s.out(line + "\n");
   }
   if (!cfg.groups.empty()) {

@@ -67,7 +67,9 @@ Result<CliOptions> parse_options(const std::vector<std::string>& raw_args) {
   auto* check = app.add_subcommand("check", "");
   auto* test = app.add_subcommand("test", "");
   test->add_option("target", o.targets)->required();
-  for (auto* sub : {list, check, test}) {
+  auto* flush = app.add_subcommand("flush", "");
+  flush->add_option("target", o.targets);
+  for (auto* sub : {list, check, test, flush}) {
     sub->fallthrough();
     sub->set_help_flag();
     sub->add_flag("-h,--help", help);
@@ -86,6 +88,7 @@ Result<CliOptions> parse_options(const std::vector<std::string>& raw_args) {
   if (list->parsed()) o.command = Command::list;
   if (check->parsed()) o.command = Command::check;
   if (test->parsed()) o.command = Command::test;
+  if (flush->parsed()) o.command = Command::flush;
   if (help) {
     o.help_text = help_for(o.command);
     o.command = Command::help;

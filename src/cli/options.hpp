@@ -10,7 +10,7 @@
 
 namespace notify::cli {
 
-enum class Command { send, list, check, test, help, version };
+enum class Command { send, list, check, test, flush, help, version };
 
 struct CliOptions {
   Command command = Command::send;

@@ -97,6 +97,7 @@ int run(const std::vector<std::string>& args, World& world) {
     case Command::list: return cmd_list(s);
     case Command::check: return cmd_check(s);
     case Command::test: return cmd_test(s);
+    case Command::flush: return cmd_flush(s);
     default: return cmd_send(s);
   }
 }

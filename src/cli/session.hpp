@@ -31,5 +31,6 @@ int cmd_send(Session& s);
 int cmd_test(Session& s);
 int cmd_list(Session& s);
 int cmd_check(Session& s);
+int cmd_flush(Session& s);
 
 }  // namespace notify::cli

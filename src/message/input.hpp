@@ -40,7 +40,6 @@ class BoundedText {
   void take(std::string_view clean);
   void drop(std::string_view gone);
 
-  std::size_t budget_;
   std::size_t head_cap_;
   std::size_t tail_cap_;
   std::uint64_t total_bytes_ = 0;

@@ -125,11 +125,11 @@ void Sanitizer::emit_replacement(std::string& out, std::size_t line_start) {
 }
 
 void Sanitizer::feed(std::string_view chunk, std::string& out) {
-  // The unfinished line lives at the end of `out` while we work, so a CR
-  // redraw is a resize and plain text is appended straight where it ends up.
-  std::size_t line_start = out.size();
-  out.append(line_);
-  line_.clear();
+  // Text goes to line_ until this chunk completes a line, then straight to
+  // `out`; a CR redraw is a resize of whichever holds the line. Each byte is
+  // copied at most twice however small the chunks.
+  std::string* dst = &line_;
+  std::size_t line_start = 0;
   const auto* p = reinterpret_cast<const unsigned char*>(chunk.data());
   const auto* const end = p + chunk.size();
   while (p < end) {
@@ -138,14 +138,14 @@ void Sanitizer::feed(std::string_view chunk, std::string& out) {
       if (b < next_lo_ || b > next_hi_) {
         // Maximal subpart ends here: one U+FFFD, then b is looked at afresh.
         seq_need_ = 0;
-        emit_replacement(out, line_start);
+        emit_replacement(*dst, line_start);
         continue;
       }
       seq_[seq_len_++] = b;
       next_lo_ = 0x80;
       next_hi_ = 0xBF;
       ++p;
-      if (seq_len_ == seq_need_) emit_sequence(out, line_start);
+      if (seq_len_ == seq_need_) emit_sequence(*dst, line_start);
       continue;
     }
     switch (mode_) {
@@ -154,28 +154,45 @@ void Sanitizer::feed(std::string_view chunk, std::string& out) {
         // copy it once.
         const unsigned char* const q = plain_run(p, end);
         if (q != p) {
-          resolve_cr(out, line_start);
-          out.append(reinterpret_cast<const char*>(p), std::size_t(q - p));
+          resolve_cr(*dst, line_start);
+          dst->append(reinterpret_cast<const char*>(p), std::size_t(q - p));
           p = q;
           if (p == end) break;
         }
         const unsigned char b = *p++;
         if (b == '\n') {
           cr_pending_ = false;
+          if (dst == &line_) {
+            out.append(line_);
+            line_.clear();
+            dst = &out;
+          }
           out.push_back('\n');
           line_start = out.size();
         } else if (b == '\r') {
           cr_pending_ = true;
         } else if (b == '\t') {
-          resolve_cr(out, line_start);
-          out.push_back('\t');
+          resolve_cr(*dst, line_start);
+          dst->push_back('\t');
         } else if (b == 0x1B) {
-          mode_ = Mode::esc;
+          // A whole CSI (colours, mostly) inside this chunk is skipped right
+          // here; anything else goes through the modes below.
+          const unsigned char* csi_end = p;
+          if (csi_end < end && *csi_end == '[') {
+            ++csi_end;
+            while (csi_end < end && *csi_end >= 0x20 && *csi_end <= 0x3F) ++csi_end;
+          }
+          if (csi_end > p && csi_end < end) {
+            if (*csi_end >= 0x40 && *csi_end <= 0x7E) ++csi_end;  // else the byte is kept
+            p = csi_end;
+          } else {
+            mode_ = Mode::esc;
+          }
         } else if (b == 0) {
-          emit_replacement(out, line_start);
+          emit_replacement(*dst, line_start);
         } else if (b >= 0x80) {
           if (!begin_sequence(b)) {
-            emit_replacement(out, line_start);
+            emit_replacement(*dst, line_start);
           } else {
             // Whole sequence inside this chunk: validate in place.
             const std::size_t rest = std::size_t(seq_need_ - 1);
@@ -186,7 +203,7 @@ void Sanitizer::feed(std::string_view chunk, std::string& out) {
                 for (std::size_t i = 0; i < rest; ++i) seq_[1 + i] = p[i];
                 seq_len_ = seq_need_;
                 p += rest;
-                emit_sequence(out, line_start);
+                emit_sequence(*dst, line_start);
               }
             }
           }
@@ -259,9 +276,14 @@ void Sanitizer::feed(std::string_view chunk, std::string& out) {
       }
     }
   }
-  if (out.size() - line_start <= kMaxHeldLine) {
-    line_.assign(out, line_start, std::string::npos);
-    out.resize(line_start);
+  if (dst == &out) {
+    if (out.size() - line_start <= kMaxHeldLine) {
+      line_.assign(out, line_start, std::string::npos);
+      out.resize(line_start);
+    }
+  } else if (line_.size() > kMaxHeldLine) {
+    out.append(line_);
+    line_.clear();
   }
 }
 

@@ -21,6 +21,11 @@ std::size_t length_in(std::string_view utf8, Unit unit);
 /// surrogate pair or a grapheme cluster (unless a single cluster is longer
 /// than the limit). The break character (newline/space) at a cut is dropped;
 /// nothing else is lost or reordered. Empty input gives no parts.
+/// Break order: the last newline whose text before it fits (the newline may
+/// sit right at the limit), else the last space/tab that is a cluster of its
+/// own, else the last cluster boundary, else (one cluster over the limit) the
+/// last code point boundary. A limit of 0 counts as 1; an astral character
+/// with a UTF-16 limit of 1 goes alone in an over-long part. Linear time.
 std::vector<std::string> split(std::string_view text, std::size_t limit,
                                Unit unit);
 

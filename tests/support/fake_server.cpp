@@ -203,6 +203,9 @@ FakeServer::FakeServer(Options options) : https_(options.https) {
   if (port_ <= 0) throw std::runtime_error("FakeServer: cannot bind 127.0.0.1");
   // The socket already listens; connections queue until the loop accepts.
   thread_ = std::thread([this] { server_->listen_after_bind(); });
+  // httplib's stop() is a no-op until the accept loop runs; a server
+  // destroyed right after construction would otherwise never stop.
+  while (!server_->is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
 }
 
 FakeServer::~FakeServer() {

@@ -1,0 +1,47 @@
+#pragma once
+// Delivering one message to a list of profiles, shared by send, test and
+// flush: fallbacks resolved, requests built, engine run, failures spooled.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli/session.hpp"
+#include "delivery/engine.hpp"
+#include "spool/spool.hpp"
+
+namespace notify::cli {
+
+/// The message and every per-message option, as kept in the spool.
+using Draft = spool::Entry;
+
+/// Draft from the command line (title, code, silent, username, icon, channel).
+Draft draft_from_options(const CliOptions& o);
+
+struct Delivery {
+  std::vector<delivery::Outcome> outcomes;
+  int exit_status = kExitOk;
+};
+
+/// Resolves the secrets of each profile and of its fallbacks; false (error
+/// printed) on a configuration error.
+bool resolve_targets(Session& s, const std::vector<std::string>& names);
+
+/// Largest amount of text worth reading for these profiles (bytes).
+std::size_t input_budget(const Session& s, const std::vector<std::string>& names);
+
+/// Sends the draft to each named profile (resolve_targets first). With
+/// --dry-run prints the requests instead. Failed targets are spooled when
+/// `spool_failures` and the profile allows it.
+Delivery deliver_draft(Session& s, const std::vector<std::string>& names, const Draft& draft,
+                       bool spool_failures);
+
+/// Prints the outcomes the way the command line promises (--json lines,
+/// errors and hints on stderr); report_success also prints delivered lines.
+void report(const Session& s, const std::vector<delivery::Outcome>& outcomes,
+            bool report_success);
+
+/// The spool for this user, or nullopt when no HOME/XDG_STATE_HOME.
+std::optional<spool::Spool> user_spool(const Session& s);
+
+}  // namespace notify::cli
