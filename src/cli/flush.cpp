@@ -31,8 +31,10 @@ int cmd_flush(Session& s) {
     std::string moved;
     switch (sp->claim(path, claim, &moved)) {
       case spool::Spool::ClaimStatus::busy:
-        s.verbose(path + ": another flush is delivering it");
-        continue;
+        // Another flush is working through the spool; running on behind it
+        // could overtake its message with a later one of the same target.
+        s.verbose("another flush is running; leaving the rest to it");
+        return left ? kExitNotDelivered : kExitOk;
       case spool::Spool::ClaimStatus::gone:
         continue;
       case spool::Spool::ClaimStatus::corrupt:
