@@ -22,7 +22,9 @@ std::vector<HttpRequest> Discord::build(const Message& m, const BuildContext&) c
   std::string url = with_query(profile_.webhook_url, "wait=true");
   if (profile_.thread_id) url = with_query(url, "thread_id=" + std::to_string(*profile_.thread_id));
   std::vector<HttpRequest> out;
-  for (const auto& part : make_parts(m, limit, message::Unit::code_points, overhead)) {
+  // Discord's mentions are blocked by allowed_mentions, not by editing text.
+  const Message escaped = markdown_escaped(m, false);
+  for (const auto& part : make_parts(escaped, limit, message::Unit::code_points, overhead)) {
     std::string body = m.code ? markdown_code_block(part.text, m.code_lang) : part.text;
     std::string content = part.header.empty() ? body : "**" + part.header + "**\n" + body;
     // Piped text must never ping: no @everyone/@here, roles or users.

@@ -7,6 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "services/service.hpp"
+
 namespace notify::services {
 
 inline std::string dump_json(const nlohmann::json& j) {
@@ -27,8 +29,12 @@ inline std::string json_string(const nlohmann::json& j, const char* key) {
   return "";
 }
 
-/// "```lang\n...\n```" with the body unable to close the fence early.
+/// "```lang\n...\n```"; the text must have gone through markdown_escaped().
 std::string markdown_code_block(const std::string& text, const std::string& lang);
+
+/// The message with fences broken (code mode) and, if asked, Mattermost
+/// @channel/@all/@here neutralised, ready to split.
+Message markdown_escaped(const Message& m, bool neutralize_mentions);
 
 /// Chars a markdown code block adds around its text.
 inline std::size_t markdown_code_overhead(const std::string& lang) {

@@ -7,7 +7,15 @@
 namespace notify::services {
 
 std::string markdown_code_block(const std::string& text, const std::string& lang) {
-  return "```" + lang + "\n" + message::break_fences(text) + "\n```";
+  return "```" + lang + "\n" + text + "\n```";
+}
+
+Message markdown_escaped(const Message& m, bool neutralize) {
+  // Before splitting: both add characters, and every part must still fit.
+  Message out = m;
+  if (m.code) out.body = message::break_fences(out.body);
+  if (neutralize) out.body = message::neutralize_mentions(out.body);
+  return out;
 }
 
 std::vector<HttpRequest> Mattermost::build(const Message& m, const BuildContext&) const {
@@ -15,10 +23,9 @@ std::vector<HttpRequest> Mattermost::build(const Message& m, const BuildContext&
   const std::size_t overhead =
       m.code ? markdown_code_overhead(m.code_lang) : 4 /* ** around header */;
   std::vector<HttpRequest> out;
-  for (const auto& part : make_parts(m, limit, message::Unit::code_points, overhead)) {
-    std::string body = m.code ? markdown_code_block(part.text, m.code_lang)
-                              : message::break_fences(part.text);
-    if (!profile_.mentions) body = message::neutralize_mentions(body);
+  const Message escaped = markdown_escaped(m, !profile_.mentions);
+  for (const auto& part : make_parts(escaped, limit, message::Unit::code_points, overhead)) {
+    std::string body = m.code ? markdown_code_block(part.text, m.code_lang) : part.text;
     std::string text = part.header.empty() ? body : "**" + part.header + "**\n" + body;
     nlohmann::json j = {{"text", text}};
     if (!m.channel.empty()) j["channel"] = m.channel;
