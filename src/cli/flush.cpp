@@ -58,6 +58,7 @@ int cmd_flush(Session& s) {
     if (!resolve_targets(s, {e.target})) return kExitUsage;
     auto d = deliver_draft(s, {e.target}, e, false);
     if (s.options.dry_run) continue;
+    for (auto& oc : d.outcomes) oc.spooled = !oc.delivered;  // it stays where it is
     report(s, d.outcomes, false);
     if (d.exit_status == kExitOk) {
       if (auto r = claim.remove(); !r) {

@@ -6,6 +6,7 @@ namespace {
 
 constexpr const char* kMainHelp = R"(usage: notify [OPTIONS] TARGET[,TARGET...] [MESSAGE...]
        notify list [--json] | check | test TARGET | flush [TARGET]
+       notify setup [PROFILE] [--type T --FIELD VALUE...] | telegram discover
 
 Sends MESSAGE (or standard input, read to the end) to each TARGET, a profile
 or group from the profile file. Exit status: 0 delivered or nothing to send,
@@ -43,6 +44,8 @@ commands:
   check                  validate the profile file and every secret; send nothing
   test TARGET            send a test message and report per target
   flush [TARGET]         deliver the messages kept in the spool
+  setup [PROFILE]        add a profile to the profile file, asking or by flags
+  telegram discover      list the chats a Telegram bot can reach
 
 See notify(1) for the profile file format.
 )";
@@ -78,6 +81,41 @@ spool's corrupt/ folder. Exit 0 when the spool is empty afterwards, 1 when
 messages are left.
 )";
 
+constexpr const char* kSetupHelp = R"(usage: notify setup [PROFILE] [--type T] [--FIELD VALUE...] [--force] [--yes]
+                    [--test] [-c PATH]
+
+Adds a profile to the profile file (creating it with mode 0600 in a 0700
+directory), keeping every other line and comment as it was. On a terminal
+it asks for what the flags do not give, checking each answer, and for
+Telegram it can find the chat id by waiting for a message to the bot.
+Without a terminal a missing answer is an error that names its flag.
+  --type T             mattermost, telegram, line or discord
+  --webhook-url URL    Mattermost or Discord incoming webhook
+  --token TOKEN        Telegram bot token or LINE channel access token
+  --chat-id ID         Telegram chat id, or @channelname
+  --thread-id N        Telegram forum topic
+  --to ID              LINE user, group or room id
+  --username NAME      sender name (Mattermost, Discord)
+  --channel NAME       channel (Mattermost)
+  --icon-url URL       sender icon (Mattermost)
+  --avatar-url URL     sender avatar (Discord)
+  --api-base URL       Telegram or LINE API server
+  --force              replace a profile of the same name
+  --yes                take defaults, ask nothing
+  --test               send a test message through the new profile
+A token or URL given as "-" is read from standard input, so it does not
+show in `ps` or in the shell history.
+)";
+
+constexpr const char* kDiscoverHelp = R"(usage: notify telegram discover [--profile P | --token T] [--api-base URL]
+                                [--json]
+
+Asks Telegram (getUpdates) which chats have written to the bot and prints one
+row per chat: chat id, type, title or name, forum topic, last message. It
+never marks updates as read. Send the bot a message (or add it to a group
+and mention it) first. --token - reads the token from standard input.
+)";
+
 }  // namespace
 
 std::string help_for(Command command) {
@@ -86,6 +124,8 @@ std::string help_for(Command command) {
     case Command::check: return kCheckHelp;
     case Command::test: return kTestHelp;
     case Command::flush: return kFlushHelp;
+    case Command::setup: return kSetupHelp;
+    case Command::discover: return kDiscoverHelp;
     default: return kMainHelp;
   }
 }

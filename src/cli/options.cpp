@@ -66,10 +66,28 @@ Result<CliOptions> parse_options(const std::vector<std::string>& raw_args) {
   list->add_flag("--names", o.names);
   auto* check = app.add_subcommand("check", "");
   auto* test = app.add_subcommand("test", "");
-  test->add_option("target", o.targets)->required();
+  test->add_option("target", o.targets);
   auto* flush = app.add_subcommand("flush", "");
   flush->add_option("target", o.targets);
-  for (auto* sub : {list, check, test, flush}) {
+  auto* setup = app.add_subcommand("setup", "");
+  setup->add_option("profile", o.profile);
+  // Flags are spelled like the profile fields, with dashes.
+  static const char* kSetupFields[] = {"type", "webhook-url", "token", "chat-id",
+                                       "thread-id", "to", "username", "channel",
+                                       "icon-url", "avatar-url", "api-base"};
+  std::vector<std::string> setup_storage(std::size(kSetupFields));
+  for (std::size_t i = 0; i < std::size(kSetupFields); ++i)
+    setup->add_option(std::string("--") + kSetupFields[i], setup_storage[i]);
+  setup->add_flag("--force", o.force);
+  setup->add_flag("--yes", o.yes);
+  setup->add_flag("--test", o.send_test);
+  auto* telegram = app.add_subcommand("telegram", "");
+  telegram->require_subcommand(1);
+  auto* discover = telegram->add_subcommand("discover", "");
+  discover->add_option("--profile", o.profile);
+  discover->add_option("--token", o.token);
+  discover->add_option("--api-base", o.api_base);
+  for (auto* sub : {list, check, test, flush, setup, telegram, discover}) {
     sub->fallthrough();
     sub->set_help_flag();
     sub->add_flag("-h,--help", help);
@@ -89,6 +107,16 @@ Result<CliOptions> parse_options(const std::vector<std::string>& raw_args) {
   if (check->parsed()) o.command = Command::check;
   if (test->parsed()) o.command = Command::test;
   if (flush->parsed()) o.command = Command::flush;
+  if (setup->parsed()) {
+    o.command = Command::setup;
+    for (std::size_t i = 0; i < std::size(kSetupFields); ++i) {
+      if (setup->count(std::string("--") + kSetupFields[i]) == 0) continue;
+      std::string key = kSetupFields[i];
+      std::replace(key.begin(), key.end(), '-', '_');
+      o.answers.emplace_back(key, setup_storage[i]);
+    }
+  }
+  if (discover->parsed()) o.command = Command::discover;
   if (help) {
     o.help_text = help_for(o.command);
     o.command = Command::help;
@@ -98,6 +126,8 @@ Result<CliOptions> parse_options(const std::vector<std::string>& raw_args) {
     o.command = Command::version;
     return o;
   }
+  if (o.command == Command::test && o.targets.empty())
+    return make_error(ErrorKind::usage, "test: no target given");
   if (o.command == Command::send && o.targets.empty())
     return make_error(ErrorKind::usage, "no target given");
   if (o.verbose && o.quiet)

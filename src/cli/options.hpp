@@ -10,7 +10,7 @@
 
 namespace notify::cli {
 
-enum class Command { send, list, check, test, flush, help, version };
+enum class Command { send, list, check, test, flush, setup, discover, help, version };
 
 struct CliOptions {
   Command command = Command::send;
@@ -33,6 +33,17 @@ struct CliOptions {
   bool verbose = false;
   bool quiet = false;
   bool names = false;  ///< list --names, for shell completion
+
+  // setup: each answer given as a flag, keyed by the profile field name
+  // ("webhook_url", "chat_id", ...); absent means ask (or fail without a
+  // terminal).
+  std::string profile;  ///< setup PROFILE, telegram discover --profile
+  std::vector<std::pair<std::string, std::string>> answers;
+  bool force = false;
+  bool yes = false;
+  bool send_test = false;
+  std::optional<std::string> token;     ///< telegram discover --token
+  std::optional<std::string> api_base;  ///< telegram discover --api-base
   std::string help_text;  ///< filled for Command::help
 };
 

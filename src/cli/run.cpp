@@ -92,7 +92,15 @@ int run(const std::vector<std::string>& args, World& world) {
     *world.out << "notify " NOTIFY_VERSION "\n";
     return kExitOk;
   }
-  if (auto failed = load_config(s)) return *failed;
+  // setup creates the file and discover --token needs none.
+  const bool config_optional =
+      s.options.command == Command::setup ||
+      (s.options.command == Command::discover && s.options.token);
+  if (!config_optional) {
+    if (auto failed = load_config(s)) return *failed;
+  }
+  if (s.options.command == Command::setup) return cmd_setup(s);
+  if (s.options.command == Command::discover) return cmd_discover(s);
   switch (s.options.command) {
     case Command::list: return cmd_list(s);
     case Command::check: return cmd_check(s);

@@ -32,5 +32,7 @@ int cmd_test(Session& s);
 int cmd_list(Session& s);
 int cmd_check(Session& s);
 int cmd_flush(Session& s);
+int cmd_setup(Session& s);
+int cmd_discover(Session& s);
 
 }  // namespace notify::cli

@@ -1,0 +1,43 @@
+#include "config/writer.hpp"
+
+#include <gtest/gtest.h>
+
+#include "config/loader.hpp"
+
+namespace notify::config {
+namespace {
+
+TEST(config_writer, quotes_toml_strings) {
+  EXPECT_EQ(toml_quote("a\"b\\c\nd\x01"), "\"a\\\"b\\\\c\\nd\\u0001\"");
+}
+
+TEST(config_writer, appends_after_a_blank_line_keeping_the_text) {
+  auto out = add_profile("# c\n[defaults]\ntimeout = 5", "x", "[profiles.x]\n", false);
+  ASSERT_TRUE(out);
+  EXPECT_EQ(*out, "# c\n[defaults]\ntimeout = 5\n\n[profiles.x]\n");
+  EXPECT_EQ(*add_profile("", "x", "[profiles.x]\n", false), "[profiles.x]\n");
+}
+
+TEST(config_writer, replaces_only_the_named_table) {
+  const std::string text =
+      "# top\n[profiles.a]\ntype = \"x\"\n# about b\n[profiles.b]  # note\ntype = \"y\"\n"
+      "key = 1\n\n[groups]\nall = [\"a\"]\n";
+  EXPECT_FALSE(add_profile(text, "b", "[profiles.b]\n", false));
+  auto out = add_profile(text, "b", "[profiles.b]\ntype = \"z\"\n", true);
+  ASSERT_TRUE(out);
+  EXPECT_EQ(*out,
+            "# top\n[profiles.a]\ntype = \"x\"\n# about b\n[groups]\nall = [\"a\"]\n\n"
+            "[profiles.b]\ntype = \"z\"\n");
+}
+
+TEST(config_writer, rendered_profile_parses) {
+  auto block = render_profile("me", {{"type", "telegram"}, {"token", "1:ab\"c"},
+                                     {"chat_id", "-100"}, {"thread_id", "7", false}});
+  auto cfg = parse_config(block, "t.toml");
+  ASSERT_TRUE(cfg) << cfg.error().message;
+  EXPECT_EQ(cfg->profiles.at("me").thread_id, 7);
+  EXPECT_EQ(cfg->profiles.at("me").secret_sources[0].value, "1:ab\"c");
+}
+
+}  // namespace
+}  // namespace notify::config
