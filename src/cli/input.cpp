@@ -6,26 +6,11 @@
 #include <cstring>
 #include <vector>
 
+#include "core/files.hpp"
 #include "message/input.hpp"
 
 namespace notify::cli {
 
-namespace {
-
-bool write_all(int fd, const char* data, std::size_t n) {
-  while (n > 0) {
-    ssize_t w = ::write(fd, data, n);
-    if (w < 0) {
-      if (errno == EINTR) continue;
-      return false;
-    }
-    data += w;
-    n -= static_cast<std::size_t>(w);
-  }
-  return true;
-}
-
-}  // namespace
 
 Result<std::string> read_message(int fd, std::size_t budget, int tee_fd,
                                  std::string* tee_warning) {

@@ -14,6 +14,7 @@
 #include "cli/prompt.hpp"
 #include "config/loader.hpp"
 #include "config/writer.hpp"
+#include "core/files.hpp"
 
 namespace notify::cli {
 
@@ -117,31 +118,6 @@ std::optional<config::ServiceKind> kind_of(const std::string& t) {
   if (t == "line") return config::ServiceKind::line;
   if (t == "discord") return config::ServiceKind::discord;
   return std::nullopt;
-}
-
-Result<void> write_atomically(const std::string& path, const std::string& text) {
-  auto slash = path.rfind('/');
-  std::string dir = slash == std::string::npos ? "." : path.substr(0, std::max<std::size_t>(slash, 1));
-  for (std::size_t i = 1; i <= dir.size(); ++i) {
-    if (i == dir.size() || dir[i] == '/') {
-      std::string part = dir.substr(0, i);
-      if (::mkdir(part.c_str(), 0700) != 0 && errno != EEXIST)
-        return make_error(ErrorKind::io, "creating " + part + ": " + std::strerror(errno));
-    }
-  }
-  std::string tmp = path + ".tmp-" + std::to_string(::getpid());
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return make_error(ErrorKind::io, "creating " + tmp + ": " + std::strerror(errno));
-  ::fchmod(fd, 0600);
-  bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
-            ::fsync(fd) == 0;
-  ::close(fd);
-  if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::string e = std::strerror(errno);
-    ::unlink(tmp.c_str());
-    return make_error(ErrorKind::io, "writing " + path + ": " + e);
-  }
-  return {};
 }
 
 // Interactive chat discovery: list what the bot has seen, waiting (long
@@ -317,7 +293,7 @@ int cmd_setup(Session& s) {
     s.error("the profile would not be valid: " + check.error().message);
     return kExitUsage;
   }
-  if (auto w = write_atomically(path, *updated); !w) {
+  if (auto w = write_file_atomically(path, *updated); !w) {
     s.error(w.error().message);
     return kExitNotDelivered;
   }

@@ -15,6 +15,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/files.hpp"
+
 namespace notify::spool {
 
 namespace {
@@ -23,46 +25,6 @@ constexpr int kFormatVersion = 1;
 
 std::string errno_text(const std::string& what) {
   return what + ": " + std::strerror(errno);
-}
-
-// mkdir -p with mode 0700 for every directory it creates.
-bool make_dirs(const std::string& dir) {
-  std::string partial;
-  for (std::size_t i = 0; i <= dir.size(); ++i) {
-    if (i == dir.size() || (dir[i] == '/' && i > 0)) {
-      partial = dir.substr(0, i);
-      if (::mkdir(partial.c_str(), 0700) != 0 && errno != EEXIST) return false;
-    }
-  }
-  return true;
-}
-
-bool write_all(int fd, const std::string& data) {
-  const char* p = data.data();
-  std::size_t n = data.size();
-  while (n > 0) {
-    ssize_t w = ::write(fd, p, n);
-    if (w < 0) {
-      if (errno == EINTR) continue;
-      return false;
-    }
-    p += w;
-    n -= static_cast<std::size_t>(w);
-  }
-  return true;
-}
-
-bool read_all(int fd, std::string& out) {
-  char buf[65536];
-  for (;;) {
-    ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return false;
-    }
-    if (n == 0) return true;
-    out.append(buf, static_cast<std::size_t>(n));
-  }
 }
 
 }  // namespace
@@ -109,35 +71,16 @@ std::optional<std::string> default_dir(const std::optional<std::string>& xdg_sta
 }
 
 Result<std::string> Spool::add(const Entry& entry) const {
-  if (!make_dirs(dir_)) return make_error(ErrorKind::io, errno_text("creating " + dir_));
   // Names sort by creation time; pid and a random suffix keep two
   // processes in the same nanosecond apart.
   const auto now = std::chrono::system_clock::now().time_since_epoch();
   const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(now).count();
-  std::random_device rd;
   char name[96];
   std::snprintf(name, sizeof name, "%020lld-%06d-%08x.msg", static_cast<long long>(ns),
-                static_cast<int>(::getpid()), rd());
-  const std::string final_path = dir_ + "/" + name;
-  const std::string tmp_path = dir_ + "/.tmp-" + name;
-  int fd = ::open(tmp_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) return make_error(ErrorKind::io, errno_text("creating " + tmp_path));
-  const bool ok = write_all(fd, encode(entry)) && ::fsync(fd) == 0;
-  const int saved = errno;
-  ::close(fd);
-  if (!ok || ::rename(tmp_path.c_str(), final_path.c_str()) != 0) {
-    errno = ok ? errno : saved;
-    auto err = errno_text("writing " + tmp_path);
-    ::unlink(tmp_path.c_str());
-    return make_error(ErrorKind::io, err);
-  }
-  // The rename is durable only once the directory itself is synced.
-  int dfd = ::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd >= 0) {
-    ::fsync(dfd);
-    ::close(dfd);
-  }
-  return final_path;
+                static_cast<int>(::getpid()), std::random_device{}());
+  const std::string path = dir_ + "/" + name;
+  if (auto r = write_file_atomically(path, encode(entry)); !r) return r.error();
+  return path;
 }
 
 std::vector<std::string> Spool::files() const {
@@ -187,7 +130,7 @@ Spool::ClaimStatus Spool::claim(const std::string& path, Claim& out,
   auto entry = read_all(fd, text) ? decode(text) : std::nullopt;
   if (!entry) {
     const std::string corrupt_dir = dir_ + "/corrupt";
-    make_dirs(corrupt_dir);
+    (void)make_private_dirs(corrupt_dir);
     const std::string dest = corrupt_dir + "/" + path.substr(path.rfind('/') + 1);
     ::rename(path.c_str(), dest.c_str());
     if (moved_to) *moved_to = dest;

@@ -14,17 +14,8 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 namespace fs = std::filesystem;
 
-class DeliveryE2E : public E2E {
+class DeliveryE2E : public FourServicesE2E {
  protected:
-  FakeServer mm, tg, line, dc;
-  std::string path;
-  void SetUp() override {
-    mm.set_handler(mattermost_handler());
-    tg.set_handler(telegram_handler());
-    line.set_handler(line_handler());
-    dc.set_handler(discord_handler());
-    path = config(four_profiles(mm, tg, line, dc));
-  }
   std::string state() const { return (home / "state").string(); }
   std::string spool_dir() const { return state() + "/notify/spool"; }
   std::vector<fs::path> spooled() const {

@@ -56,6 +56,21 @@ class E2E : public ::testing::Test {
   }
 };
 
+/// E2E with one fake server per service and a profile file for all four
+/// (ops, me, family, dev; group all) at `path`.
+class FourServicesE2E : public E2E {
+ protected:
+  FakeServer mm, tg, line, dc;
+  std::string path;
+  void SetUp() override {
+    mm.set_handler(mattermost_handler());
+    tg.set_handler(telegram_handler());
+    line.set_handler(line_handler());
+    dc.set_handler(discord_handler());
+    path = config(four_profiles(mm, tg, line, dc));
+  }
+};
+
 /// The message text a fake service received in request i, whatever its shape.
 inline std::vector<std::string> texts_of(const Recorded& r) {
   auto j = nlohmann::json::parse(r.body, nullptr, false);

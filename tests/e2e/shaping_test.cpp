@@ -11,17 +11,8 @@ namespace {
 
 using ::testing::HasSubstr;
 
-class ShapingE2E : public E2E {
+class ShapingE2E : public FourServicesE2E {
  protected:
-  FakeServer mm, tg, line, dc;
-  std::string path;
-  void SetUp() override {
-    mm.set_handler(mattermost_handler());
-    tg.set_handler(telegram_handler());
-    line.set_handler(line_handler());
-    dc.set_handler(discord_handler());
-    path = config(four_profiles(mm, tg, line, dc));
-  }
   std::vector<std::string> all_texts(const FakeServer& s) {
     std::vector<std::string> out;
     for (const auto& r : s.requests())
