@@ -7,6 +7,7 @@ namespace {
 constexpr const char* kMainHelp = R"(usage: notify [OPTIONS] TARGET[,TARGET...] [MESSAGE...]
        notify list [--json] | check | test TARGET | flush [TARGET]
        notify setup [PROFILE] [--type T --FIELD VALUE...] | telegram discover
+       notify run TARGET [--on failure|always|success] -- COMMAND [ARGS...]
 
 Sends MESSAGE (or standard input, read to the end) to each TARGET, a profile
 or group from the profile file. Exit status: 0 delivered or nothing to send,
@@ -46,6 +47,7 @@ commands:
   flush [TARGET]         deliver the messages kept in the spool
   setup [PROFILE]        add a profile to the profile file, asking or by flags
   telegram discover      list the chats a Telegram bot can reach
+  run TARGET -- CMD...   run a command, report its failure with its output
 
 See notify(1) for the profile file format.
 )";
@@ -116,6 +118,21 @@ never marks updates as read. Send the bot a message (or add it to a group
 and mention it) first. --token - reads the token from standard input.
 )";
 
+constexpr const char* kRunHelp = R"(usage: notify run TARGET [--on failure|always|success] [-t TITLE] [send options]
+                  -- COMMAND [ARGS...]
+
+Runs COMMAND, passing its standard output and error through unchanged, and
+exits with its exit status (128+N when killed by signal N; 127 when it
+cannot be found). Then, by default only when it failed, sends a message:
+the command, how it ended, how long it took and on which host, and the
+tail of its output in a code block.
+  --on failure         notify when the command fails [default]
+  --on always          notify whatever happens
+  --on success         notify only when it succeeds
+SIGINT, SIGTERM and SIGHUP are passed on to the command. A message that
+cannot be delivered goes to the spool; the exit status stays the command's.
+)";
+
 }  // namespace
 
 std::string help_for(Command command) {
@@ -126,6 +143,7 @@ std::string help_for(Command command) {
     case Command::flush: return kFlushHelp;
     case Command::setup: return kSetupHelp;
     case Command::discover: return kDiscoverHelp;
+    case Command::run: return kRunHelp;
     default: return kMainHelp;
   }
 }

@@ -87,7 +87,12 @@ Result<CliOptions> parse_options(const std::vector<std::string>& raw_args) {
   discover->add_option("--profile", o.profile);
   discover->add_option("--token", o.token);
   discover->add_option("--api-base", o.api_base);
-  for (auto* sub : {list, check, test, flush, setup, telegram, discover}) {
+  auto* run = app.add_subcommand("run", "");
+  run->add_option("target", o.targets);
+  run->add_option("--on", o.on)->check(CLI::IsMember({"failure", "always", "success"}));
+  run->add_option("command", o.run_argv);
+  add_send_options(*run, o);
+  for (auto* sub : {list, check, test, flush, setup, telegram, discover, run}) {
     sub->fallthrough();
     sub->set_help_flag();
     sub->add_flag("-h,--help", help);
@@ -117,6 +122,7 @@ Result<CliOptions> parse_options(const std::vector<std::string>& raw_args) {
     }
   }
   if (discover->parsed()) o.command = Command::discover;
+  if (run->parsed()) o.command = Command::run;
   if (help) {
     o.help_text = help_for(o.command);
     o.command = Command::help;
@@ -126,6 +132,8 @@ Result<CliOptions> parse_options(const std::vector<std::string>& raw_args) {
     o.command = Command::version;
     return o;
   }
+  if (o.command == Command::run && (o.targets.empty() || o.run_argv.empty()))
+    return make_error(ErrorKind::usage, "run: usage: notify run TARGET [--on failure|always|success] -- COMMAND [ARGS...]");
   if (o.command == Command::test && o.targets.empty())
     return make_error(ErrorKind::usage, "test: no target given");
   if (o.command == Command::send && o.targets.empty())

@@ -10,7 +10,7 @@
 
 namespace notify::cli {
 
-enum class Command { send, list, check, test, flush, setup, discover, help, version };
+enum class Command { send, list, check, test, flush, setup, discover, run, help, version };
 
 struct CliOptions {
   Command command = Command::send;
@@ -44,6 +44,9 @@ struct CliOptions {
   bool send_test = false;
   std::optional<std::string> token;     ///< telegram discover --token
   std::optional<std::string> api_base;  ///< telegram discover --api-base
+
+  std::string on = "failure";          ///< run --on failure|always|success
+  std::vector<std::string> run_argv;   ///< run -- COMMAND ARGS...
   std::string help_text;  ///< filled for Command::help
 };
 

@@ -106,6 +106,7 @@ int run(const std::vector<std::string>& args, World& world) {
     case Command::check: return cmd_check(s);
     case Command::test: return cmd_test(s);
     case Command::flush: return cmd_flush(s);
+    case Command::run: return cmd_run(s);
     default: return cmd_send(s);
   }
 }

@@ -34,5 +34,6 @@ int cmd_check(Session& s);
 int cmd_flush(Session& s);
 int cmd_setup(Session& s);
 int cmd_discover(Session& s);
+int cmd_run(Session& s);
 
 }  // namespace notify::cli
