@@ -129,6 +129,7 @@ Delivery deliver_draft(Session& s, const std::vector<std::string>& names, const 
   std::deque<Profile> profiles;  // stable addresses for the engine
   services::BuildContext ctx{s.world.new_uuid};
   std::vector<delivery::Plan> plans;
+  std::set<std::string> noted;
   for (const auto& target : names) {
     delivery::Plan plan;
     plan.target = target;
@@ -140,7 +141,8 @@ Delivery deliver_draft(Session& s, const std::vector<std::string>& names, const 
       leg.profile = &p;
       leg.service = services::make_service(p);
       leg.requests = leg.service->build(m, ctx);
-      for (const auto& note : leg.service->notes(m)) s.verbose(p.name + ": " + note);
+      if (noted.insert(p.name).second)  // a fallback may serve several targets
+        for (const auto& note : leg.service->notes(m)) s.verbose(p.name + ": " + note);
       plan.legs.push_back(std::move(leg));
     }
     plans.push_back(std::move(plan));
