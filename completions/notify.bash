@@ -10,7 +10,7 @@ _notify_services="mattermost telegram line discord"
 _notify_languages="sh bash zsh fish json yaml toml xml html css javascript typescript python ruby go rust c cpp java sql diff log ini dockerfile makefile text"
 
 # Options that take a separate argument word, in any context.
-_notify_arg_opts="-c --config -t --title --username --icon --channel --timeout --retries --max-parts --type --webhook-url --token --chat-id --thread-id --to --icon-url --api-base --profile --on"
+_notify_arg_opts="-c --config -t --title --username --icon --channel --timeout --retries --max-parts --type --webhook-url --token --chat-id --thread-id --to --icon-url --avatar-url --api-base --profile --on"
 
 _notify_send_opts="-c --config -t --title --code --code= --silent --username --icon --channel --dry-run --tee --timeout --retries --max-parts --json -v --verbose -q --quiet -h --help --version"
 
@@ -177,7 +177,7 @@ _notify()
             ;;
         -t | --title | --username | --icon | --channel | --timeout | --retries | \
             --max-parts | --webhook-url | --token | --chat-id | --thread-id | --to | \
-            --icon-url | --api-base)
+            --icon-url | --avatar-url | --api-base)
             return 0
             ;;
     esac
@@ -188,7 +188,7 @@ _notify()
     case $sub in
         list) opts="--json --names -c --config -h --help" ;;
         check | test | flush) opts="-c --config -h --help" ;;
-        setup) opts="--type --webhook-url --token --chat-id --thread-id --to --username --channel --icon-url --api-base -c --config --force --yes -h --help" ;;
+        setup) opts="--type --webhook-url --token --chat-id --thread-id --to --username --channel --icon-url --avatar-url --api-base -c --config --force --yes --test -h --help" ;;
         telegram)
             if [[ $sub2 == discover ]]; then
                 opts="--profile --token --api-base --json -c --config -h --help"

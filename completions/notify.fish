@@ -8,7 +8,7 @@
 # Options that take a separate argument word.
 set -g __notify_arg_opts -c --config -t --title --username --icon --channel --timeout \
     --retries --max-parts --type --webhook-url --token --chat-id --thread-id --to \
-    --icon-url --api-base --profile --on
+    --icon-url --avatar-url --api-base --profile --on
 
 # Positional words before the cursor (options and their arguments removed).
 function __notify_positionals
@@ -162,12 +162,14 @@ complete -c notify -n '__notify_sub setup' -l type -x -a 'mattermost telegram li
 complete -c notify -n '__notify_sub setup' -l webhook-url -x -d 'incoming webhook URL (- reads stdin)'
 complete -c notify -n '__notify_sub setup; or __notify_telegram_discover' -l token -x -d 'token (- reads stdin)'
 complete -c notify -n '__notify_sub setup' -l chat-id -x -d 'Telegram chat id or @channel'
-complete -c notify -n '__notify_sub setup' -l thread-id -x -d 'Telegram topic or Discord thread id'
+complete -c notify -n '__notify_sub setup' -l thread-id -x -d 'Telegram forum topic id'
 complete -c notify -n '__notify_sub setup' -l to -x -d 'LINE user, group or room id'
-complete -c notify -n '__notify_sub setup' -l icon-url -x -d 'sender icon URL'
+complete -c notify -n '__notify_sub setup' -l icon-url -x -d 'Mattermost sender icon URL'
+complete -c notify -n '__notify_sub setup' -l avatar-url -x -d 'Discord sender avatar URL'
 complete -c notify -n '__notify_sub setup; or __notify_telegram_discover' -l api-base -x -d 'Telegram or LINE API server'
 complete -c notify -n '__notify_sub setup' -l force -d 'replace an existing profile'
-complete -c notify -n '__notify_sub setup' -l yes -d 'accept every offer without asking'
+complete -c notify -n '__notify_sub setup' -l yes -d 'ask nothing, take defaults'
+complete -c notify -n '__notify_sub setup' -l test -d 'send a test message through the new profile'
 
 # telegram discover
 complete -c notify -n __notify_telegram_discover -l profile -x -a '(__notify_names)' -d 'take the token from this profile'

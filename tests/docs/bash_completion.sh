@@ -125,7 +125,11 @@ check "$P" "notify --max" --max-parts
 check "$P" "notify list --" --json --names
 check "$P" "notify setup --type $E" mattermost telegram line discord
 check "$P" "notify setup --" --type --webhook-url --token --chat-id --thread-id --to \
-    --username --channel --icon-url --api-base --config --force --yes
+    --username --channel --icon-url --avatar-url --api-base --config --force --yes --test
+check "$P" "notify setup --av" --avatar-url
+check "$P" "notify setup --te" --test -- --title
+check "$P" "notify setup --avatar-url $E" -- alpha-ops --type
+check "$P" "notify setup me --type telegram --token - --chat-id 42 --" --thread-id --test
 check "$P" "notify telegram discover --" --profile --token --api-base --json
 check "$P" "notify run alpha-ops --on $E" failure always success
 # Message words get nothing.
