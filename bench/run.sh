@@ -89,8 +89,6 @@ wait "$child"
 rc=$?
 set -e
 child=""
-[ "$rc" -eq 0 ] || exit "$rc"
-
 # --- 4. the splitter alone -------------------------------------------------------
 {
   echo
@@ -104,4 +102,4 @@ child=""
   "$build/notify_split_bench"
   echo '```'
 } >> bench/RESULTS.md
-exit 0
+exit "$rc"
