@@ -10,9 +10,9 @@ _notify_services="mattermost telegram line discord"
 _notify_languages="sh bash zsh fish json yaml toml xml html css javascript typescript python ruby go rust c cpp java sql diff log ini dockerfile makefile text"
 
 # Options that take a separate argument word, in any context.
-_notify_arg_opts="-c --config -t --title --username --icon --channel --timeout --retries --max-parts --type --webhook-url --token --chat-id --thread-id --to --icon-url --avatar-url --api-base --profile --on"
+_notify_arg_opts="-c --config -t --title --username --icon --channel --timeout --retries --max-parts --file --type --webhook-url --token --chat-id --thread-id --to --icon-url --avatar-url --api-base --profile --on"
 
-_notify_send_opts="-c --config -t --title --code --code= --silent --username --icon --channel --dry-run --tee --timeout --retries --max-parts --json -v --verbose -q --quiet -h --help --version"
+_notify_send_opts="-c --config -t --title --code --code= --silent --username --icon --channel --dry-run --tee --timeout --retries --max-parts --file --json -v --verbose -q --quiet -h --help --version"
 
 # Print profile and group names, one per line; silent on any failure.
 _notify_names()
@@ -158,7 +158,7 @@ _notify()
 
     # Arguments of options.
     case $prev in
-        -c | --config)
+        -c | --config | --file)
             compopt -o filenames 2>/dev/null
             COMPREPLY=($(compgen -f -- "$cur"))
             return 0

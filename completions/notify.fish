@@ -7,7 +7,7 @@
 
 # Options that take a separate argument word.
 set -g __notify_arg_opts -c --config -t --title --username --icon --channel --timeout \
-    --retries --max-parts --type --webhook-url --token --chat-id --thread-id --to \
+    --retries --max-parts --file --type --webhook-url --token --chat-id --thread-id --to \
     --icon-url --avatar-url --api-base --profile --on
 
 # Positional words before the cursor (options and their arguments removed).
@@ -149,6 +149,7 @@ complete -c notify -n __notify_sending -l tee -d 'copy stdin to stdout while rea
 complete -c notify -n __notify_sending -l timeout -x -d 'per-request timeout in seconds (default 10)'
 complete -c notify -n __notify_sending -l retries -x -d 'extra attempts for retryable failures (default 3)'
 complete -c notify -n __notify_sending -l max-parts -x -d 'cap on parts per message (default 10)'
+complete -c notify -n __notify_sending -l file -r -F -d 'attach a file (Telegram, Discord)'
 complete -c notify -n '__notify_sending; or __notify_sub list; or __notify_telegram_discover' -l json -d 'print JSON'
 complete -c notify -n __notify_sending -s v -l verbose -d 'say what happens, secrets masked'
 complete -c notify -n __notify_sending -s q -l quiet -d 'only errors on stderr'

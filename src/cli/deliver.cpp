@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "config/loader.hpp"
+#include "message/sanitize.hpp"
 #include "services/service.hpp"
 
 namespace notify::cli {
@@ -70,7 +71,12 @@ void print_dry_run(const Session& s, const std::string& target, const Profile& p
                        std::to_string(i + 1) + "/" + std::to_string(reqs.size()) + "\n";
     text += r.method + " " + r.url + "\n";
     for (const auto& [k, v] : r.headers) text += k + ": " + v + "\n";
-    text += "\n" + r.body + "\n";
+    // Uploads can be megabytes of binary: show their start, readably.
+    constexpr std::size_t kShown = 2000;
+    text += "\n" + (r.body.size() <= kShown ? r.body
+                                            : message::sanitize(r.body.substr(0, kShown)) +
+                                                  "\n[... " + std::to_string(r.body.size() - kShown) +
+                                                  " more bytes]") + "\n";
     s.out(text);
   }
 }
@@ -91,6 +97,7 @@ Draft draft_from_options(const CliOptions& o) {
   d.username = o.username.value_or("");
   d.icon = o.icon.value_or("");
   d.channel = o.channel.value_or("");
+  d.files = o.files;
   return d;
 }
 
@@ -123,9 +130,43 @@ std::optional<spool::Spool> user_spool(const Session& s) {
   return spool::Spool(*dir);
 }
 
+Result<void> check_files(Session& s, const std::vector<std::string>& names, const Draft& draft) {
+  for (const auto& path : draft.files) {
+    auto data = s.world.read_file(path);
+    if (!data) return make_error(ErrorKind::usage, "--file " + path + ": " + data.error().message);
+    for (const auto& target : names) {
+      for (const auto& n : chain_of(s.config, target)) {
+        const auto& p = s.config.profiles.at(n);
+        const auto limit = services::make_service(p)->max_file_bytes();
+        if (limit == 0)
+          return make_error(ErrorKind::usage,
+                            "--file: profile '" + n + "' is " + config::to_string(p.kind) +
+                                (p.kind == config::ServiceKind::mattermost
+                                     ? ", whose incoming webhooks cannot carry files"
+                                     : ", whose push messages cannot carry files"));
+        if (data->size() > limit)
+          return make_error(ErrorKind::usage, "--file " + path + ": " +
+                                                  std::to_string(data->size()) + " bytes is over " +
+                                                  config::to_string(p.kind) + "'s limit of " +
+                                                  std::to_string(limit) + " bytes");
+      }
+    }
+  }
+  return {};
+}
+
 Delivery deliver_draft(Session& s, const std::vector<std::string>& names, const Draft& draft,
                        bool spool_failures) {
   const auto& o = s.options;
+  std::vector<services::Attachment> files;
+  for (const auto& path : draft.files) {
+    auto data = s.world.read_file(path);
+    services::Attachment a;
+    a.name = path.substr(path.rfind('/') + 1);
+    if (data) a.data = std::move(*data);
+    else s.error("--file " + path + ": " + data.error().message);
+    files.push_back(std::move(a));
+  }
   std::deque<Profile> profiles;  // stable addresses for the engine
   services::BuildContext ctx{s.world.new_uuid};
   std::vector<delivery::Plan> plans;
@@ -137,6 +178,7 @@ Delivery deliver_draft(Session& s, const std::vector<std::string>& names, const 
       profiles.push_back(effective(s.config.profiles.at(n), o));
       const Profile& p = profiles.back();
       auto m = message_for(p, draft);
+      m.files = files;
       delivery::Leg leg;
       leg.profile = &p;
       leg.service = services::make_service(p);

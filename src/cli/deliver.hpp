@@ -27,6 +27,10 @@ struct Delivery {
 /// printed) on a configuration error.
 bool resolve_targets(Session& s, const std::vector<std::string>& names);
 
+/// Every --file is readable and every profile reached takes files of its
+/// size; checked before anything is read or sent.
+Result<void> check_files(Session& s, const std::vector<std::string>& names, const Draft& draft);
+
 /// Largest amount of text worth reading for these profiles (bytes).
 std::size_t input_budget(const Session& s, const std::vector<std::string>& names);
 

@@ -22,6 +22,7 @@ message:
       --channel NAME     channel override (Mattermost)
       --max-parts N      cap on parts per message, head and tail kept
                          [default=10]
+      --file PATH        attach a file (Telegram, Discord); repeatable
 
 delivery:
       --timeout SECONDS  per-request timeout [default=10]

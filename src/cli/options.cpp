@@ -41,6 +41,8 @@ void add_send_options(CLI::App& app, CliOptions& o) {
   app.add_option("--timeout", o.timeout_s)->check(CLI::Range(1, 3600));
   app.add_option("--retries", o.retries)->check(CLI::Range(0, 100));
   app.add_option("--max-parts", o.max_parts)->check(CLI::Range(1, 1000));
+  // One path per --file: a vector option would otherwise eat the message words.
+  app.add_option("--file", o.files)->allow_extra_args(false);
 }
 
 }  // namespace

@@ -29,6 +29,7 @@ struct CliOptions {
   std::optional<int> timeout_s;
   std::optional<int> retries;
   std::optional<int> max_parts;
+  std::vector<std::string> files;  ///< --file, repeatable
   bool json = false;
   bool verbose = false;
   bool quiet = false;

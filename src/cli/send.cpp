@@ -19,7 +19,13 @@ int send(Session& s, Draft draft, bool from_stdin, bool is_test) {
   // Every profile a target may reach is resolved before anything is read
   // or sent: a configuration error sends nothing.
   if (!resolve_targets(s, *names)) return kExitUsage;
+  if (auto files = check_files(s, *names, draft); !files) {
+    s.error(files.error().message);
+    return kExitUsage;
+  }
 
+  // `notify me --file report.pdf` typed at a terminal: the file is the message.
+  if (from_stdin && !draft.files.empty() && s.world.is_terminal(s.world.in_fd)) from_stdin = false;
   if (from_stdin) {
     if (s.world.is_terminal(s.world.in_fd)) {
       s.error("no message: give it as words after the target, or pipe it in "
@@ -40,7 +46,10 @@ int send(Session& s, Draft draft, bool from_stdin, bool is_test) {
   while (!draft.body.empty() &&
          (draft.body.back() == '\n' || draft.body.back() == ' ' || draft.body.back() == '\t'))
     draft.body.pop_back();
-  if (message::is_blank(draft.body) && message::is_blank(draft.title)) {
+  if (message::is_blank(draft.body) && draft.files.empty()) {
+    draft.body.clear();
+  }
+  if (message::is_blank(draft.body) && message::is_blank(draft.title) && draft.files.empty()) {
     s.info("nothing to send: the message is empty");
     if (o.json)
       for (const auto& t : *names)

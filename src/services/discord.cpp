@@ -1,6 +1,7 @@
 #include "services/discord.hpp"
 
 #include "services/json_util.hpp"
+#include "services/multipart.hpp"
 #include "services/parts.hpp"
 
 namespace notify::services {
@@ -14,7 +15,7 @@ std::string with_query(std::string url, const std::string& param) {
 
 }  // namespace
 
-std::vector<HttpRequest> Discord::build(const Message& m, const BuildContext&) const {
+std::vector<HttpRequest> Discord::build(const Message& m, const BuildContext& ctx) const {
   const std::size_t limit = profile_.max_length.value_or(kLimit);
   const std::size_t overhead = m.code ? markdown_code_overhead(m.code_lang) : 4;
   // wait=true makes Discord confirm the message was saved (200 + message)
@@ -24,7 +25,9 @@ std::vector<HttpRequest> Discord::build(const Message& m, const BuildContext&) c
   std::vector<HttpRequest> out;
   // Discord's mentions are blocked by allowed_mentions, not by editing text.
   const Message escaped = markdown_escaped(m, false);
-  for (const auto& part : make_parts(escaped, limit, message::Unit::code_points, overhead)) {
+  const bool files_only = !m.files.empty() && m.body.empty();
+  for (const auto& part : files_only ? std::vector<Part>{}
+                                     : make_parts(escaped, limit, message::Unit::code_points, overhead)) {
     std::string body = m.code ? markdown_code_block(part.text, m.code_lang) : part.text;
     std::string content = part.header.empty() ? body : "**" + part.header + "**\n" + body;
     // Piped text must never ping: no @everyone/@here, roles or users.
@@ -37,6 +40,21 @@ std::vector<HttpRequest> Discord::build(const Message& m, const BuildContext&) c
                               {{"Content-Type", "application/json"},
                                {"User-Agent", "DiscordBot (notify, " NOTIFY_VERSION ")"}},
                               dump_json(j)});
+  }
+  for (std::size_t i = 0; i < m.files.size(); ++i) {
+    nlohmann::json j = {{"allowed_mentions", {{"parse", nlohmann::json::array()}}}};
+    if (files_only && i == 0 && !m.title.empty())
+      j["content"] = message::split(m.title, kLimit, message::Unit::code_points).front();
+    if (!m.username.empty()) j["username"] = m.username;
+    if (!m.icon_url.empty()) j["avatar_url"] = m.icon_url;
+    if (m.silent) j["flags"] = kSuppressNotifications;
+    auto mp = encode_multipart({{"payload_json", dump_json(j), "", ""},
+                                {"files[0]", m.files[i].data, m.files[i].name, ""}},
+                               "notify-" + ctx.new_uuid());
+    out.push_back(HttpRequest{"POST", url,
+                              {{"Content-Type", mp.content_type},
+                               {"User-Agent", "DiscordBot (notify, " NOTIFY_VERSION ")"}},
+                              std::move(mp.body)});
   }
   return out;
 }

@@ -15,6 +15,9 @@ class Discord final : public Service {
   /// Message flag SUPPRESS_NOTIFICATIONS (1 << 12).
   static constexpr int kSuppressNotifications = 1 << 12;
 
+  /// Webhook upload limit of a server without boosts.
+  std::size_t max_file_bytes() const override { return 10u << 20; }
+
  private:
   config::Profile profile_;
 };

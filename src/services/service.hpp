@@ -14,6 +14,12 @@
 
 namespace notify::services {
 
+/// A file to attach (--file), already read.
+struct Attachment {
+  std::string name;  ///< base name shown in the chat
+  std::string data;
+};
+
 /// The message as the user asked for it, already sanitised, with command-line
 /// overrides applied over the profile.
 struct Message {
@@ -27,6 +33,7 @@ struct Message {
   std::string icon_emoji;
   std::string channel;
   int max_parts = 10;
+  std::vector<Attachment> files;
 };
 
 /// What a reply means for delivery.
@@ -58,6 +65,8 @@ class Service {
   virtual Verdict interpret(const HttpResponse& response) const = 0;
   /// The same request without formatting, if it carried any.
   virtual std::optional<HttpRequest> plain(const HttpRequest& request) const;
+  /// Largest attachment the service takes, in bytes; 0 when it takes none.
+  virtual std::size_t max_file_bytes() const { return 0; }
   /// Remarks for -v, e.g. a switch the service does not have.
   virtual std::vector<std::string> notes(const Message& message) const;
 };

@@ -1,6 +1,7 @@
 #include "services/telegram.hpp"
 
 #include "services/json_util.hpp"
+#include "services/multipart.hpp"
 #include "services/parts.hpp"
 
 namespace notify::services {
@@ -24,11 +25,14 @@ nlohmann::json chat_id_json(const std::string& id) {
 
 // Formatting travels as `entities`, never as parse_mode: the text is sent
 // exactly as it is, so no '<' or '_' in a log line can fail entity parsing.
-std::vector<HttpRequest> Telegram::build(const Message& m, const BuildContext&) const {
+std::vector<HttpRequest> Telegram::build(const Message& m, const BuildContext& ctx) const {
   const std::size_t limit = profile_.max_length.value_or(kLimit);
   std::vector<HttpRequest> out;
   const std::string url = profile_.api_base + "/bot" + profile_.token + "/sendMessage";
-  for (const auto& part : make_parts(m, limit, message::Unit::code_points, 1)) {
+  // Files alone: the title becomes the first file's caption, no text post.
+  const bool files_only = !m.files.empty() && m.body.empty();
+  for (const auto& part : files_only ? std::vector<Part>{}
+                                     : make_parts(m, limit, message::Unit::code_points, 1)) {
     std::string text = part.header;
     nlohmann::json entities = nlohmann::json::array();
     if (!part.header.empty()) {
@@ -51,6 +55,17 @@ std::vector<HttpRequest> Telegram::build(const Message& m, const BuildContext&) 
     j["link_preview_options"] = {{"is_disabled", true}};
     out.push_back(HttpRequest{"POST", url, {{"Content-Type", "application/json"}},
                               dump_json(j)});
+  }
+  for (std::size_t i = 0; i < m.files.size(); ++i) {
+    std::vector<FormField> fields = {{"chat_id", profile_.chat_id, "", ""}};
+    if (profile_.thread_id) fields.push_back({"message_thread_id", std::to_string(*profile_.thread_id), "", ""});
+    if (m.silent) fields.push_back({"disable_notification", "true", "", ""});
+    if (files_only && i == 0 && !m.title.empty())
+      fields.push_back({"caption", message::split(m.title, 1024, message::Unit::code_points).front(), "", ""});
+    fields.push_back({"document", m.files[i].data, m.files[i].name, ""});
+    auto mp = encode_multipart(fields, "notify-" + ctx.new_uuid());
+    out.push_back(HttpRequest{"POST", profile_.api_base + "/bot" + profile_.token + "/sendDocument",
+                              {{"Content-Type", mp.content_type}}, std::move(mp.body)});
   }
   return out;
 }

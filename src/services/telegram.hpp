@@ -14,6 +14,9 @@ class Telegram final : public Service {
   /// sendMessage text limit, code points after entity parsing.
   static constexpr std::size_t kLimit = 4096;
 
+  /// Bot API upload limit (cloud server).
+  std::size_t max_file_bytes() const override { return 50u << 20; }
+
  private:
   config::Profile profile_;
 };

@@ -35,7 +35,8 @@ std::string encode(const Entry& e) {
                       {"code", e.code},            {"code_lang", e.code_lang},
                       {"silent", e.silent},        {"username", e.username},
                       {"icon", e.icon},            {"channel", e.channel},
-                      {"created_unix", e.created_unix}, {"last_error", e.last_error}};
+                      {"created_unix", e.created_unix}, {"last_error", e.last_error},
+                      {"files", e.files}};
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
@@ -55,6 +56,7 @@ std::optional<Entry> decode(const std::string& text) {
     e.channel = j.value("channel", "");
     e.created_unix = j.value("created_unix", std::int64_t{0});
     e.last_error = j.value("last_error", "");
+    e.files = j.value("files", std::vector<std::string>{});
     if (e.target.empty()) return std::nullopt;
     return e;
   } catch (const nlohmann::json::exception&) {

@@ -27,6 +27,7 @@ struct Entry {
   std::string channel;
   std::int64_t created_unix = 0;
   std::string last_error;
+  std::vector<std::string> files;  ///< attachment paths, read when sent
 };
 
 std::string encode(const Entry& e);
