@@ -6,6 +6,6 @@ cd "$(dirname "$0")/.."
 scripts/deps.sh build
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DNOTIFY_TESTS=OFF >/dev/null
 cmake --build build -j"$(nproc)" >/dev/null
-echo "\$ df -h / | build/notify --config profiles.example.toml --dry-run -t 'disk space' all"
 chmod 600 profiles.example.toml  # its fake secrets would earn the permission warning
+echo "\$ df -h / | build/notify --config profiles.example.toml --dry-run -t 'disk space' all"
 df -h / | build/notify --config profiles.example.toml --dry-run -t 'disk space' all
