@@ -113,6 +113,16 @@ bool resolve_targets(Session& s, const std::vector<std::string>& names) {
   return true;
 }
 
+std::optional<std::vector<std::string>> command_targets(Session& s) {
+  auto names = config::expand_targets(s.config, s.options.targets);
+  if (!names) {
+    s.error(names.error().message);
+    return std::nullopt;
+  }
+  if (!resolve_targets(s, *names)) return std::nullopt;
+  return std::move(*names);
+}
+
 std::size_t input_budget(const Session& s, const std::vector<std::string>& names) {
   std::size_t budget = 0;
   for (const auto& t : names) {

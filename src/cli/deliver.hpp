@@ -27,6 +27,11 @@ struct Delivery {
 /// printed) on a configuration error.
 bool resolve_targets(Session& s, const std::vector<std::string>& names);
 
+/// The command line's TARGET list as profile names, every profile they may
+/// reach resolved; nullopt (error printed) on an unknown name or a
+/// configuration error, so nothing is read or sent then.
+std::optional<std::vector<std::string>> command_targets(Session& s);
+
 /// Every --file is readable and every profile reached takes files of its
 /// size; checked before anything is read or sent.
 Result<void> check_files(Session& s, const std::vector<std::string>& names, const Draft& draft);

@@ -74,12 +74,8 @@ struct Finished {
 
 int cmd_run(Session& s) {
   const auto& o = s.options;
-  auto names = config::expand_targets(s.config, o.targets);
-  if (!names) {
-    s.error(names.error().message);
-    return kExitUsage;
-  }
-  if (!resolve_targets(s, *names)) return kExitUsage;
+  auto names = command_targets(s);
+  if (!names) return kExitUsage;
 
   // Room for the output in one part of the smallest service.
   std::size_t cap = 1 << 20;

@@ -11,14 +11,8 @@ namespace {
 
 int send(Session& s, Draft draft, bool from_stdin, bool is_test) {
   const auto& o = s.options;
-  auto names = config::expand_targets(s.config, o.targets);
-  if (!names) {
-    s.error(names.error().message);
-    return kExitUsage;
-  }
-  // Every profile a target may reach is resolved before anything is read
-  // or sent: a configuration error sends nothing.
-  if (!resolve_targets(s, *names)) return kExitUsage;
+  auto names = command_targets(s);
+  if (!names) return kExitUsage;
   if (auto files = check_files(s, *names, draft); !files) {
     s.error(files.error().message);
     return kExitUsage;
