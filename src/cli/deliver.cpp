@@ -142,8 +142,9 @@ std::optional<spool::Spool> user_spool(const Session& s) {
 
 Result<void> check_files(Session& s, const std::vector<std::string>& names, const Draft& draft) {
   for (const auto& path : draft.files) {
-    auto data = s.world.read_file(path);
-    if (!data) return make_error(ErrorKind::usage, "--file " + path + ": " + data.error().message);
+    // Only the size is needed here; the content is read once, when sent.
+    auto size = s.world.readable_size(path);
+    if (!size) return make_error(ErrorKind::usage, "--file " + path + ": " + size.error().message);
     for (const auto& target : names) {
       for (const auto& n : chain_of(s.config, target)) {
         const auto& p = s.config.profiles.at(n);
@@ -154,9 +155,9 @@ Result<void> check_files(Session& s, const std::vector<std::string>& names, cons
                                 (p.kind == config::ServiceKind::mattermost
                                      ? ", whose incoming webhooks cannot carry files"
                                      : ", whose push messages cannot carry files"));
-        if (data->size() > limit)
+        if (*size > limit)
           return make_error(ErrorKind::usage, "--file " + path + ": " +
-                                                  std::to_string(data->size()) + " bytes is over " +
+                                                  std::to_string(*size) + " bytes is over " +
                                                   config::to_string(p.kind) + "'s limit of " +
                                                   std::to_string(limit) + " bytes");
       }

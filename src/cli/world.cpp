@@ -67,6 +67,13 @@ World real_world() {
     struct stat st {};
     return ::stat(path.c_str(), &st) == 0;
   };
+  w.readable_size = [](const std::string& path) -> Result<std::uint64_t> {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0 || ::access(path.c_str(), R_OK) != 0)
+      return make_error(ErrorKind::io, std::strerror(errno));
+    if (!S_ISREG(st.st_mode)) return make_error(ErrorKind::io, "not a regular file");
+    return static_cast<std::uint64_t>(st.st_size);
+  };
   w.make_http = [] { return std::make_unique<CurlHttpClient>(); };
   w.random01 = [] { return std::uniform_real_distribution<double>(0.0, 1.0)(rng()); };
   w.new_uuid = uuid4;

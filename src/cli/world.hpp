@@ -2,6 +2,7 @@
 // Everything the program touches outside itself, passed in explicitly so
 // the whole command can run in-process in tests.
 
+#include <cstdint>
 #include <functional>
 #include <iosfwd>
 #include <memory>
@@ -24,6 +25,8 @@ struct World {
   /// Permission bits of a file, nullopt when it cannot be stat'ed.
   std::function<std::optional<unsigned>(const std::string&)> file_mode;
   std::function<bool(const std::string&)> file_exists;
+  /// Size of a regular file we may read; an Error (io) saying why not.
+  std::function<Result<std::uint64_t>(const std::string&)> readable_size;
   std::function<std::unique_ptr<HttpClient>()> make_http;
   std::function<double()> random01;
   std::function<std::string()> new_uuid;
