@@ -4,7 +4,8 @@
 set -euo pipefail
 
 build_pkgs=(g++ cmake make pkg-config libcli11-dev libcurl4-openssl-dev
-            nlohmann-json3-dev libtomlplusplus-dev ca-certificates)
+            nlohmann-json3-dev libtomlplusplus-dev libcmark-gfm-dev
+            libcmark-gfm-extensions-dev ca-certificates)
 test_pkgs=(libgtest-dev libgmock-dev libcpp-httplib-dev libssl-dev
            mandoc groff-base zsh fish bash-completion curl)
 

@@ -11,19 +11,24 @@ namespace notify::cli {
 namespace {
 
 // CLI11 cannot express an optional value that must be attached with '='
-// (`--code ops` must not read "ops" as a language), so the two spellings
-// are told apart here, before CLI11 sees them.
-std::vector<std::string> split_code_option(const std::vector<std::string>& args) {
+// (`--code ops` must not read "ops" as a language, `--stream ops` must not
+// read it as seconds), so the two spellings are told apart here, before
+// CLI11 sees them: `--code=go` becomes `--code --code-lang=go`.
+std::vector<std::string> split_attached_values(const std::vector<std::string>& args) {
+  static const std::pair<std::string, std::string> kAttached[] = {
+      {"--code", "--code-lang"}, {"--stream", "--stream-seconds"}};
   std::vector<std::string> out;
   bool after_dashes = false;
   for (const auto& a : args) {
     if (!after_dashes && a == "--") after_dashes = true;
-    if (!after_dashes && a.rfind("--code=", 0) == 0) {
-      out.push_back("--code");
-      out.push_back("--code-lang=" + a.substr(7));
-    } else {
-      out.push_back(a);
+    bool split = false;
+    for (const auto& [flag, hidden] : kAttached) {
+      if (after_dashes || a.rfind(flag + "=", 0) != 0) continue;
+      out.push_back(flag);
+      out.push_back(hidden + "=" + a.substr(flag.size() + 1));
+      split = true;
     }
+    if (!split) out.push_back(a);
   }
   return out;
 }
@@ -60,6 +65,13 @@ Result<CliOptions> parse_options(const std::vector<std::string>& raw_args) {
   app.add_flag("-v,--verbose", o.verbose);
   app.add_flag("-q,--quiet", o.quiet);
   add_send_options(app, o);
+  // Sending only: `notify run` reports a command, it does not stream or
+  // take markdown, so these are not in add_send_options.
+  bool stream = false;
+  std::optional<std::string> stream_seconds;
+  app.add_flag("--markdown", o.markdown);
+  app.add_flag("--stream", stream);
+  app.add_option("--stream-seconds", stream_seconds)->group("");
   app.add_option("target", o.targets);
   app.add_option("message", o.words);
   app.positionals_at_end(false);
@@ -101,15 +113,29 @@ Result<CliOptions> parse_options(const std::vector<std::string>& raw_args) {
   }
   app.require_subcommand(0, 1);
 
-  auto args = split_code_option(raw_args);
+  auto args = split_attached_values(raw_args);
   std::reverse(args.begin(), args.end());
   try {
     app.parse(args);
   } catch (const CLI::ParseError& e) {
     std::string what = e.what();
+    // The hidden option is an implementation detail; name what was typed.
+    for (std::size_t at; (at = what.find("--stream-seconds")) != std::string::npos;)
+      what.replace(at, 16, "--stream=SECONDS");
     return make_error(ErrorKind::usage, what);
   }
   if (!o.code_lang.empty()) o.code = true;
+  if (stream) o.stream_s = kDefaultStreamSeconds;
+  // Converted here: CLI11's messages would name the hidden option.
+  if (stream_seconds) {
+    const auto& v = *stream_seconds;
+    const bool digits = !v.empty() && v.size() <= 4 &&
+                        v.find_first_not_of("0123456789") == std::string::npos;
+    o.stream_s = digits ? std::stoi(v) : 0;
+    if (*o.stream_s < 1 || *o.stream_s > 3600)
+      return make_error(ErrorKind::usage, "--stream=" + v + ": SECONDS must be a whole number "
+                                          "from 1 to 3600");
+  }
   if (list->parsed()) o.command = Command::list;
   if (check->parsed()) o.command = Command::check;
   if (test->parsed()) o.command = Command::test;
@@ -140,6 +166,18 @@ Result<CliOptions> parse_options(const std::vector<std::string>& raw_args) {
     return make_error(ErrorKind::usage, "test: no target given");
   if (o.command == Command::send && o.targets.empty())
     return make_error(ErrorKind::usage, "no target given");
+  if (o.command != Command::send && (o.markdown || o.stream_s))
+    return make_error(ErrorKind::usage, std::string(o.markdown ? "--markdown" : "--stream") +
+                                            " is an option of sending a message only");
+  if (o.markdown && o.code)
+    return make_error(ErrorKind::usage, "--markdown and --code exclude each other: a code "
+                                        "block is shown verbatim, markdown is rendered");
+  if (o.stream_s && !o.words.empty())
+    return make_error(ErrorKind::usage, "--stream reads the message from stdin: give no "
+                                        "MESSAGE words (e.g. `tail -f log | notify --stream " +
+                                            o.targets + "`)");
+  if (o.stream_s && !o.files.empty())
+    return make_error(ErrorKind::usage, "--stream and --file cannot be combined");
   if (o.verbose && o.quiet)
     return make_error(ErrorKind::usage, "--verbose and --quiet exclude each other");
   return o;

@@ -12,6 +12,8 @@ namespace notify::cli {
 
 enum class Command { send, list, check, test, flush, setup, discover, run, help, version };
 
+inline constexpr int kDefaultStreamSeconds = 5;
+
 struct CliOptions {
   Command command = Command::send;
   std::optional<std::string> config;
@@ -20,6 +22,8 @@ struct CliOptions {
   std::optional<std::string> title;
   bool code = false;
   std::string code_lang;
+  bool markdown = false;
+  std::optional<int> stream_s;     ///< --stream[=SECONDS]; set means streaming
   bool silent = false;
   std::optional<std::string> username;
   std::optional<std::string> icon;

@@ -27,6 +27,7 @@ struct Message {
   std::string body;
   bool code = false;
   std::string code_lang;
+  bool markdown = false;  ///< body is CommonMark/GFM (--markdown); never with code
   bool silent = false;
   std::string username;
   std::string icon_url;

@@ -33,6 +33,7 @@ std::string encode(const Entry& e) {
   nlohmann::json j = {{"version", kFormatVersion}, {"target", e.target},
                       {"title", e.title},          {"body", e.body},
                       {"code", e.code},            {"code_lang", e.code_lang},
+                      {"markdown", e.markdown},
                       {"silent", e.silent},        {"username", e.username},
                       {"icon", e.icon},            {"channel", e.channel},
                       {"created_unix", e.created_unix}, {"last_error", e.last_error},
@@ -50,6 +51,7 @@ std::optional<Entry> decode(const std::string& text) {
     e.body = j.at("body").get<std::string>();
     e.code = j.value("code", false);
     e.code_lang = j.value("code_lang", "");
+    e.markdown = j.value("markdown", false);
     e.silent = j.value("silent", false);
     e.username = j.value("username", "");
     e.icon = j.value("icon", "");

@@ -21,6 +21,7 @@ struct Entry {
   std::string body;
   bool code = false;
   std::string code_lang;
+  bool markdown = false;
   bool silent = false;
   std::string username;
   std::string icon;
