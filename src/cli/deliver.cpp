@@ -29,7 +29,9 @@ services::Message message_for(const Profile& p, const Draft& d) {
   services::Message m;
   m.title = d.title;
   m.body = d.body;
-  m.code = d.code || p.code;
+  // --markdown on the command line wins over a profile's `code = true`.
+  m.markdown = d.markdown;
+  m.code = !d.markdown && (d.code || p.code);
   m.code_lang = !d.code_lang.empty() ? d.code_lang : p.code_lang;
   m.silent = d.silent || p.silent;
   m.username = d.username.empty() ? p.username : d.username;
@@ -93,6 +95,7 @@ Draft draft_from_options(const CliOptions& o) {
   Draft d;
   d.code = o.code;
   d.code_lang = o.code_lang;
+  d.markdown = o.markdown;
   d.silent = o.silent;
   d.username = o.username.value_or("");
   d.icon = o.icon.value_or("");
@@ -134,6 +137,20 @@ std::size_t input_budget(const Session& s, const std::vector<std::string>& names
   return budget + 4096;
 }
 
+PartShape strictest_part(const Session& s, const std::vector<std::string>& names) {
+  PartShape shape{0, 0};
+  for (const auto& t : names) {
+    for (const auto& n : chain_of(s.config, t)) {
+      auto p = effective(s.config.profiles.at(n), s.options);
+      const auto units = services::part_limit(p);
+      if (shape.units == 0 || units < shape.units) shape.units = units;
+      if (shape.max_parts == 0 || p.max_parts < shape.max_parts) shape.max_parts = p.max_parts;
+    }
+  }
+  shape.max_parts = std::max(shape.max_parts, 1);
+  return shape;
+}
+
 std::optional<spool::Spool> user_spool(const Session& s) {
   auto dir = spool::default_dir(s.world.env("XDG_STATE_HOME"), s.world.env("HOME"));
   if (!dir) return std::nullopt;
@@ -167,7 +184,7 @@ Result<void> check_files(Session& s, const std::vector<std::string>& names, cons
 }
 
 Delivery deliver_draft(Session& s, const std::vector<std::string>& names, const Draft& draft,
-                       bool spool_failures) {
+                       bool spool_failures, HttpClient* shared_http) {
   const auto& o = s.options;
   std::vector<services::Attachment> files;
   for (const auto& path : draft.files) {
@@ -209,11 +226,13 @@ Delivery deliver_draft(Session& s, const std::vector<std::string>& names, const 
     return result;
   }
 
-  auto http = s.world.make_http();
+  std::unique_ptr<HttpClient> own_http;
+  if (!shared_http) own_http = s.world.make_http();
+  HttpClient& http = shared_http ? *shared_http : *own_http;
   delivery::EngineOptions eo;
   eo.random01 = s.world.random01;
   if (o.verbose) eo.log = [&s](const std::string& line) { s.verbose(line); };
-  result.outcomes = delivery::deliver(plans, *http, eo);
+  result.outcomes = delivery::deliver(plans, http, eo);
 
   std::optional<spool::Spool> sp;
   for (auto& oc : result.outcomes) {

@@ -39,11 +39,20 @@ Result<void> check_files(Session& s, const std::vector<std::string>& names, cons
 /// Largest amount of text worth reading for these profiles (bytes).
 std::size_t input_budget(const Session& s, const std::vector<std::string>& names);
 
+/// The smallest message any profile these targets may reach takes (in its
+/// own unit), and the smallest max_parts among them.
+struct PartShape {
+  std::size_t units = 0;
+  int max_parts = 1;
+};
+PartShape strictest_part(const Session& s, const std::vector<std::string>& names);
+
 /// Sends the draft to each named profile (resolve_targets first). With
 /// --dry-run prints the requests instead. Failed targets are spooled when
-/// `spool_failures` and the profile allows it.
+/// `spool_failures` and the profile allows it. `http` lets a caller that
+/// sends many messages (--stream) keep its connections; null makes one.
 Delivery deliver_draft(Session& s, const std::vector<std::string>& names, const Draft& draft,
-                       bool spool_failures);
+                       bool spool_failures, HttpClient* http = nullptr);
 
 /// Prints the outcomes the way the command line promises (--json lines,
 /// errors and hints on stderr); report_success also prints delivered lines.

@@ -107,7 +107,7 @@ int run(const std::vector<std::string>& args, World& world) {
     case Command::test: return cmd_test(s);
     case Command::flush: return cmd_flush(s);
     case Command::run: return cmd_run(s);
-    default: return cmd_send(s);
+    default: return s.options.stream_s ? cmd_stream(s) : cmd_send(s);
   }
 }
 

@@ -28,6 +28,7 @@ struct Session {
 };
 
 int cmd_send(Session& s);
+int cmd_stream(Session& s);  ///< send --stream
 int cmd_test(Session& s);
 int cmd_list(Session& s);
 int cmd_check(Session& s);
