@@ -12,7 +12,7 @@ _notify_languages="sh bash zsh fish json yaml toml xml html css javascript types
 # Options that take a separate argument word, in any context.
 _notify_arg_opts="-c --config -t --title --username --icon --channel --timeout --retries --max-parts --file --type --webhook-url --token --chat-id --thread-id --to --icon-url --avatar-url --api-base --profile --on"
 
-_notify_send_opts="-c --config -t --title --code --code= --silent --username --icon --channel --dry-run --tee --timeout --retries --max-parts --file --json -v --verbose -q --quiet -h --help --version"
+_notify_send_opts="-c --config -t --title --code --code= --markdown --silent --username --icon --channel --dry-run --tee --stream --stream= --timeout --retries --max-parts --file --json -v --verbose -q --quiet -h --help --version"
 
 # Print profile and group names, one per line; silent on any failure.
 _notify_names()
@@ -90,6 +90,11 @@ _notify()
     fi
     if [[ $prev == = && ${COMP_WORDS[cword - 2]} == --code ]]; then
         COMPREPLY=($(compgen -W "$_notify_languages" -- "$cur"))
+        return 0
+    fi
+    # --stream=SECONDS: a number of the user's choosing, nothing to offer.
+    if [[ $cur == --stream=* ]] || [[ $cur == = && $prev == --stream ]] ||
+        [[ $prev == = && ${COMP_WORDS[cword - 2]} == --stream ]]; then
         return 0
     fi
     # Option given as --opt=VALUE split by readline: complete the value.
@@ -202,7 +207,7 @@ _notify()
 
     if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W "$opts" -- "$cur"))
-        # Let "--code=" stay open for the language.
+        # Let "--code=" and "--stream=" stay open for their value.
         if [[ ${#COMPREPLY[@]} -eq 1 && ${COMPREPLY[0]} == *= ]]; then
             compopt -o nospace 2>/dev/null
         fi

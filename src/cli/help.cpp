@@ -16,6 +16,9 @@ or group from the profile file. Exit status: 0 delivered or nothing to send,
 message:
   -t, --title TEXT       title line, bold where the service has bold
       --code[=LANG]      send as a monospace code block
+      --markdown         the message is Markdown (CommonMark, GitHub tables,
+                         strikethrough, autolinks, task lists), rendered for
+                         each service; not with --code
       --silent           deliver without notification sound or push
       --username NAME    sender name shown (Mattermost, Discord)
       --icon URL|:emoji: sender icon (Mattermost; Discord takes a URL)
@@ -30,6 +33,9 @@ delivery:
                          [default=3]
       --dry-run          print every request, secrets masked; send nothing
       --tee              copy standard input to standard output
+      --stream[=SECONDS] read standard input line by line until it ends and
+                         send it in batches, each SECONDS after its first
+                         line or when a part is full [default=5]
 
 output and files:
   -c, --config PATH      profile file [default=$NOTIFY_CONFIG, then
@@ -132,6 +138,7 @@ tail of its output in a code block.
   --on success         notify only when it succeeds
 SIGINT, SIGTERM and SIGHUP are passed on to the command. A message that
 cannot be delivered goes to the spool; the exit status stays the command's.
+The send options apply, except --stream and --markdown.
 )";
 
 }  // namespace
