@@ -183,6 +183,7 @@ void read_stream(int in_fd, int tee_fd, int wake_fd, Shared& shared) {
   {
     std::lock_guard lk(shared.mu);
     shared.reader_done = true;
+    shared.batcher.end_of_input();
     shared.read_error = error;
   }
   shared.cv.notify_all();

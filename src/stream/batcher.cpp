@@ -52,7 +52,7 @@ void Batcher::add_line(std::string_view line, Clock::time_point now) {
 
 std::optional<Clock::time_point> Batcher::due() const {
   if (waiting_.empty()) return std::nullopt;
-  Clock::time_point t = units_ >= limits_.part_units
+  Clock::time_point t = ended_ || units_ >= limits_.part_units
                             ? waiting_.front().arrival
                             : waiting_.front().arrival + limits_.interval;
   if (last_take_) t = std::max(t, *last_take_ + limits_.min_gap);

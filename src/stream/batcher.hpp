@@ -45,6 +45,10 @@ class Batcher {
   /// waits, its clock restarted at `now`. "" when nothing waits.
   std::string take(Clock::time_point now);
 
+  /// No more lines will come: what waits is due without waiting out the
+  /// interval (still one message per min_gap).
+  void end_of_input() { ended_ = true; }
+
   /// Removes and returns everything waiting (shutdown: no time for more).
   std::string take_all();
 
@@ -68,6 +72,7 @@ class Batcher {
   Limits limits_;
   std::deque<Entry> waiting_;
   std::size_t units_ = 0;
+  bool ended_ = false;
   bool skipping_ = false;  ///< a skip run is open (until a take)
   std::size_t tail_lines_ = 0;  ///< lines after the open run's note
   std::size_t tail_units_ = 0;
