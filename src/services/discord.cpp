@@ -17,7 +17,6 @@ std::string with_query(std::string url, const std::string& param) {
 
 std::vector<HttpRequest> Discord::build(const Message& m, const BuildContext& ctx) const {
   const std::size_t limit = profile_.max_length.value_or(kLimit);
-  const std::size_t overhead = m.code ? markdown_code_overhead(m.code_lang) : 4;
   // wait=true makes Discord confirm the message was saved (200 + message)
   // instead of a fire-and-forget 204.
   std::string url = with_query(profile_.webhook_url, "wait=true");
@@ -27,7 +26,7 @@ std::vector<HttpRequest> Discord::build(const Message& m, const BuildContext& ct
   const Message escaped = markdown_escaped(m, false);
   const bool files_only = !m.files.empty() && m.body.empty();
   for (const auto& part : files_only ? std::vector<Part>{}
-                                     : make_parts(escaped, limit, message::Unit::code_points, overhead)) {
+                                     : markdown_parts(escaped, limit)) {
     std::string body = m.code ? markdown_code_block(part.text, m.code_lang) : part.text;
     std::string content = part.header.empty() ? body : "**" + part.header + "**\n" + body;
     // Piped text must never ping: no @everyone/@here, roles or users.

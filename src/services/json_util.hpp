@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "services/parts.hpp"
 #include "services/service.hpp"
 
 namespace notify::services {
@@ -35,6 +36,11 @@ std::string markdown_code_block(const std::string& text, const std::string& lang
 /// The message with fences broken (code mode) and, if asked, Mattermost
 /// @channel/@all/@here neutralised, ready to split.
 Message markdown_escaped(const Message& m, bool neutralize_mentions);
+
+/// Mattermost and Discord: the parts of a markdown_escaped() message, with
+/// room for the "**header**" and the code block or, for --markdown, for
+/// fence repair.
+std::vector<Part> markdown_parts(const Message& escaped, std::size_t limit);
 
 /// Chars a markdown code block adds around its text.
 inline std::size_t markdown_code_overhead(const std::string& lang) {

@@ -1,5 +1,6 @@
 #include "services/line.hpp"
 
+#include "message/markdown.hpp"
 #include "services/json_util.hpp"
 #include "services/parts.hpp"
 
@@ -8,7 +9,10 @@ namespace notify::services {
 std::vector<HttpRequest> Line::build(const Message& m, const BuildContext& ctx) const {
   const std::size_t limit = profile_.max_length.value_or(kLimit);
   // LINE shows plain text only: no code block, no bold; the header is a line.
-  auto parts = make_parts(m, limit, message::Unit::utf16, 1);
+  // Markdown is rendered to plain text for the same reason.
+  auto parts = m.markdown ? make_parts(with_body(m, message::render_markdown(m.body, false).text),
+                                       limit, message::Unit::utf16, 1)
+                          : make_parts(m, limit, message::Unit::utf16, 1);
   std::vector<HttpRequest> out;
   for (std::size_t i = 0; i < parts.size(); i += kMessagesPerPush) {
     nlohmann::json messages = nlohmann::json::array();

@@ -1,6 +1,7 @@
 #include "services/mattermost.hpp"
 
 #include "message/escape.hpp"
+#include "message/markdown.hpp"
 #include "services/json_util.hpp"
 #include "services/parts.hpp"
 
@@ -18,13 +19,22 @@ Message markdown_escaped(const Message& m, bool neutralize) {
   return out;
 }
 
+std::vector<Part> markdown_parts(const Message& m, std::size_t limit) {
+  const std::size_t room = m.markdown ? message::fence_repair_room(m.body, limit) : 0;
+  const std::size_t overhead =
+      (m.code ? markdown_code_overhead(m.code_lang) : 4 /* ** around header */) + room;
+  auto parts = make_parts(m, limit, message::Unit::code_points, overhead);
+  // The user's own markdown: a code block cut in two (or cut into by the
+  // note of a capped message) must still render.
+  if (room > 0) repair_fences(m.body, parts, room);
+  return parts;
+}
+
 std::vector<HttpRequest> Mattermost::build(const Message& m, const BuildContext&) const {
   const std::size_t limit = profile_.max_length.value_or(kLimit);
-  const std::size_t overhead =
-      m.code ? markdown_code_overhead(m.code_lang) : 4 /* ** around header */;
   std::vector<HttpRequest> out;
   const Message escaped = markdown_escaped(m, !profile_.mentions);
-  for (const auto& part : make_parts(escaped, limit, message::Unit::code_points, overhead)) {
+  for (const auto& part : markdown_parts(escaped, limit)) {
     std::string body = m.code ? markdown_code_block(part.text, m.code_lang) : part.text;
     std::string text = part.header.empty() ? body : "**" + part.header + "**\n" + body;
     nlohmann::json j = {{"text", text}};

@@ -14,6 +14,15 @@ namespace notify::services {
 struct Part {
   std::string header;  ///< "title (2/3)", "(2/3)", "title" or empty
   std::string text;    ///< the body slice, unformatted
+  /// Where text[at..] came from: formatting that follows the body (markdown
+  /// spans, code fences) follows it into the part. text[0, at) is the
+  /// "omitted" note of a capped message; source is npos for a part that is
+  /// only that note.
+  std::size_t source = std::string::npos;
+  std::size_t at = 0;
+
+  /// The body bytes [source, source_end()) this part holds.
+  std::size_t source_end() const { return source + (text.size() - at); }
 };
 
 /// Splits message.body so that header + `overhead` units of formatting +
@@ -21,5 +30,16 @@ struct Part {
 /// tail kept) and numbers the parts when there is more than one.
 std::vector<Part> make_parts(const Message& message, std::size_t limit,
                              message::Unit unit, std::size_t overhead);
+
+/// What make_parts() reads of `m` (title, part cap), with `body` as the body
+/// and no attachments to copy. An empty `body` keeps m.body: markdown that
+/// renders to nothing (only link definitions) is sent as written.
+Message with_body(const Message& m, std::string body);
+
+/// Markdown parts that each render alone: a part that starts or ends inside
+/// a fenced code block reopens or closes it, adding at most `room` units.
+/// `body` is the text the parts were cut from, with that room reserved as
+/// overhead (message::fence_repair_room()).
+void repair_fences(const std::string& body, std::vector<Part>& parts, std::size_t room);
 
 }  // namespace notify::services

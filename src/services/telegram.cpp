@@ -1,5 +1,8 @@
 #include "services/telegram.hpp"
 
+#include <algorithm>
+
+#include "message/markdown.hpp"
 #include "services/json_util.hpp"
 #include "services/multipart.hpp"
 #include "services/parts.hpp"
@@ -21,6 +24,88 @@ nlohmann::json chat_id_json(const std::string& id) {
   }
 }
 
+// Telegram applies only the first 100 entities of a message; the rest
+// would only lengthen the request.
+constexpr std::size_t kMaxEntities = 100;
+
+const char* entity_type(message::Span::Kind kind) {
+  using K = message::Span::Kind;
+  switch (kind) {
+    case K::bold: return "bold";
+    case K::italic: return "italic";
+    case K::strikethrough: return "strikethrough";
+    case K::code: return "code";
+    case K::pre: return "pre";
+    case K::link: return "text_link";
+    case K::blockquote: return "blockquote";
+  }
+  return "bold";
+}
+
+// UTF-16 offset of every byte position of a text.
+std::vector<std::size_t> utf16_offsets(const std::string& text) {
+  std::vector<std::size_t> at(text.size() + 1, 0);
+  std::size_t units = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    at[i] = units;
+    const auto b = static_cast<unsigned char>(text[i]);
+    if ((b & 0xC0) != 0x80) units += b >= 0xF0 ? 2 : 1;
+  }
+  at[text.size()] = units;
+  return at;
+}
+
+// Hands out the markdown spans over each part in turn; parts come in body
+// order, so every span is picked up and dropped once.
+class SpanCursor {
+ public:
+  explicit SpanCursor(const std::vector<message::Span>& spans) : spans_(spans) {}
+
+  const std::vector<const message::Span*>& over(std::size_t begin, std::size_t end) {
+    while (next_ < spans_.size() && spans_[next_].begin < end) active_.push_back(&spans_[next_++]);
+    std::erase_if(active_, [begin](const message::Span* s) { return s->end <= begin; });
+    return active_;
+  }
+
+ private:
+  const std::vector<message::Span>& spans_;
+  std::size_t next_ = 0;
+  std::vector<const message::Span*> active_;
+};
+
+// The spans over a part, cut to it (a span across a cut goes on in the next
+// part), as entities; `body_at` is where the part's body starts in `text`.
+void add_span_entities(nlohmann::json& entities, SpanCursor& cursor, const Part& part,
+                       const std::string& text, std::size_t body_at) {
+  if (part.source == std::string::npos) return;
+  const std::size_t from = part.source;
+  const std::size_t to = part.source_end();
+  const auto units = utf16_offsets(text);
+  for (const message::Span* s : cursor.over(from, to)) {
+    if (entities.size() >= kMaxEntities) return;
+    const std::size_t b = std::max(s->begin, from);
+    const std::size_t e = std::min(s->end, to);
+    if (b >= e) continue;
+    const std::size_t offset = units[body_at + part.at + (b - from)];
+    nlohmann::json j = {{"type", entity_type(s->kind)},
+                        {"offset", offset},
+                        {"length", units[body_at + part.at + (e - from)] - offset}};
+    if (!s->url.empty()) j["url"] = s->url;
+    if (!s->language.empty()) j["language"] = s->language;
+    entities.push_back(std::move(j));
+  }
+}
+
+// Telegram turns down a message over its entities as a whole (a text_link
+// URL it does not like, their total size), not only when a parse_mode text
+// does not parse; the text alone still goes through.
+bool entities_refused(const std::string& desc) {
+  for (const char* sign : {"can't parse entities", "ENTITIES_TOO_LONG", "MessageEntity",
+                           "Bad Request: entity ", "Bad Request: Entity "})
+    if (desc.find(sign) != std::string::npos) return true;
+  return false;
+}
+
 }  // namespace
 
 // Formatting travels as `entities`, never as parse_mode: the text is sent
@@ -31,8 +116,17 @@ std::vector<HttpRequest> Telegram::build(const Message& m, const BuildContext& c
   const std::string url = profile_.api_base + "/bot" + profile_.token + "/sendMessage";
   // Files alone: the title becomes the first file's caption, no text post.
   const bool files_only = !m.files.empty() && m.body.empty();
+  // Markdown is shown rendered, its formatting as entities like the rest.
+  message::Rendered rendered;
+  Message shaped;
+  if (m.markdown) {
+    rendered = message::render_markdown(m.body, true);
+    shaped = with_body(m, std::move(rendered.text));
+  }
+  SpanCursor spans(rendered.spans);
   for (const auto& part : files_only ? std::vector<Part>{}
-                                     : make_parts(m, limit, message::Unit::code_points, 1)) {
+                                     : make_parts(m.markdown ? shaped : m, limit,
+                                                  message::Unit::code_points, 1)) {
     std::string text = part.header;
     nlohmann::json entities = nlohmann::json::array();
     if (!part.header.empty()) {
@@ -47,6 +141,7 @@ std::vector<HttpRequest> Telegram::build(const Message& m, const BuildContext& c
       if (!m.code_lang.empty()) e["language"] = m.code_lang;
       entities.push_back(e);
     }
+    if (m.markdown) add_span_entities(entities, spans, part, text, text.size() - part.text.size());
     nlohmann::json j = {{"chat_id", chat_id_json(profile_.chat_id)}, {"text", text}};
     if (!entities.empty()) j["entities"] = entities;
     if (profile_.thread_id) j["message_thread_id"] = *profile_.thread_id;
@@ -100,7 +195,7 @@ Verdict Telegram::interpret(const HttpResponse& r) const {
     v.error = "unexpected reply: " + r.body.substr(0, 200);
   }
   if (v.kind != Verdict::Kind::fail) return v;
-  if (desc.find("can't parse entities") != std::string::npos) {
+  if (entities_refused(desc)) {
     v.kind = Verdict::Kind::resend_plain;
   } else if (params && params->contains("migrate_to_chat_id")) {
     v.hint = "the group became a supergroup: set chat_id = " +
