@@ -267,8 +267,14 @@ int cmd_stream(Session& s) {
   // After a signal the reader drains what the pipe already holds and stops;
   // whatever is left then goes out in one delivery, there is no time for more.
   reader.join();
-  if (StopSignals::stopped())
-    s.verbose(std::string("stream: ") + strsignal(g_signal) + ": sending what has arrived");
+  if (StopSignals::stopped()) {
+    // Whoever sent the signal (systemd, docker, a CI runner) kills us soon
+    // after: one attempt, then the spool, rather than backoff timers that
+    // SIGKILL would cut short with the batch unsaved.
+    s.options.retries = 0;
+    s.verbose(std::string("stream: ") + strsignal(g_signal) +
+              ": sending what has arrived, once; the spool keeps it if that fails");
+  }
   std::string rest = shared.batcher.take_all();
   send(std::move(rest));
 

@@ -77,6 +77,30 @@ exit $status)");
             std::vector<std::string>{"alpha\nbeta\ngamma-without-newline"});
 }
 
+TEST_F(StreamE2E, after_a_signal_the_last_batch_gets_one_attempt_then_the_spool) {
+  // The profile allows 3 retries; with SIGKILL a few seconds away they
+  // would only risk losing the batch.
+  tg.set_handler([](const Recorded&) { return server_error(503); });
+  auto r = shell(R"(mkfifo "$T/in"
+"$NOTIFY" -c "$CFG" --stream=60 me < "$T/in" & pid=$!
+exec 3>"$T/in"
+printf 'last words\n' >&3
+sleep 1
+kill -TERM $pid
+wait $pid; status=$?
+exec 3>&-
+exit $status)");
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_EQ(tg.request_count(), 1u);
+  EXPECT_THAT(r.err, HasSubstr("spool"));
+  tg.set_handler(telegram_handler());
+  tg.reset();
+  auto flushed = notify({"-c", path, "flush"});
+  EXPECT_EQ(flushed.exit_code, 0) << flushed.err;
+  ASSERT_EQ(tg.request_count(), 1u);
+  EXPECT_EQ(texts_of(tg.requests()[0]), std::vector<std::string>{"last words"});
+}
+
 TEST_F(StreamE2E, a_full_part_goes_out_at_once_not_after_the_interval) {
   // 40 lines of 20 characters are about three 300-character parts. With a
   // 60 s interval, only "part full" can send them while the FIFO is open.
