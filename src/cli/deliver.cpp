@@ -184,7 +184,8 @@ Result<void> check_files(Session& s, const std::vector<std::string>& names, cons
 }
 
 Delivery deliver_draft(Session& s, const std::vector<std::string>& names, const Draft& draft,
-                       bool spool_failures, HttpClient* shared_http) {
+                       bool spool_failures, HttpClient* shared_http,
+                       std::function<bool()> stopping) {
   const auto& o = s.options;
   std::vector<services::Attachment> files;
   for (const auto& path : draft.files) {
@@ -231,6 +232,7 @@ Delivery deliver_draft(Session& s, const std::vector<std::string>& names, const 
   HttpClient& http = shared_http ? *shared_http : *own_http;
   delivery::EngineOptions eo;
   eo.random01 = s.world.random01;
+  eo.stopping = std::move(stopping);
   if (o.verbose) eo.log = [&s](const std::string& line) { s.verbose(line); };
   result.outcomes = delivery::deliver(plans, http, eo);
 

@@ -2,6 +2,7 @@
 // Delivering one message to a list of profiles, shared by send, test and
 // flush: fallbacks resolved, requests built, engine run, failures spooled.
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -51,8 +52,10 @@ PartShape strictest_part(const Session& s, const std::vector<std::string>& names
 /// --dry-run prints the requests instead. Failed targets are spooled when
 /// `spool_failures` and the profile allows it. `http` lets a caller that
 /// sends many messages (--stream) keep its connections; null makes one.
+/// `stopping`, if set, cuts retries short once it returns true.
 Delivery deliver_draft(Session& s, const std::vector<std::string>& names, const Draft& draft,
-                       bool spool_failures, HttpClient* http = nullptr);
+                       bool spool_failures, HttpClient* http = nullptr,
+                       std::function<bool()> stopping = {});
 
 /// Prints the outcomes the way the command line promises (--json lines,
 /// errors and hints on stderr); report_success also prints delivered lines.

@@ -25,7 +25,9 @@ std::vector<std::string> split_attached_values(const std::vector<std::string>& a
     for (const auto& [flag, hidden] : kAttached) {
       if (after_dashes || a.rfind(flag + "=", 0) != 0) continue;
       out.push_back(flag);
-      out.push_back(hidden + "=" + a.substr(flag.size() + 1));
+      // "--code=" is plain --code: an empty value would make CLI11 take
+      // the next word (the target) as the value.
+      if (a.size() > flag.size() + 1) out.push_back(hidden + "=" + a.substr(flag.size() + 1));
       split = true;
     }
     if (!split) out.push_back(a);
@@ -113,6 +115,12 @@ Result<CliOptions> parse_options(const std::vector<std::string>& raw_args) {
   }
   app.require_subcommand(0, 1);
 
+  // CLI11 would take the next word as the value of an empty "--stream=".
+  for (const auto& a : raw_args) {
+    if (a == "--") break;
+    if (a == "--stream=")
+      return make_error(ErrorKind::usage, "--stream=: give SECONDS (1 to 3600), or plain --stream for 5");
+  }
   auto args = split_attached_values(raw_args);
   std::reverse(args.begin(), args.end());
   try {

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <climits>
 #include <cerrno>
 #include <condition_variable>
 #include <csignal>
@@ -18,6 +19,7 @@
 
 #include "cli/deliver.hpp"
 #include "core/files.hpp"
+#include "message/markdown.hpp"
 #include "message/sanitize.hpp"
 #include "message/split.hpp"
 #include "stream/batcher.hpp"
@@ -28,25 +30,31 @@ namespace {
 
 using stream::Clock;
 
-// A line with no newline after this many bytes is sent in pieces: memory
-// stays bounded whatever the input is.
-constexpr std::size_t kMaxLineBytes = 64 * 1024;
 // On a signal, what is already in the pipe is still read, up to this much,
 // so a `kill` right after a burst does not lose the burst.
 constexpr std::size_t kDrainOnStopBytes = 1 << 20;
 
-volatile sig_atomic_t g_signal = 0;
-int g_wake_fd = -1;
+// Read by both threads, written by the handler: atomic, and lock-free so
+// the handler may touch it.
+std::atomic<int> g_signal{0};
+static_assert(std::atomic<int>::is_always_lock_free);
+std::atomic<int> g_wake_fd{-1};
+constexpr int kStopSignals[] = {SIGTERM, SIGINT, SIGHUP};
 
 extern "C" void on_stop_signal(int sig) {
-  g_signal = sig;
   const int saved = errno;
-  if (g_wake_fd >= 0) (void)!::write(g_wake_fd, "x", 1);
+  // Any second stop signal, not only the same one, ends us at once.
+  struct sigaction dfl {};
+  dfl.sa_handler = SIG_DFL;
+  sigemptyset(&dfl.sa_mask);
+  for (int s : kStopSignals) ::sigaction(s, &dfl, nullptr);
+  g_signal = sig;
+  if (const int fd = g_wake_fd; fd >= 0) (void)!::write(fd, "x", 1);
   errno = saved;
 }
 
-// SIGTERM, SIGINT and SIGHUP mean "finish up"; SA_RESETHAND makes a second
-// one end the process at once, for a user who does not want to wait.
+// SIGTERM, SIGINT and SIGHUP mean "finish up"; a second one ends the
+// process at once, for a user who does not want to wait.
 class StopSignals {
  public:
   explicit StopSignals(int wake_fd) {
@@ -55,11 +63,14 @@ class StopSignals {
     struct sigaction sa {};
     sa.sa_handler = on_stop_signal;
     sigemptyset(&sa.sa_mask);
-    sa.sa_flags = SA_RESETHAND | SA_RESTART;
-    for (std::size_t i = 0; i < std::size(kSignals); ++i) ::sigaction(kSignals[i], &sa, &old_[i]);
+    for (int s : kStopSignals) sigaddset(&sa.sa_mask, s);
+    sa.sa_flags = SA_RESTART;
+    for (std::size_t i = 0; i < std::size(kStopSignals); ++i)
+      ::sigaction(kStopSignals[i], &sa, &old_[i]);
   }
   ~StopSignals() {
-    for (std::size_t i = 0; i < std::size(kSignals); ++i) ::sigaction(kSignals[i], &old_[i], nullptr);
+    for (std::size_t i = 0; i < std::size(kStopSignals); ++i)
+      ::sigaction(kStopSignals[i], &old_[i], nullptr);
     g_wake_fd = -1;
   }
   StopSignals(const StopSignals&) = delete;
@@ -67,8 +78,7 @@ class StopSignals {
   static bool stopped() { return g_signal != 0; }
 
  private:
-  static constexpr int kSignals[] = {SIGTERM, SIGINT, SIGHUP};
-  struct sigaction old_[std::size(kSignals)] {};
+  struct sigaction old_[std::size(kStopSignals)] {};
 };
 
 struct Pipe {
@@ -95,16 +105,54 @@ struct Shared {
   std::string tee_warning;
 };
 
-// Bytes to lines: sanitised, split at newlines, over-long lines cut on a
-// UTF-8 boundary.
+// Where to cut a line longer than `max` bytes: a grapheme boundary near
+// `max` if there is one, else a UTF-8 boundary; never 0.
+std::size_t cut_point(std::string_view line, std::size_t max) {
+  auto lead = [&](std::size_t i) { return (static_cast<unsigned char>(line[i]) & 0xC0) != 0x80; };
+  std::size_t cut = std::max<std::size_t>(max, 1);
+  while (cut > 0 && !lead(cut)) --cut;
+  for (std::size_t k = cut; k > 0 && k + 64 > cut; --k)
+    if (lead(k) && message::is_grapheme_boundary(line, k)) return k;
+  if (cut == 0)  // one sequence longer than max: keep it whole
+    for (cut = 1; cut < line.size() && !lead(cut);) ++cut;
+  return cut;
+}
+
+// Writes the --tee copy, giving up when a stop signal comes: a reader of
+// our stdout that stopped reading must not keep us from finishing.
+bool tee_write(int fd, const char* data, std::size_t n, int wake_fd) {
+  while (n > 0) {
+    pollfd fds[2] = {{fd, POLLOUT, 0}, {wake_fd, POLLIN, 0}};
+    if (::poll(fds, 2, -1) < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    if (fds[1].revents & POLLIN) {
+      errno = EINTR;
+      return false;
+    }
+    // POLLOUT promises room for PIPE_BUF bytes, no more.
+    const std::size_t chunk = std::min<std::size_t>(n, PIPE_BUF);
+    if (!write_all(fd, data, chunk)) return false;
+    data += chunk;
+    n -= chunk;
+  }
+  return true;
+}
+
+// Bytes to lines: sanitised, split at newlines, a line longer than a
+// message cut into pieces that each fit one (so one long line neither
+// bursts into many parts nor starts a skip run on an idle service).
 class LineReader {
  public:
-  LineReader(Shared& shared, int tee_fd) : shared_(shared), tee_fd_(tee_fd) {}
+  LineReader(Shared& shared, int tee_fd, int wake_fd, std::size_t max_line)
+      : shared_(shared), tee_fd_(tee_fd), wake_fd_(wake_fd), max_line_(max_line) {}
 
   void feed(const char* data, std::size_t n) {
-    if (tee_fd_ >= 0 && !write_all(tee_fd_, data, n)) {
+    if (tee_fd_ >= 0 && !tee_write(tee_fd_, data, n, wake_fd_)) {
       std::lock_guard lk(shared_.mu);
-      shared_.tee_warning = std::string("--tee: ") + std::strerror(errno);
+      shared_.tee_warning = std::string("--tee: ") +
+                            (errno == EINTR ? "stopped copying at the stop signal" : std::strerror(errno));
       tee_fd_ = -1;
     }
     sanitizer_.feed(std::string_view(data, n), pending_);
@@ -121,13 +169,17 @@ class LineReader {
     std::vector<std::string> lines;
     std::size_t start = 0;
     for (std::size_t nl; (nl = pending_.find('\n', start)) != std::string::npos; start = nl + 1)
-      lines.push_back(pending_.substr(start, nl - start));
+      add_cut(lines, std::string_view(pending_).substr(start, nl - start));
     pending_.erase(0, start);
-    while (pending_.size() > kMaxLineBytes) {
-      std::size_t cut = kMaxLineBytes;
-      while (cut > 0 && (static_cast<unsigned char>(pending_[cut]) & 0xC0) == 0x80) --cut;
-      lines.push_back(pending_.substr(0, cut));
-      pending_.erase(0, cut);
+    // An unfinished line already longer than a message: its full pieces go.
+    if (pending_.size() > max_line_) {
+      std::string_view rest(pending_);
+      while (rest.size() > max_line_) {
+        const std::size_t cut = cut_point(rest, max_line_);
+        lines.emplace_back(rest.substr(0, cut));
+        rest.remove_prefix(cut);
+      }
+      pending_ = std::string(rest);
     }
     if (at_end && !pending_.empty()) {
       lines.push_back(std::move(pending_));
@@ -142,15 +194,26 @@ class LineReader {
     shared_.cv.notify_all();
   }
 
+  void add_cut(std::vector<std::string>& lines, std::string_view line) const {
+    while (line.size() > max_line_) {
+      const std::size_t cut = cut_point(line, max_line_);
+      lines.emplace_back(line.substr(0, cut));
+      line.remove_prefix(cut);
+    }
+    lines.emplace_back(line);
+  }
+
   Shared& shared_;
   int tee_fd_;
+  int wake_fd_;
+  std::size_t max_line_;
   message::Sanitizer sanitizer_;
   std::string pending_;
 };
 
 // Runs on its own thread until EOF, a read error or a stop signal.
-void read_stream(int in_fd, int tee_fd, int wake_fd, Shared& shared) {
-  LineReader lines(shared, tee_fd);
+void read_stream(int in_fd, int tee_fd, int wake_fd, std::size_t max_line, Shared& shared) {
+  LineReader lines(shared, tee_fd, wake_fd, max_line);
   std::vector<char> buf(1 << 16);
   std::string error;
   std::size_t drain_left = 0;
@@ -189,14 +252,20 @@ void read_stream(int in_fd, int tee_fd, int wake_fd, Shared& shared) {
   shared.cv.notify_all();
 }
 
-// Room the title, part marker and code fence take in each message.
+// A batch must fit one message of every target whatever the service adds:
+// the room make_parts keeps for a title and a "(i/n)" marker, a code fence
+// (a profile may set code = true with its own language), and with
+// --markdown the room kept for reopening a fence.
 stream::Limits limits_for(const Session& s, const PartShape& shape, const Draft& base) {
-  std::size_t overhead = 16 + base.code_lang.size();
+  std::size_t overhead = 12 + 8 + std::max<std::size_t>(base.code_lang.size(), 16);
   if (!base.title.empty())
-    overhead += std::min(message::length_in(base.title, message::Unit::utf16), shape.units / 4) + 12;
+    overhead += std::min(message::length_in(base.title, message::Unit::utf16), shape.units / 4);
+  if (base.markdown) overhead += message::kFenceRepairRoom;
   stream::Limits l;
   l.part_units = shape.units > 2 * overhead ? shape.units - overhead : std::max<std::size_t>(1, shape.units / 2);
-  l.held_units = l.part_units * static_cast<std::size_t>(shape.max_parts);
+  // One part less than max_parts may wait, so what a stop signal sends in
+  // one go (that, a skip note and one part of tail) still fits max_parts.
+  l.held_units = l.part_units * static_cast<std::size_t>(std::max(shape.max_parts - 1, 1));
   l.interval = std::chrono::seconds(s.options.stream_s.value_or(kDefaultStreamSeconds));
   return l;
 }
@@ -213,7 +282,8 @@ int cmd_stream(Session& s) {
   }
   Draft base = draft_from_options(s.options);
   base.title = message::sanitize(s.options.title.value_or(""));
-  Shared shared(limits_for(s, strictest_part(s, *names), base));
+  const stream::Limits limits = limits_for(s, strictest_part(s, *names), base);
+  Shared shared(limits);
 
   Pipe wake;
   if (wake.fds[0] < 0) {
@@ -230,14 +300,15 @@ int cmd_stream(Session& s) {
     ++batches;
     Draft d = base;
     d.body = std::move(text);
-    auto result = deliver_draft(s, *names, d, true, http.get());
+    auto result = deliver_draft(s, *names, d, true, http.get(), &StopSignals::stopped);
     report(s, result.outcomes, false);
     if (result.exit_status != kExitOk) status = kExitNotDelivered;
   };
 
   StopSignals signals(wake.fds[1]);
   std::thread reader(read_stream, s.world.in_fd, s.options.tee ? s.world.tee_fd : -1,
-                     wake.fds[0], std::ref(shared));
+                     wake.fds[0], limits.part_units > 1 ? limits.part_units - 1 : 1,
+                     std::ref(shared));
   std::string warned_tee;
   {
     std::unique_lock lk(shared.mu);
@@ -257,10 +328,11 @@ int cmd_stream(Session& s) {
                   std::to_string(std::count(text.begin(), text.end(), '\n') + 1) + " lines");
         send(std::move(text));
         lk.lock();
-      } else if (due) {
-        shared.cv.wait_until(lk, *due);
       } else {
-        shared.cv.wait(lk);
+        // The reader wakes us on a signal too; the tick is for a reader
+        // stuck where it cannot (a belt to those braces).
+        const auto tick = now + std::chrono::milliseconds(250);
+        shared.cv.wait_until(lk, due ? std::min(*due, tick) : tick);
       }
     }
   }

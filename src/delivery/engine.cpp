@@ -35,6 +35,7 @@ class Engine {
   std::vector<Outcome> go() {
     for (std::size_t i = 0; i < runs_.size(); ++i) begin_leg(i);
     while (std::any_of(runs_.begin(), runs_.end(), [](const Run& r) { return !r.done; })) {
+      if (stopping()) abandon_retries();
       auto now = Clock::now();
       auto wait = std::chrono::milliseconds(1000);
       for (std::size_t i = 0; i < runs_.size(); ++i) {
@@ -56,6 +57,17 @@ class Engine {
   }
 
  private:
+  bool stopping() const { return opt_.stopping && opt_.stopping(); }
+
+  void abandon_retries() {
+    for (std::size_t i = 0; i < runs_.size(); ++i) {
+      auto& r = runs_[i];
+      if (r.done || !r.wake) continue;
+      r.wake.reset();
+      fail(i, "not retried: notify is stopping", "");
+    }
+  }
+
   void log(const std::string& line) {
     if (opt_.log) opt_.log(line);
   }
@@ -118,7 +130,7 @@ class Engine {
         }
         break;
       case Verdict::Kind::retry:
-        if (r.retries_used < l.profile->retries) {
+        if (r.retries_used < l.profile->retries && !stopping()) {
           ++r.retries_used;
           double rnd = opt_.random01 ? opt_.random01() : 0.5;
           auto d = retry_delay(opt_.policy, r.retries_used, v.retry_after, rnd);
@@ -130,15 +142,22 @@ class Engine {
           r.wake = Clock::now() + d.delay;
           return;
         }
-        v.error += " (gave up after " + std::to_string(r.retries_used + 1) + " attempts)";
+        v.error += stopping() ? " (not retried: notify is stopping)"
+                              : " (gave up after " + std::to_string(r.retries_used + 1) + " attempts)";
         break;
       case Verdict::Kind::fail:
         break;
     }
-    log(who + ": failed: " + v.error);
+    fail(i, v.error, v.hint);
+  }
+
+  void fail(std::size_t i, const std::string& error, const std::string& hint) {
+    auto& r = runs_[i];
+    const auto& l = leg(r);
+    log(l.profile->name + ": part " + std::to_string(r.next + 1) + ": failed: " + error);
     // Keep every leg's reason: "ops: HTTP 500; me: chat not found".
-    r.outcome.error += (r.outcome.error.empty() ? "" : "; ") + l.profile->name + ": " + v.error;
-    if (r.outcome.hint.empty()) r.outcome.hint = v.hint;
+    r.outcome.error += (r.outcome.error.empty() ? "" : "; ") + l.profile->name + ": " + error;
+    if (r.outcome.hint.empty()) r.outcome.hint = hint;
     finish_leg(i, false);
   }
 

@@ -44,6 +44,9 @@ struct EngineOptions {
   RetryPolicy policy;  ///< `retries` is taken from each profile
   std::function<void(const std::string&)> log;  ///< -v lines; may be empty
   std::function<double()> random01;             ///< for jitter
+  /// True once the process is asked to stop (--stream on SIGTERM): pending
+  /// and further retries are given up, so the caller can spool in time.
+  std::function<bool()> stopping;
 };
 
 /// Delivers every plan; returns one outcome per plan, in the same order.

@@ -22,7 +22,7 @@ std::string Batcher::skip_note(std::size_t lines) {
 
 void Batcher::add_line(std::string_view line, Clock::time_point now) {
   const std::size_t cost = units_of(line);
-  // Once a skip run starts it lasts until the next take(), so the gap is
+  // Once a skip run starts it lasts until its note is taken, so the gap is
   // one block under one note, not lines dotted with notes.
   if (!skipping_ && !waiting_.empty() && units_ + cost > limits_.held_units) {
     Entry note{"", true, 0, units_of(skip_note(1000000)), now};
@@ -61,6 +61,8 @@ std::optional<Clock::time_point> Batcher::due() const {
 
 void Batcher::pop_front_into(std::string& out) {
   Entry& e = waiting_.front();
+  // At most one note waits at a time, so this one is the open run's.
+  if (e.note) skipping_ = false;
   // A note whose tail never overflowed stands for nothing.
   if (!e.note || e.skipped > 0) {
     if (!out.empty()) out += '\n';
@@ -79,7 +81,6 @@ std::string Batcher::take(Clock::time_point now) {
     pop_front_into(out);
   }
   last_take_ = now;
-  skipping_ = false;
   return out;
 }
 

@@ -27,7 +27,10 @@ struct Limits {
 /// most one message's worth of them; each line pushed out of that tail is
 /// counted in the note. So the chat shows where the gap is, how big, and
 /// the latest lines (at EOF the last lines are usually the ones that
-/// matter). The run ends at the next take(), which frees room.
+/// matter). The run lasts until its note is taken: a take that frees room
+/// in front of the note does not start a second gap behind it, so a
+/// sustained flood keeps one note whose tail stays the newest lines, and
+/// what waits stays under held_units + one note + one part.
 class Batcher {
  public:
   explicit Batcher(Limits limits) : limits_(limits) {}
@@ -42,7 +45,7 @@ class Batcher {
 
   /// Removes and returns one message's worth of whole lines, oldest first,
   /// joined by newlines (always at least one line, however long); the rest
-  /// waits, its clock restarted at `now`. "" when nothing waits.
+  /// keeps its arrival times. "" when nothing waits.
   std::string take(Clock::time_point now);
 
   /// No more lines will come: what waits is due without waiting out the
@@ -53,6 +56,8 @@ class Batcher {
   std::string take_all();
 
   bool empty() const { return waiting_.empty(); }
+  /// What waits, in UTF-16 units (each line with its newline).
+  std::size_t waiting_units() const { return units_; }
   std::size_t skipped_total() const { return skipped_total_; }
 
   /// "[... N lines skipped ...]"

@@ -103,6 +103,31 @@ TEST(engine, gives_up_after_retries) {
   EXPECT_THAT(out[0].error, HasSubstr("gave up after 3 attempts"));
 }
 
+TEST(engine, stopping_gives_up_pending_and_further_retries_but_still_tries_fallbacks_once) {
+  auto p = mm("ops", 5);
+  auto backup = mm("backup", 5);
+  FakeHttpClient http;
+  http.script[p.webhook_url] = {status(503)};
+  http.script[backup.webhook_url] = {status(503)};
+  std::vector<Plan> plans(1);
+  plans[0].target = "ops";
+  plans[0].legs.push_back(leg(p));
+  plans[0].legs.push_back(leg(backup));
+  auto o = quick();
+  o.random01 = [] { return 1.0; };  // a real backoff wait is pending when we stop
+  int polls = 0;
+  // Calls 1 and 2 see no stop (the 503 schedules a retry); from 3 on,
+  // the pending retry is abandoned and the fallback is not retried.
+  o.stopping = [&] { return ++polls > 2; };
+  auto out = deliver(plans, http, o);
+  EXPECT_FALSE(out[0].delivered);
+  // One attempt each: the primary's retry was abandoned, the fallback was
+  // not retried.
+  EXPECT_EQ(out[0].attempts, 2);
+  EXPECT_EQ(http.sent.size(), 2u);
+  EXPECT_THAT(out[0].error, HasSubstr("notify is stopping"));
+}
+
 TEST(engine, client_error_is_not_retried) {
   auto p = mm("ops");
   FakeHttpClient http;

@@ -2,6 +2,7 @@
 // a pipe (or a FIFO it holds open), and the fake Telegram records what
 // arrives.
 
+#include <csignal>
 #include <regex>
 #include <thread>
 
@@ -154,6 +155,112 @@ TEST_F(StreamE2E, a_flood_during_a_rate_limit_is_cut_to_head_gap_note_and_newest
   EXPECT_EQ(shown + skipped, 5000u) << "a line was lost without being counted";
   EXPECT_EQ(last, 5000) << "the newest line must survive the flood";
   EXPECT_THAT(r.err, HasSubstr(std::to_string(skipped) + " lines skipped in all"));
+}
+
+TEST_F(StreamE2E, a_long_line_is_cut_into_whole_messages_not_skipped) {
+  // Longer than a message and arriving while another line waits: cut into
+  // pieces of one message each, every byte delivered, nothing skipped.
+  const std::string longest(1200, 'x');
+  auto r = shell("printf 'first\\n" + longest + "\\nlast\\n' | \"$NOTIFY\" -c \"$CFG\" --stream=1 me");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  std::string xs;
+  for (const auto& l : delivered_lines()) {
+    EXPECT_EQ(l.find("skipped"), std::string::npos) << l;
+    if (l.find('x') != std::string::npos) xs += l;
+  }
+  EXPECT_EQ(xs, longest);
+  auto lines = delivered_lines();
+  ASSERT_FALSE(lines.empty());
+  EXPECT_EQ(lines.front(), "first");
+  EXPECT_EQ(lines.back(), "last");
+  for (const auto& req : tg.requests()) {
+    EXPECT_LE(utf8_code_points(texts_of(req)[0]), 300u);
+    EXPECT_EQ(texts_of(req)[0].find("(1/"), std::string::npos) << "a batch was split into parts";
+  }
+}
+
+TEST_F(StreamE2E, a_full_batch_in_a_code_block_is_still_one_message) {
+  // Discord adds a ``` fence and keeps room for a "(i/n)" marker; a batch
+  // must leave room for both, at the real limit as at a small one.
+  FakeServer dc;
+  dc.set_handler(discord_handler());
+  auto cfg = config("[profiles.dev]\ntype = \"discord\"\nwebhook_url = \"" + discord_url(dc) +
+                    "\"\nmax_length = 200\n");
+  auto r = shell("i=0; while [ $i -lt 40 ]; do echo \"line-$i-xxxxxxxxxxxx\"; i=$((i+1)); done | "
+                 "\"$NOTIFY\" -c \"$CFG\" --stream=1 --code dev");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  ASSERT_GE(dc.request_count(), 4u);
+  for (const auto& req : dc.requests()) {
+    const auto text = texts_of(req)[0];
+    EXPECT_LE(utf8_code_points(text), 200u);
+    EXPECT_EQ(text.find("(1/"), std::string::npos) << text;
+    EXPECT_EQ(text.rfind("```\n", 0), 0u) << text;
+  }
+}
+
+TEST_F(StreamE2E, sigterm_ends_it_even_when_the_tee_reader_stopped_reading) {
+  // stdout is a FIFO that nobody reads: once its buffer is full the --tee
+  // copy blocks. SIGTERM must still end notify, with what it read sent.
+  auto r = shell(R"(mkfifo "$T/out" "$T/in"
+exec 4<>"$T/out"
+"$NOTIFY" -c "$CFG" --stream=60 --tee me < "$T/in" > "$T/out" & pid=$!
+exec 3>"$T/in"
+i=0; while [ $i -lt 4000 ]; do echo "line $i ......................................"; i=$((i+1)); done >&3 &
+sleep 2
+kill -TERM $pid
+i=0; while kill -0 $pid 2>/dev/null; do
+  i=$((i+1)); [ $i -gt 50 ] && { echo "still running 5 s after SIGTERM" >&2; kill -KILL $pid; exit 99; }
+  sleep 0.1
+done
+wait $pid; status=$?
+exec 3>&-
+exit $status)");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("--tee: stopped copying at the stop signal"));
+  EXPECT_GE(tg.request_count(), 1u);
+}
+
+TEST_F(StreamE2E, a_different_second_signal_also_ends_it_at_once) {
+  // The last delivery is slow (5 s); a second signal, even another one,
+  // must not wait for it.
+  tg.set_latency(5000ms);
+  auto r = shell(R"(mkfifo "$T/in"
+"$NOTIFY" -c "$CFG" --stream=60 me < "$T/in" & pid=$!
+exec 3>"$T/in"
+printf 'x
+' >&3
+sleep 1
+kill -TERM $pid
+sleep 0.5
+kill -INT $pid
+wait $pid; status=$?
+exec 3>&-
+exit $status)");
+  EXPECT_EQ(r.exit_code, 128 + SIGINT) << r.err;
+}
+
+TEST_F(StreamE2E, a_signal_during_a_retry_wait_spools_instead_of_waiting) {
+  // Telegram asks for 30 s; SIGTERM after 1 s must not sit that out.
+  tg.push_reply(telegram_429(30));
+  auto started = std::chrono::steady_clock::now();
+  auto r = shell(R"(mkfifo "$T/in"
+"$NOTIFY" -c "$CFG" --stream=1 me < "$T/in" & pid=$!
+exec 3>"$T/in"
+printf 'to be spooled
+' >&3
+sleep 2
+kill -TERM $pid
+wait $pid; status=$?
+exec 3>&-
+exit $status)");
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 15s);
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("notify is stopping"));
+  tg.reset();
+  auto flushed = notify({"-c", path, "flush"});
+  EXPECT_EQ(flushed.exit_code, 0) << flushed.err;
+  ASSERT_EQ(tg.request_count(), 1u);
+  EXPECT_EQ(texts_of(tg.requests()[0]), std::vector<std::string>{"to be spooled"});
 }
 
 TEST_F(StreamE2E, tee_passes_input_through_as_it_arrives) {

@@ -126,7 +126,7 @@ TEST(Batcher, AFloodKeepsTheHeadTheNewestLinesAndCountsTheGap) {
   EXPECT_EQ(25 + tail + b.skipped_total(), std::size_t(total));
 }
 
-TEST(Batcher, AfterATakeFreesRoomLinesAreKeptAgainAndANewGapGetsItsOwnNote) {
+TEST(Batcher, ASkipRunLastsUntilItsNoteIsTakenThenLinesAreKeptAgain) {
   Batcher b(limits(20, 20));
   for (const char* l : {"aaaa", "bbbb", "cccc", "dddd"}) b.add_line(l, t0);  // 20 units: full
   b.add_line("skip-1", t0);  // over: a skip run starts, the line is the tail
@@ -134,13 +134,49 @@ TEST(Batcher, AfterATakeFreesRoomLinesAreKeptAgainAndANewGapGetsItsOwnNote) {
   b.add_line("skip-3", t0);
   EXPECT_EQ(b.skipped_total(), 1u);
   // The tail holds one part (20 units, 7 per line): skip-3 pushed out
-  // skip-1, skip-4 pushed out skip-2.
+  // skip-1, skip-4 pushes out skip-2.
   b.add_line("skip-4", t0);
   EXPECT_EQ(b.skipped_total(), 2u);
   EXPECT_EQ(b.take(t0), "aaaa\nbbbb\ncccc\ndddd");
-  b.add_line("kept", t0 + 1s);  // room again: no note, a plain line
-  std::string rest = b.take_all();
-  EXPECT_EQ(rest, Batcher::skip_note(2) + "\nskip-3\nskip-4\nkept");
+  // The note still waits, so the run goes on: the tail stays the newest.
+  b.add_line("skip-5", t0 + 1s);
+  EXPECT_EQ(b.skipped_total(), 3u);
+  // The note (30 units) is a message of its own at this tiny part size.
+  EXPECT_EQ(b.take(t0 + 1s), Batcher::skip_note(3));
+  // Note taken: a new line is an ordinary line again, nothing pushed out.
+  b.add_line("kept", t0 + 2s);
+  EXPECT_EQ(b.take_all(), "skip-4\nskip-5\nkept");
+  EXPECT_EQ(b.skipped_total(), 3u);
+}
+
+TEST(Batcher, ASustainedFloodStaysBoundedAndTheNewestLinesKeepUp) {
+  // 50 lines a second for an hour against one message a second.
+  const Limits l = limits(40, 100);
+  Batcher b(l);
+  long added = 0, shown = 0, skipped_in_notes = 0, newest_taken = -1;
+  std::size_t most_waiting = 0;
+  for (int second = 0; second < 3600; ++second) {
+    const auto now = t0 + std::chrono::seconds(second);
+    for (int k = 0; k < 50; ++k) b.add_line(std::to_string(100000 + added++), now);
+    most_waiting = std::max(most_waiting, b.waiting_units());
+    for (const auto& line : lines_of(b.take(now))) {
+      if (line.rfind("[... ", 0) == 0) {
+        skipped_in_notes += std::stol(line.substr(5));
+        continue;
+      }
+      ++shown;
+      newest_taken = std::stol(line) - 100000;
+    }
+  }
+  // held + a note + one part of tail.
+  EXPECT_LE(most_waiting, l.held_units + Batcher::skip_note(1000000).size() + 1 + l.part_units);
+  // What is shown is never more than a few messages' worth behind.
+  EXPECT_GE(newest_taken, added - 200);
+  for (const auto& line : lines_of(b.take_all()))
+    if (line.rfind("[... ", 0) == 0) skipped_in_notes += std::stol(line.substr(5));
+    else ++shown;
+  EXPECT_EQ(shown + skipped_in_notes, added);
+  EXPECT_EQ(std::size_t(skipped_in_notes), b.skipped_total());
 }
 
 TEST(Batcher, ANoteThatNeverOverflowedStandsForNothing) {
