@@ -324,8 +324,8 @@ int cmd_stream(Session& s) {
       if (due && *due <= now) {
         std::string text = shared.batcher.take(now);
         lk.unlock();
-        s.verbose("stream: sending a batch of " +
-                  std::to_string(std::count(text.begin(), text.end(), '\n') + 1) + " lines");
+        const auto n = std::count(text.begin(), text.end(), '\n') + 1;
+        s.verbose("stream: sending " + std::to_string(n) + (n == 1 ? " line" : " lines"));
         send(std::move(text));
         lk.lock();
       } else {
@@ -356,7 +356,8 @@ int cmd_stream(Session& s) {
   }
   if (shared.batcher.skipped_total() > 0)
     s.warning(std::to_string(shared.batcher.skipped_total()) +
-              " lines skipped in all: they came faster than the services took them "
+              (shared.batcher.skipped_total() == 1 ? " line" : " lines") +
+              " skipped in all: they came faster than the services took them "
               "(each gap is marked in the chat)");
   if (batches == 0) s.info("nothing to send: the stream was empty");
   return status;
