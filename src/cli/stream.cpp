@@ -19,7 +19,7 @@
 
 #include "cli/deliver.hpp"
 #include "core/files.hpp"
-#include "message/markdown.hpp"
+#include "message/fences.hpp"
 #include "message/sanitize.hpp"
 #include "message/split.hpp"
 #include "stream/batcher.hpp"

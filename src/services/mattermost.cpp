@@ -1,7 +1,7 @@
 #include "services/mattermost.hpp"
 
 #include "message/escape.hpp"
-#include "message/markdown.hpp"
+#include "message/fences.hpp"
 #include "services/json_util.hpp"
 #include "services/parts.hpp"
 

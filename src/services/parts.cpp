@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "message/markdown.hpp"
+#include "message/fences.hpp"
 
 namespace notify::services {
 
