@@ -199,7 +199,6 @@ Delivery deliver_draft(Session& s, const std::vector<std::string>& names, const 
   std::deque<Profile> profiles;  // stable addresses for the engine
   services::BuildContext ctx{s.world.new_uuid};
   std::vector<delivery::Plan> plans;
-  std::set<std::string> noted;
   for (const auto& target : names) {
     delivery::Plan plan;
     plan.target = target;
@@ -212,7 +211,9 @@ Delivery deliver_draft(Session& s, const std::vector<std::string>& names, const 
       leg.profile = &p;
       leg.service = services::make_service(p);
       leg.requests = leg.service->build(m, ctx);
-      if (noted.insert(p.name).second)  // a fallback may serve several targets
+      // Once per profile and process: a fallback may serve several targets,
+      // and --stream delivers many messages.
+      if (s.noted_profiles.insert(p.name).second)
         for (const auto& note : leg.service->notes(m)) s.verbose(p.name + ": " + note);
       plan.legs.push_back(std::move(leg));
     }

@@ -83,7 +83,7 @@ int run(const std::vector<std::string>& args, World& world) {
                << "\nTry 'notify --help' for more information.\n";
     return kExitUsage;
   }
-  Session s{world, std::move(*parsed), {}, {}};
+  Session s{world, std::move(*parsed), {}, {}, {}};
   if (s.options.command == Command::help) {
     *world.out << s.options.help_text;
     return kExitOk;

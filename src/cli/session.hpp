@@ -2,6 +2,7 @@
 // What every command works with once the command line and the profile file
 // are read, plus the one place diagnostics are printed (always masked).
 
+#include <set>
 #include <string>
 
 #include "cli/options.hpp"
@@ -16,6 +17,7 @@ struct Session {
   CliOptions options;
   config::Config config;
   Masker masker;
+  std::set<std::string> noted_profiles;  ///< whose service notes -v printed
 
   void error(const std::string& text) const;    ///< "notify: error: ..."
   void warning(const std::string& text) const;  ///< unless --quiet
