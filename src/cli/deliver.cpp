@@ -65,6 +65,14 @@ std::vector<std::string> chain_of(const config::Config& cfg, const std::string& 
   return c;
 }
 
+// Every profile the targets may reach: each one's chain, in order.
+std::vector<std::string> reachable(const config::Config& cfg, const std::vector<std::string>& names) {
+  std::vector<std::string> out;
+  for (const auto& t : names)
+    for (auto& n : chain_of(cfg, t)) out.push_back(std::move(n));
+  return out;
+}
+
 void print_dry_run(const Session& s, const std::string& target, const Profile& p,
                    const std::vector<HttpRequest>& reqs) {
   for (std::size_t i = 0; i < reqs.size(); ++i) {
@@ -105,12 +113,10 @@ Draft draft_from_options(const CliOptions& o) {
 }
 
 bool resolve_targets(Session& s, const std::vector<std::string>& names) {
-  for (const auto& t : names) {
-    for (const auto& n : chain_of(s.config, t)) {
-      if (auto r = s.resolve(s.config.profiles.at(n)); !r) {
-        s.error(r.error().message);
-        return false;
-      }
+  for (const auto& n : reachable(s.config, names)) {
+    if (auto r = s.resolve(s.config.profiles.at(n)); !r) {
+      s.error(r.error().message);
+      return false;
     }
   }
   return true;
@@ -128,24 +134,21 @@ std::optional<std::vector<std::string>> command_targets(Session& s) {
 
 std::size_t input_budget(const Session& s, const std::vector<std::string>& names) {
   std::size_t budget = 0;
-  for (const auto& t : names) {
-    for (const auto& n : chain_of(s.config, t)) {
-      auto p = effective(s.config.profiles.at(n), s.options);
-      budget = std::max(budget, services::part_limit(p) * std::size_t(p.max_parts));
-    }
+  for (const auto& n : reachable(s.config, names)) {
+    auto p = effective(s.config.profiles.at(n), s.options);
+    budget = std::max(budget, services::part_limit(p) * std::size_t(p.max_parts));
   }
   return budget + 4096;
 }
 
-PartShape strictest_part(const Session& s, const std::vector<std::string>& names) {
+PartShape strictest_part(const Session& s, const std::vector<std::string>& names,
+                         const Draft& draft) {
   PartShape shape{0, 0};
-  for (const auto& t : names) {
-    for (const auto& n : chain_of(s.config, t)) {
-      auto p = effective(s.config.profiles.at(n), s.options);
-      const auto units = services::part_limit(p);
-      if (shape.units == 0 || units < shape.units) shape.units = units;
-      if (shape.max_parts == 0 || p.max_parts < shape.max_parts) shape.max_parts = p.max_parts;
-    }
+  for (const auto& n : reachable(s.config, names)) {
+    auto p = effective(s.config.profiles.at(n), s.options);
+    const auto units = services::make_service(p)->one_part_text(message_for(p, draft));
+    if (shape.units == 0 || units < shape.units) shape.units = units;
+    if (shape.max_parts == 0 || p.max_parts < shape.max_parts) shape.max_parts = p.max_parts;
   }
   shape.max_parts = std::max(shape.max_parts, 1);
   return shape;
@@ -162,22 +165,20 @@ Result<void> check_files(Session& s, const std::vector<std::string>& names, cons
     // Only the size is needed here; the content is read once, when sent.
     auto size = s.world.readable_size(path);
     if (!size) return make_error(ErrorKind::usage, "--file " + path + ": " + size.error().message);
-    for (const auto& target : names) {
-      for (const auto& n : chain_of(s.config, target)) {
-        const auto& p = s.config.profiles.at(n);
-        const auto limit = services::make_service(p)->max_file_bytes();
-        if (limit == 0)
-          return make_error(ErrorKind::usage,
-                            "--file: profile '" + n + "' is " + config::to_string(p.kind) +
-                                (p.kind == config::ServiceKind::mattermost
-                                     ? ", whose incoming webhooks cannot carry files"
-                                     : ", whose push messages cannot carry files"));
-        if (*size > limit)
-          return make_error(ErrorKind::usage, "--file " + path + ": " +
-                                                  std::to_string(*size) + " bytes is over " +
-                                                  config::to_string(p.kind) + "'s limit of " +
-                                                  std::to_string(limit) + " bytes");
-      }
+    for (const auto& n : reachable(s.config, names)) {
+      const auto& p = s.config.profiles.at(n);
+      const auto limit = services::make_service(p)->max_file_bytes();
+      if (limit == 0)
+        return make_error(ErrorKind::usage,
+                          "--file: profile '" + n + "' is " + config::to_string(p.kind) +
+                              (p.kind == config::ServiceKind::mattermost
+                                   ? ", whose incoming webhooks cannot carry files"
+                                   : ", whose push messages cannot carry files"));
+      if (*size > limit)
+        return make_error(ErrorKind::usage, "--file " + path + ": " +
+                                                std::to_string(*size) + " bytes is over " +
+                                                config::to_string(p.kind) + "'s limit of " +
+                                                std::to_string(limit) + " bytes");
     }
   }
   return {};

@@ -40,13 +40,15 @@ Result<void> check_files(Session& s, const std::vector<std::string>& names, cons
 /// Largest amount of text worth reading for these profiles (bytes).
 std::size_t input_budget(const Session& s, const std::vector<std::string>& names);
 
-/// The smallest message any profile these targets may reach takes (in its
-/// own unit), and the smallest max_parts among them.
+/// The least body text one message of any profile these targets may reach
+/// holds for a draft shaped like this one (in that service's unit, see
+/// Service::one_part_text), and the smallest max_parts among them.
 struct PartShape {
   std::size_t units = 0;
   int max_parts = 1;
 };
-PartShape strictest_part(const Session& s, const std::vector<std::string>& names);
+PartShape strictest_part(const Session& s, const std::vector<std::string>& names,
+                         const Draft& draft);
 
 /// Sends the draft to each named profile (resolve_targets first). With
 /// --dry-run prints the requests instead. Failed targets are spooled when

@@ -36,10 +36,7 @@ int send(Session& s, Draft draft, bool from_stdin, bool is_test) {
     }
     draft.body = std::move(*text);
   }
-  // `printf 'x\n'` and `echo x` mean "x": the final newline is not content.
-  while (!draft.body.empty() &&
-         (draft.body.back() == '\n' || draft.body.back() == ' ' || draft.body.back() == '\t'))
-    draft.body.pop_back();
+  message::trim_end(draft.body);
   if (message::is_blank(draft.body) && draft.files.empty()) {
     draft.body.clear();
   }

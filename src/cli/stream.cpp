@@ -19,7 +19,6 @@
 
 #include "cli/deliver.hpp"
 #include "core/files.hpp"
-#include "message/fences.hpp"
 #include "message/sanitize.hpp"
 #include "message/split.hpp"
 #include "stream/batcher.hpp"
@@ -252,17 +251,11 @@ void read_stream(int in_fd, int tee_fd, int wake_fd, std::size_t max_line, Share
   shared.cv.notify_all();
 }
 
-// A batch must fit one message of every target whatever the service adds:
-// the room make_parts keeps for a title and a "(i/n)" marker, a code fence
-// (a profile may set code = true with its own language), and with
-// --markdown the room kept for reopening a fence.
-stream::Limits limits_for(const Session& s, const PartShape& shape, const Draft& base) {
-  std::size_t overhead = 12 + 8 + std::max<std::size_t>(base.code_lang.size(), 16);
-  if (!base.title.empty())
-    overhead += std::min(message::length_in(base.title, message::Unit::utf16), shape.units / 4);
-  if (base.markdown) overhead += message::kFenceRepairRoom;
+// A batch is one message of every target: the services say how much text
+// that is once their title, marker and formatting are in.
+stream::Limits limits_for(const Session& s, const PartShape& shape) {
   stream::Limits l;
-  l.part_units = shape.units > 2 * overhead ? shape.units - overhead : std::max<std::size_t>(1, shape.units / 2);
+  l.part_units = std::max<std::size_t>(shape.units, 1);
   // One part less than max_parts may wait, so what a stop signal sends in
   // one go (that, a skip note and one part of tail) still fits max_parts.
   l.held_units = l.part_units * static_cast<std::size_t>(std::max(shape.max_parts - 1, 1));
@@ -282,7 +275,7 @@ int cmd_stream(Session& s) {
   }
   Draft base = draft_from_options(s.options);
   base.title = message::sanitize(s.options.title.value_or(""));
-  const stream::Limits limits = limits_for(s, strictest_part(s, *names), base);
+  const stream::Limits limits = limits_for(s, strictest_part(s, *names, base));
   Shared shared(limits);
 
   Pipe wake;
@@ -294,8 +287,7 @@ int cmd_stream(Session& s) {
   int status = kExitOk;
   std::size_t batches = 0;
   auto send = [&](std::string text) {
-    while (!text.empty() && (text.back() == '\n' || text.back() == ' ' || text.back() == '\t'))
-      text.pop_back();
+    message::trim_end(text);
     if (message::is_blank(text)) return;
     ++batches;
     Draft d = base;

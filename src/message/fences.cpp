@@ -133,8 +133,10 @@ const FencedBlock* open_after(const std::vector<FencedBlock>& blocks, std::size_
 }  // namespace
 
 std::size_t fence_repair_room(std::string_view md, std::size_t limit) {
-  return may_hold_fences(md) ? std::min(kFenceRepairRoom, limit / 4) : 0;
+  return may_hold_fences(md) ? max_fence_repair_room(limit) : 0;
 }
+
+std::size_t max_fence_repair_room(std::size_t limit) { return std::min(kFenceRepairRoom, limit / 4); }
 
 std::vector<FenceRepair> repair_fences(std::string_view md, const std::vector<Slice>& slices,
                                        std::size_t room) {

@@ -22,6 +22,10 @@ inline constexpr std::size_t kFenceRepairRoom = 48;
 /// markdown without fences splits exactly like plain text.
 std::size_t fence_repair_room(std::string_view md, std::size_t limit);
 
+/// The room for a `limit` whatever the text: what fence_repair_room() gives
+/// markdown that holds a fence.
+std::size_t max_fence_repair_room(std::size_t limit);
+
 /// A byte range [begin, end) of a markdown text.
 struct Slice {
   std::size_t begin = 0;

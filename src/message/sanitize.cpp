@@ -309,6 +309,10 @@ std::string sanitize(std::string_view raw) {
   return out;
 }
 
+void trim_end(std::string& s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ' || s.back() == '\t')) s.pop_back();
+}
+
 bool is_blank(std::string_view s) {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   const auto* const end = p + s.size();

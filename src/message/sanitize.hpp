@@ -64,6 +64,10 @@ class Sanitizer {
 /// One-shot convenience over Sanitizer.
 std::string sanitize(std::string_view raw);
 
+/// Drops trailing newlines, spaces and tabs: `printf 'x\n'` and `echo x`
+/// mean "x", the final newline is not content.
+void trim_end(std::string& s);
+
 /// True when s is entirely whitespace (or empty): ASCII space, tab, LF, CR,
 /// VT, FF and the Unicode White_Space characters (NBSP, U+2000..200A, ...).
 /// Zero-width characters and U+FFFD are not whitespace.

@@ -15,6 +15,10 @@ std::string with_query(std::string url, const std::string& param) {
 
 }  // namespace
 
+std::size_t Discord::one_part_text(const Message& m) const {
+  return markdown_one_part_text(m, profile_.max_length.value_or(kLimit));
+}
+
 std::vector<HttpRequest> Discord::build(const Message& m, const BuildContext& ctx) const {
   const std::size_t limit = profile_.max_length.value_or(kLimit);
   // wait=true makes Discord confirm the message was saved (200 + message)

@@ -42,6 +42,10 @@ Message markdown_escaped(const Message& m, bool neutralize_mentions);
 /// fence repair.
 std::vector<Part> markdown_parts(const Message& escaped, std::size_t limit);
 
+/// Mattermost and Discord: one_part_text(), with the fence repair room a
+/// markdown body may need.
+std::size_t markdown_one_part_text(const Message& m, std::size_t limit);
+
 /// Chars a markdown code block adds around its text.
 inline std::size_t markdown_code_overhead(const std::string& lang) {
   return lang.size() + 8;

@@ -35,6 +35,10 @@ std::vector<HttpRequest> Line::build(const Message& m, const BuildContext& ctx) 
   return out;
 }
 
+std::size_t Line::one_part_text(const Message& m) const {
+  return text_budget(m.title, profile_.max_length.value_or(kLimit), message::Unit::utf16, 1);
+}
+
 Verdict Line::interpret(const HttpResponse& r) const {
   // {"message": "...", "details": [{"message": ..., "property": ...}]}
   auto j = parse_json(r.body);

@@ -9,6 +9,7 @@ class Mattermost final : public Service {
   std::vector<HttpRequest> build(const Message& message,
                                  const BuildContext& ctx) const override;
   Verdict interpret(const HttpResponse& response) const override;
+  std::size_t one_part_text(const Message& message) const override;
   std::vector<std::string> notes(const Message& message) const override;
 
   /// Mattermost's default post limit (16383 code points) on current servers.

@@ -61,14 +61,19 @@ void locate(std::vector<Part>& parts, const std::vector<std::size_t>& offsets,
 
 }  // namespace
 
+std::size_t text_budget(const std::string& title, std::size_t limit, message::Unit unit,
+                        std::size_t overhead) {
+  const std::string clipped = clip_title(title, limit, unit);
+  // Room for " (999/999)" and the newline after the header, whatever n is.
+  const std::size_t header_room =
+      (clipped.empty() ? 0 : message::length_in(clipped, unit)) + 12;
+  return limit > header_room + overhead + 16 ? limit - header_room - overhead : 16;
+}
+
 std::vector<Part> make_parts(const Message& m, std::size_t limit,
                              message::Unit unit, std::size_t overhead) {
   const std::string title = clip_title(m.title, limit, unit);
-  // Room for " (999/999)" and the newline after the header, whatever n is.
-  const std::size_t header_room =
-      (title.empty() ? 0 : message::length_in(title, unit)) + 12;
-  const std::size_t budget =
-      limit > header_room + overhead + 16 ? limit - header_room - overhead : 16;
+  const std::size_t budget = text_budget(m.title, limit, unit, overhead);
 
   auto pieces = message::split(m.body, budget, unit);
   const auto offsets = piece_offsets(m.body, pieces);

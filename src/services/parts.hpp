@@ -25,6 +25,11 @@ struct Part {
   std::size_t source_end() const { return source + (text.size() - at); }
 };
 
+/// The most text one part holds when the header (title, "(i/n)") and
+/// `overhead` units of formatting must fit `limit` too.
+std::size_t text_budget(const std::string& title, std::size_t limit, message::Unit unit,
+                        std::size_t overhead);
+
 /// Splits message.body so that header + `overhead` units of formatting +
 /// text fits `limit` units, caps the count at message.max_parts (head and
 /// tail kept) and numbers the parts when there is more than one.

@@ -66,6 +66,10 @@ class Service {
   virtual Verdict interpret(const HttpResponse& response) const = 0;
   /// The same request without formatting, if it carried any.
   virtual std::optional<HttpRequest> plain(const HttpRequest& request) const;
+  /// The most body text (in the service's unit) that goes out as one part
+  /// of a message shaped like `message` (title, code, markdown), whatever
+  /// its body: what --stream fills one message with.
+  virtual std::size_t one_part_text(const Message& message) const = 0;
   /// Largest attachment the service takes, in bytes; 0 when it takes none.
   virtual std::size_t max_file_bytes() const { return 0; }
   /// Remarks for -v, e.g. a switch the service does not have.

@@ -165,6 +165,11 @@ std::vector<HttpRequest> Telegram::build(const Message& m, const BuildContext& c
   return out;
 }
 
+std::size_t Telegram::one_part_text(const Message& m) const {
+  // Rendered markdown is never longer than its source.
+  return text_budget(m.title, profile_.max_length.value_or(kLimit), message::Unit::code_points, 1);
+}
+
 std::optional<HttpRequest> Telegram::plain(const HttpRequest& request) const {
   auto j = parse_json(request.body);
   if (!j.is_object() || !j.contains("entities")) return std::nullopt;
