@@ -45,10 +45,10 @@ set(CPACK_DEBIAN_PACKAGE_SECTION "net")
 set(CPACK_DEBIAN_PACKAGE_PRIORITY "optional")
 # Runtime libraries on Debian 12 (bookworm): libcurl4 is the OpenSSL flavour
 # that libcurl4-openssl-dev links against; libtomlplusplus3 is the shared
-# library of libtomlplusplus-dev (3.3.0); cmark-gfm (--markdown) ships as
-# two shared libraries, core and extensions.  nlohmann-json and CLI11 are
-# header-only and need no runtime package.
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "libcurl4 (>= 7.88), libtomlplusplus3 (>= 3.3), libcmark-gfm0.29.0.gfm.6, libcmark-gfm-extensions0.29.0.gfm.6")
+# library of libtomlplusplus-dev (3.3.0).  cmark-gfm is linked from its static
+# archives (see CMakeLists.txt), nlohmann-json and CLI11 are header-only:
+# none of them needs a runtime package.
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "libcurl4 (>= 7.88), libtomlplusplus3 (>= 3.3)")
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS OFF)
 
 include(CPack)
