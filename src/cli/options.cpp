@@ -85,6 +85,11 @@ Result<CliOptions> parse_options(const std::vector<std::string>& raw_args) {
   test->add_option("target", o.targets);
   auto* flush = app.add_subcommand("flush", "");
   flush->add_option("target", o.targets);
+  auto* spool = app.add_subcommand("spool", "");
+  std::vector<std::string> spool_words;
+  spool->add_option("action", spool_words);
+  spool->add_flag("--failed", o.spool_failed);
+  spool->add_flag("--all", o.spool_all);
   auto* setup = app.add_subcommand("setup", "");
   setup->add_option("profile", o.profile);
   // Flags are spelled like the profile fields, with dashes.
@@ -108,7 +113,7 @@ Result<CliOptions> parse_options(const std::vector<std::string>& raw_args) {
   run->add_option("--on", o.on)->check(CLI::IsMember({"failure", "always", "success"}));
   run->add_option("command", o.run_argv);
   add_send_options(*run, o);
-  for (auto* sub : {list, check, test, flush, setup, telegram, discover, run}) {
+  for (auto* sub : {list, check, test, flush, spool, setup, telegram, discover, run}) {
     sub->fallthrough();
     sub->set_help_flag();
     sub->add_flag("-h,--help", help);
@@ -148,6 +153,21 @@ Result<CliOptions> parse_options(const std::vector<std::string>& raw_args) {
   if (check->parsed()) o.command = Command::check;
   if (test->parsed()) o.command = Command::test;
   if (flush->parsed()) o.command = Command::flush;
+  if (spool->parsed()) {
+    o.command = Command::spool;
+    if (!spool_words.empty()) {
+      static const std::pair<const char*, SpoolAction> kActions[] = {
+          {"list", SpoolAction::list}, {"show", SpoolAction::show},
+          {"drop", SpoolAction::drop}, {"retry", SpoolAction::retry}};
+      bool known = false;
+      for (const auto& [word, action] : kActions)
+        if (spool_words.front() == word) o.spool_action = action, known = true;
+      if (!known)
+        return make_error(ErrorKind::usage, "spool: unknown action '" + spool_words.front() +
+                                                "' (list, show, drop or retry)");
+      o.spool_ids.assign(spool_words.begin() + 1, spool_words.end());
+    }
+  }
   if (setup->parsed()) {
     o.command = Command::setup;
     for (std::size_t i = 0; i < std::size(kSetupFields); ++i) {

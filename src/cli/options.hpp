@@ -10,7 +10,10 @@
 
 namespace notify::cli {
 
-enum class Command { send, list, check, test, flush, setup, discover, run, help, version };
+enum class Command { send, list, check, test, flush, spool, setup, discover, run, help, version };
+
+/// notify spool [list] | show ID | drop ID...|--failed|--all | retry ID...|--failed
+enum class SpoolAction { list, show, drop, retry };
 
 inline constexpr int kDefaultStreamSeconds = 5;
 
@@ -38,6 +41,11 @@ struct CliOptions {
   bool verbose = false;
   bool quiet = false;
   bool names = false;  ///< list --names, for shell completion
+
+  SpoolAction spool_action = SpoolAction::list;
+  std::vector<std::string> spool_ids;  ///< spool show/drop/retry ID...
+  bool spool_failed = false;           ///< spool drop/retry --failed
+  bool spool_all = false;              ///< spool drop --all
 
   // setup: each answer given as a flag, keyed by the profile field name
   // ("webhook_url", "chat_id", ...); absent means ask (or fail without a
