@@ -1,8 +1,6 @@
 #include "cli/deliver.hpp"
 
-#include <chrono>
-#include <deque>
-#include <set>
+#include <cstring>
 
 #include <nlohmann/json.hpp>
 
@@ -11,93 +9,6 @@
 #include "services/service.hpp"
 
 namespace notify::cli {
-
-namespace {
-
-using config::Profile;
-
-// A profile with the command line's overrides applied.
-Profile effective(const Profile& p, const CliOptions& o) {
-  Profile e = p;
-  if (o.timeout_s) e.timeout_s = *o.timeout_s;
-  if (o.retries) e.retries = *o.retries;
-  if (o.max_parts) e.max_parts = *o.max_parts;
-  return e;
-}
-
-services::Message message_for(const Profile& p, const Draft& d) {
-  services::Message m;
-  m.title = d.title;
-  m.body = d.body;
-  // --markdown on the command line wins over a profile's `code = true`.
-  m.markdown = d.markdown;
-  m.code = !d.markdown && (d.code || p.code);
-  m.code_lang = !d.code_lang.empty() ? d.code_lang : p.code_lang;
-  m.silent = d.silent || p.silent;
-  m.username = d.username.empty() ? p.username : d.username;
-  m.channel = d.channel.empty() ? p.channel : d.channel;
-  m.icon_url = p.icon_url;
-  m.icon_emoji = p.icon_emoji;
-  const auto& icon = d.icon;
-  if (icon.size() > 2 && icon.front() == ':' && icon.back() == ':') {
-    m.icon_emoji = icon.substr(1, icon.size() - 2);
-    m.icon_url.clear();
-  } else if (!icon.empty()) {
-    m.icon_url = icon;
-    m.icon_emoji.clear();
-  }
-  m.max_parts = p.max_parts;
-  return m;
-}
-
-// Primary then fallbacks, depth first, each profile at most once.
-void chain(const config::Config& cfg, const std::string& name, std::vector<std::string>& out,
-           std::set<std::string>& seen) {
-  if (!seen.insert(name).second) return;
-  out.push_back(name);
-  for (const auto& f : cfg.profiles.at(name).fallback) chain(cfg, f, out, seen);
-}
-
-std::vector<std::string> chain_of(const config::Config& cfg, const std::string& name) {
-  std::vector<std::string> c;
-  std::set<std::string> seen;
-  chain(cfg, name, c, seen);
-  return c;
-}
-
-// Every profile the targets may reach: each one's chain, in order.
-std::vector<std::string> reachable(const config::Config& cfg, const std::vector<std::string>& names) {
-  std::vector<std::string> out;
-  for (const auto& t : names)
-    for (auto& n : chain_of(cfg, t)) out.push_back(std::move(n));
-  return out;
-}
-
-void print_dry_run(const Session& s, const std::string& target, const Profile& p,
-                   const std::vector<HttpRequest>& reqs) {
-  for (std::size_t i = 0; i < reqs.size(); ++i) {
-    const auto& r = reqs[i];
-    std::string text = "--- " + target + " (" + config::to_string(p.kind) + ") request " +
-                       std::to_string(i + 1) + "/" + std::to_string(reqs.size()) + "\n";
-    text += r.method + " " + r.url + "\n";
-    for (const auto& [k, v] : r.headers) text += k + ": " + v + "\n";
-    // Uploads can be megabytes of binary: show their start, readably.
-    constexpr std::size_t kShown = 2000;
-    text += "\n" + (r.body.size() <= kShown ? r.body
-                                            : message::sanitize(r.body.substr(0, kShown)) +
-                                                  "\n[... " + std::to_string(r.body.size() - kShown) +
-                                                  " more bytes]") + "\n";
-    s.out(text);
-  }
-}
-
-std::int64_t now_unix() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-}  // namespace
 
 Draft draft_from_options(const CliOptions& o) {
   Draft d;
@@ -108,18 +19,12 @@ Draft draft_from_options(const CliOptions& o) {
   d.username = o.username.value_or("");
   d.icon = o.icon.value_or("");
   d.channel = o.channel.value_or("");
-  d.files = o.files;
+  d.max_parts = o.max_parts.value_or(0);
   return d;
 }
 
-bool resolve_targets(Session& s, const std::vector<std::string>& names) {
-  for (const auto& n : reachable(s.config, names)) {
-    if (auto r = s.resolve(s.config.profiles.at(n)); !r) {
-      s.error(r.error().message);
-      return false;
-    }
-  }
-  return true;
+app::Overrides overrides_from_options(const CliOptions& o) {
+  return app::Overrides{o.timeout_s, o.retries, o.max_parts};
 }
 
 std::optional<std::vector<std::string>> command_targets(Session& s) {
@@ -128,30 +33,7 @@ std::optional<std::vector<std::string>> command_targets(Session& s) {
     s.error(names.error().message);
     return std::nullopt;
   }
-  if (!resolve_targets(s, *names)) return std::nullopt;
   return std::move(*names);
-}
-
-std::size_t input_budget(const Session& s, const std::vector<std::string>& names) {
-  std::size_t budget = 0;
-  for (const auto& n : reachable(s.config, names)) {
-    auto p = effective(s.config.profiles.at(n), s.options);
-    budget = std::max(budget, services::part_limit(p) * std::size_t(p.max_parts));
-  }
-  return budget + 4096;
-}
-
-PartShape strictest_part(const Session& s, const std::vector<std::string>& names,
-                         const Draft& draft) {
-  PartShape shape{0, 0};
-  for (const auto& n : reachable(s.config, names)) {
-    auto p = effective(s.config.profiles.at(n), s.options);
-    const auto units = services::make_service(p)->one_part_text(message_for(p, draft));
-    if (shape.units == 0 || units < shape.units) shape.units = units;
-    if (shape.max_parts == 0 || p.max_parts < shape.max_parts) shape.max_parts = p.max_parts;
-  }
-  shape.max_parts = std::max(shape.max_parts, 1);
-  return shape;
 }
 
 std::optional<spool::Spool> user_spool(const Session& s) {
@@ -160,12 +42,11 @@ std::optional<spool::Spool> user_spool(const Session& s) {
   return spool::Spool(*dir);
 }
 
-Result<void> check_files(Session& s, const std::vector<std::string>& names, const Draft& draft) {
-  for (const auto& path : draft.files) {
-    // Only the size is needed here; the content is read once, when sent.
+Result<void> attach_files(Session& s, const std::vector<std::string>& names, Draft& draft) {
+  for (const auto& path : s.options.files) {
     auto size = s.world.readable_size(path);
     if (!size) return make_error(ErrorKind::usage, "--file " + path + ": " + size.error().message);
-    for (const auto& n : reachable(s.config, names)) {
+    for (const auto& n : app::reachable(s.config, names)) {
       const auto& p = s.config.profiles.at(n);
       const auto limit = services::make_service(p)->max_file_bytes();
       if (limit == 0)
@@ -175,101 +56,62 @@ Result<void> check_files(Session& s, const std::vector<std::string>& names, cons
                                    ? ", whose incoming webhooks cannot carry files"
                                    : ", whose push messages cannot carry files"));
       if (*size > limit)
-        return make_error(ErrorKind::usage, "--file " + path + ": " +
-                                                std::to_string(*size) + " bytes is over " +
-                                                config::to_string(p.kind) + "'s limit of " +
-                                                std::to_string(limit) + " bytes");
+        return make_error(ErrorKind::usage, "--file " + path + ": " + std::to_string(*size) +
+                                                " bytes is over " + config::to_string(p.kind) +
+                                                "'s limit of " + std::to_string(limit) + " bytes");
     }
+    // Read once, now: the spool keeps the content, so a flush never
+    // depends on the path (relative to a cwd, or gone by then).
+    auto data = s.world.read_file(path);
+    if (!data) return make_error(ErrorKind::usage, "--file " + path + ": " + data.error().message);
+    draft.files.push_back(Attachment{path.substr(path.rfind('/') + 1), std::move(*data)});
   }
   return {};
 }
 
-Delivery deliver_draft(Session& s, const std::vector<std::string>& names, const Draft& draft,
-                       bool spool_failures, HttpClient* shared_http,
-                       std::function<bool()> stopping) {
-  const auto& o = s.options;
-  std::vector<services::Attachment> files;
-  for (const auto& path : draft.files) {
-    auto data = s.world.read_file(path);
-    services::Attachment a;
-    a.name = path.substr(path.rfind('/') + 1);
-    if (data) a.data = std::move(*data);
-    else s.error("--file " + path + ": " + data.error().message);
-    files.push_back(std::move(a));
-  }
-  std::deque<Profile> profiles;  // stable addresses for the engine
-  services::BuildContext ctx{s.world.new_uuid};
-  std::vector<delivery::Plan> plans;
-  for (const auto& target : names) {
-    delivery::Plan plan;
-    plan.target = target;
-    for (const auto& n : chain_of(s.config, target)) {
-      profiles.push_back(effective(s.config.profiles.at(n), o));
-      const Profile& p = profiles.back();
-      auto m = message_for(p, draft);
-      m.files = files;
-      delivery::Leg leg;
-      leg.profile = &p;
-      leg.service = services::make_service(p);
-      leg.requests = leg.service->build(m, ctx);
-      // Once per profile and process: a fallback may serve several targets,
-      // and --stream delivers many messages.
-      if (s.noted_profiles.insert(p.name).second)
-        for (const auto& note : leg.service->notes(m)) s.verbose(p.name + ": " + note);
-      plan.legs.push_back(std::move(leg));
+app::World app_world(Session& s, const StopSignals* signals, HttpClient* shared_http) {
+  app::World w;
+  w.http = shared_http;
+  w.make_http = s.world.make_http;
+  w.spool = user_spool(s);
+  if (signals) w.stop = signals->stop();
+  w.env = s.world.env;
+  w.read_file = s.world.read_file;
+  w.masker = &s.masker;
+  w.noted = &s.noted_profiles;
+  w.say = [&s](app::Level level, const std::string& text) {
+    switch (level) {
+      case app::Level::verbose: return s.verbose(text);
+      case app::Level::info: return s.info(text);
+      case app::Level::warning: return s.warning(text);
+      case app::Level::error: return s.error(text);
     }
-    plans.push_back(std::move(plan));
-  }
-
-  Delivery result;
-  if (o.dry_run) {
-    // What would be sent first; fallbacks go out only on failure.
-    for (const auto& plan : plans)
-      print_dry_run(s, plan.target, *plan.legs.front().profile, plan.legs.front().requests);
-    return result;
-  }
-
-  std::unique_ptr<HttpClient> own_http;
-  if (!shared_http) own_http = s.world.make_http();
-  HttpClient& http = shared_http ? *shared_http : *own_http;
-  delivery::EngineOptions eo;
-  eo.random01 = s.world.random01;
-  eo.stopping = std::move(stopping);
-  if (o.verbose) eo.log = [&s](const std::string& line) { s.verbose(line); };
-  result.outcomes = delivery::deliver(plans, http, eo);
-
-  std::optional<spool::Spool> sp;
-  for (auto& oc : result.outcomes) {
-    if (oc.delivered) continue;
-    result.exit_status = kExitNotDelivered;
-    if (!spool_failures) continue;
-    if (!s.config.profiles.at(oc.target).spool) {
-      s.error(oc.target + ": spooling is off for this profile (spool = false); "
-                          "the message is lost");
-      continue;
-    }
-    if (!sp) sp = user_spool(s);
-    Draft entry = draft;
-    entry.target = oc.target;
-    entry.created_unix = now_unix();
-    entry.last_error = s.masker.apply(oc.error);
-    auto written = sp ? sp->add(entry)
-                      : Result<std::string>(make_error(
-                            ErrorKind::io, "neither XDG_STATE_HOME nor HOME is set"));
-    if (written) {
-      oc.spooled = true;
-    } else {
-      // Last resort: the text goes to stderr, where cron mails it.
-      s.error(oc.target + ": could not spool the message (" + written.error().message +
-              "); here it is:\n" + draft.title + (draft.title.empty() ? "" : "\n") +
-              draft.body);
-    }
-  }
-  return result;
+  };
+  return w;
 }
 
-void report(const Session& s, const std::vector<delivery::Outcome>& outcomes,
-            bool report_success) {
+void print_dry_run(const Session& s, const std::vector<app::DryRun>& runs) {
+  for (const auto& run : runs) {
+    const auto& reqs = run.requests;
+    for (std::size_t i = 0; i < reqs.size(); ++i) {
+      const auto& r = reqs[i];
+      std::string text = "--- " + run.target + " (" + run.kind + ") request " +
+                         std::to_string(i + 1) + "/" + std::to_string(reqs.size()) + "\n";
+      text += r.method + " " + r.url + "\n";
+      for (const auto& [k, v] : r.headers) text += k + ": " + v + "\n";
+      // Uploads can be megabytes of binary: show their start, readably.
+      constexpr std::size_t kShown = 2000;
+      text += "\n" + (r.body.size() <= kShown
+                          ? r.body
+                          : message::sanitize(r.body.substr(0, kShown)) + "\n[... " +
+                                std::to_string(r.body.size() - kShown) + " more bytes]") + "\n";
+      s.out(text);
+    }
+  }
+}
+
+void report_outcomes(const Session& s, const std::vector<delivery::Outcome>& outcomes,
+                     bool report_success) {
   for (const auto& oc : outcomes) {
     if (s.options.json) {
       nlohmann::json j = {
@@ -281,7 +123,9 @@ void report(const Session& s, const std::vector<delivery::Outcome>& outcomes,
           {"http_status", oc.http_status},
           {"attempts", oc.attempts},
           {"error", oc.error.empty() ? nlohmann::json() : nlohmann::json(oc.error)},
-          {"spooled", oc.spooled}};
+          {"spooled", oc.spooled && !oc.dead},
+          {"failed", oc.dead},
+          {"spool_id", oc.spool_id.empty() ? nlohmann::json() : nlohmann::json(oc.spool_id)}};
       s.out(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
     }
     if (oc.delivered) {
@@ -292,13 +136,43 @@ void report(const Session& s, const std::vector<delivery::Outcome>& outcomes,
                          ", HTTP " + std::to_string(oc.http_status) + ")";
       if (report_success || fallback) s.info(line);
       else s.verbose(line);
-    } else {
-      s.error(oc.target + ": not delivered: " + oc.error);
-      if (!oc.hint.empty()) s.info("hint: " + oc.hint);
-      if (oc.spooled)
-        s.info(oc.target + ": message kept in the spool; `notify flush` sends it later");
+      continue;
     }
+    s.error(oc.target + ": not delivered: " + oc.error);
+    if (!oc.hint.empty()) s.info("hint: " + oc.hint);
+    if (oc.dead)
+      s.info(oc.target + ": this will not succeed by retrying; the message is kept in the "
+                         "spool's failed/ (id " + oc.spool_id + "): see `notify spool`");
+    else if (oc.spooled)
+      s.info(oc.target + ": message kept in the spool (id " + oc.spool_id +
+             "); `notify flush` sends it later");
   }
+}
+
+void report(const Session& s, const app::SendResult& result, const Draft& draft,
+            bool report_success) {
+  if (s.options.dry_run) return print_dry_run(s, result.dry_run);
+  report_outcomes(s, result.outcomes, report_success);
+  for (const auto& target : result.lost) {
+    const auto it = s.config.profiles.find(target);
+    if (it != s.config.profiles.end() && !it->second.spool) {
+      s.verbose(target + ": not kept: spooling is off for this profile (spool = false), "
+                         "so the message is dropped");
+      continue;
+    }
+    // Last resort: the text goes to stderr, where cron mails it.
+    s.error(target + ": could not spool the message (" + result.unspooled_reason +
+            "); here it is:\n" + draft.title + (draft.title.empty() ? "" : "\n") + draft.body);
+  }
+  report_stop(s);
+}
+
+void report_stop(const Session& s) {
+  const int sig = StopSignals::received();
+  if (!sig) return;
+  const char* abbrev = sigabbrev_np(sig);
+  s.info(std::string("stopped by ") + (abbrev ? std::string("SIG") + abbrev : std::string("a signal")) +
+         ": what was not delivered stays in the spool; `notify flush` sends it");
 }
 
 }  // namespace notify::cli

@@ -1,70 +1,50 @@
 #pragma once
-// Delivering one message to a list of profiles, shared by send, test and
-// flush: fallbacks resolved, requests built, engine run, failures spooled.
+// The command line's side of sending: a Draft from the options, the app
+// World from the process's, and the outcomes printed as promised.
 
-#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "app/flush.hpp"
+#include "app/send.hpp"
 #include "cli/session.hpp"
-#include "delivery/engine.hpp"
-#include "spool/spool.hpp"
+#include "cli/signals.hpp"
+#include "message/draft.hpp"
 
 namespace notify::cli {
 
-/// The message and every per-message option, as kept in the spool.
-using Draft = spool::Entry;
-
-/// Draft from the command line (title, code, silent, username, icon, channel).
+/// Draft from the command line (code, markdown, silent, username, icon,
+/// channel, max-parts); title, body and files are the caller's.
 Draft draft_from_options(const CliOptions& o);
 
-struct Delivery {
-  std::vector<delivery::Outcome> outcomes;
-  int exit_status = kExitOk;
-};
+/// --timeout, --retries, --max-parts.
+app::Overrides overrides_from_options(const CliOptions& o);
 
-/// Resolves the secrets of each profile and of its fallbacks; false (error
-/// printed) on a configuration error.
-bool resolve_targets(Session& s, const std::vector<std::string>& names);
-
-/// The command line's TARGET list as profile names, every profile they may
-/// reach resolved; nullopt (error printed) on an unknown name or a
-/// configuration error, so nothing is read or sent then.
+/// The command line's TARGET list as profile names; nullopt (error
+/// printed) on an unknown name, so nothing is read or sent then.
 std::optional<std::vector<std::string>> command_targets(Session& s);
 
-/// Every --file is readable and every profile reached takes files of its
-/// size; checked before anything is read or sent.
-Result<void> check_files(Session& s, const std::vector<std::string>& names, const Draft& draft);
+/// Every --file read once (size checked first) into the draft; every
+/// profile reached must take files of that size. Usage errors.
+Result<void> attach_files(Session& s, const std::vector<std::string>& names, Draft& draft);
 
-/// Largest amount of text worth reading for these profiles (bytes).
-std::size_t input_budget(const Session& s, const std::vector<std::string>& names);
-
-/// The least body text one message of any profile these targets may reach
-/// holds for a draft shaped like this one (in that service's unit, see
-/// Service::one_part_text), and the smallest max_parts among them.
-struct PartShape {
-  std::size_t units = 0;
-  int max_parts = 1;
-};
-PartShape strictest_part(const Session& s, const std::vector<std::string>& names,
-                         const Draft& draft);
-
-/// Sends the draft to each named profile (resolve_targets first). With
-/// --dry-run prints the requests instead. Failed targets are spooled when
-/// `spool_failures` and the profile allows it. `http` lets a caller that
-/// sends many messages (--stream) keep its connections; null makes one.
-/// `stopping`, if set, cuts retries short once it returns true.
-Delivery deliver_draft(Session& s, const std::vector<std::string>& names, const Draft& draft,
-                       bool spool_failures, HttpClient* http = nullptr,
-                       std::function<bool()> stopping = {});
-
-/// Prints the outcomes the way the command line promises (--json lines,
-/// errors and hints on stderr); report_success also prints delivered lines.
-void report(const Session& s, const std::vector<delivery::Outcome>& outcomes,
-            bool report_success);
+/// The app's World over this process's; `signals` (if any) stops it.
+app::World app_world(Session& s, const StopSignals* signals, HttpClient* shared_http = nullptr);
 
 /// The spool for this user, or nullopt when no HOME/XDG_STATE_HOME.
 std::optional<spool::Spool> user_spool(const Session& s);
+
+/// Prints what a send did: --json lines, errors and hints on stderr,
+/// where each kept message waits; report_success also prints delivered
+/// lines. With --dry-run, the requests.
+void report(const Session& s, const app::SendResult& result, const Draft& draft,
+            bool report_success);
+void report_outcomes(const Session& s, const std::vector<delivery::Outcome>& outcomes,
+                     bool report_success);
+void print_dry_run(const Session& s, const std::vector<app::DryRun>& runs);
+
+/// "stopped by SIGTERM" style note when a stop signal cut the work short.
+void report_stop(const Session& s);
 
 }  // namespace notify::cli

@@ -1,5 +1,4 @@
-// flush: deliver what the spool holds, oldest first, each message exactly
-// once however many flushes run at the same time.
+// flush: deliver what the spool holds (see app/flush.hpp).
 
 #include <set>
 
@@ -9,73 +8,42 @@
 namespace notify::cli {
 
 int cmd_flush(Session& s) {
-  auto sp = user_spool(s);
-  if (!sp) {
-    s.error("no spool: neither XDG_STATE_HOME nor HOME is set");
-    return kExitUsage;
-  }
-  std::optional<std::set<std::string>> only;
+  app::FlushOptions fo;
   if (!s.options.targets.empty()) {
     auto names = config::expand_targets(s.config, s.options.targets);
     if (!names) {
       s.error(names.error().message);
       return kExitUsage;
     }
-    only = std::set<std::string>(names->begin(), names->end());
+    fo.only = std::set<std::string>(names->begin(), names->end());
   }
-
-  int delivered = 0, left = 0;
-  std::set<std::string> failed;  // later messages of a failed target wait: order holds
-  for (const auto& path : sp->files()) {
-    spool::Spool::Claim claim;
-    std::string moved;
-    switch (sp->claim(path, claim, &moved)) {
-      case spool::Spool::ClaimStatus::busy:
-        // Another flush is working through the spool; running on behind it
-        // could overtake its message with a later one of the same target.
-        s.verbose("another flush is running; leaving the rest to it");
-        return left ? kExitNotDelivered : kExitOk;
-      case spool::Spool::ClaimStatus::gone:
-        continue;
-      case spool::Spool::ClaimStatus::corrupt:
-        s.warning(path + " is not a valid spool file; moved to " + moved);
-        continue;
-      case spool::Spool::ClaimStatus::claimed:
-        break;
-    }
-    const auto& e = claim.entry();
-    if (only && !only->count(e.target)) continue;
-    if (failed.count(e.target)) {
-      ++left;
-      continue;
-    }
-    if (!s.config.profiles.count(e.target)) {
-      s.warning(path + ": profile '" + e.target + "' is no longer in " + s.config.path +
-                "; kept in the spool");
-      ++left;
-      continue;
-    }
-    if (!resolve_targets(s, {e.target})) return kExitUsage;
-    auto d = deliver_draft(s, {e.target}, e, false);
-    if (s.options.dry_run) continue;
-    for (auto& oc : d.outcomes) oc.spooled = !oc.delivered;  // it stays where it is
-    report(s, d.outcomes, false);
-    if (d.exit_status == kExitOk) {
-      if (auto r = claim.remove(); !r) {
-        s.error(r.error().message);
-        return kExitNotDelivered;
-      }
-      ++delivered;
-    } else {
-      failed.insert(e.target);
-      ++left;
-    }
+  fo.overrides = overrides_from_options(s.options);
+  fo.dry_run = s.options.dry_run;
+  StopSignals signals;
+  auto world = app_world(s, &signals);
+  auto result = app::flush(s.config, fo, world);
+  if (!result) {
+    s.error("flush: " + result.error().message);
+    return kExitNotDelivered;
   }
-  if (delivered || left) {
-    s.info("flush: " + std::to_string(delivered) + " delivered, " + std::to_string(left) +
-           " still in the spool");
+  for (const auto& why : result->refused) s.warning(why);
+  if (s.options.dry_run) {
+    print_dry_run(s, result->dry_run);
+    return kExitOk;
   }
-  return left ? kExitNotDelivered : kExitOk;
+  std::vector<delivery::Outcome> outcomes;
+  for (const auto& item : result->items) outcomes.push_back(item.outcome);
+  report_outcomes(s, outcomes, false);
+  if (result->delivered || result->left || result->dead) {
+    auto count = [](int n, const char* one, const char* many) {
+      return std::to_string(n) + " " + (n == 1 ? one : many);
+    };
+    s.info("flush: " + count(result->delivered, "delivered", "delivered") + ", " +
+           count(result->left, "still waiting", "still waiting") +
+           (result->dead ? ", " + count(result->dead, "failed for good", "failed for good") : ""));
+  }
+  report_stop(s);
+  return result->exit_status;
 }
 
 }  // namespace notify::cli

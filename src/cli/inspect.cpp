@@ -47,12 +47,18 @@ int cmd_list(Session& s) {
     for (const auto& [name, g] : cfg.groups) s.out(name + "\n");
     return kExitOk;
   }
-  std::map<std::string, int> waiting;
-  if (auto sp = user_spool(s))
-    for (const auto& [target, n] : sp->counts()) waiting[target] = n;
+  std::map<std::string, int> waiting, failed;
+  if (auto sp = user_spool(s)) {
+    const auto listing = sp->list();
+    for (const auto& e : listing.pending)
+      for (const auto& t : e.record.targets) ++waiting[t];
+    for (const auto& e : listing.failed)
+      for (const auto& t : e.record.targets) ++failed[t];
+  }
   if (s.options.json) {
     nlohmann::json j = {{"config", cfg.path},
                         {"spooled", waiting},
+                        {"failed", failed},
                         {"profiles", nlohmann::json::array()},
                         {"groups", nlohmann::json::object()}};
     for (const auto& [name, p] : cfg.profiles) {
@@ -82,6 +88,8 @@ int cmd_list(Session& s) {
     }
     if (waiting.count(name))
       line += "  [" + std::to_string(waiting[name]) + " waiting in the spool]";
+    if (failed.count(name))
+      line += "  [" + std::to_string(failed[name]) + " failed: see `notify spool`]";
     s.out(line + "\n");
   }
   if (!cfg.groups.empty()) {

@@ -1,5 +1,6 @@
 #include "cli/run.hpp"
 
+#include <algorithm>
 #include <ostream>
 
 #include "cli/session.hpp"
@@ -74,6 +75,12 @@ std::optional<int> load_config(Session& s) {
   return std::nullopt;
 }
 
+bool has_config_file(const Session& s) {
+  const auto candidates = config::config_candidates(s.options.config, s.world.env);
+  return std::any_of(candidates.begin(), candidates.end(),
+                     [&](const std::string& c) { return s.world.file_exists(c); });
+}
+
 }  // namespace
 
 int run(const std::vector<std::string>& args, World& world) {
@@ -95,9 +102,14 @@ int run(const std::vector<std::string>& args, World& world) {
   // setup creates the file and discover --token needs none.
   const bool config_optional =
       s.options.command == Command::setup ||
+      (s.options.command == Command::spool && !has_config_file(s)) ||
       (s.options.command == Command::discover && s.options.token);
   if (!config_optional) {
-    if (auto failed = load_config(s)) return *failed;
+    if (auto failed = load_config(s)) {
+      // The job notify run wraps must run whatever the profile file says.
+      if (s.options.command != Command::run) return *failed;
+      s.config_broken = true;
+    }
   }
   if (s.options.command == Command::setup) return cmd_setup(s);
   if (s.options.command == Command::discover) return cmd_discover(s);
@@ -106,6 +118,7 @@ int run(const std::vector<std::string>& args, World& world) {
     case Command::check: return cmd_check(s);
     case Command::test: return cmd_test(s);
     case Command::flush: return cmd_flush(s);
+    case Command::spool: return cmd_spool(s);
     case Command::run: return cmd_run(s);
     default: return s.options.stream_s ? cmd_stream(s) : cmd_send(s);
   }

@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "cli/deliver.hpp"
+#include "cli/signals.hpp"
 #include "config/loader.hpp"
 #include "core/files.hpp"
 #include "message/sanitize.hpp"
@@ -74,13 +75,15 @@ struct Finished {
 
 int cmd_run(Session& s) {
   const auto& o = s.options;
-  auto names = command_targets(s);
-  if (!names) return kExitUsage;
+  // A wrong profile file or target must not stop the job itself: the
+  // command runs anyway and the report goes to stderr instead.
+  std::optional<std::vector<std::string>> names;
+  if (!s.config_broken) names = command_targets(s);
 
   // Room for the output in one part of the smallest service.
   std::size_t cap = 1 << 20;
-  for (const auto& n : *names)
-    cap = std::min(cap, services::part_limit(s.config.profiles.at(n)));
+  if (names)
+    for (const auto& n : *names) cap = std::min(cap, services::part_limit(s.config.profiles.at(n)));
   cap = cap > 700 ? cap - 400 : 300;
 
   int out_pipe[2], err_pipe[2], exec_pipe[2];
@@ -88,13 +91,36 @@ int cmd_run(Session& s) {
     s.error(std::string("run: pipe: ") + std::strerror(errno));
     return kExitNotDelivered;
   }
+  // Handlers go in before the fork, with the signals blocked across it: a
+  // signal in between would otherwise kill us and orphan the command. The
+  // child gets the default actions back before exec.
+  sigset_t stop_set, old_mask;
+  sigemptyset(&stop_set);
+  for (int sig : kStopSignals) sigaddset(&stop_set, sig);
+  ::sigprocmask(SIG_BLOCK, &stop_set, &old_mask);
+  struct sigaction forward {}, old_actions[std::size(kStopSignals)] {};
+  forward.sa_handler = forward_signal;
+  sigemptyset(&forward.sa_mask);
+  for (std::size_t i = 0; i < std::size(kStopSignals); ++i)
+    ::sigaction(kStopSignals[i], &forward, &old_actions[i]);
+  auto restore = [&] {
+    for (std::size_t i = 0; i < std::size(kStopSignals); ++i)
+      ::sigaction(kStopSignals[i], &old_actions[i], nullptr);
+    ::sigprocmask(SIG_SETMASK, &old_mask, nullptr);
+  };
   const auto started = std::chrono::steady_clock::now();
   pid_t pid = ::fork();
   if (pid < 0) {
+    restore();
     s.error(std::string("run: fork: ") + std::strerror(errno));
     return kExitNotDelivered;
   }
   if (pid == 0) {
+    struct sigaction dfl {};
+    dfl.sa_handler = SIG_DFL;
+    sigemptyset(&dfl.sa_mask);
+    for (int sig : kStopSignals) ::sigaction(sig, &dfl, nullptr);
+    ::sigprocmask(SIG_SETMASK, &old_mask, nullptr);
     ::dup2(out_pipe[1], 1);
     ::dup2(err_pipe[1], 2);
     std::signal(SIGPIPE, SIG_DFL);
@@ -107,7 +133,7 @@ int cmd_run(Session& s) {
     ::_exit(127);
   }
   g_child = pid;
-  for (int sig : {SIGINT, SIGTERM, SIGHUP}) std::signal(sig, forward_signal);
+  ::sigprocmask(SIG_SETMASK, &old_mask, nullptr);
   ::close(out_pipe[1]);
   ::close(err_pipe[1]);
   ::close(exec_pipe[1]);
@@ -140,6 +166,7 @@ int cmd_run(Session& s) {
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
   g_child = 0;
+  restore();
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   int exec_errno = 0;
   const bool exec_failed = ::read(exec_pipe[0], &exec_errno, sizeof exec_errno) == sizeof exec_errno;
@@ -176,8 +203,20 @@ int cmd_run(Session& s) {
                (tail.cut() ? "[... earlier output left out ...]\n" : "") +
                (out.empty() ? "(no output)" : out);
   draft.code = true;
-  auto d = deliver_draft(s, *names, draft, true);
-  report(s, d.outcomes, false);
+  Result<void> files = names ? attach_files(s, *names, draft) : Result<void>();
+  if (!names || !files) {
+    if (!files) s.error(files.error().message);
+    // The job ran; its report still reaches someone: cron mails stderr.
+    s.error("run: the report was not sent; here it is:\n" + draft.title + "\n" + draft.body);
+    return f.exit_code;
+  }
+  StopSignals signals;
+  auto world = app_world(s, &signals);
+  app::SendOptions so;
+  so.overrides = overrides_from_options(o);
+  so.dry_run = o.dry_run;
+  auto result = app::send(s.config, *names, draft, so, world);
+  report(s, result, draft, false);
   return f.exit_code;
 }
 

@@ -13,7 +13,7 @@ int send(Session& s, Draft draft, bool from_stdin, bool is_test) {
   const auto& o = s.options;
   auto names = command_targets(s);
   if (!names) return kExitUsage;
-  if (auto files = check_files(s, *names, draft); !files) {
+  if (auto files = attach_files(s, *names, draft); !files) {
     s.error(files.error().message);
     return kExitUsage;
   }
@@ -27,7 +27,8 @@ int send(Session& s, Draft draft, bool from_stdin, bool is_test) {
       return kExitUsage;
     }
     std::string tee_warning;
-    auto text = read_message(s.world.in_fd, input_budget(s, *names),
+    auto text = read_message(s.world.in_fd,
+                             app::input_budget(s.config, *names, overrides_from_options(o)),
                              o.tee ? s.world.tee_fd : -1, &tee_warning);
     if (!tee_warning.empty()) s.warning(tee_warning);
     if (!text) {
@@ -37,19 +38,25 @@ int send(Session& s, Draft draft, bool from_stdin, bool is_test) {
     draft.body = std::move(*text);
   }
   message::trim_end(draft.body);
+  // A title alone is not a message: `backup | notify -t backup ops` on a
+  // silent night sends nothing.
   if (message::is_blank(draft.body) && draft.files.empty()) {
-    draft.body.clear();
-  }
-  if (message::is_blank(draft.body) && message::is_blank(draft.title) && draft.files.empty()) {
     s.info("nothing to send: the message is empty");
     if (o.json)
       for (const auto& t : *names)
         s.out("{\"target\":\"" + t + "\",\"delivered\":false,\"skipped\":\"empty message\"}\n");
     return kExitOk;
   }
-  auto d = deliver_draft(s, *names, draft, !is_test);
-  report(s, d.outcomes, is_test);
-  return d.exit_status;
+  // From here on a stop signal leaves the message in the spool.
+  StopSignals signals;
+  auto world = app_world(s, &signals);
+  app::SendOptions so;
+  so.overrides = overrides_from_options(o);
+  so.dry_run = o.dry_run;
+  so.journal = !is_test;
+  auto result = app::send(s.config, *names, draft, so, world);
+  report(s, result, draft, is_test);
+  return result.exit_status;
 }
 
 }  // namespace

@@ -18,6 +18,9 @@ struct Session {
   config::Config config;
   Masker masker;
   std::set<std::string> noted_profiles;  ///< whose service notes -v printed
+  /// The profile file could not be used (error printed): `run` still runs
+  /// its command.
+  bool config_broken = false;
 
   void error(const std::string& text) const;    ///< "notify: error: ..."
   void warning(const std::string& text) const;  ///< unless --quiet
@@ -35,6 +38,7 @@ int cmd_test(Session& s);
 int cmd_list(Session& s);
 int cmd_check(Session& s);
 int cmd_flush(Session& s);
+int cmd_spool(Session& s);
 int cmd_setup(Session& s);
 int cmd_discover(Session& s);
 int cmd_run(Session& s);

@@ -305,13 +305,16 @@ int cmd_setup(Session& s) {
     return kExitOk;
   }
   s.config = std::move(*check);
-  if (!resolve_targets(s, {name})) return kExitUsage;
   Draft draft;
   draft.title = "notify test";
   draft.body = "Test message from notify setup on " + s.world.hostname() + ".";
-  auto d = deliver_draft(s, {name}, draft, false);
-  report(s, d.outcomes, true);
-  return d.exit_status;
+  StopSignals signals;
+  auto world = app_world(s, &signals);
+  app::SendOptions so;
+  so.journal = false;
+  auto result = app::send(s.config, {name}, draft, so, world);
+  report(s, result, draft, true);
+  return result.exit_status;
 }
 
 }  // namespace notify::cli

@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "cli/deliver.hpp"
+#include "cli/signals.hpp"
 #include "core/files.hpp"
 #include "message/sanitize.hpp"
 #include "message/split.hpp"
@@ -32,66 +33,6 @@ using stream::Clock;
 // On a signal, what is already in the pipe is still read, up to this much,
 // so a `kill` right after a burst does not lose the burst.
 constexpr std::size_t kDrainOnStopBytes = 1 << 20;
-
-// Read by both threads, written by the handler: atomic, and lock-free so
-// the handler may touch it.
-std::atomic<int> g_signal{0};
-static_assert(std::atomic<int>::is_always_lock_free);
-std::atomic<int> g_wake_fd{-1};
-constexpr int kStopSignals[] = {SIGTERM, SIGINT, SIGHUP};
-
-extern "C" void on_stop_signal(int sig) {
-  const int saved = errno;
-  // Any second stop signal, not only the same one, ends us at once.
-  struct sigaction dfl {};
-  dfl.sa_handler = SIG_DFL;
-  sigemptyset(&dfl.sa_mask);
-  for (int s : kStopSignals) ::sigaction(s, &dfl, nullptr);
-  g_signal = sig;
-  if (const int fd = g_wake_fd; fd >= 0) (void)!::write(fd, "x", 1);
-  errno = saved;
-}
-
-// SIGTERM, SIGINT and SIGHUP mean "finish up"; a second one ends the
-// process at once, for a user who does not want to wait.
-class StopSignals {
- public:
-  explicit StopSignals(int wake_fd) {
-    g_signal = 0;
-    g_wake_fd = wake_fd;
-    struct sigaction sa {};
-    sa.sa_handler = on_stop_signal;
-    sigemptyset(&sa.sa_mask);
-    for (int s : kStopSignals) sigaddset(&sa.sa_mask, s);
-    sa.sa_flags = SA_RESTART;
-    for (std::size_t i = 0; i < std::size(kStopSignals); ++i)
-      ::sigaction(kStopSignals[i], &sa, &old_[i]);
-  }
-  ~StopSignals() {
-    for (std::size_t i = 0; i < std::size(kStopSignals); ++i)
-      ::sigaction(kStopSignals[i], &old_[i], nullptr);
-    g_wake_fd = -1;
-  }
-  StopSignals(const StopSignals&) = delete;
-  StopSignals& operator=(const StopSignals&) = delete;
-  static bool stopped() { return g_signal != 0; }
-
- private:
-  struct sigaction old_[std::size(kStopSignals)] {};
-};
-
-struct Pipe {
-  int fds[2] = {-1, -1};
-  Pipe() {
-    if (::pipe2(fds, O_CLOEXEC | O_NONBLOCK) != 0) fds[0] = fds[1] = -1;
-  }
-  ~Pipe() {
-    for (int fd : fds)
-      if (fd >= 0) ::close(fd);
-  }
-  Pipe(const Pipe&) = delete;
-  Pipe& operator=(const Pipe&) = delete;
-};
 
 // What the reader thread and the sending thread share, under `mu`.
 struct Shared {
@@ -253,7 +194,7 @@ void read_stream(int in_fd, int tee_fd, int wake_fd, std::size_t max_line, Share
 
 // A batch is one message of every target: the services say how much text
 // that is once their title, marker and formatting are in.
-stream::Limits limits_for(const Session& s, const PartShape& shape) {
+stream::Limits limits_for(const Session& s, const app::PartShape& shape) {
   stream::Limits l;
   l.part_units = std::max<std::size_t>(shape.units, 1);
   // One part less than max_parts may wait, so what a stop signal sends in
@@ -275,31 +216,38 @@ int cmd_stream(Session& s) {
   }
   Draft base = draft_from_options(s.options);
   base.title = message::sanitize(s.options.title.value_or(""));
-  const stream::Limits limits = limits_for(s, strictest_part(s, *names, base));
+  const auto overrides = overrides_from_options(s.options);
+  const stream::Limits limits =
+      limits_for(s, app::strictest_part(s.config, *names, base, overrides));
   Shared shared(limits);
 
-  Pipe wake;
-  if (wake.fds[0] < 0) {
+  StopSignals signals;
+  if (signals.fd() < 0) {
     s.error(std::string("--stream: cannot create a pipe: ") + std::strerror(errno));
     return kExitNotDelivered;
   }
   auto http = s.world.make_http();
   int status = kExitOk;
   std::size_t batches = 0;
-  auto send = [&](std::string text) {
+  app::SendOptions so;
+  so.overrides = overrides;
+  auto send = [&](std::string text, bool last_after_signal) {
     message::trim_end(text);
     if (message::is_blank(text)) return;
     ++batches;
     Draft d = base;
     d.body = std::move(text);
-    auto result = deliver_draft(s, *names, d, true, http.get(), &StopSignals::stopped);
-    report(s, result.outcomes, false);
+    // The last batch after a signal must still go out once, so it is not
+    // given the stop (which forbids new requests).
+    auto world = app_world(s, last_after_signal ? nullptr : &signals, http.get());
+    auto result = app::send(s.config, *names, d, so, world);
+    report_outcomes(s, result.outcomes, false);
+    if (s.options.dry_run) print_dry_run(s, result.dry_run);
     if (result.exit_status != kExitOk) status = kExitNotDelivered;
   };
 
-  StopSignals signals(wake.fds[1]);
   std::thread reader(read_stream, s.world.in_fd, s.options.tee ? s.world.tee_fd : -1,
-                     wake.fds[0], limits.part_units > 1 ? limits.part_units - 1 : 1,
+                     signals.fd(), limits.part_units > 1 ? limits.part_units - 1 : 1,
                      std::ref(shared));
   std::string warned_tee;
   {
@@ -318,7 +266,7 @@ int cmd_stream(Session& s) {
         lk.unlock();
         const auto n = std::count(text.begin(), text.end(), '\n') + 1;
         s.verbose("stream: sending " + std::to_string(n) + (n == 1 ? " line" : " lines"));
-        send(std::move(text));
+        send(std::move(text), false);
         lk.lock();
       } else {
         // The reader wakes us on a signal too; the tick is for a reader
@@ -335,12 +283,12 @@ int cmd_stream(Session& s) {
     // Whoever sent the signal (systemd, docker, a CI runner) kills us soon
     // after: one attempt, then the spool, rather than backoff timers that
     // SIGKILL would cut short with the batch unsaved.
-    s.options.retries = 0;
-    s.verbose(std::string("stream: ") + strsignal(g_signal) +
+    so.overrides.retries = 0;
+    s.verbose(std::string("stream: ") + strsignal(StopSignals::received()) +
               ": sending what has arrived, once; the spool keeps it if that fails");
   }
   std::string rest = shared.batcher.take_all();
-  send(std::move(rest));
+  send(std::move(rest), StopSignals::stopped());
 
   if (!shared.read_error.empty()) {
     s.error(shared.read_error);

@@ -8,37 +8,11 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
-#include <random>
 #include <sstream>
 
 #include "transport/curl_http_client.hpp"
 
 namespace notify::cli {
-
-namespace {
-
-std::mt19937_64& rng() {
-  static std::mt19937_64 gen{std::random_device{}()};
-  return gen;
-}
-
-std::string uuid4() {
-  std::uniform_int_distribution<unsigned> byte(0, 255);
-  unsigned char b[16];
-  for (auto& x : b) x = static_cast<unsigned char>(byte(rng()));
-  b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);
-  b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);
-  static const char* hex = "0123456789abcdef";
-  std::string s;
-  for (int i = 0; i < 16; ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) s += '-';
-    s += hex[b[i] >> 4];
-    s += hex[b[i] & 15];
-  }
-  return s;
-}
-
-}  // namespace
 
 World real_world() {
   World w;
@@ -75,8 +49,6 @@ World real_world() {
     return static_cast<std::uint64_t>(st.st_size);
   };
   w.make_http = [] { return std::make_unique<CurlHttpClient>(); };
-  w.random01 = [] { return std::uniform_real_distribution<double>(0.0, 1.0)(rng()); };
-  w.new_uuid = uuid4;
   w.hostname = [] {
     char buf[256] = {};
     if (::gethostname(buf, sizeof buf - 1) != 0) return std::string("localhost");

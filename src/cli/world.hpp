@@ -28,8 +28,6 @@ struct World {
   /// Size of a regular file we may read; an Error (io) saying why not.
   std::function<Result<std::uint64_t>(const std::string&)> readable_size;
   std::function<std::unique_ptr<HttpClient>()> make_http;
-  std::function<double()> random01;
-  std::function<std::string()> new_uuid;
   std::function<std::string()> hostname;
 };
 

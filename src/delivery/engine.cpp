@@ -1,7 +1,6 @@
 #include "delivery/engine.hpp"
 
 #include <algorithm>
-#include <chrono>
 
 namespace notify::delivery {
 
@@ -10,181 +9,279 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using services::Verdict;
 
-struct Run {
-  Plan* plan = nullptr;
-  Outcome outcome;
-  std::size_t leg = 0;
-  std::size_t next = 0;       // index of the request in flight / to send
-  int retries_used = 0;       // for the current request
-  bool plain_tried = false;   // for the current request
-  bool done = false;
+enum class LegState { idle, running, delivered, failed };
+
+struct LegRun {
+  LegState state = LegState::idle;
+  std::size_t next = 0;      // request in flight / to send
+  int retries_used = 0;      // for the current request
+  bool plain_tried = false;  // for the current request
+  bool in_flight = false;
   std::optional<Clock::time_point> wake;  // retry timer
+  int attempts = 0;
+  long status = 0;
+  std::string error, hint;
+  bool permanent = false;
+  bool stopped = false;
+  std::vector<std::size_t> waiting;  // targets that wait for this leg
+};
+
+struct TargetRun {
+  std::size_t pos = 0;
+  bool done = false;
+  Outcome outcome;
 };
 
 class Engine {
  public:
-  Engine(std::vector<Plan>& plans, HttpClient& client, const EngineOptions& o)
-      : client_(client), opt_(o) {
-    runs_.resize(plans.size());
-    for (std::size_t i = 0; i < plans.size(); ++i) {
-      runs_[i].plan = &plans[i];
-      runs_[i].outcome.target = plans[i].target;
-    }
+  Engine(std::vector<Leg>& legs, const std::vector<Plan>& plans, HttpClient& client,
+         const EngineOptions& o)
+      : legs_(legs), plans_(plans), client_(client), opt_(o),
+        clock_(o.clock ? *o.clock : system_clock()), runs_(legs.size()), targets_(plans.size()) {
+    for (std::size_t i = 0; i < plans.size(); ++i) targets_[i].outcome.target = plans[i].target;
   }
 
   std::vector<Outcome> go() {
-    for (std::size_t i = 0; i < runs_.size(); ++i) begin_leg(i);
-    while (std::any_of(runs_.begin(), runs_.end(), [](const Run& r) { return !r.done; })) {
-      if (stopping()) abandon_retries();
-      auto now = Clock::now();
-      auto wait = std::chrono::milliseconds(1000);
-      for (std::size_t i = 0; i < runs_.size(); ++i) {
-        auto& r = runs_[i];
-        if (r.done || !r.wake) continue;
-        if (*r.wake <= now) {
+    for (std::size_t i = 0; i < targets_.size(); ++i) advance(i);
+    while (std::any_of(targets_.begin(), targets_.end(), [](const TargetRun& t) { return !t.done; })) {
+      auto now = clock_.now();
+      if (!stop_at_ && opt_.stop.requested && opt_.stop.requested()) {
+        stop_at_ = now;
+        abandon_waits();
+      }
+      if (stop_at_ && now >= *stop_at_ + opt_.stop.grace) abandon_in_flight();
+      for (std::size_t l = 0; l < runs_.size(); ++l) {
+        auto& r = runs_[l];
+        if (r.state == LegState::running && r.wake && *r.wake <= now) {
           r.wake.reset();
-          send(i);
-        } else {
-          wait = std::min(wait, std::chrono::duration_cast<std::chrono::milliseconds>(
-                                    *r.wake - now) + std::chrono::milliseconds(1));
+          send(l);
         }
       }
-      client_.poll(wait);
+      if (std::all_of(targets_.begin(), targets_.end(), [](const TargetRun& t) { return t.done; }))
+        break;
+      auto wait = std::chrono::milliseconds(1000);
+      auto until = [&](Clock::time_point t) {
+        wait = std::min(wait, std::chrono::ceil<std::chrono::milliseconds>(t - now));
+      };
+      for (const auto& r : runs_)
+        if (r.state == LegState::running && r.wake) until(*r.wake);
+      if (stop_at_) until(*stop_at_ + opt_.stop.grace);
+      // After the stop the fd stays readable: watching it would spin.
+      client_.poll(std::max(wait, std::chrono::milliseconds(0)), stop_at_ ? -1 : opt_.stop.fd);
     }
     std::vector<Outcome> out;
-    for (auto& r : runs_) out.push_back(std::move(r.outcome));
+    for (auto& t : targets_) out.push_back(std::move(t.outcome));
     return out;
   }
 
  private:
-  bool stopping() const { return opt_.stopping && opt_.stopping(); }
-
-  void abandon_retries() {
-    for (std::size_t i = 0; i < runs_.size(); ++i) {
-      auto& r = runs_[i];
-      if (r.done || !r.wake) continue;
-      r.wake.reset();
-      fail(i, "not retried: notify is stopping", "");
-    }
-  }
-
-  void log(const std::string& line) {
+  bool stopping() const { return stop_at_.has_value(); }
+  void log(const std::string& line) const {
     if (opt_.log) opt_.log(line);
   }
-  Leg& leg(Run& r) { return r.plan->legs[r.leg]; }
+  const std::string& name(std::size_t l) const { return legs_[l].profile->name; }
+  std::string who(std::size_t l) const { return name(l) + ": part " + std::to_string(runs_[l].next + 1); }
 
-  void begin_leg(std::size_t i) {
-    auto& r = runs_[i];
-    if (r.leg >= r.plan->legs.size()) {
-      r.done = true;
+  void abandon_waits() {
+    for (std::size_t l = 0; l < runs_.size(); ++l)
+      if (runs_[l].state == LegState::running && runs_[l].wake) {
+        runs_[l].wake.reset();
+        runs_[l].stopped = true;
+        fail(l, runs_[l].error + " (not retried: notify is stopping)", "", false);
+      }
+  }
+
+  void abandon_in_flight() {
+    bool any = false;
+    for (const auto& r : runs_) any = any || r.in_flight;
+    if (!any) return;
+    client_.cancel_all();
+    for (std::size_t l = 0; l < runs_.size(); ++l)
+      if (runs_[l].in_flight) {
+        runs_[l].in_flight = false;
+        runs_[l].stopped = true;
+        fail(l, "no answer before the stop signal's grace ran out", "", false);
+      }
+  }
+
+  // Moves a target along its chain until it waits on a running leg or ends.
+  void advance(std::size_t t) {
+    auto& tr = targets_[t];
+    const auto& plan = plans_[t];
+    while (tr.pos < plan.legs.size()) {
+      const std::size_t l = plan.legs[tr.pos];
+      auto& r = runs_[l];
+      const Leg& leg = legs_[l];
+      if (r.state == LegState::idle) {
+        if (leg.already_has) {
+          r.state = LegState::delivered;
+          r.next = leg.requests.size();
+          log(plan.target + ": '" + name(l) + "' already has this message");
+        } else if (!leg.unavailable.empty()) {
+          r.state = LegState::failed;
+          r.error = leg.unavailable;
+        } else if (stopping()) {
+          r.state = LegState::failed;
+          r.error = "not tried: notify is stopping";
+          r.stopped = true;
+        } else {
+          if (tr.pos > 0) log(plan.target + ": trying fallback '" + name(l) + "'");
+          start(l);
+        }
+      }
+      if (r.state == LegState::running) {
+        r.waiting.push_back(t);
+        return;
+      }
+      if (r.state == LegState::delivered) return finish(t, l);
+      ++tr.pos;
+    }
+    finish(t, std::nullopt);
+  }
+
+  void finish(std::size_t t, std::optional<std::size_t> via) {
+    auto& tr = targets_[t];
+    auto& oc = tr.outcome;
+    tr.done = true;
+    bool all_permanent = true;
+    for (std::size_t k = 0; k <= std::min(tr.pos, plans_[t].legs.size() - 1); ++k) {
+      const std::size_t l = plans_[t].legs[k];
+      const auto& r = runs_[l];
+      oc.attempts += r.attempts;
+      oc.parts = legs_[l].requests.size();
+      oc.parts_sent = r.next;
+      if (r.status) oc.http_status = r.status;
+      if (r.state != LegState::failed) continue;
+      // Keep every leg's reason: "ops: HTTP 500; me: chat not found".
+      oc.error += (oc.error.empty() ? "" : "; ") + name(l) + ": " + r.error;
+      if (oc.hint.empty()) oc.hint = r.hint;
+      all_permanent = all_permanent && r.permanent;
+      oc.stopped = oc.stopped || r.stopped;
+    }
+    if (via) {
+      oc.delivered = true;
+      oc.via = name(*via);
+      oc.error.clear();
+      oc.hint.clear();
       return;
     }
-    r.next = 0;
-    r.retries_used = 0;
-    r.plain_tried = false;
-    r.outcome.parts = leg(r).requests.size();
-    r.outcome.parts_sent = 0;
-    if (r.leg > 0) log(r.plan->target + ": trying fallback '" + leg(r).profile->name + "'");
-    if (leg(r).requests.empty()) return finish_leg(i, true);
-    send(i);
+    oc.permanent = all_permanent && !oc.stopped;
   }
 
-  void send(std::size_t i) {
-    auto& r = runs_[i];
-    auto& l = leg(r);
+  void start(std::size_t l) {
+    auto& r = runs_[l];
+    r.state = LegState::running;
+    r.next = legs_[l].first;
+    if (r.next >= legs_[l].requests.size()) {
+      r.state = LegState::delivered;
+      return;
+    }
+    send(l);
+  }
+
+  void send(std::size_t l) {
+    auto& r = runs_[l];
+    const Leg& leg = legs_[l];
+    if (stopping()) {
+      r.stopped = true;
+      return fail(l, "not sent: notify is stopping", "", false);
+    }
     RequestOptions ro;
-    ro.timeout = std::chrono::seconds(l.profile->timeout_s);
-    ro.ca_file = l.profile->ca_file;
-    ++r.outcome.attempts;
-    log(l.profile->name + ": POST part " + std::to_string(r.next + 1) + "/" +
-        std::to_string(l.requests.size()) +
+    ro.timeout = std::chrono::seconds(leg.profile->timeout_s);
+    ro.ca_file = leg.profile->ca_file;
+    ++r.attempts;
+    log(name(l) + ": POST part " + std::to_string(r.next + 1) + "/" +
+        std::to_string(leg.requests.size()) +
         (r.retries_used ? " (retry " + std::to_string(r.retries_used) + ")" : ""));
-    client_.start(l.requests[r.next], ro,
-                  [this, i](HttpResponse resp) { on_reply(i, std::move(resp)); });
+    r.in_flight = true;
+    client_.start(leg.requests[r.next], ro, [this, l](HttpResponse resp) { on_reply(l, std::move(resp)); });
   }
 
-  void on_reply(std::size_t i, HttpResponse resp) {
-    auto& r = runs_[i];
-    auto& l = leg(r);
-    r.outcome.http_status = resp.status;
-    Verdict v = l.service->interpret(resp);
-    const std::string who = l.profile->name + ": part " + std::to_string(r.next + 1);
+  void on_reply(std::size_t l, HttpResponse resp) {
+    auto& r = runs_[l];
+    Leg& leg = legs_[l];
+    r.in_flight = false;
+    if (resp.status) r.status = resp.status;
+    Verdict v = leg.service->interpret(resp);
     switch (v.kind) {
       case Verdict::Kind::delivered:
-        log(who + ": delivered (HTTP " + std::to_string(resp.status) + ")");
-        ++r.outcome.parts_sent;
+        log(who(l) + ": delivered (HTTP " + std::to_string(resp.status) + ")");
+        if (opt_.observer) opt_.observer->part_accepted(l, r.next);
         ++r.next;
         r.retries_used = 0;
         r.plain_tried = false;
-        if (r.next == l.requests.size()) return finish_leg(i, true);
-        return send(i);
+        if (r.next == leg.requests.size()) return done(l, LegState::delivered);
+        return send(l);
       case Verdict::Kind::resend_plain:
         if (!r.plain_tried) {
-          if (auto p = l.service->plain(l.requests[r.next])) {
+          if (auto p = leg.service->plain(leg.requests[r.next])) {
             r.plain_tried = true;
-            l.requests[r.next] = std::move(*p);
-            log("warning: " + who + ": the service rejected the formatting (" + v.error +
+            leg.requests[r.next] = std::move(*p);
+            log("warning: " + who(l) + ": the service rejected the formatting (" + v.error +
                 "); resending as plain text");
-            return send(i);
+            return send(l);
           }
         }
-        break;
+        return fail(l, v.error, v.hint, true);
       case Verdict::Kind::retry:
-        if (r.retries_used < l.profile->retries && !stopping()) {
+        if (r.retries_used < leg.profile->retries && !stopping()) {
           ++r.retries_used;
-          double rnd = opt_.random01 ? opt_.random01() : 0.5;
-          auto d = retry_delay(opt_.policy, r.retries_used, v.retry_after, rnd);
-          log(who + ": " + v.error + "; retrying in " + std::to_string(d.delay.count()) +
-              " ms" + (v.retry_after ? " (server asked " +
-                                           std::to_string(v.retry_after->count()) + " ms" +
-                                           (d.capped ? ", capped" : "") + ")"
-                                     : ""));
-          r.wake = Clock::now() + d.delay;
+          const double rnd = opt_.random01 ? opt_.random01() : 0.5;
+          const auto d = retry_delay(opt_.policy, r.retries_used, v.retry_after, rnd);
+          log(who(l) + ": " + v.error + "; retrying in " + std::to_string(d.delay.count()) +
+              " ms" +
+              (v.retry_after ? " (server asked " + std::to_string(v.retry_after->count()) + " ms" +
+                                   (d.capped ? ", capped" : "") + ")"
+                             : ""));
+          r.error = v.error;
+          r.hint = v.hint;
+          r.wake = clock_.now() + d.delay;
+          if (opt_.observer) opt_.observer->waiting();
           return;
         }
-        v.error += stopping() ? " (not retried: notify is stopping)"
-                              : " (gave up after " + std::to_string(r.retries_used + 1) + " attempts)";
-        break;
+        if (stopping()) r.stopped = true;
+        return fail(l, v.error + (stopping() ? " (not retried: notify is stopping)"
+                                             : " (gave up after " + std::to_string(r.retries_used + 1) +
+                                                   " attempts)"),
+                    v.hint, false);
       case Verdict::Kind::fail:
-        break;
+        return fail(l, v.error, v.hint, true);
     }
-    fail(i, v.error, v.hint);
   }
 
-  void fail(std::size_t i, const std::string& error, const std::string& hint) {
-    auto& r = runs_[i];
-    const auto& l = leg(r);
-    log(l.profile->name + ": part " + std::to_string(r.next + 1) + ": failed: " + error);
-    // Keep every leg's reason: "ops: HTTP 500; me: chat not found".
-    r.outcome.error += (r.outcome.error.empty() ? "" : "; ") + l.profile->name + ": " + error;
-    if (r.outcome.hint.empty()) r.outcome.hint = hint;
-    finish_leg(i, false);
+  void fail(std::size_t l, const std::string& error, const std::string& hint, bool permanent) {
+    auto& r = runs_[l];
+    log(who(l) + ": failed: " + error);
+    r.error = error;
+    r.hint = hint;
+    r.permanent = permanent;
+    done(l, LegState::failed);
   }
 
-  void finish_leg(std::size_t i, bool ok) {
-    auto& r = runs_[i];
-    if (ok) {
-      r.outcome.delivered = true;
-      r.outcome.via = leg(r).profile->name;
-      r.outcome.error.clear();
-      r.outcome.hint.clear();
-      r.done = true;
-      return;
-    }
-    ++r.leg;
-    begin_leg(i);
+  void done(std::size_t l, LegState state) {
+    auto& r = runs_[l];
+    r.state = state;
+    r.wake.reset();
+    auto waiting = std::move(r.waiting);
+    r.waiting.clear();
+    for (const auto t : waiting) advance(t);
   }
 
+  std::vector<Leg>& legs_;
+  const std::vector<Plan>& plans_;
   HttpClient& client_;
   const EngineOptions& opt_;
-  std::vector<Run> runs_;
+  const notify::Clock& clock_;
+  std::vector<LegRun> runs_;
+  std::vector<TargetRun> targets_;
+  std::optional<Clock::time_point> stop_at_;
 };
 
 }  // namespace
 
-std::vector<Outcome> deliver(std::vector<Plan>& plans, HttpClient& client,
-                             const EngineOptions& options) {
-  return Engine(plans, client, options).go();
+std::vector<Outcome> deliver(std::vector<Leg>& legs, const std::vector<Plan>& plans,
+                             HttpClient& client, const EngineOptions& options) {
+  return Engine(legs, plans, client, options).go();
 }
 
 }  // namespace notify::delivery

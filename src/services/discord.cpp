@@ -3,6 +3,7 @@
 #include "services/json_util.hpp"
 #include "services/multipart.hpp"
 #include "services/parts.hpp"
+#include "services/server_wait.hpp"
 
 namespace notify::services {
 
@@ -72,8 +73,7 @@ Verdict Discord::interpret(const HttpResponse& r) const {
   Verdict v = generic_verdict(r, error);
   if (v.kind == Verdict::Kind::retry && j.is_object() && j.contains("retry_after") &&
       j["retry_after"].is_number())
-    v.retry_after = std::chrono::milliseconds(
-        static_cast<long long>(j["retry_after"].get<double>() * 1000.0));
+    if (auto wait = server_wait(j["retry_after"].get<double>())) v.retry_after = wait;
   if (v.kind == Verdict::Kind::fail && r.status == 404)
     v.hint = "the webhook was deleted or the URL is wrong; copy it again from "
              "the channel's Integrations > Webhooks";

@@ -2,6 +2,8 @@
 
 #include <cstdlib>
 
+#include "services/server_wait.hpp"
+
 #include "services/discord.hpp"
 #include "services/line.hpp"
 #include "services/mattermost.hpp"
@@ -38,17 +40,6 @@ std::unique_ptr<Service> make_service(const config::Profile& profile) {
 
 namespace {
 
-// Retry-After is either delta-seconds (what every chat service sends) or an
-// HTTP date; a date is rare enough here to fall back to our own backoff.
-std::optional<std::chrono::milliseconds> parse_retry_after(const HttpResponse& r) {
-  auto h = r.header("retry-after");
-  if (!h) return std::nullopt;
-  char* end = nullptr;
-  double secs = std::strtod(h->c_str(), &end);
-  if (end == h->c_str() || secs < 0) return std::nullopt;
-  return std::chrono::milliseconds(static_cast<long long>(secs * 1000.0));
-}
-
 const char* transport_words(TransportError e) {
   switch (e) {
     case TransportError::connect: return "could not connect";
@@ -64,6 +55,12 @@ const char* transport_words(TransportError e) {
 
 Verdict generic_verdict(const HttpResponse& r, std::string error) {
   Verdict v;
+  // Accepted once the status line says so, even if the body then stalls:
+  // sending it again would deliver it twice.
+  if (r.status >= 200 && r.status < 300) {
+    v.kind = Verdict::Kind::delivered;
+    return v;
+  }
   if (r.error != TransportError::none) {
     v.error = std::string(transport_words(r.error)) +
               (r.error_text.empty() ? "" : ": " + r.error_text);
@@ -76,14 +73,10 @@ Verdict generic_verdict(const HttpResponse& r, std::string error) {
     }
     return v;
   }
-  if (r.status >= 200 && r.status < 300) {
-    v.kind = Verdict::Kind::delivered;
-    return v;
-  }
   v.error = "HTTP " + std::to_string(r.status) + (error.empty() ? "" : ": " + error);
   if (r.status == 429 || r.status >= 500 || r.status == 408) {
     v.kind = Verdict::Kind::retry;
-    v.retry_after = parse_retry_after(r);
+    if (auto h = r.header("retry-after")) v.retry_after = parse_retry_after(*h, r.received_unix);
   } else {
     v.kind = Verdict::Kind::fail;
     if (r.status == 401 || r.status == 403)

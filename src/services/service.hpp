@@ -10,15 +10,12 @@
 #include <vector>
 
 #include "config/profile.hpp"
+#include "message/draft.hpp"
 #include "transport/http.hpp"
 
 namespace notify::services {
 
-/// A file to attach (--file), already read.
-struct Attachment {
-  std::string name;  ///< base name shown in the chat
-  std::string data;
-};
+using notify::Attachment;
 
 /// The message as the user asked for it, already sanitised, with command-line
 /// overrides applied over the profile.

@@ -6,6 +6,7 @@
 #include "services/json_util.hpp"
 #include "services/multipart.hpp"
 #include "services/parts.hpp"
+#include "services/server_wait.hpp"
 
 namespace notify::services {
 
@@ -182,8 +183,8 @@ std::optional<HttpRequest> Telegram::plain(const HttpRequest& request) const {
 Verdict Telegram::interpret(const HttpResponse& r) const {
   // {"ok":false,"error_code":400,"description":"Bad Request: ...","parameters":{...}}
   auto j = parse_json(r.body);
-  if (r.error == TransportError::none && r.status == 200 && j.is_object() &&
-      j.value("ok", false))
+  if (r.status == 200 && ((j.is_object() && j.value("ok", false)) ||
+                           r.error != TransportError::none))
     return Verdict{Verdict::Kind::delivered, std::nullopt, "", ""};
   std::string desc = json_string(j, "description");
   if (desc.empty() && r.status >= 300) desc = r.body.substr(0, 200);
@@ -193,8 +194,7 @@ Verdict Telegram::interpret(const HttpResponse& r) const {
     params = &j["parameters"];
   if (v.kind == Verdict::Kind::retry && params && params->contains("retry_after") &&
       (*params)["retry_after"].is_number())
-    v.retry_after = std::chrono::milliseconds(
-        static_cast<long long>((*params)["retry_after"].get<double>() * 1000.0));
+    if (auto wait = server_wait((*params)["retry_after"].get<double>())) v.retry_after = wait;
   if (v.kind == Verdict::Kind::delivered && !(j.is_object() && j.value("ok", false))) {
     v.kind = Verdict::Kind::fail;
     v.error = "unexpected reply: " + r.body.substr(0, 200);

@@ -8,12 +8,9 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <chrono>
+#include <cstdio>
 #include <cstring>
-#include <map>
-#include <random>
-
-#include <nlohmann/json.hpp>
+#include <ctime>
 
 #include "core/files.hpp"
 
@@ -21,50 +18,69 @@ namespace notify::spool {
 
 namespace {
 
-constexpr int kFormatVersion = 1;
+std::string errno_text(const std::string& what) { return what + ": " + std::strerror(errno); }
 
-std::string errno_text(const std::string& what) {
-  return what + ": " + std::strerror(errno);
+std::string id_name(std::uint64_t id) {
+  char name[40];
+  std::snprintf(name, sizeof name, "%012llu.msg", static_cast<unsigned long long>(id));
+  return name;
+}
+
+std::optional<std::uint64_t> id_of(const std::string& name) {
+  if (name.size() < 5 || name.compare(name.size() - 4, 4, ".msg") != 0) return std::nullopt;
+  const std::string digits = name.substr(0, name.size() - 4);
+  if (digits.empty() || digits.size() > 19 ||
+      digits.find_first_not_of("0123456789") != std::string::npos)
+    return std::nullopt;
+  return std::stoull(digits);
+}
+
+// Ids of the *.msg files in dir, ascending.
+std::vector<std::uint64_t> ids_in(const std::string& dir) {
+  std::vector<std::uint64_t> out;
+  DIR* d = ::opendir(dir.c_str());
+  if (!d) return out;
+  while (dirent* e = ::readdir(d))
+    if (auto id = id_of(e->d_name)) out.push_back(*id);
+  ::closedir(d);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// Opens a spool file only if it is what notify itself writes: a regular
+// file of this user, not writable by anyone else, of bounded size. Never
+// follows a symlink, never blocks on a FIFO. -1 with *why on refusal,
+// -2 when it does not exist.
+int open_trusted(const std::string& path, int flags, std::string* why) {
+  const int fd = ::open(path.c_str(), flags | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return -2;
+    *why = errno == ELOOP ? "a symbolic link" : std::strerror(errno);
+    return -1;
+  }
+  struct stat st {};
+  std::string problem;
+  if (::fstat(fd, &st) != 0) problem = std::strerror(errno);
+  else if (!S_ISREG(st.st_mode)) problem = "not a regular file";
+  else if (st.st_uid != ::geteuid()) problem = "owned by uid " + std::to_string(st.st_uid);
+  else if (st.st_mode & 022) problem = "writable by group or others";
+  else if (static_cast<std::uint64_t>(st.st_size) > kMaxEntryBytes)
+    problem = "larger than " + std::to_string(kMaxEntryBytes >> 20) + " MiB";
+  if (!problem.empty()) {
+    ::close(fd);
+    *why = problem;
+    return -1;
+  }
+  return fd;
+}
+
+bool read_fd(int fd, std::string& text) {
+  if (::lseek(fd, 0, SEEK_SET) < 0) return false;
+  text.clear();
+  return read_all(fd, text);
 }
 
 }  // namespace
-
-std::string encode(const Entry& e) {
-  nlohmann::json j = {{"version", kFormatVersion}, {"target", e.target},
-                      {"title", e.title},          {"body", e.body},
-                      {"code", e.code},            {"code_lang", e.code_lang},
-                      {"markdown", e.markdown},
-                      {"silent", e.silent},        {"username", e.username},
-                      {"icon", e.icon},            {"channel", e.channel},
-                      {"created_unix", e.created_unix}, {"last_error", e.last_error},
-                      {"files", e.files}};
-  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
-}
-
-std::optional<Entry> decode(const std::string& text) {
-  auto j = nlohmann::json::parse(text, nullptr, false);
-  if (!j.is_object() || j.value("version", 0) != kFormatVersion) return std::nullopt;
-  try {
-    Entry e;
-    e.target = j.at("target").get<std::string>();
-    e.title = j.value("title", "");
-    e.body = j.at("body").get<std::string>();
-    e.code = j.value("code", false);
-    e.code_lang = j.value("code_lang", "");
-    e.markdown = j.value("markdown", false);
-    e.silent = j.value("silent", false);
-    e.username = j.value("username", "");
-    e.icon = j.value("icon", "");
-    e.channel = j.value("channel", "");
-    e.created_unix = j.value("created_unix", std::int64_t{0});
-    e.last_error = j.value("last_error", "");
-    e.files = j.value("files", std::vector<std::string>{});
-    if (e.target.empty()) return std::nullopt;
-    return e;
-  } catch (const nlohmann::json::exception&) {
-    return std::nullopt;
-  }
-}
 
 std::optional<std::string> default_dir(const std::optional<std::string>& xdg_state_home,
                                        const std::optional<std::string>& home) {
@@ -74,104 +90,307 @@ std::optional<std::string> default_dir(const std::optional<std::string>& xdg_sta
   return std::nullopt;
 }
 
-Result<std::string> Spool::add(const Entry& entry) const {
-  // Names sort by creation time; pid and a random suffix keep two
-  // processes in the same nanosecond apart.
-  const auto now = std::chrono::system_clock::now().time_since_epoch();
-  const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(now).count();
-  char name[96];
-  std::snprintf(name, sizeof name, "%020lld-%06d-%08x.msg", static_cast<long long>(ns),
-                static_cast<int>(::getpid()), std::random_device{}());
-  const std::string path = dir_ + "/" + name;
-  if (auto r = write_file_atomically(path, encode(entry)); !r) return r.error();
-  return path;
-}
+// --- Journal -------------------------------------------------------------
 
-std::vector<std::string> Spool::files() const {
-  std::vector<std::string> out;
-  DIR* d = ::opendir(dir_.c_str());
-  if (!d) return out;
-  while (dirent* e = ::readdir(d)) {
-    std::string n = e->d_name;
-    if (n.size() > 4 && n[0] != '.' && n.compare(n.size() - 4, 4, ".msg") == 0)
-      out.push_back(dir_ + "/" + n);
-  }
-  ::closedir(d);
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
-std::vector<std::pair<std::string, int>> Spool::counts() const {
-  std::map<std::string, int> m;
-  for (const auto& f : files()) {
-    int fd = ::open(f.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) continue;
-    std::string text;
-    bool ok = read_all(fd, text);
-    ::close(fd);
-    if (!ok) continue;
-    if (auto e = decode(text)) ++m[e->target];
-  }
-  return {m.begin(), m.end()};
-}
-
-Spool::ClaimStatus Spool::claim(const std::string& path, Claim& out,
-                                std::string* moved_to) const {
-  int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
-  if (fd < 0) return ClaimStatus::gone;
-  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
-    ::close(fd);
-    return ClaimStatus::busy;
-  }
-  // Another flush may have delivered and unlinked it between our open and
-  // our lock: then the inode we hold has no name any more.
-  struct stat st {};
-  if (::fstat(fd, &st) != 0 || st.st_nlink == 0) {
-    ::close(fd);
-    return ClaimStatus::gone;
-  }
-  std::string text;
-  auto entry = read_all(fd, text) ? decode(text) : std::nullopt;
-  if (!entry) {
-    const std::string corrupt_dir = dir_ + "/corrupt";
-    (void)make_private_dirs(corrupt_dir);
-    const std::string dest = corrupt_dir + "/" + path.substr(path.rfind('/') + 1);
-    ::rename(path.c_str(), dest.c_str());
-    if (moved_to) *moved_to = dest;
-    ::close(fd);
-    return ClaimStatus::corrupt;
-  }
-  out = Claim();
-  out.fd_ = fd;
-  out.path_ = path;
-  out.entry_ = std::move(*entry);
-  return ClaimStatus::claimed;
-}
-
-Spool::Claim::Claim(Claim&& o) noexcept
-    : fd_(o.fd_), path_(std::move(o.path_)), entry_(std::move(o.entry_)) {
+Journal::Journal(Journal&& o) noexcept
+    : fd_(o.fd_), path_(std::move(o.path_)), failed_dir_(std::move(o.failed_dir_)),
+      record_(std::move(o.record_)), write_failed_(o.write_failed_) {
   o.fd_ = -1;
 }
 
-Spool::Claim& Spool::Claim::operator=(Claim&& o) noexcept {
+Journal& Journal::operator=(Journal&& o) noexcept {
   if (this != &o) {
     if (fd_ >= 0) ::close(fd_);
     fd_ = o.fd_;
     path_ = std::move(o.path_);
-    entry_ = std::move(o.entry_);
+    failed_dir_ = std::move(o.failed_dir_);
+    record_ = std::move(o.record_);
+    write_failed_ = o.write_failed_;
     o.fd_ = -1;
   }
   return *this;
 }
 
-Spool::Claim::~Claim() {
+Journal::~Journal() {
   if (fd_ >= 0) ::close(fd_);  // releases the lock
 }
 
-Result<void> Spool::Claim::remove() {
-  if (::unlink(path_.c_str()) != 0 && errno != ENOENT)
+void Journal::append(const std::string& event) {
+  apply_event(record_, event.substr(0, event.size() - 1));
+  if (fd_ < 0 || write_failed_) return;
+  // O_APPEND: one write(2) per event, so a crash tears at most this line.
+  if (!write_all(fd_, event.data(), event.size())) write_failed_ = true;
+}
+
+void Journal::sync() {
+  if (fd_ >= 0) ::fdatasync(fd_);
+}
+
+Result<Journal::Settled> Journal::settle() {
+  Settled out;
+  for (const auto& t : record_.targets)
+    (record_.state[t].dead ? out.dead : out.pending).push_back(t);
+  if (fd_ < 0) return out;
+  auto finish = [this] {
+    ::close(fd_);
+    fd_ = -1;
+  };
+  if (!out.dead.empty()) {
+    Record dead = record_;
+    dead.targets = out.dead;
+    const std::string failed_path = failed_dir_ + "/" + id_name(record_.id);
+    // A retried dead letter may meet an earlier one of the same message.
+    std::string why, text;
+    if (const int fd = open_trusted(failed_path, O_RDONLY, &why); fd >= 0) {
+      if (read_fd(fd, text))
+        if (auto earlier = decode_journal(text))
+          for (const auto& t : earlier->targets)
+            if (std::find(dead.targets.begin(), dead.targets.end(), t) == dead.targets.end()) {
+              dead.targets.push_back(t);
+              dead.state[t] = earlier->state[t];
+            }
+      ::close(fd);
+    }
+    for (auto it = dead.state.begin(); it != dead.state.end();)
+      it = std::find(dead.targets.begin(), dead.targets.end(), it->first) == dead.targets.end()
+               ? dead.state.erase(it) : std::next(it);
+    if (auto w = write_file_atomically(failed_path, encode_record(dead)); !w) {
+      finish();
+      return w.error();
+    }
+  }
+  if (out.pending.empty()) {
+    const int rc = ::unlink(path_.c_str());
+    finish();
+    if (rc != 0 && errno != ENOENT) return make_error(ErrorKind::io, errno_text("removing " + path_));
+    return out;
+  }
+  Record left = record_;
+  left.targets = out.pending;
+  for (auto it = left.state.begin(); it != left.state.end();)
+    it = std::find(left.targets.begin(), left.targets.end(), it->first) == left.targets.end()
+             ? left.state.erase(it) : std::next(it);
+  // Folded and fsync'd: what is left in the spool at exit is on disk.
+  auto w = write_file_atomically(path_, encode_record(left));
+  finish();
+  if (!w) return w.error();
+  return out;
+}
+
+Result<void> Journal::remove() {
+  const int rc = ::unlink(path_.c_str());
+  const int saved = errno;
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = -1;
+  if (rc != 0 && saved != ENOENT) {
+    errno = saved;
     return make_error(ErrorKind::io, errno_text("removing " + path_));
+  }
   return {};
+}
+
+// --- Spool ---------------------------------------------------------------
+
+std::string Spool::path_of(std::uint64_t id, bool failed) const {
+  return (failed ? failed_dir() : dir_) + "/" + id_name(id);
+}
+
+Result<void> Spool::prepare() const {
+  if (auto r = make_private_dirs(dir_); !r) return r;
+  struct stat st {};
+  if (::lstat(dir_.c_str(), &st) != 0) return make_error(ErrorKind::io, errno_text(dir_));
+  if (!S_ISDIR(st.st_mode))
+    return make_error(ErrorKind::io, "the spool " + dir_ + " is not a directory");
+  if (st.st_uid != ::geteuid())
+    return make_error(ErrorKind::io, "the spool " + dir_ + " belongs to uid " +
+                                         std::to_string(st.st_uid) + ", not to this user");
+  if ((st.st_mode & 077) != 0 && ::chmod(dir_.c_str(), 0700) != 0)
+    return make_error(ErrorKind::io, errno_text("making " + dir_ + " private"));
+  return {};
+}
+
+Result<void> Spool::check_writable() const {
+  if (auto r = prepare(); !r) return r;
+  const std::string probe = dir_ + "/.tmp-probe-" + std::to_string(::getpid());
+  const int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0) return make_error(ErrorKind::io, "cannot write in the spool " + dir_ + ": " + std::strerror(errno));
+  ::close(fd);
+  const std::string moved = probe + "-renamed";
+  const bool ok = ::rename(probe.c_str(), moved.c_str()) == 0 && ::unlink(moved.c_str()) == 0;
+  const int saved = errno;
+  ::unlink(probe.c_str());
+  if (!ok) return make_error(ErrorKind::io, "cannot update the spool " + dir_ + ": " + std::strerror(saved));
+  return {};
+}
+
+Result<std::uint64_t> Spool::next_id() const {
+  const std::string path = dir_ + "/seq";
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0) return make_error(ErrorKind::io, errno_text("opening " + path));
+  while (::flock(fd, LOCK_EX) != 0)
+    if (errno != EINTR) {
+      ::close(fd);
+      return make_error(ErrorKind::io, errno_text("locking " + path));
+    }
+  char buf[32] = {};
+  const ssize_t n = ::pread(fd, buf, sizeof buf - 1, 0);
+  std::uint64_t last = 0;
+  if (n > 0 && std::sscanf(buf, "%llu", reinterpret_cast<unsigned long long*>(&last)) != 1) last = 0;
+  if (last == 0) {
+    // A lost counter must not hand out an id still in use.
+    for (const auto& d : {dir_, failed_dir()}) {
+      const auto ids = ids_in(d);
+      if (!ids.empty()) last = std::max(last, ids.back());
+    }
+  }
+  const std::uint64_t id = last + 1;
+  const int len = std::snprintf(buf, sizeof buf, "%llu\n", static_cast<unsigned long long>(id));
+  const bool ok = ::pwrite(fd, buf, static_cast<std::size_t>(len), 0) == len &&
+                  ::ftruncate(fd, len) == 0;
+  const int saved = errno;
+  ::close(fd);
+  if (!ok) {
+    errno = saved;
+    return make_error(ErrorKind::io, errno_text("writing " + path));
+  }
+  return id;
+}
+
+Result<Journal> Spool::begin(Record& record) const {
+  if (auto r = prepare(); !r) return r.error();
+  auto id = next_id();
+  if (!id) return id.error();
+  record.id = *id;
+  const std::string path = path_of(*id, false);
+  const std::string tmp = dir_ + "/.tmp-" + id_name(*id);
+  const int fd = ::open(tmp.c_str(), O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_APPEND | O_CLOEXEC, 0600);
+  if (fd < 0) return make_error(ErrorKind::io, errno_text("creating " + tmp));
+  // Locked before it gets its name: a flush can never claim it mid-write.
+  const std::string text = encode_record(record);
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0 || !write_all(fd, text.data(), text.size()) ||
+      ::rename(tmp.c_str(), path.c_str()) != 0) {
+    const int saved = errno;
+    ::close(fd);
+    ::unlink(tmp.c_str());
+    errno = saved;
+    return make_error(ErrorKind::io, errno_text("writing " + path));
+  }
+  Journal j;
+  j.fd_ = fd;
+  j.path_ = path;
+  j.failed_dir_ = failed_dir();
+  j.record_ = record;
+  return j;
+}
+
+Spool::Listing Spool::list() const {
+  Listing out;
+  for (bool failed : {false, true}) {
+    const std::string dir = failed ? failed_dir() : dir_;
+    for (const auto id : ids_in(dir)) {
+      const std::string path = dir + "/" + id_name(id);
+      std::string why, text;
+      const int fd = open_trusted(path, O_RDONLY, &why);
+      if (fd == -2) continue;
+      if (fd < 0) {
+        out.refused.push_back(path + ": " + why + "; left alone");
+        continue;
+      }
+      const bool ok = read_fd(fd, text);
+      ::close(fd);
+      auto record = ok ? decode_journal(text) : std::nullopt;
+      if (!record) {
+        out.refused.push_back(path + ": not a notify spool file; left alone");
+        continue;
+      }
+      record->id = id;
+      (failed ? out.failed : out.pending).push_back(Listed{id, failed, path, std::move(*record)});
+    }
+  }
+  return out;
+}
+
+Spool::ClaimStatus Spool::claim(std::uint64_t id, bool failed, Journal& out,
+                                std::string* why) const {
+  const std::string path = path_of(id, failed);
+  std::string reason;
+  const int fd = open_trusted(path, O_RDWR | O_APPEND, &reason);
+  if (fd == -2) return ClaimStatus::gone;
+  if (fd < 0) {
+    if (why) *why = reason;
+    return ClaimStatus::refused;
+  }
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    ::close(fd);
+    return ClaimStatus::busy;
+  }
+  // Delivered and removed (or folded by a rename) between open and lock:
+  // the inode we hold is no longer the spool's.
+  struct stat held {}, named {};
+  if (::fstat(fd, &held) != 0 || held.st_nlink == 0 || ::stat(path.c_str(), &named) != 0 ||
+      named.st_ino != held.st_ino) {
+    ::close(fd);
+    return ClaimStatus::gone;
+  }
+  std::string text;
+  auto record = read_fd(fd, text) ? decode_journal(text) : std::nullopt;
+  if (!record) {
+    ::close(fd);
+    if (why) *why = "not a notify spool file";
+    return ClaimStatus::refused;
+  }
+  record->id = id;
+  out = Journal();
+  out.fd_ = fd;
+  out.path_ = path;
+  out.failed_dir_ = failed_dir();
+  out.record_ = std::move(*record);
+  return ClaimStatus::claimed;
+}
+
+Result<void> Spool::retry(std::uint64_t id) const {
+  Journal dead;
+  std::string why;
+  switch (claim(id, true, dead, &why)) {
+    case ClaimStatus::claimed: break;
+    case ClaimStatus::gone: return make_error(ErrorKind::usage, "no failed message " + std::to_string(id));
+    case ClaimStatus::busy: return make_error(ErrorKind::io, "message " + std::to_string(id) + " is in use");
+    case ClaimStatus::refused: return make_error(ErrorKind::io, path_of(id, true) + ": " + why);
+  }
+  Record merged = dead.record();
+  for (auto& [t, s] : merged.state) s.dead = false;
+  Journal pending;
+  if (claim(id, false, pending, &why) == ClaimStatus::claimed) {
+    for (const auto& t : pending.record().targets)
+      if (std::find(merged.targets.begin(), merged.targets.end(), t) == merged.targets.end()) {
+        merged.targets.push_back(t);
+        merged.state[t] = pending.record().state.at(t);
+      }
+  }
+  if (auto w = write_file_atomically(path_of(id, false), encode_record(merged)); !w) return w;
+  return dead.remove();
+}
+
+void Spool::remove_stale_temps() const {
+  for (const auto& dir : {dir_, failed_dir()}) {
+    DIR* d = ::opendir(dir.c_str());
+    if (!d) continue;
+    const std::time_t now = std::time(nullptr);
+    while (dirent* e = ::readdir(d)) {
+      const std::string name = e->d_name;
+      if (name.rfind(".tmp-", 0) != 0) continue;
+      const std::string path = dir + "/" + name;
+      const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+      if (fd < 0) continue;
+      struct stat st {};
+      // Locked: a writer is still at it. Fresh: it may be about to lock.
+      if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == ::geteuid() &&
+          now - st.st_mtime > 60 && ::flock(fd, LOCK_EX | LOCK_NB) == 0)
+        ::unlink(path.c_str());
+      ::close(fd);
+    }
+    ::closedir(d);
+  }
 }
 
 }  // namespace notify::spool

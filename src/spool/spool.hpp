@@ -1,8 +1,11 @@
 #pragma once
-// The spool: messages that could not be delivered, kept on disk until
-// `notify flush` delivers them. One file per message and target, written
-// atomically (temp file, fsync, rename); flushes lock each file so two of
-// them racing can never deliver the same message twice.
+// The spool: a directory of journals, one file per message, named by a
+// sequence number. A message is written here before its first request goes
+// out and removed when every target has it, so a process death at any
+// moment leaves it delivered or here. Dead letters (permanent failures)
+// wait in failed/ until the user retries or drops them. Nothing in the
+// directory is trusted: only the user's own regular files, not writable by
+// others, of bounded size, are read.
 
 #include <cstdint>
 #include <optional>
@@ -10,76 +13,110 @@
 #include <vector>
 
 #include "core/result.hpp"
+#include "spool/journal.hpp"
+#include "spool/record.hpp"
 
 namespace notify::spool {
-
-/// What is kept: the message as the user gave it, not the HTTP requests, so
-/// a flush renders it with the profile as it is then.
-struct Entry {
-  std::string target;  ///< profile name
-  std::string title;
-  std::string body;
-  bool code = false;
-  std::string code_lang;
-  bool markdown = false;
-  bool silent = false;
-  std::string username;
-  std::string icon;
-  std::string channel;
-  std::int64_t created_unix = 0;
-  std::string last_error;
-  std::vector<std::string> files;  ///< attachment paths, read when sent
-};
-
-std::string encode(const Entry& e);
-/// nullopt when the text is not a valid spool entry.
-std::optional<Entry> decode(const std::string& text);
 
 /// $XDG_STATE_HOME/notify/spool, else $HOME/.local/state/notify/spool.
 std::optional<std::string> default_dir(const std::optional<std::string>& xdg_state_home,
                                        const std::optional<std::string>& home);
 
+/// Largest spool file read (attachments included).
+inline constexpr std::uint64_t kMaxEntryBytes = 256ull << 20;
+
+/// An exclusive hold on one spooled message: the file stays locked (flock)
+/// while the object lives, so no other notify delivers it meanwhile.
+class Journal {
+ public:
+  Journal() = default;
+  Journal(Journal&& other) noexcept;
+  Journal& operator=(Journal&& other) noexcept;
+  Journal(const Journal&) = delete;
+  Journal& operator=(const Journal&) = delete;
+  ~Journal();
+
+  bool open() const { return fd_ >= 0; }
+  const Record& record() const { return record_; }
+  const std::string& path() const { return path_; }
+
+  /// Appends an event (see journal.hpp) and applies it to record(). A
+  /// failed write is remembered: settle() then rewrites the whole file.
+  void append(const std::string& event);
+  /// Forces what is written so far to disk (once a delivery has to wait).
+  void sync();
+
+  struct Settled {
+    std::vector<std::string> pending;  ///< targets still waiting here
+    std::vector<std::string> dead;     ///< targets moved to failed/
+  };
+  /// Ends a delivery round: targets marked dead go to failed/ (fsync'd),
+  /// the rest stay (the file rewritten with its events folded in, fsync'd),
+  /// and the file is removed when no target is left. Releases the hold.
+  Result<Settled> settle();
+  /// Deletes the message (dropped), releasing the hold.
+  Result<void> remove();
+
+ private:
+  friend class Spool;
+  int fd_ = -1;
+  std::string path_;
+  std::string failed_dir_;
+  Record record_;
+  bool write_failed_ = false;
+};
+
+/// One file found in the spool.
+struct Listed {
+  std::uint64_t id = 0;
+  bool failed = false;  ///< in failed/
+  std::string path;
+  Record record;
+};
+
 class Spool {
  public:
   explicit Spool(std::string dir) : dir_(std::move(dir)) {}
   const std::string& dir() const { return dir_; }
+  std::string failed_dir() const { return dir_ + "/failed"; }
 
-  /// Writes the entry atomically; returns the file's path.
-  Result<std::string> add(const Entry& entry) const;
+  /// Creates the directory (mode 0700) or checks the existing one: it must
+  /// be a directory owned by this user; group/other bits are removed.
+  Result<void> prepare() const;
+  /// prepare(), then proves files can be created, renamed and removed here.
+  Result<void> check_writable() const;
 
-  /// Spool files, oldest first (names sort by creation time).
-  std::vector<std::string> files() const;
+  /// Journal first: gives `record` the next sequence number and writes it,
+  /// locked, before anything is sent. Not fsync'd: a process death keeps
+  /// the page cache; Journal::sync() forces it once waiting starts.
+  Result<Journal> begin(Record& record) const;
 
-  /// Counts waiting messages per target (corrupt files are not counted).
-  std::vector<std::pair<std::string, int>> counts() const;
-
-  /// An entry held under an exclusive lock; the lock goes with the object.
-  class Claim {
-   public:
-    Claim() = default;
-    Claim(Claim&& other) noexcept;
-    Claim& operator=(Claim&& other) noexcept;
-    Claim(const Claim&) = delete;
-    Claim& operator=(const Claim&) = delete;
-    ~Claim();
-    const Entry& entry() const { return entry_; }
-    const std::string& path() const { return path_; }
-    /// Deletes the file (message delivered) while still holding the lock.
-    Result<void> remove();
-
-   private:
-    friend class Spool;
-    int fd_ = -1;
-    std::string path_;
-    Entry entry_;
+  /// Every readable message, pending then failed, each by id. Files that
+  /// fail the trust checks or do not decode are described in `refused`.
+  struct Listing {
+    std::vector<Listed> pending;
+    std::vector<Listed> failed;
+    std::vector<std::string> refused;
   };
+  Listing list() const;
 
-  enum class ClaimStatus { claimed, busy, gone, corrupt };
-  /// Locks and reads one file. busy: another flush holds it; gone: it was
-  /// delivered meanwhile; corrupt: moved to <dir>/corrupt/ (path in *moved_to).
-  ClaimStatus claim(const std::string& path, Claim& out, std::string* moved_to) const;
+  enum class ClaimStatus { claimed, busy, gone, refused };
+  /// Locks and reads a pending (or, with `failed`, a dead-letter) message.
+  /// busy: another notify holds it; gone: not there (delivered meanwhile);
+  /// refused: it failed the trust checks or does not decode (*why says how).
+  ClaimStatus claim(std::uint64_t id, bool failed, Journal& out, std::string* why) const;
+
+  /// Moves a dead letter back to the pending queue (merged with the pending
+  /// part of the same message, if any), its targets' failure marks cleared.
+  Result<void> retry(std::uint64_t id) const;
+
+  /// Removes temp files a crashed writer left behind (unlocked, a minute old).
+  void remove_stale_temps() const;
+
+  std::string path_of(std::uint64_t id, bool failed) const;
 
  private:
+  Result<std::uint64_t> next_id() const;
   std::string dir_;
 };
 

@@ -1,6 +1,8 @@
 #include "transport/curl_http_client.hpp"
 
+#include <algorithm>
 #include <cctype>
+#include <ctime>
 #include <cstdlib>
 #include <list>
 
@@ -88,7 +90,8 @@ struct CurlHttpClient::Impl {
       if (it->easy != easy) continue;
       long status = 0;
       curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
-      it->response.status = code == CURLE_OK ? status : 0;
+      it->response.status = status;
+      it->response.received_unix = static_cast<std::int64_t>(std::time(nullptr));
       it->response.error = classify(code);
       if (code != CURLE_OK)
         it->response.error_text =
@@ -161,18 +164,42 @@ void CurlHttpClient::start(HttpRequest request, RequestOptions options, Handler 
   curl_multi_add_handle(impl_->multi, e);
 }
 
-std::size_t CurlHttpClient::poll(std::chrono::milliseconds max_wait) {
+std::size_t CurlHttpClient::poll(std::chrono::milliseconds max_wait, int wake_fd) {
+  auto drain = [this] {
+    bool any = false;
+    int left = 0;
+    while (CURLMsg* msg = curl_multi_info_read(impl_->multi, &left)) {
+      if (msg->msg != CURLMSG_DONE) continue;
+      impl_->finish(msg->easy_handle, msg->data.result);
+      any = true;
+    }
+    return any;
+  };
   int running = 0;
   curl_multi_perform(impl_->multi, &running);
-  if (running > 0) {
-    curl_multi_poll(impl_->multi, nullptr, 0, static_cast<int>(max_wait.count()), nullptr);
-    curl_multi_perform(impl_->multi, &running);
-  }
-  int left = 0;
-  while (CURLMsg* msg = curl_multi_info_read(impl_->multi, &left)) {
-    if (msg->msg == CURLMSG_DONE) impl_->finish(msg->easy_handle, msg->data.result);
-  }
+  // A handler that ran may have queued more work or changed the caller's
+  // timers: hand control back before sleeping.
+  if (drain()) return impl_->transfers.size();
+  // curl_multi_poll sleeps the whole timeout even with nothing to watch,
+  // so a retry wait costs no CPU.
+  curl_waitfd extra{};
+  extra.fd = wake_fd;
+  extra.events = CURL_WAIT_POLLIN;
+  const auto ms = std::max<long long>(0, max_wait.count());
+  curl_multi_poll(impl_->multi, wake_fd >= 0 ? &extra : nullptr, wake_fd >= 0 ? 1 : 0,
+                  static_cast<int>(std::min<long long>(ms, 1 << 30)), nullptr);
+  curl_multi_perform(impl_->multi, &running);
+  drain();
   return impl_->transfers.size();
+}
+
+void CurlHttpClient::cancel_all() {
+  for (auto& t : impl_->transfers) {
+    curl_multi_remove_handle(impl_->multi, t.easy);
+    curl_easy_cleanup(t.easy);
+    curl_slist_free_all(t.headers);
+  }
+  impl_->transfers.clear();
 }
 
 }  // namespace notify

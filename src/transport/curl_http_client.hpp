@@ -17,7 +17,8 @@ class CurlHttpClient final : public HttpClient {
   CurlHttpClient& operator=(const CurlHttpClient&) = delete;
 
   void start(HttpRequest request, RequestOptions options, Handler on_done) override;
-  std::size_t poll(std::chrono::milliseconds max_wait) override;
+  std::size_t poll(std::chrono::milliseconds max_wait, int wake_fd) override;
+  void cancel_all() override;
 
  private:
   struct Impl;

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -26,11 +27,14 @@ struct HttpRequest {
 enum class TransportError { none, connect, timeout, tls, other };
 
 struct HttpResponse {
-  long status = 0;  ///< 0 when the transfer failed before a status line
+  /// The status line's code; 0 when none arrived. Kept when the transfer
+  /// then failed: a 2xx whose body stalls was still accepted by the server.
+  long status = 0;
   std::vector<Header> headers;  ///< names lower-cased
   std::string body;
   TransportError error = TransportError::none;
   std::string error_text;  ///< libcurl's message; may hold secrets, mask it
+  std::int64_t received_unix = 0;  ///< wall clock at the answer (HTTP-date Retry-After)
 
   /// First header with this (lower-case) name.
   std::optional<std::string> header(std::string_view name) const {
@@ -53,8 +57,13 @@ class HttpClient {
   virtual ~HttpClient() = default;
   virtual void start(HttpRequest request, RequestOptions options,
                      Handler on_done) = 0;
-  /// Waits at most max_wait for progress; returns how many are still running.
-  virtual std::size_t poll(std::chrono::milliseconds max_wait) = 0;
+  /// Drives the transfers and calls the handlers of those that finished.
+  /// Sleeps (never spins) until one finishes, max_wait passes or wake_fd
+  /// (if >= 0) becomes readable, also when no transfer is running.
+  /// Returns how many are still running.
+  virtual std::size_t poll(std::chrono::milliseconds max_wait, int wake_fd = -1) = 0;
+  /// Abandons every running transfer; their handlers are never called.
+  virtual void cancel_all() = 0;
 };
 
 }  // namespace notify

@@ -1,0 +1,200 @@
+#include "app/round.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <ctime>
+#include <map>
+
+#include "config/loader.hpp"
+
+namespace notify::app {
+
+namespace {
+
+// Deliveries later than this say when the message was first sent.
+constexpr std::int64_t kQueuedNoteAfterSeconds = 300;
+
+std::string fingerprint(const std::vector<HttpRequest>& requests) {
+  std::uint64_t h = 1469598103934665603ull;  // FNV-1a
+  auto mix = [&h](const std::string& s) {
+    for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
+    h = (h ^ 0xff) * 1099511628211ull;
+  };
+  for (const auto& r : requests) {
+    mix(r.method);
+    mix(r.body);
+  }
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
+}
+
+std::string queued_title(const std::string& title, std::int64_t created, std::int64_t now) {
+  const std::time_t c = static_cast<std::time_t>(created), n = static_cast<std::time_t>(now);
+  std::tm ct{}, nt{};
+  ::gmtime_r(&c, &ct);
+  ::gmtime_r(&n, &nt);
+  char when[40];
+  const bool same_day = ct.tm_year == nt.tm_year && ct.tm_yday == nt.tm_yday;
+  std::strftime(when, sizeof when, same_day ? "%H:%M UTC" : "%Y-%m-%d %H:%M UTC", &ct);
+  const std::string note = std::string("queued ") + when;
+  return title.empty() ? note : title + " (" + note + ")";
+}
+
+class Journaller final : public delivery::Observer {
+ public:
+  Journaller(spool::Journal* journal, const std::vector<std::string>& names)
+      : journal_(journal), names_(names) {}
+  void part_accepted(std::size_t leg, std::size_t part) override {
+    if (journal_) journal_->append(spool::event_part(names_[leg], part));
+  }
+  void waiting() override {
+    // The fast path never waits; once a delivery must wait, the message
+    // is worth a trip to the disk.
+    if (journal_ && !synced_) journal_->sync();
+    synced_ = true;
+  }
+
+ private:
+  spool::Journal* journal_;
+  const std::vector<std::string>& names_;
+  bool synced_ = false;
+};
+
+}  // namespace
+
+Planned plan_round(const config::Config& cfg, spool::Record& record, spool::Journal* journal,
+                   const RoundOptions& opts, World& world) {
+  Planned out;
+  std::vector<std::string> live;
+  for (const auto& t : record.targets) {
+    if (!opts.only.empty() && std::find(opts.only.begin(), opts.only.end(), t) == opts.only.end())
+      continue;
+    if (cfg.profiles.count(t)) {
+      live.push_back(t);
+      continue;
+    }
+    delivery::Outcome gone;
+    gone.target = t;
+    gone.error = "profile '" + t + "' is no longer in " + (cfg.path.empty() ? "the profile file" : cfg.path);
+    gone.permanent = true;
+    out.settled.push_back(std::move(gone));
+  }
+  const auto now = world.clock_or_default().unix_seconds();
+  std::map<std::string, std::size_t> index;
+  for (const auto& name : reachable(cfg, live)) {
+    delivery::Leg leg;
+    out.profiles.push_back(effective(cfg.profiles.at(name), opts.overrides));
+    config::Profile& p = out.profiles.back();
+    leg.profile = &p;
+    index[name] = out.legs.size();
+    out.leg_names.push_back(name);
+    if (auto r = config::resolve_secrets(p, world.env, world.read_file); !r) {
+      // Only this profile waits for its secret; the others go ahead.
+      leg.unavailable = r.error().message;
+      leg.service = services::make_service(p);
+      out.legs.push_back(std::move(leg));
+      continue;
+    }
+    // Services copy the profile: made once its secrets are in.
+    leg.service = services::make_service(p);
+    if (world.masker) {
+      world.masker->add(p.token);
+      world.masker->add_url(p.webhook_url);
+    }
+    auto m = message_for(p, record.message);
+    const std::size_t accepted = record.accepted.count(name) ? record.accepted.at(name) : 0;
+    if (record.created_unix > 0 && now - record.created_unix > kQueuedNoteAfterSeconds &&
+        accepted == 0)
+      m.title = queued_title(m.title, record.created_unix, now);
+    const spool::Plan* stored = record.plans.count(name) ? &record.plans.at(name) : nullptr;
+    std::vector<std::string> drawn;
+    std::size_t replayed = 0;
+    services::BuildContext ctx;
+    ctx.new_uuid = [&] {
+      // The same random values as the first time give the same requests,
+      // and above all the same LINE retry keys.
+      if (stored && replayed < stored->uuids.size()) return stored->uuids[replayed++];
+      drawn.push_back(world.random_or_default().uuid4());
+      return drawn.back();
+    };
+    leg.requests = leg.service->build(m, ctx);
+    const std::string fp = fingerprint(leg.requests);
+    if (stored && stored->fingerprint == fp && stored->parts == leg.requests.size()) {
+      leg.first = accepted;
+    } else {
+      if (stored && accepted > 0)
+        world.tell(Level::warning, name + ": the profile changed since " + std::to_string(accepted) +
+                                       " part(s) of this message were delivered; sending it whole");
+      spool::Plan plan{leg.requests.size(), fp, {}};
+      if (stored) plan.uuids.assign(stored->uuids.begin(), stored->uuids.begin() + long(replayed));
+      plan.uuids.insert(plan.uuids.end(), drawn.begin(), drawn.end());
+      if (journal) journal->append(spool::event_plan(name, plan));
+      record.plans[name] = plan;
+      record.accepted.erase(name);
+    }
+    leg.already_has = record.have.count(name) > 0;
+    // Once per profile and process: a fallback may serve several targets,
+    // and --stream delivers many messages.
+    if (!world.noted || world.noted->insert(name).second)
+      for (const auto& note : leg.service->notes(m)) world.tell(Level::verbose, name + ": " + note);
+    out.legs.push_back(std::move(leg));
+  }
+  for (const auto& t : live) {
+    delivery::Plan plan;
+    plan.target = t;
+    for (const auto& n : chain_of(cfg, t)) plan.legs.push_back(index.at(n));
+    out.plans.push_back(std::move(plan));
+  }
+  return out;
+}
+
+std::vector<DryRun> dry_runs(const Planned& planned) {
+  std::vector<DryRun> out;
+  for (const auto& plan : planned.plans)
+    for (const auto l : plan.legs) {
+      const auto& leg = planned.legs[l];
+      if (!leg.unavailable.empty()) continue;
+      out.push_back(DryRun{plan.target, leg.profile->name, config::to_string(leg.profile->kind),
+                           leg.requests});
+      break;
+    }
+  return out;
+}
+
+RoundResult run_round(Planned& planned, spool::Journal* journal, World& world) {
+  RoundResult result;
+  std::vector<delivery::Outcome> outcomes;
+  if (!planned.plans.empty()) {
+    std::unique_ptr<HttpClient> own;
+    if (!world.http) own = world.make_http();
+    HttpClient& http = world.http ? *world.http : *own;
+    Journaller journaller(journal, planned.leg_names);
+    delivery::EngineOptions eo;
+    eo.random01 = [&world] { return world.random_or_default().unit(); };
+    eo.clock = &world.clock_or_default();
+    eo.stop = world.stop;
+    eo.observer = &journaller;
+    eo.log = [&world](const std::string& line) { world.tell(Level::verbose, line); };
+    outcomes = delivery::deliver(planned.legs, planned.plans, http, eo);
+  }
+  for (auto& oc : planned.settled) outcomes.push_back(std::move(oc));
+  for (auto& oc : outcomes) {
+    if (world.masker) oc.error = world.masker->apply(oc.error);
+    if (!journal) continue;
+    if (oc.delivered) {
+      journal->append(spool::event_done(oc.target, oc.via));
+      continue;
+    }
+    auto state = journal->record().state.count(oc.target) ? journal->record().state.at(oc.target)
+                                                          : spool::TargetState{};
+    state.attempts += oc.attempts;
+    state.last_error = oc.error;
+    state.dead = oc.permanent;
+    journal->append(spool::event_failed(oc.target, state));
+  }
+  result.outcomes = std::move(outcomes);
+  return result;
+}
+
+}  // namespace notify::app

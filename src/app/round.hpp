@@ -1,0 +1,61 @@
+#pragma once
+// One delivery round of one message: plan every destination, deliver,
+// record progress in the journal as it happens, settle what is left.
+// Shared by send (a new message) and flush (a spooled one).
+
+#include <deque>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/targets.hpp"
+#include "app/world.hpp"
+#include "delivery/engine.hpp"
+#include "spool/record.hpp"
+#include "spool/spool.hpp"
+
+namespace notify::app {
+
+/// The requests a dry run would send first to one target.
+struct DryRun {
+  std::string target;
+  std::string profile;
+  std::string kind;
+  std::vector<HttpRequest> requests;
+};
+
+struct RoundOptions {
+  Overrides overrides;
+  bool dry_run = false;
+  /// Targets of the record to deliver now; empty = all of them.
+  std::vector<std::string> only;
+};
+
+struct RoundResult {
+  std::vector<delivery::Outcome> outcomes;  ///< one per target tried
+  std::vector<DryRun> dry_run;
+};
+
+/// The destinations of `record` (its targets and their fallbacks) with
+/// their requests built. Profiles with a stored plan are rebuilt from its
+/// random values and resume after their accepted parts; new plans are put
+/// in the record (and, with a journal, appended to it) before anything is
+/// sent.
+struct Planned {
+  std::vector<delivery::Leg> legs;
+  std::vector<std::string> leg_names;
+  std::vector<delivery::Plan> plans;
+  std::vector<delivery::Outcome> settled;  ///< targets decided without sending
+  std::deque<config::Profile> profiles;  ///< storage behind the legs' profile pointers
+};
+Planned plan_round(const config::Config& config, spool::Record& record,
+                   spool::Journal* journal, const RoundOptions& options, World& world);
+
+/// What a dry run prints: each target's first leg that could be tried.
+std::vector<DryRun> dry_runs(const Planned& planned);
+
+/// Delivers a planned round, journalling each accepted part and each
+/// target's end. Does not settle the journal.
+RoundResult run_round(Planned& planned, spool::Journal* journal, World& world);
+
+}  // namespace notify::app

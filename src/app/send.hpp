@@ -1,0 +1,40 @@
+#pragma once
+// The send use case: a new message to some targets, journalled before the
+// first request goes out. send, test, run's report and each --stream batch
+// come through here.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/round.hpp"
+#include "app/world.hpp"
+#include "config/profile.hpp"
+#include "message/draft.hpp"
+
+namespace notify::app {
+
+struct SendOptions {
+  Overrides overrides;
+  bool dry_run = false;
+  /// Keep the message in the spool until delivered. Off for connectivity
+  /// checks (`notify test`, `setup --test`), which are reported, not kept.
+  bool journal = true;
+};
+
+struct SendResult {
+  std::vector<delivery::Outcome> outcomes;  ///< one per target, in order
+  std::vector<DryRun> dry_run;
+  /// Targets not delivered and not kept anywhere: their message is lost
+  /// unless the caller shows it (spool = false, or no spool could be written).
+  std::vector<std::string> lost;
+  std::string unspooled_reason;  ///< why the spool could not be written, if so
+  int exit_status = 0;           ///< 0 all delivered, 1 otherwise
+};
+
+/// Sends `draft` to the targets (profile names, groups already expanded).
+SendResult send(const config::Config& config, const std::vector<std::string>& targets,
+                const Draft& draft, const SendOptions& options, World& world);
+
+}  // namespace notify::app

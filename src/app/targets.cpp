@@ -1,0 +1,94 @@
+#include "app/targets.hpp"
+
+#include <algorithm>
+#include <set>
+
+namespace notify::app {
+
+config::Profile effective(const config::Profile& p, const Overrides& o) {
+  config::Profile e = p;
+  if (o.timeout_s) e.timeout_s = *o.timeout_s;
+  if (o.retries) e.retries = *o.retries;
+  if (o.max_parts) e.max_parts = *o.max_parts;
+  return e;
+}
+
+namespace {
+
+void chain(const config::Config& cfg, const std::string& name, std::vector<std::string>& out,
+           std::set<std::string>& seen) {
+  auto it = cfg.profiles.find(name);
+  if (it == cfg.profiles.end() || !seen.insert(name).second) return;
+  out.push_back(name);
+  for (const auto& f : it->second.fallback) chain(cfg, f, out, seen);
+}
+
+}  // namespace
+
+std::vector<std::string> chain_of(const config::Config& cfg, const std::string& target) {
+  std::vector<std::string> c;
+  std::set<std::string> seen;
+  chain(cfg, target, c, seen);
+  return c;
+}
+
+std::vector<std::string> reachable(const config::Config& cfg,
+                                   const std::vector<std::string>& targets) {
+  std::vector<std::string> out;
+  std::set<std::string> seen;
+  for (const auto& t : targets)
+    for (auto& n : chain_of(cfg, t))
+      if (seen.insert(n).second) out.push_back(std::move(n));
+  return out;
+}
+
+services::Message message_for(const config::Profile& p, const Draft& d) {
+  services::Message m;
+  m.title = d.title;
+  m.body = d.body;
+  // --markdown on the command line wins over a profile's `code = true`.
+  m.markdown = d.markdown;
+  m.code = !d.markdown && (d.code || p.code);
+  m.code_lang = !d.code_lang.empty() ? d.code_lang : p.code_lang;
+  m.silent = d.silent || p.silent;
+  m.username = d.username.empty() ? p.username : d.username;
+  m.channel = d.channel.empty() ? p.channel : d.channel;
+  m.icon_url = p.icon_url;
+  m.icon_emoji = p.icon_emoji;
+  const auto& icon = d.icon;
+  if (icon.size() > 2 && icon.front() == ':' && icon.back() == ':') {
+    m.icon_emoji = icon.substr(1, icon.size() - 2);
+    m.icon_url.clear();
+  } else if (!icon.empty()) {
+    m.icon_url = icon;
+    m.icon_emoji.clear();
+  }
+  m.max_parts = d.max_parts > 0 ? d.max_parts : p.max_parts;
+  m.files = d.files;
+  return m;
+}
+
+PartShape strictest_part(const config::Config& cfg, const std::vector<std::string>& targets,
+                         const Draft& draft, const Overrides& o) {
+  PartShape shape{0, 0};
+  for (const auto& n : reachable(cfg, targets)) {
+    auto p = effective(cfg.profiles.at(n), o);
+    const auto units = services::make_service(p)->one_part_text(message_for(p, draft));
+    if (shape.units == 0 || units < shape.units) shape.units = units;
+    if (shape.max_parts == 0 || p.max_parts < shape.max_parts) shape.max_parts = p.max_parts;
+  }
+  shape.max_parts = std::max(shape.max_parts, 1);
+  return shape;
+}
+
+std::size_t input_budget(const config::Config& cfg, const std::vector<std::string>& targets,
+                         const Overrides& o) {
+  std::size_t budget = 0;
+  for (const auto& n : reachable(cfg, targets)) {
+    auto p = effective(cfg.profiles.at(n), o);
+    budget = std::max(budget, services::part_limit(p) * std::size_t(p.max_parts));
+  }
+  return budget + 4096;
+}
+
+}  // namespace notify::app

@@ -1,0 +1,51 @@
+#pragma once
+// From target names to the profiles a message may reach, and each
+// profile's view of the message.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/profile.hpp"
+#include "message/draft.hpp"
+#include "services/service.hpp"
+
+namespace notify::app {
+
+/// Command-line settings that win over every profile's.
+struct Overrides {
+  std::optional<int> timeout_s;
+  std::optional<int> retries;
+  std::optional<int> max_parts;
+};
+
+/// The profile with the overrides applied.
+config::Profile effective(const config::Profile& profile, const Overrides& overrides);
+
+/// The target, then its fallbacks depth first, each profile once. Names
+/// the file no longer has are left out.
+std::vector<std::string> chain_of(const config::Config& config, const std::string& target);
+
+/// Every profile the targets may reach, each once, in order.
+std::vector<std::string> reachable(const config::Config& config,
+                                   const std::vector<std::string>& targets);
+
+/// The message as this profile sends it: the draft's options over the
+/// profile's.
+services::Message message_for(const config::Profile& profile, const Draft& draft);
+
+/// The least body text one message of any profile these targets reach
+/// holds for a draft shaped like this one, in that service's unit, and the
+/// smallest max_parts among them (--stream's batch size).
+struct PartShape {
+  std::size_t units = 0;
+  int max_parts = 1;
+};
+PartShape strictest_part(const config::Config& config, const std::vector<std::string>& targets,
+                         const Draft& draft, const Overrides& overrides);
+
+/// Largest amount of text worth reading for these targets (bytes).
+std::size_t input_budget(const config::Config& config, const std::vector<std::string>& targets,
+                         const Overrides& overrides);
+
+}  // namespace notify::app

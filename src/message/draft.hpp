@@ -1,0 +1,31 @@
+#pragma once
+// The message a user asked to send, with every per-message option: what a
+// send builds from its command line and what the spool keeps, so a flush
+// renders it with the profile as it is then.
+
+#include <string>
+#include <vector>
+
+namespace notify {
+
+/// A file to attach (--file), read once when the message is made.
+struct Attachment {
+  std::string name;  ///< base name shown in the chat
+  std::string data;
+};
+
+struct Draft {
+  std::string title;
+  std::string body;
+  bool code = false;
+  std::string code_lang;
+  bool markdown = false;
+  bool silent = false;
+  std::string username;
+  std::string icon;     ///< URL or :emoji:
+  std::string channel;
+  int max_parts = 0;    ///< --max-parts; 0 = the profile's
+  std::vector<Attachment> files;
+};
+
+}  // namespace notify

@@ -1,0 +1,34 @@
+#pragma once
+// The journal file format: one JSON line holding the record, then one JSON
+// line per event appended as delivery goes on. Appending a line is one
+// write(2), so recording progress costs microseconds and a crash can leave
+// at most a torn last line, which reading ignores.
+
+#include <optional>
+#include <string>
+
+#include "spool/record.hpp"
+
+namespace notify::spool {
+
+/// The record as the journal's first line (attachments base64-encoded).
+std::string encode_record(const Record& record);
+
+/// Reads a whole journal: the record with every complete event applied.
+/// nullopt when the first line is not a record (or a first-edition spool
+/// file, which is read as a record of one target).
+std::optional<Record> decode_journal(const std::string& text);
+
+/// Event lines, each ending in '\n'.
+std::string event_part(const std::string& destination, std::size_t part);
+std::string event_plan(const std::string& destination, const Plan& plan);
+std::string event_done(const std::string& target, const std::string& via);
+std::string event_failed(const std::string& target, const TargetState& state);
+
+/// Applies one event line to a record; false when it is not a valid event.
+bool apply_event(Record& record, const std::string& line);
+
+std::string base64_encode(const std::string& bytes);
+std::optional<std::string> base64_decode(const std::string& text);
+
+}  // namespace notify::spool
