@@ -11,7 +11,7 @@ Result<FlushResult> flush(const config::Config& cfg, const FlushOptions& opts, W
   // Never send what could not be marked done afterwards.
   if (auto w = sp.check_writable(); !w)
     return make_error(ErrorKind::io, w.error().message + "; nothing was sent");
-  sp.remove_stale_temps();
+  sp.tidy();
 
   FlushResult result;
   auto listing = sp.list();

@@ -169,9 +169,11 @@ std::optional<Record> decode_journal(const std::string& text) {
     r.created_unix = j.value("created", std::int64_t{0});
     r.message = draft_from(j.at("message"));
     r.targets = j.at("targets").get<std::vector<std::string>>();
-    for (const auto& [t, s] : j.value("state", json::object()).items())
+    const json state = j.value("state", json::object());
+    for (const auto& [t, s] : state.items())
       r.state[t] = TargetState{s.value("attempts", 0), s.value("error", ""), s.value("dead", false)};
-    for (const auto& [d, p] : j.value("plans", json::object()).items()) r.plans[d] = plan_from(p);
+    const json plans = j.value("plans", json::object());
+    for (const auto& [d, p] : plans.items()) r.plans[d] = plan_from(p);
     r.accepted = j.value("accepted", std::map<std::string, std::size_t>{});
     r.have = j.value("have", std::set<std::string>{});
   } catch (const json::exception&) {

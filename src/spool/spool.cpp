@@ -371,7 +371,29 @@ Result<void> Spool::retry(std::uint64_t id) const {
   return dead.remove();
 }
 
-void Spool::remove_stale_temps() const {
+void Spool::tidy() const {
+  std::vector<std::string> strays;
+  if (DIR* d = ::opendir(dir_.c_str())) {
+    while (dirent* e = ::readdir(d)) {
+      const std::string name = e->d_name;
+      if (name.size() > 4 && name[0] != '.' && name.compare(name.size() - 4, 4, ".msg") == 0 &&
+          !id_of(name))
+        strays.push_back(name);
+    }
+    ::closedir(d);
+  }
+  std::sort(strays.begin(), strays.end());  // first-edition names sort by time
+  for (const auto& name : strays) {
+    const std::string path = dir_ + "/" + name;
+    std::string why, text;
+    const int fd = open_trusted(path, O_RDONLY, &why);
+    if (fd < 0) continue;
+    const bool ok = read_fd(fd, text) && decode_journal(text).has_value();
+    ::close(fd);
+    if (!ok) continue;
+    if (auto id = next_id()) ::rename(path.c_str(), path_of(*id, false).c_str());
+  }
+
   for (const auto& dir : {dir_, failed_dir()}) {
     DIR* d = ::opendir(dir.c_str());
     if (!d) continue;

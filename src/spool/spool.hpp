@@ -110,8 +110,10 @@ class Spool {
   /// part of the same message, if any), its targets' failure marks cleared.
   Result<void> retry(std::uint64_t id) const;
 
-  /// Removes temp files a crashed writer left behind (unlocked, a minute old).
-  void remove_stale_temps() const;
+  /// Removes temp files a crashed writer left behind (unlocked, a minute
+  /// old) and gives first-edition spool files (named by time) a sequence
+  /// number, oldest first, so they are flushed like the rest.
+  void tidy() const;
 
   std::string path_of(std::uint64_t id, bool failed) const;
 

@@ -28,6 +28,18 @@ class ConfigE2E : public E2E {
     EXPECT_EQ(mm.request_count(), 0u) << "nothing is sent when the config is invalid";
     return r;
   }
+  // A secret that does not resolve is that profile's problem (second
+  // edition): not delivered (exit 1), kept in the spool with the reason.
+  RunResult expect_secret_error(const std::string& toml, const std::string& needle) {
+    auto p = config(toml);
+    auto r = notify({"-c", p, "ops", "hello"});
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_THAT(r.err, HasSubstr(p + ":")) << "names the file";
+    EXPECT_THAT(r.err, HasSubstr(needle));
+    EXPECT_THAT(r.err, HasSubstr("kept in the spool"));
+    EXPECT_EQ(mm.request_count(), 0u);
+    return r;
+  }
 };
 
 TEST_F(ConfigE2E, malformed_toml) {
@@ -50,7 +62,7 @@ TEST_F(ConfigE2E, missing_required_field) {
 }
 
 TEST_F(ConfigE2E, unset_variable_names_profile_field_and_variable) {
-  auto r = expect_config_error(
+  expect_secret_error(
       "[profiles.ops]\ntype = \"mattermost\"\nwebhook_url = \"${MM_HOOK_URL}\"\n",
       ":3:15: profile 'ops': 'webhook_url': environment variable 'MM_HOOK_URL' is not set");
 }
@@ -65,7 +77,7 @@ TEST_F(ConfigE2E, variable_and_secret_file_are_used) {
 }
 
 TEST_F(ConfigE2E, unreadable_secret_file) {
-  expect_config_error("[profiles.ops]\ntype = \"mattermost\"\nwebhook_url_file = \"/nonexistent/hook\"\n",
+  expect_secret_error("[profiles.ops]\ntype = \"mattermost\"\nwebhook_url_file = \"/nonexistent/hook\"\n",
                       "profile 'ops': 'webhook_url_file': cannot read secret file '/nonexistent/hook'");
 }
 

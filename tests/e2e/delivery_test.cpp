@@ -156,14 +156,29 @@ TEST_F(DeliveryE2E, concurrent_flushes_deliver_each_message_once) {
   EXPECT_TRUE(spooled().empty());
 }
 
-TEST_F(DeliveryE2E, corrupt_spool_file_is_moved_aside) {
+TEST_F(DeliveryE2E, a_file_that_is_not_a_spool_file_is_reported_and_left_alone) {
   fs::create_directories(spool_dir());
-  home.write_file("state/notify/spool/00000000000000000001-000001-00000000.msg", "{not json");
+  fs::permissions(spool_dir(), fs::perms::owner_all);
+  home.write_file("state/notify/spool/000000000007.msg", "{not json", 0600);
   auto r = run({"flush"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_THAT(r.err, HasSubstr("not a valid spool file"));
+  EXPECT_THAT(r.err, HasSubstr("000000000007.msg: not a notify spool file; left alone"));
+  EXPECT_TRUE(fs::exists(spool_dir() + "/000000000007.msg"));
+  EXPECT_EQ(mm.request_count(), 0u);
+}
+
+TEST_F(DeliveryE2E, a_first_edition_spool_file_is_still_delivered) {
+  fs::create_directories(spool_dir());
+  fs::permissions(spool_dir(), fs::perms::owner_all);
+  home.write_file("state/notify/spool/00000000000000000001-000001-00000000.msg",
+                  R"({"version":1,"target":"ops","title":"","body":"from the old spool",)"
+                  R"("created_unix":1700000000,"files":[]})",
+                  0600);
+  auto r = run({"flush"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  ASSERT_EQ(mm.request_count(), 1u);
+  EXPECT_THAT(texts_of(mm.requests()[0])[0], HasSubstr("from the old spool"));
   EXPECT_TRUE(spooled().empty());
-  EXPECT_TRUE(fs::exists(spool_dir() + "/corrupt/00000000000000000001-000001-00000000.msg"));
 }
 
 TEST_F(DeliveryE2E, spool_off_says_the_message_is_lost) {
@@ -171,7 +186,7 @@ TEST_F(DeliveryE2E, spool_off_says_the_message_is_lost) {
   cfg.insert(cfg.find("[profiles.me]"), "spool = false\n\n");
   path = config(cfg);
   mm.set_handler([](const Recorded&) { return server_error(500); });
-  auto r = run({"--retries", "0", "ops", "x"});
+  auto r = run({"-v", "--retries", "0", "ops", "x"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.err, HasSubstr("spool = false"));
   EXPECT_TRUE(spooled().empty());
