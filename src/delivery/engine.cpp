@@ -42,6 +42,7 @@ class Engine {
   }
 
   std::vector<Outcome> go() {
+    if (opt_.stop.requested && opt_.stop.requested()) stop_at_ = clock_.now();
     for (std::size_t i = 0; i < targets_.size(); ++i) advance(i);
     while (std::any_of(targets_.begin(), targets_.end(), [](const TargetRun& t) { return !t.done; })) {
       auto now = clock_.now();
