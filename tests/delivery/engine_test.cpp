@@ -243,11 +243,12 @@ TEST_F(EngineTest, a_request_on_its_way_at_the_stop_gets_the_grace_then_is_aband
   s.target("ops", {s.add(p)});
   http.answering = false;  // the server never answers
   auto o = options();
-  o.stop.requested = [] { return true; };
+  o.stop.requested = [&] { return !http.sent.empty(); };
   o.stop.grace = std::chrono::milliseconds(2000);
   auto out = deliver(s.legs, s.plans, http, o);
   EXPECT_FALSE(out[0].delivered);
   EXPECT_TRUE(out[0].stopped);
+  EXPECT_EQ(http.sent.size(), 1u);
   EXPECT_EQ(http.in_flight(), 0u);  // cancelled
   EXPECT_GE(clock.elapsed(), std::chrono::milliseconds(2000));
   EXPECT_LT(clock.elapsed(), std::chrono::milliseconds(4000));
