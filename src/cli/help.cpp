@@ -156,4 +156,11 @@ std::string help_for(Command command) {
   }
 }
 
+std::string no_profile_file(const std::vector<std::string>& looked) {
+  std::string list;
+  for (const auto& c : looked) list += (list.empty() ? "" : ", ") + c;
+  return "no profile file (looked in " + list + "); run 'notify setup' to write one, or start "
+         "from " NOTIFY_DOCDIR "/profiles.example.toml (see notify(1))";
+}
+
 }  // namespace notify::cli
