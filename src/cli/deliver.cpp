@@ -293,7 +293,9 @@ void report(const Session& s, const std::vector<delivery::Outcome>& outcomes,
       if (report_success || fallback) s.info(line);
       else s.verbose(line);
     } else {
-      s.error(oc.target + ": not delivered: " + oc.error);
+      // The outcome names each profile tried; the first is this target.
+      const bool named = oc.error.rfind(oc.target + ": ", 0) == 0;
+      s.error(oc.target + ": not delivered: " + oc.error.substr(named ? oc.target.size() + 2 : 0));
       if (!oc.hint.empty()) s.info("hint: " + oc.hint);
       if (oc.spooled)
         s.info(oc.target + ": message kept in the spool; `notify flush` sends it later");

@@ -20,11 +20,11 @@ inline constexpr const char* kNameRule =
     "a name starts with a letter, digit or '_' and holds only letters, digits, '_', '.' "
     "and '-'";
 
-/// Levenshtein distance.
+/// Edit distance, a swap of neighbouring letters counting as one edit.
 std::size_t edit_distance(std::string_view a, std::string_view b);
 
-/// The candidate nearest to word when it is near enough to be a slip
-/// (distance at most 2, and less than the word's length); "" otherwise.
+/// The candidate nearest to word when it is near enough to be a slip (one
+/// edit per three letters, at least one); "" otherwise.
 std::string closest(std::string_view word, const std::vector<std::string_view>& candidates);
 
 /// "1 profile", "2 profiles".

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <chrono>
 
+#include "core/names.hpp"
+
 namespace notify::delivery {
 
 namespace {
@@ -143,7 +145,7 @@ class Engine {
           return;
         }
         v.error += stopping() ? " (not retried: notify is stopping)"
-                              : " (gave up after " + std::to_string(r.retries_used + 1) + " attempts)";
+                              : " (gave up after " + count_of(r.retries_used + 1, "attempt", "attempts") + ")";
         break;
       case Verdict::Kind::fail:
         break;
