@@ -5,7 +5,8 @@
 # the --config/-c value already on the line passed through (NOTIFY_CONFIG is
 # inherited).  Prints nothing when notify is missing or the config is broken.
 
-_notify_commands="setup telegram list test flush check run"
+_notify_commands="send setup telegram list test flush check run spool help"
+_notify_spool_actions="list show drop retry"
 _notify_services="mattermost telegram line discord"
 _notify_languages="sh bash zsh fish json yaml toml xml html css javascript typescript python ruby go rust c cpp java sql diff log ini dockerfile makefile text"
 
@@ -104,7 +105,8 @@ _notify()
         cur=
     fi
 
-    # Find the subcommand (first positional word) and count positionals.
+    # Find the command (only ever the first positional word: later words are
+    # targets or message text) and count positionals.
     local sub= sub2= npos=0 dashdash=0 skip=0
     for ((i = 1; i < cword; i++)); do
         w=${COMP_WORDS[i]}
@@ -202,6 +204,8 @@ _notify()
             fi
             ;;
         run) opts="--on -c --config -h --help" ;;
+        spool) opts="--failed --all --json -c --config -h --help" ;;
+        help) opts="-h --help" ;;
         *) opts=$_notify_send_opts ;;
     esac
 
@@ -223,8 +227,14 @@ _notify()
         telegram)
             ((npos == 1)) && COMPREPLY=($(compgen -W "discover" -- "$cur"))
             ;;
-        test | flush | run)
+        send | test | flush | run)
             ((npos == 1)) && _notify_complete_targets "$cur"
+            ;;
+        spool)
+            ((npos == 1)) && COMPREPLY=($(compgen -W "$_notify_spool_actions" -- "$cur"))
+            ;;
+        help)
+            ((npos == 1)) && COMPREPLY=($(compgen -W "$_notify_commands" -- "$cur"))
             ;;
         *)
             # setup PROFILE: a new name; send: message words.

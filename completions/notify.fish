@@ -52,7 +52,8 @@ end
 function __notify_sending
     set -l pos (__notify_positionals)
     test (count $pos) -eq 0; and return 0
-    not contains -- $pos[1] setup telegram list test flush check run
+    test "$pos[1]" = send; and return 0
+    not contains -- $pos[1] setup telegram list test flush check run spool help
 end
 
 function __notify_telegram_discover
@@ -126,10 +127,17 @@ complete -c notify -n __notify_no_positional -a test -d 'send a test message to 
 complete -c notify -n __notify_no_positional -a flush -d 'deliver what the spool holds'
 complete -c notify -n __notify_no_positional -a check -d 'validate the profile file, send nothing'
 complete -c notify -n __notify_no_positional -a run -d 'run a command and send its output'
+complete -c notify -n __notify_no_positional -a spool -d 'list, show, drop or retry spooled messages'
+complete -c notify -n __notify_no_positional -a send -d 'send to a target named like a command'
+complete -c notify -n __notify_no_positional -a help -d 'show help for a command'
 complete -c notify -n __notify_no_positional -a '(__notify_targets)' -d target
+complete -c notify -n '__notify_sub_npos spool 1' -a 'list show drop retry' -d action
+complete -c notify -n '__notify_sub_npos help 1' -a 'send list check test flush spool setup run telegram help' -d command
+complete -c notify -n '__notify_sub spool' -l failed -d 'every failed message'
+complete -c notify -n '__notify_sub spool' -l all -d 'every message (drop)'
 
 complete -c notify -n '__notify_sub_npos telegram 1' -a discover -d 'list the chats the bot has seen'
-complete -c notify -n '__notify_sub_npos test 1; or __notify_sub_npos flush 1; or __notify_sub_npos run 1' \
+complete -c notify -n '__notify_sub_npos send 1; or __notify_sub_npos test 1; or __notify_sub_npos flush 1; or __notify_sub_npos run 1' \
     -a '(__notify_targets)' -d target
 
 # Options valid everywhere.

@@ -138,7 +138,9 @@ void report_outcomes(const Session& s, const std::vector<delivery::Outcome>& out
       else s.verbose(line);
       continue;
     }
-    s.error(oc.target + ": not delivered: " + oc.error);
+    // The outcome names each profile tried; the first is this target.
+    const bool named = oc.error.rfind(oc.target + ": ", 0) == 0;
+    s.error(oc.target + ": not delivered: " + oc.error.substr(named ? oc.target.size() + 2 : 0));
     if (!oc.hint.empty()) s.info("hint: " + oc.hint);
     if (oc.dead)
       s.info(oc.target + ": this will not succeed by retrying; the message is kept in the "

@@ -5,13 +5,17 @@ namespace notify::cli {
 namespace {
 
 constexpr const char* kMainHelp = R"(usage: notify [OPTIONS] TARGET[,TARGET...] [MESSAGE...]
+       notify send TARGET [MESSAGE...]
        notify list [--json] | check | test TARGET | flush [TARGET]
        notify setup [PROFILE] [--type T --FIELD VALUE...] | telegram discover
        notify run TARGET [--on failure|always|success] -- COMMAND [ARGS...]
 
 Sends MESSAGE (or standard input, read to the end) to each TARGET, a profile
-or group from the profile file. Exit status: 0 delivered or nothing to send,
-1 some target not delivered, 2 usage or configuration error.
+or group from the profile file. A command is recognised only as the first
+word; every later word is a TARGET or MESSAGE word. Options may come
+anywhere before `--`; every word after `--` is message text. Exit status:
+0 delivered or nothing to send, 1 some target not delivered or standard
+output not writable, 2 usage or configuration error.
 
 message:
   -t, --title TEXT       title line, bold where the service has bold
@@ -48,13 +52,17 @@ output and files:
       --version          print the version
 
 commands:
+  send TARGET [MESSAGE]  the default, spelt out: for a profile named like a
+                         command (`notify send list ...`)
   list [--json]          profiles and groups, secrets masked
-  check                  validate the profile file and every secret; send nothing
+  check                  validate the profile file and its secrets
   test TARGET            send a test message and report per target
   flush [TARGET]         deliver the messages kept in the spool
+  spool [ACTION]         list, show, drop or retry the messages kept
   setup [PROFILE]        add a profile to the profile file, asking or by flags
   telegram discover      list the chats a Telegram bot can reach
   run TARGET -- CMD...   run a command, report its failure with its output
+  help [COMMAND]         this help, or a command's (as COMMAND --help)
 
 See notify(1) for the profile file format.
 )";
@@ -88,6 +96,20 @@ once it is delivered. Flushes running at the same time never deliver a
 message twice. A file that cannot be read as a message is moved to the
 spool's corrupt/ folder. Exit 0 when the spool is empty afterwards, 1 when
 messages are left.
+)";
+
+constexpr const char* kSpoolHelp = R"(usage: notify spool [list] [--json]
+       notify spool show ID
+       notify spool drop ID... | --failed | --all
+       notify spool retry ID... | --failed
+
+The messages kept in the spool ($XDG_STATE_HOME/notify/spool): pending ones,
+and failed ones (an answer that will never succeed; never retried by
+itself). list shows id, target, age, attempts, last error and first line;
+show prints one message, secrets masked; drop deletes; retry moves failed
+messages back to pending.
+  --failed     every failed message
+  --all        every message (drop only)
 )";
 
 constexpr const char* kSetupHelp = R"(usage: notify setup [PROFILE] [--type T] [--FIELD VALUE...] [--force] [--yes]
@@ -149,11 +171,19 @@ std::string help_for(Command command) {
     case Command::check: return kCheckHelp;
     case Command::test: return kTestHelp;
     case Command::flush: return kFlushHelp;
+    case Command::spool: return kSpoolHelp;
     case Command::setup: return kSetupHelp;
     case Command::discover: return kDiscoverHelp;
     case Command::run: return kRunHelp;
     default: return kMainHelp;
   }
+}
+
+std::string no_profile_file(const std::vector<std::string>& looked) {
+  std::string list;
+  for (const auto& c : looked) list += (list.empty() ? "" : ", ") + c;
+  return "no profile file (looked in " + list + "); run 'notify setup' to write one, or start "
+         "from " NOTIFY_DOCDIR "/profiles.example.toml (see notify(1))";
 }
 
 }  // namespace notify::cli

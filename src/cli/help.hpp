@@ -1,5 +1,6 @@
 #pragma once
 #include <string>
+#include <vector>
 
 #include "cli/options.hpp"
 
@@ -7,5 +8,9 @@ namespace notify::cli {
 
 /// Hand-aligned help for a command, fitting 80 columns.
 std::string help_for(Command command);
+
+/// The error when no profile file exists: where notify looked and how to
+/// make one (notify setup, or the installed example file).
+std::string no_profile_file(const std::vector<std::string>& looked);
 
 }  // namespace notify::cli

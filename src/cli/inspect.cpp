@@ -5,6 +5,7 @@
 #include "cli/session.hpp"
 #include "cli/deliver.hpp"
 #include "config/loader.hpp"
+#include "core/names.hpp"
 
 namespace notify::cli {
 
@@ -26,7 +27,9 @@ std::string destination(const config::Profile& p) {
   for (const auto& src : p.secret_sources) secret = describe_secret(src);
   switch (p.kind) {
     case config::ServiceKind::mattermost:
-      return secret + (p.channel.empty() ? "" : " #" + p.channel);
+      // "#town-square" and "@alice" are shown as written, not as "##".
+      if (p.channel.empty()) return secret;
+      return secret + " " + (p.channel[0] == '#' || p.channel[0] == '@' ? "" : "#") + p.channel;
     case config::ServiceKind::discord:
       return secret;
     case config::ServiceKind::telegram:
@@ -116,8 +119,16 @@ int cmd_check(Session& s) {
     }
   }
   if (problems) return kExitUsage;
-  s.info(s.config.path + ": OK (" + std::to_string(s.config.profiles.size()) +
-         " profiles, " + std::to_string(s.config.groups.size()) + " groups)");
+  // Valid, but `notify list` would list the file, not send to "list".
+  auto shadowed = [&](const std::string& kind, const std::string& name) {
+    if (is_command_name(name))
+      s.warning(kind + " '" + name + "' has the name of a command: reach it as `notify send " +
+                name + " ...`");
+  };
+  for (const auto& [name, p] : s.config.profiles) shadowed("profile", name);
+  for (const auto& [name, g] : s.config.groups) shadowed("group", name);
+  s.info(s.config.path + ": OK (" + count_of(s.config.profiles.size(), "profile", "profiles") +
+         ", " + count_of(s.config.groups.size(), "group", "groups") + ")");
   return kExitOk;
 }
 

@@ -72,7 +72,11 @@ std::optional<std::string> Prompter::ask(const std::string& question, const std:
   } else {
     line = read_line();
   }
-  if (!line) return std::nullopt;
+  if (!line) {
+    // End of input (Ctrl-D): what follows starts on a line of its own.
+    out_ << '\n' << std::flush;
+    return std::nullopt;
+  }
   return line->empty() ? fallback : *line;
 }
 

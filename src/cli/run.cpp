@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <ostream>
 
+#include "cli/help.hpp"
+#include "cli/output.hpp"
 #include "cli/session.hpp"
 #include "config/loader.hpp"
 
@@ -47,10 +49,7 @@ std::optional<int> load_config(Session& s) {
     }
   }
   if (path.empty()) {
-    std::string looked;
-    for (const auto& c : candidates) looked += (looked.empty() ? "" : ", ") + c;
-    s.error("no profile file found (looked in " + looked +
-            "); write one (see notify(1) and profiles.example.toml) or pass --config");
+    s.error(no_profile_file(candidates));
     return kExitUsage;
   }
   auto text = s.world.read_file(path);
@@ -81,9 +80,7 @@ bool has_config_file(const Session& s) {
                      [&](const std::string& c) { return s.world.file_exists(c); });
 }
 
-}  // namespace
-
-int run(const std::vector<std::string>& args, World& world) {
+int run_command_line(const std::vector<std::string>& args, World& world) {
   auto parsed = parse_options(args);
   if (!parsed) {
     *world.err << "notify: error: " << parsed.error().message
@@ -122,6 +119,12 @@ int run(const std::vector<std::string>& args, World& world) {
     case Command::run: return cmd_run(s);
     default: return s.options.stream_s ? cmd_stream(s) : cmd_send(s);
   }
+}
+
+}  // namespace
+
+int run(const std::vector<std::string>& args, World& world) {
+  return finish_output(*world.out, *world.err, run_command_line(args, world));
 }
 
 }  // namespace notify::cli

@@ -7,7 +7,9 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <functional>
+#include <set>
 
 #include "cli/deliver.hpp"
 #include "cli/discover.hpp"
@@ -15,6 +17,7 @@
 #include "config/loader.hpp"
 #include "config/writer.hpp"
 #include "core/files.hpp"
+#include "core/names.hpp"
 
 namespace notify::cli {
 
@@ -120,33 +123,80 @@ std::optional<config::ServiceKind> kind_of(const std::string& t) {
   return std::nullopt;
 }
 
-// Interactive chat discovery: list what the bot has seen, waiting (long
-// polling) for a first message if it has seen nothing.
-std::optional<services::ChatRow> pick_chat(Session& s, Prompter& p, const std::string& token,
-                                           const std::string& api_base) {
-  for (int round = 0; round < 5; ++round) {
-    auto rows = fetch_chats(s, token, api_base, round == 0 ? 0 : 30);
+struct Picked {
+  std::optional<services::ChatRow> row;
+  bool token_rejected = false;
+};
+
+// Rounds of getUpdates, the later ones held open by the server (long
+// polling) until a message arrives.
+constexpr int kWaitRounds = 5;
+constexpr int kWaitSeconds = 30;
+
+// Interactive chat discovery: list what the bot has seen, waiting for a
+// first message if it has seen nothing.
+Picked pick_chat(Session& s, Prompter& p, const std::string& token, const std::string& api_base) {
+  for (int round = 0; round < kWaitRounds; ++round) {
+    auto rows = fetch_chats(s, token, api_base, round == 0 ? 0 : kWaitSeconds);
     if (!rows) {
       s.error(rows.error().message);
-      return std::nullopt;
+      // The one failure the user can mend here: a token mistyped or revoked.
+      Picked failed;
+      failed.token_rejected =
+          rows.error().message.find("rejected the bot token") != std::string::npos;
+      return failed;
     }
     if (!rows->empty()) {
       *s.world.err << chat_table(*rows);
-      for (std::size_t i = 0; i < rows->size(); ++i)
-        *s.world.err << "  " << i + 1 << ") " << (*rows)[i].chat_id << " " << (*rows)[i].title
-                     << "\n";
+      for (std::size_t i = 0; i < rows->size(); ++i) {
+        const auto& r = (*rows)[i];
+        *s.world.err << "  " << i + 1 << ") " << r.chat_id << " " << r.title
+                     << (r.topic_id ? " (topic " + std::to_string(*r.topic_id) + ")" : "") << "\n";
+      }
       for (;;) {
         auto a = p.ask("Pick a chat (number)", "1");
-        if (!a) return std::nullopt;
+        if (!a) return {};
         std::size_t n = std::strtoul(a->c_str(), nullptr, 10);
-        if (n >= 1 && n <= rows->size()) return (*rows)[n - 1];
+        if (n >= 1 && n <= rows->size()) return {(*rows)[n - 1], false};
         *s.world.err << "  give a number from 1 to " << rows->size() << "\n";
       }
     }
-    *s.world.err << "Waiting for a message to the bot: open Telegram and send it one "
-                    "(or add it to a group and mention it). Ctrl-C to stop.\n";
+    if (round + 1 < kWaitRounds)
+      *s.world.err << "Waiting for a message to the bot: open Telegram and send it one "
+                      "(or add it to a group and mention it). Ctrl-C to stop.\n";
   }
-  return std::nullopt;
+  *s.world.err << "Stopped waiting: no message reached the bot in "
+               << (kWaitRounds - 1) * kWaitSeconds / 60
+               << " minutes. Type the chat id instead (`notify telegram discover` lists "
+                  "chats later).\n";
+  return {};
+}
+
+// A topic can only be chosen in a supergroup (a forum); for any other chat
+// picked from the list the question would be noise.
+bool topic_possible(const services::ChatRow& row) {
+  return !row.topic_id && row.type == "supergroup";
+}
+
+// The file a symlinked profile file points to: replacing the link by a
+// regular file would cut it from where the user keeps it (a dotfiles repo).
+std::string through_links(std::string path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  for (int hops = 0; hops < 40 && fs::is_symlink(path, ec); ++hops) {
+    auto to = fs::read_symlink(path, ec);
+    if (ec) break;
+    path = to.is_absolute() ? to.string() : (fs::path(path).parent_path() / to).string();
+  }
+  return path;
+}
+
+std::string name_problem(const std::string& name) {
+  if (!valid_name(name)) return std::string(kNameRule);
+  if (is_command_name(name))
+    return "'" + name + "' is a command, so `notify " + name +
+           " ...` would never reach the profile; pick another name";
+  return "";
 }
 
 }  // namespace
@@ -178,6 +228,10 @@ int cmd_setup(Session& s) {
     s.error("no terminal to ask for " + what + ": give " + flag);
     return kExitUsage;
   };
+  auto stopped = [&] {
+    s.error("setup stopped at the end of input; nothing was written");
+    return kExitUsage;
+  };
   auto answer = [&](const std::string& question, const std::string& fallback, bool secret,
                     const Check& check) -> std::optional<std::string> {
     for (;;) {
@@ -193,15 +247,12 @@ int cmd_setup(Session& s) {
   std::string name = o.profile;
   if (name.empty()) {
     if (!interactive) return missing("the profile name", "it as an argument: notify setup NAME");
-    auto a = answer("Profile name", "default", false, [](const std::string& v) {
-      return all_of_chars(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
-                 ? "" : "letters, digits, '-', '_' and '.' only";
-    });
-    if (!a) return kExitUsage;
+    auto a = answer("Profile name", "default", false, name_problem);
+    if (!a) return stopped();
     name = *a;
   }
-  if (!all_of_chars(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")) {
-    s.error("profile name '" + name + "' may only hold letters, digits, '-', '_' and '.'");
+  if (auto why = name_problem(name); !why.empty()) {
+    s.error("profile name '" + name + "': " + why);
     return kExitUsage;
   }
   bool replace = o.force;
@@ -226,7 +277,7 @@ int cmd_setup(Session& s) {
     if (!interactive) return missing("the service", "--type mattermost|telegram|line|discord");
     auto a = answer("Service (mattermost, telegram, line, discord)", "", false,
                     [](const std::string& v) { return kind_of(v) ? "" : "one of mattermost, telegram, line, discord"; });
-    if (!a) return kExitUsage;
+    if (!a) return stopped();
     type = *a;
   }
   auto kind = kind_of(type);
@@ -236,9 +287,18 @@ int cmd_setup(Session& s) {
   }
   given.erase("type");
 
-  std::vector<config::Field> fields = {{"type", type, true}};
+  const auto questions = questions_for(*kind);
   std::map<std::string, std::string> values;
-  for (const auto& q : questions_for(*kind)) {
+  std::set<std::string> settled;  // answered by picking a chat: not asked
+  auto ask_until_given = [&](const Question& q) -> std::optional<std::string> {
+    for (;;) {
+      auto a = answer(q.text, q.fallback, q.secret, q.check);
+      if (!a || !q.required || !a->empty()) return a;
+      *s.world.err << "  an answer is needed here\n";
+    }
+  };
+  for (const auto& q : questions) {
+    if (settled.count(q.key)) continue;
     std::string v;
     if (auto it = given.find(q.key); it != given.end()) {
       auto r = q.secret ? read_secret_arg(s, it->second) : Result<std::string>(it->second);
@@ -255,27 +315,42 @@ int cmd_setup(Session& s) {
     } else if (interactive) {
       if (q.key == "chat_id" &&
           prompt.confirm("Find the chat id by messaging the bot now?", true)) {
-        if (auto row = pick_chat(s, prompt, values["token"],
-                                 given.count("api_base") ? given["api_base"]
-                                                         : "https://api.telegram.org")) {
-          v = row->chat_id;
-          if (row->topic_id) given["thread_id"] = std::to_string(*row->topic_id);
+        const std::string api_base =
+            given.count("api_base") ? given["api_base"] : "https://api.telegram.org";
+        for (;;) {
+          auto picked = pick_chat(s, prompt, values["token"], api_base);
+          if (picked.token_rejected) {
+            auto token = std::find_if(questions.begin(), questions.end(),
+                                      [](const Question& t) { return t.key == "token"; });
+            auto a = ask_until_given(*token);
+            if (!a) return stopped();
+            s.masker.add(*a);
+            values["token"] = *a;
+            continue;
+          }
+          if (picked.row) {
+            v = picked.row->chat_id;
+            if (picked.row->topic_id) values["thread_id"] = std::to_string(*picked.row->topic_id);
+            if (!topic_possible(*picked.row) && !given.count("thread_id"))
+              settled.insert("thread_id");
+          }
+          break;
         }
       }
       if (v.empty()) {
-        auto a = answer(q.text, q.fallback, q.secret, q.check);
-        if (!a) return kExitUsage;
+        auto a = ask_until_given(q);
+        if (!a) return stopped();
         v = *a;
-        if (q.required && v.empty()) {
-          s.error(q.key + " is required");
-          return kExitUsage;
-        }
       }
     } else if (q.required) {
       return missing(q.key, flag_of(q.key));
     }
     if (q.secret) s.masker.add(v);
     values[q.key] = v;
+  }
+  std::vector<config::Field> fields = {{"type", type, true}};
+  for (const auto& q : questions) {
+    const auto& v = values[q.key];
     if (!v.empty() && v != q.fallback) fields.push_back({q.key, v, q.quoted});
   }
   for (const auto& [k, v] : given) {
@@ -293,7 +368,7 @@ int cmd_setup(Session& s) {
     s.error("the profile would not be valid: " + check.error().message);
     return kExitUsage;
   }
-  if (auto w = write_file_atomically(path, *updated); !w) {
+  if (auto w = write_file_atomically(through_links(path), *updated); !w) {
     s.error(w.error().message);
     return kExitNotDelivered;
   }

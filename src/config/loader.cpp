@@ -6,6 +6,8 @@
 
 #include <toml++/toml.h>
 
+#include "core/names.hpp"
+
 namespace notify::config {
 
 const char* to_string(ServiceKind kind) {
@@ -39,31 +41,11 @@ std::string where(const std::string& path, const toml::source_region& r) {
          std::to_string(r.begin.column);
 }
 
-// Levenshtein distance, for "did you mean" on misspelt keys.
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      std::size_t sub = prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, sub});
-    }
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
-}
-
 std::string suggestion(std::string_view key,
                        const std::vector<std::string_view>& known) {
-  std::string_view best;
-  std::size_t best_d = 3;
-  for (auto k : known) {
-    auto d = edit_distance(key, k);
-    if (d < best_d) best_d = d, best = k;
-  }
+  auto best = closest(key, known);
   if (best.empty()) return "";
-  return " (did you mean '" + std::string(best) + "'?)";
+  return " (did you mean '" + best + "'?)";
 }
 
 const char* type_name(const toml::node& n) {
@@ -137,14 +119,6 @@ class Reader {
   std::string path_;
   std::optional<Error> error_;
 };
-
-bool valid_name(std::string_view s) {
-  if (s.empty()) return false;
-  return std::all_of(s.begin(), s.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-           (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
-  });
-}
 
 bool looks_like_url(std::string_view s) {
   auto rest = s;
@@ -444,8 +418,7 @@ Result<Config> parse_config(std::string_view text, const std::string& path) {
          t && it != t->end() && !r.failed(); ++it) {
       const std::string name(it->first.str());
       if (!valid_name(name)) {
-        r.fail(it->first.source(), "profile name '" + name +
-                                       "' may only hold letters, digits, '-', '_' and '.'");
+        r.fail(it->first.source(), "profile name '" + name + "': " + kNameRule);
         break;
       }
       const auto* pt = it->second.as_table();
@@ -467,8 +440,7 @@ Result<Config> parse_config(std::string_view text, const std::string& path) {
       const std::string name(it->first.str());
       const std::string ctx = "group '" + name + "'";
       if (!valid_name(name)) {
-        r.fail(it->first.source(), ctx + ": names may only hold letters, digits, "
-                                         "'-', '_' and '.'");
+        r.fail(it->first.source(), ctx + ": " + kNameRule);
         break;
       }
       if (cfg.profiles.count(name)) {
@@ -583,6 +555,35 @@ Result<void> resolve_secrets(Profile& p, const EnvLookup& env,
   return {};
 }
 
+namespace {
+
+// One line however many profiles there are: the nearest name, or a few.
+std::string unknown_target(const Config& config, const std::string& name, bool first) {
+  std::vector<std::string_view> names;
+  for (const auto& [n, p] : config.profiles) names.push_back(n);
+  for (const auto& [n, g] : config.groups) names.push_back(n);
+  std::string text = "unknown profile or group '" + name + "'" +
+                     (config.path.empty() ? "" : " in " + config.path);
+  if (auto best = closest(name, names); !best.empty())
+    return text + " (did you mean '" + best + "'?)";
+  // Only a first word could have been meant as a command (`notify lsit`).
+  if (first) {
+    std::vector<std::string_view> commands(std::begin(kCommandNames), std::end(kCommandNames));
+    if (auto best = closest(name, commands); !best.empty())
+      return text + " (did you mean the command '" + best + "'?)";
+  }
+  if (names.empty()) return text + " (no profiles defined)";
+  constexpr std::size_t kShown = 5;
+  std::string known;
+  for (std::size_t i = 0; i < names.size() && i < kShown; ++i)
+    known += (i ? ", " : "") + std::string(names[i]);
+  if (names.size() > kShown)
+    known += ", ... (" + std::to_string(names.size()) + " in all; notify list shows them)";
+  return text + "; known: " + known;
+}
+
+}  // namespace
+
 Result<std::vector<std::string>> expand_targets(const Config& config,
                                                 std::string_view targets) {
   std::vector<std::string> out;
@@ -591,6 +592,7 @@ Result<std::vector<std::string>> expand_targets(const Config& config,
     if (seen.insert(n).second) out.push_back(n);
   };
   std::size_t start = 0;
+  bool first = true;
   while (start <= targets.size()) {
     auto comma = targets.find(',', start);
     if (comma == std::string_view::npos) comma = targets.size();
@@ -602,15 +604,9 @@ Result<std::vector<std::string>> expand_targets(const Config& config,
     } else if (auto g = config.groups.find(name); g != config.groups.end()) {
       for (const auto& m : g->second) add(m);
     } else {
-      std::string known;
-      for (const auto& [n, p] : config.profiles) known += (known.empty() ? "" : ", ") + n;
-      for (const auto& [n, g2] : config.groups) known += (known.empty() ? "" : ", ") + n;
-      std::string where_from = config.path.empty() ? "" : " in " + config.path;
-      return make_error(ErrorKind::usage,
-                        "unknown profile or group '" + name + "'" + where_from +
-                            (known.empty() ? " (no profiles defined)"
-                                           : "; known: " + known));
+      return make_error(ErrorKind::usage, unknown_target(config, name, first));
     }
+    first = false;
   }
   if (out.empty()) return make_error(ErrorKind::usage, "no target given");
   return out;

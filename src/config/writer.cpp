@@ -27,8 +27,15 @@ std::string toml_quote(std::string_view s) {
   return out + "\"";
 }
 
+std::string toml_key(std::string_view key) {
+  const bool bare = !key.empty() && key.find_first_not_of(
+                                        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                        "0123456789_-") == std::string_view::npos;
+  return bare ? std::string(key) : toml_quote(key);
+}
+
 std::string render_profile(const std::string& name, const std::vector<Field>& fields) {
-  std::string out = "[profiles." + name + "]\n";
+  std::string out = "[profiles." + toml_key(name) + "]\n";
   for (const auto& f : fields)
     out += f.key + " = " + (f.quoted ? toml_quote(f.value) : f.value) + "\n";
   return out;
@@ -47,7 +54,8 @@ std::string_view trim(std::string_view s) {
 bool is_header_of(std::string_view line, const std::string& name) {
   line = trim(line.substr(0, line.find('#')));
   for (const std::string& form :
-       {"[profiles." + name + "]", "[profiles.\"" + name + "\"]", "[ profiles." + name + " ]"})
+       {"[profiles." + toml_key(name) + "]", "[profiles.\"" + name + "\"]",
+        "[ profiles." + toml_key(name) + " ]"})
     if (line == form) return true;
   return false;
 }

@@ -22,6 +22,10 @@ std::string render_profile(const std::string& name, const std::vector<Field>& fi
 /// TOML basic-string literal for s, quotes included.
 std::string toml_quote(std::string_view s);
 
+/// A key as TOML reads it back as one key: bare when it can be, quoted
+/// otherwise ("my.ops" unquoted would be a table inside a table).
+std::string toml_key(std::string_view key);
+
 /// The file text with the block appended (after a blank line). With
 /// replace, an existing [profiles.NAME] table is cut out first; an error
 /// when it exists and replace is false, or when it is not written as a

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/names.hpp"
+
 namespace notify::delivery {
 
 namespace {
@@ -242,8 +244,8 @@ class Engine {
         }
         if (stopping()) r.stopped = true;
         return fail(l, v.error + (stopping() ? " (not retried: notify is stopping)"
-                                             : " (gave up after " + std::to_string(r.retries_used + 1) +
-                                                   " attempts)"),
+                                             : " (gave up after " +
+                                                   count_of(std::size_t(r.retries_used) + 1, "attempt", "attempts") + ")"),
                     v.hint, false);
       case Verdict::Kind::fail:
         return fail(l, v.error, v.hint, true);

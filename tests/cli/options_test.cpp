@@ -76,5 +76,153 @@ TEST(Options, ConflictsAreUsageErrors) {
   EXPECT_TRUE(ok->markdown);
 }
 
+
+TEST(Options, ACommandIsRecognisedOnlyAsTheFirstOperand) {
+  auto o = parse({"ops", "deploy", "test", "passed"});
+  ASSERT_TRUE(o) << o.error().message;
+  EXPECT_EQ(o->command, Command::send);
+  EXPECT_EQ(o->targets, "ops");
+  EXPECT_EQ(o->words, (std::vector<std::string>{"deploy", "test", "passed"}));
+  for (const std::string word : {"list", "check", "test", "flush", "spool", "setup", "run",
+                                 "telegram", "help", "send"}) {
+    auto w = parse({"ops", word, "x"});
+    ASSERT_TRUE(w) << word << ": " << w.error().message;
+    EXPECT_EQ(w->command, Command::send) << word;
+    EXPECT_EQ(w->words, (std::vector<std::string>{word, "x"}));
+  }
+  auto first = parse({"-c", "p.toml", "--json", "list"});
+  ASSERT_TRUE(first) << first.error().message;
+  EXPECT_EQ(first->command, Command::list);
+  EXPECT_EQ(first->config, "p.toml");
+}
+
+TEST(Options, SendIsTheExplicitForm) {
+  auto o = parse({"send", "list", "hello", "--title", "T"});
+  ASSERT_TRUE(o) << o.error().message;
+  EXPECT_EQ(o->command, Command::send);
+  EXPECT_EQ(o->targets, "list");
+  EXPECT_EQ(o->words, std::vector<std::string>{"hello"});
+  EXPECT_EQ(o->title, "T");
+  EXPECT_FALSE(parse({"send"}));
+}
+
+TEST(Options, OptionsAnywhereBeforeDoubleDashAfterItText) {
+  auto o = parse({"ops", "disk", "-t", "T", "full", "--", "-x", "--json"});
+  ASSERT_TRUE(o) << o.error().message;
+  EXPECT_EQ(o->title, "T");
+  EXPECT_FALSE(o->json);
+  EXPECT_EQ(o->words, (std::vector<std::string>{"disk", "full", "-x", "--json"}));
+  // A value that looks like a command or an option is still the value.
+  auto v = parse({"--title", "list", "ops"});
+  ASSERT_TRUE(v) << v.error().message;
+  EXPECT_EQ(v->command, Command::send);
+  EXPECT_EQ(v->title, "list");
+  auto text = parse({"ops", "-5 degrees"});
+  ASSERT_TRUE(text) << text.error().message;
+  EXPECT_EQ(text->words, std::vector<std::string>{"-5 degrees"});
+}
+
+TEST(Options, UnknownOptionAmongWordsSaysHowToSendIt) {
+  auto o = parse({"ops", "temperature", "-5"});
+  ASSERT_FALSE(o);
+  EXPECT_EQ(o.error().kind, ErrorKind::usage);
+  EXPECT_NE(o.error().message.find("after '--'"), std::string::npos) << o.error().message;
+  EXPECT_NE(o.error().message.find("quote"), std::string::npos);
+  auto near = parse({"ops", "--titel", "x"});
+  ASSERT_FALSE(near);
+  EXPECT_NE(near.error().message.find("did you mean '--title'?"), std::string::npos)
+      << near.error().message;
+}
+
+TEST(Options, HelpForEveryCommandBothWays) {
+  for (const std::string c : {"list", "check", "test", "flush", "spool", "setup", "run"}) {
+    auto by_option = parse({c, "--help"});
+    auto by_command = parse({"help", c});
+    ASSERT_TRUE(by_option && by_command) << c;
+    EXPECT_EQ(by_option->command, Command::help);
+    EXPECT_EQ(by_command->command, Command::help);
+    EXPECT_EQ(by_option->help_text, by_command->help_text) << c;
+  }
+  auto telegram = parse({"telegram", "--help"});
+  ASSERT_TRUE(telegram) << telegram.error().message;
+  EXPECT_NE(telegram->help_text.find("telegram discover"), std::string::npos);
+  EXPECT_EQ(parse({"help"})->help_text, parse({"--help"})->help_text);
+  EXPECT_EQ(parse({"ops", "--help"})->help_text, parse({"--help"})->help_text);
+  EXPECT_FALSE(parse({"help", "nothing"}));
+  EXPECT_FALSE(parse({"help", "list", "check"}));
+}
+
+TEST(Options, ExtraOperandsAreUsageErrors) {
+  const std::vector<std::vector<std::string>> bad = {
+      {"list", "extra"}, {"check", "this"},      {"setup", "a", "b", "c"},
+      {"test", "a", "b"}, {"flush", "a", "b"},   {"telegram", "discover", "x"},
+      {"telegram"},       {"telegram", "disco"}, {"test"}};
+  for (const auto& args : bad) {
+    auto o = parse(args);
+    ASSERT_FALSE(o) << args[0] << " " << args.size();
+    EXPECT_EQ(o.error().kind, ErrorKind::usage);
+  }
+  auto setup = parse({"setup", "--type", "discord", "--", "-dash"});
+  ASSERT_TRUE(setup) << setup.error().message;
+  EXPECT_EQ(setup->profile, "-dash");
+  EXPECT_EQ(setup->answers, (std::vector<std::pair<std::string, std::string>>{{"type", "discord"}}));
+}
+
+TEST(Options, BadValuesInNotifysWords) {
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"--timeout", "abc", "ops"}, {"--timeout", "0", "ops"}, {"--retries", "101", "ops"},
+           {"--max-parts", "-1", "ops"}, {"run", "ops", "--on", "x", "--", "true"},
+           {"ops", "--title"}, {"--json=1", "ops"}}) {
+    auto o = parse(args);
+    ASSERT_FALSE(o) << args[0] << " " << args[1];
+    for (const char* cli11 : {"not in range", "Value", "Expected", "Could not convert",
+                              "not expected", "required"})
+      EXPECT_EQ(o.error().message.find(cli11), std::string::npos) << o.error().message;
+  }
+  auto ok = parse({"--timeout", "30", "--retries", "0", "--max-parts", "3", "ops"});
+  ASSERT_TRUE(ok) << ok.error().message;
+  EXPECT_EQ(ok->timeout_s, 30);
+  EXPECT_EQ(ok->retries, 0);
+  EXPECT_EQ(ok->max_parts, 3);
+}
+
+TEST(Options, OptionsOfOneCommandOnly) {
+  EXPECT_FALSE(parse({"list", "--title", "x"}));
+  EXPECT_FALSE(parse({"setup", "x", "--markdown"}));
+  EXPECT_FALSE(parse({"ops", "--force"}));
+  auto list = parse({"list", "--names", "--json"});
+  ASSERT_TRUE(list) << list.error().message;
+  EXPECT_TRUE(list->names);
+  auto files = parse({"ops", "--file", "a", "--file", "b", "hi"});
+  ASSERT_TRUE(files) << files.error().message;
+  EXPECT_EQ(files->files, (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(files->words, std::vector<std::string>{"hi"});
+  auto twice = parse({"-t", "a", "-t", "b", "ops"});
+  ASSERT_TRUE(twice) << twice.error().message;
+  EXPECT_EQ(twice->title, "b");
+  auto combined = parse({"-vt", "T", "ops"});
+  EXPECT_FALSE(combined);  // -t takes a value: it cannot sit in a bundle
+}
+
+TEST(Options, SpoolActionsAndRun) {
+  auto drop = parse({"spool", "drop", "id1", "id2"});
+  ASSERT_TRUE(drop) << drop.error().message;
+  EXPECT_EQ(drop->command, Command::spool);
+  EXPECT_EQ(drop->spool_action, SpoolAction::drop);
+  EXPECT_EQ(drop->spool_ids, (std::vector<std::string>{"id1", "id2"}));
+  auto failed = parse({"spool", "retry", "--failed"});
+  ASSERT_TRUE(failed) << failed.error().message;
+  EXPECT_TRUE(failed->spool_failed);
+  auto all = parse({"spool", "drop", "--all"});
+  ASSERT_TRUE(all);
+  EXPECT_TRUE(all->spool_all);
+  EXPECT_EQ(parse({"spool"})->spool_action, SpoolAction::list);
+  EXPECT_FALSE(parse({"spool", "dorp"}));
+  auto run = parse({"run", "ops", "--on", "always", "--", "make", "-j2"});
+  ASSERT_TRUE(run) << run.error().message;
+  EXPECT_EQ(run->on, "always");
+  EXPECT_EQ(run->run_argv, (std::vector<std::string>{"make", "-j2"}));
+}
+
 }  // namespace
 }  // namespace notify::cli

@@ -292,3 +292,56 @@ TEST(config_loader, expand_targets_flattens_groups_and_lists_known_names) {
 
 }  // namespace
 }  // namespace notify::config
+
+namespace notify::config {
+namespace {
+
+TEST(config_loader, names_follow_the_rule) {
+  for (const char* good : {"ops", "my.ops", "a-b_c", "_x", "9lives"})
+    EXPECT_TRUE(parse_config(std::string("[profiles.\"") + good +
+                                 "\"]\ntype = \"mattermost\"\nwebhook_url = \"http://h/hooks/x\"\n",
+                             "p.toml"))
+        << good;
+  for (const char* bad : {"-dash", ".dot", "sp ace", "é"}) {
+    auto r = parse_config(std::string("[profiles.\"") + bad +
+                              "\"]\ntype = \"mattermost\"\nwebhook_url = \"http://h/hooks/x\"\n",
+                          "p.toml");
+    ASSERT_FALSE(r) << bad;
+    EXPECT_NE(r.error().message.find("starts with a letter, digit or '_'"), std::string::npos)
+        << r.error().message;
+  }
+}
+
+TEST(config_loader, unknown_target_suggests_a_name_or_a_command) {
+  auto r = parse_config("[profiles.ops]\ntype = \"mattermost\"\nwebhook_url = \"http://h/hooks/x\"\n",
+                        "p.toml");
+  ASSERT_TRUE(r);
+  auto near = expand_targets(*r, "opz");
+  ASSERT_FALSE(near);
+  EXPECT_NE(near.error().message.find("(did you mean 'ops'?)"), std::string::npos);
+  auto command = expand_targets(*r, "lsit");
+  ASSERT_FALSE(command);
+  EXPECT_NE(command.error().message.find("did you mean the command 'list'?"), std::string::npos)
+      << command.error().message;
+  // Only the first word can have been meant as a command.
+  auto later = expand_targets(*r, "ops,lsit");
+  ASSERT_FALSE(later);
+  EXPECT_EQ(later.error().message.find("command"), std::string::npos) << later.error().message;
+}
+
+TEST(config_loader, unknown_target_lists_a_few_names_only) {
+  std::string toml;
+  for (int i = 0; i < 60; ++i)
+    toml += "[profiles.host" + std::to_string(100 + i) +
+            "]\ntype = \"mattermost\"\nwebhook_url = \"http://h/hooks/x\"\n";
+  auto r = parse_config(toml, "p.toml");
+  ASSERT_TRUE(r) << r.error().message;
+  auto bad = expand_targets(*r, "zzzzzz");
+  ASSERT_FALSE(bad);
+  EXPECT_LT(bad.error().message.size(), 200u) << bad.error().message;
+  EXPECT_NE(bad.error().message.find("host100, host101"), std::string::npos);
+  EXPECT_NE(bad.error().message.find("60 in all"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace notify::config

@@ -41,3 +41,26 @@ TEST(config_writer, rendered_profile_parses) {
 
 }  // namespace
 }  // namespace notify::config
+
+namespace notify::config {
+namespace {
+
+TEST(config_writer, dotted_names_are_quoted_and_read_back_as_one_name) {
+  EXPECT_EQ(toml_key("ops"), "ops");
+  EXPECT_EQ(toml_key("a-b_c"), "a-b_c");
+  EXPECT_EQ(toml_key("my.ops"), "\"my.ops\"");
+  auto block = render_profile("my.ops", {{"type", "discord"},
+                                         {"webhook_url", "https://d/api/webhooks/1/x"}});
+  EXPECT_EQ(block.substr(0, block.find('\n')), "[profiles.\"my.ops\"]");
+  auto cfg = parse_config(block, "t.toml");
+  ASSERT_TRUE(cfg) << cfg.error().message;
+  EXPECT_EQ(cfg->profiles.count("my.ops"), 1u);
+  // Replacing finds the quoted table, never a nested [profiles.my.ops].
+  auto again = add_profile(block, "my.ops", block, true);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(*again, block);
+  EXPECT_TRUE(add_profile("[profiles.my.ops]\n", "my.ops", block, false));
+}
+
+}  // namespace
+}  // namespace notify::config

@@ -109,6 +109,10 @@ check "$P" "notify flush $E" alpha-ops crew
 check "$P" "notify run $E" alpha-ops crew
 check "$P" "notify telegram $E" discover
 check "$P" "notify telegram discover --profile $E" alpha-ops
+check "$P" "notify send $E" alpha-ops crew -- setup
+check "$P" "notify help $E" list setup spool -- alpha-ops
+check "$P" "notify spool $E" list show drop retry -- alpha-ops
+check "$P" "notify alpha-ops list $E" -- setup list
 # The binary typed as a path is the one asked for names.
 check "$PATH" "$tmp/bin/notify $E" alpha-ops crew
 # --config / -c on the line wins over NOTIFY_CONFIG and is passed through.

@@ -121,7 +121,7 @@ TEST_F(ConfigE2E, lookup_order_env_then_xdg) {
   EXPECT_THAT(missing.err, HasSubstr("nope.toml"));
   auto none = notify({"ops", "x"});
   EXPECT_EQ(none.exit_code, 2);
-  EXPECT_THAT(none.err, HasSubstr("no profile file found"));
+  EXPECT_THAT(none.err, HasSubstr("no profile file (looked in"));
 }
 
 TEST_F(ConfigE2E, usage_errors_exit_2) {

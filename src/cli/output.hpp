@@ -1,0 +1,16 @@
+#pragma once
+// The end of every run: results that never reached standard output are a
+// failure, not a silent success (`notify list > /dev/full`).
+
+#include <iosfwd>
+
+namespace notify::cli {
+
+/// Exit status for a failed write of the results.
+inline constexpr int kExitOutputFailed = 1;
+
+/// Flushes out. When it cannot be written, says so in one line on err and
+/// returns kExitOutputFailed if status was 0; otherwise returns status.
+int finish_output(std::ostream& out, std::ostream& err, int status);
+
+}  // namespace notify::cli
