@@ -8,6 +8,7 @@
 
 #include "core/files.hpp"
 #include "message/input.hpp"
+#include "message/sanitize.hpp"
 
 namespace notify::cli {
 
@@ -33,6 +34,18 @@ Result<std::string> read_message(int fd, std::size_t budget, int tee_fd,
     text.feed(std::string_view(buf.data(), len));
   }
   return text.finish();
+}
+
+void pass_message_on(int fd, bool is_terminal, std::ostream& err) {
+  if (is_terminal) return;
+  // About what one message of any service keeps; the middle of a bigger
+  // input is counted, not printed.
+  constexpr std::size_t kKept = 64 * 1024;
+  auto text = read_message(fd, kKept, -1, nullptr);
+  if (!text) return;
+  message::trim_end(*text);
+  if (message::is_blank(*text)) return;
+  err << "notify: the message was not sent; here it is:\n" << *text << "\n";
 }
 
 }  // namespace notify::cli

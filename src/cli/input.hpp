@@ -1,5 +1,6 @@
 #pragma once
 #include <cstddef>
+#include <ostream>
 #include <string>
 
 #include "core/result.hpp"
@@ -11,5 +12,11 @@ namespace notify::cli {
 /// tail). With tee_fd >= 0, copies every byte read there unchanged.
 Result<std::string> read_message(int fd, std::size_t budget, int tee_fd,
                                  std::string* tee_warning);
+
+/// For a send that stops at a usage or configuration error: reads what the
+/// pipe holds to EOF (bounded memory), so the producer never dies of
+/// SIGPIPE, and writes it (head and tail) to `err` after the error, so cron
+/// mails it. Nothing when `fd` is a terminal or the text is blank.
+void pass_message_on(int fd, bool is_terminal, std::ostream& err);
 
 }  // namespace notify::cli

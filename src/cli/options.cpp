@@ -235,6 +235,25 @@ std::string unexpected(Command command, const std::string& word, const std::stri
 
 }  // namespace
 
+bool message_from_stdin(const std::vector<std::string>& raw_args) {
+  const auto args = split_attached_values(raw_args);
+  std::size_t operands = 0;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const auto& a = args[i];
+    if (a == "--") return i + 1 == args.size() && operands <= 1;
+    if (const auto name = option_name(a); !name.empty()) {
+      if (kValueOptions.count(name) && a.size() == name.size()) ++i;  // its value follows
+      continue;
+    }
+    if (operands == 0 && is_command_name(a)) {
+      if (a != "send") return false;
+      continue;
+    }
+    ++operands;
+  }
+  return operands <= 1;
+}
+
 Result<CliOptions> parse_options(const std::vector<std::string>& raw_args) {
   CliOptions o;
   // CLI11 would take the next word as the value of an empty "--stream=".

@@ -63,6 +63,12 @@ struct CliOptions {
   std::string help_text;  ///< filled for Command::help
 };
 
+/// True when argv asks to send a message read from standard input (the
+/// default command with at most a TARGET, no MESSAGE words, nothing after
+/// `--`), judged from the words alone, so that even a command line that
+/// does not parse can honour the pipe (see cli/input.hpp).
+bool message_from_stdin(const std::vector<std::string>& args);
+
 /// Parses argv (without argv[0]). Usage errors come back as ErrorKind::usage.
 Result<CliOptions> parse_options(const std::vector<std::string>& args);
 

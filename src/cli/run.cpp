@@ -4,6 +4,7 @@
 #include <ostream>
 
 #include "cli/help.hpp"
+#include "cli/input.hpp"
 #include "cli/output.hpp"
 #include "cli/session.hpp"
 #include "config/loader.hpp"
@@ -85,6 +86,8 @@ int run_command_line(const std::vector<std::string>& args, World& world) {
   if (!parsed) {
     *world.err << "notify: error: " << parsed.error().message
                << "\nTry 'notify --help' for more information.\n";
+    if (message_from_stdin(args))
+      pass_message_on(world.in_fd, world.is_terminal(world.in_fd), *world.err);
     return kExitUsage;
   }
   Session s{world, std::move(*parsed), {}, {}, {}};
@@ -104,7 +107,10 @@ int run_command_line(const std::vector<std::string>& args, World& world) {
   if (!config_optional) {
     if (auto failed = load_config(s)) {
       // The job notify run wraps must run whatever the profile file says.
-      if (s.options.command != Command::run) return *failed;
+      if (s.options.command != Command::run) {
+        if (s.reads_message_from_stdin()) pass_message_on(s);
+        return *failed;
+      }
       s.config_broken = true;
     }
   }

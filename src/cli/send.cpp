@@ -12,9 +12,13 @@ namespace {
 int send(Session& s, Draft draft, bool from_stdin, bool is_test) {
   const auto& o = s.options;
   auto names = command_targets(s);
-  if (!names) return kExitUsage;
+  if (!names) {
+    if (from_stdin) pass_message_on(s);
+    return kExitUsage;
+  }
   if (auto files = attach_files(s, *names, draft); !files) {
     s.error(files.error().message);
+    if (from_stdin) pass_message_on(s);
     return kExitUsage;
   }
 
@@ -60,6 +64,10 @@ int send(Session& s, Draft draft, bool from_stdin, bool is_test) {
 }
 
 }  // namespace
+
+void pass_message_on(Session& s) {
+  pass_message_on(s.world.in_fd, s.world.is_terminal(s.world.in_fd), *s.world.err);
+}
 
 int cmd_send(Session& s) {
   Draft draft = draft_from_options(s.options);

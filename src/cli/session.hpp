@@ -28,9 +28,18 @@ struct Session {
   void verbose(const std::string& text) const;  ///< only with -v
   void out(const std::string& text) const;      ///< stdout, masked
 
+  /// A send (or --stream) whose message comes from standard input.
+  bool reads_message_from_stdin() const {
+    return options.command == Command::send && options.words.empty();
+  }
+
   /// Resolves the secrets of one profile and registers them for masking.
   Result<void> resolve(config::Profile& profile);
 };
+
+/// At a usage or configuration error of a send from stdin: the pipe is
+/// read to EOF and its text goes to stderr (see cli/input.hpp).
+void pass_message_on(Session& s);
 
 int cmd_send(Session& s);
 int cmd_stream(Session& s);  ///< send --stream

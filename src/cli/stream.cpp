@@ -208,7 +208,10 @@ stream::Limits limits_for(const Session& s, const app::PartShape& shape) {
 
 int cmd_stream(Session& s) {
   auto names = command_targets(s);
-  if (!names) return kExitUsage;
+  if (!names) {
+    pass_message_on(s);
+    return kExitUsage;
+  }
   if (s.world.is_terminal(s.world.in_fd)) {
     s.error("--stream reads standard input, which is a terminal: pipe something in "
             "(e.g. `tail -f app.log | notify --stream " + s.options.targets + "`)");
