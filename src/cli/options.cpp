@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/help.hpp"
+#include "message/escape.hpp"
 
 namespace notify::cli {
 
@@ -137,6 +138,9 @@ Result<CliOptions> parse_options(const std::vector<std::string>& raw_args) {
       what.replace(at, 16, "--stream=SECONDS");
     return make_error(ErrorKind::usage, what);
   }
+  if (!o.code_lang.empty() && !message::is_code_lang(o.code_lang))
+    return make_error(ErrorKind::usage, "--code=LANG takes one word of letters, digits and "
+                                        "_ + . # - (e.g. --code=sh), nothing else");
   if (!o.code_lang.empty()) o.code = true;
   if (stream) o.stream_s = kDefaultStreamSeconds;
   // Converted here: CLI11's messages would name the hidden option.
