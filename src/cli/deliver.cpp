@@ -8,6 +8,7 @@
 
 #include "config/loader.hpp"
 #include "message/sanitize.hpp"
+#include "services/parts.hpp"
 #include "services/service.hpp"
 
 namespace notify::cli {
@@ -136,9 +137,9 @@ std::size_t input_budget(const Session& s, const std::vector<std::string>& names
   std::size_t budget = 0;
   for (const auto& n : reachable(s.config, names)) {
     auto p = effective(s.config.profiles.at(n), s.options);
-    budget = std::max(budget, services::part_limit(p) * std::size_t(p.max_parts));
+    budget = std::max(budget, services::input_units(p));
   }
-  return budget + 4096;
+  return budget;
 }
 
 PartShape strictest_part(const Session& s, const std::vector<std::string>& names,

@@ -37,7 +37,7 @@ std::optional<std::vector<std::string>> command_targets(Session& s);
 /// size; checked before anything is read or sent.
 Result<void> check_files(Session& s, const std::vector<std::string>& names, const Draft& draft);
 
-/// Largest amount of text worth reading for these profiles (bytes).
+/// Largest amount of text worth reading for these profiles (code points).
 std::size_t input_budget(const Session& s, const std::vector<std::string>& names);
 
 /// The least body text one message of any profile these targets may reach

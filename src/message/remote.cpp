@@ -47,7 +47,11 @@ const char* reason(int status) {
 
 }  // namespace
 
-std::string printable_remote(std::string_view text) {
+std::string printable_remote(std::string_view raw) {
+  // Escape sequences go whole (no "[2J" left behind), then what remains of
+  // the controls one by one.
+  const std::string clean = sanitize(raw);
+  const std::string_view text = clean;
   std::string out;
   out.reserve(text.size());
   const auto* p = reinterpret_cast<const unsigned char*>(text.data());

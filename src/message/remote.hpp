@@ -8,7 +8,8 @@
 
 namespace notify::message {
 
-/// Valid UTF-8 (invalid bytes become U+FFFD) without C0 controls, DEL, C1
+/// Valid UTF-8 (invalid bytes become U+FFFD) without terminal escape
+/// sequences (removed whole, as sanitize() does), C0 controls, DEL, C1
 /// controls or the bidi embedding, override and isolate controls
 /// (U+202A-U+202E, U+2066-U+2069), which could rewrite or reorder what the
 /// terminal shows. Tab, CR and LF become a space, so words stay apart and
