@@ -101,6 +101,7 @@ Planned plan_round(const config::Config& cfg, spool::Record& record, spool::Jour
     if (world.masker) {
       world.masker->add(p.token);
       world.masker->add_url(p.webhook_url);
+      world.masker->add_url(p.api_base);  // a relay may carry its secret in the path
     }
     auto m = message_for(p, record.message);
     const std::size_t accepted = record.accepted.count(name) ? record.accepted.at(name) : 0;

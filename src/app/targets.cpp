@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <set>
 
+#include "services/parts.hpp"
+
 namespace notify::app {
 
 config::Profile effective(const config::Profile& p, const Overrides& o) {
@@ -84,11 +86,9 @@ PartShape strictest_part(const config::Config& cfg, const std::vector<std::strin
 std::size_t input_budget(const config::Config& cfg, const std::vector<std::string>& targets,
                          const Overrides& o) {
   std::size_t budget = 0;
-  for (const auto& n : reachable(cfg, targets)) {
-    auto p = effective(cfg.profiles.at(n), o);
-    budget = std::max(budget, services::part_limit(p) * std::size_t(p.max_parts));
-  }
-  return budget + 4096;
+  for (const auto& n : reachable(cfg, targets))
+    budget = std::max(budget, services::input_units(effective(cfg.profiles.at(n), o)));
+  return budget;
 }
 
 }  // namespace notify::app

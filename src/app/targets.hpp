@@ -44,7 +44,7 @@ struct PartShape {
 PartShape strictest_part(const config::Config& config, const std::vector<std::string>& targets,
                          const Draft& draft, const Overrides& overrides);
 
-/// Largest amount of text worth reading for these targets (bytes).
+/// Largest amount of text worth reading for these targets (code points).
 std::size_t input_budget(const config::Config& config, const std::vector<std::string>& targets,
                          const Overrides& overrides);
 

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "message/remote.hpp"
 #include "transport/sync.hpp"
 
 namespace notify::cli {
@@ -35,9 +36,12 @@ Result<std::vector<services::ChatRow>> fetch_chats(Session& s, const std::string
   if (r.error != TransportError::none)
     return make_error(ErrorKind::delivery, "cannot reach " + api_base + ": " + r.error_text);
   auto j = nlohmann::json::parse(r.body, nullptr, false);
+  // Everything Telegram (or whatever answers at api_base) says is printed
+  // without controls, and a proxy's HTML page as its status line.
   std::string desc = j.is_object() && j.contains("description") && j["description"].is_string()
-                         ? j["description"].get<std::string>()
-                         : r.body.substr(0, 200);
+                         ? message::printable_remote(j["description"].get<std::string>())
+                         : message::remote_error_text(r.status, r.header("content-type").value_or(""),
+                                                      r.body);
   if (r.status == 401 || r.status == 404)
     return make_error(ErrorKind::delivery,
                       "Telegram rejected the bot token (" + desc +
@@ -52,6 +56,14 @@ Result<std::vector<services::ChatRow>> fetch_chats(Session& s, const std::string
   if (!rows)
     return make_error(ErrorKind::delivery, "unexpected reply from getUpdates (HTTP " +
                                                std::to_string(r.status) + "): " + desc);
+  // Chat titles and message texts are anyone's words: a title holding ESC
+  // sequences or bidi overrides must not rewrite the table or the terminal.
+  for (auto& row : *rows) {
+    row.chat_id = message::printable_remote(row.chat_id);
+    row.type = message::printable_remote(row.type);
+    row.title = message::printable_remote(row.title);
+    row.last = message::printable_remote(row.last);
+  }
   return *rows;
 }
 

@@ -7,6 +7,7 @@
 
 #include "cli/help.hpp"
 #include "core/names.hpp"
+#include "message/escape.hpp"
 
 namespace notify::cli {
 
@@ -459,6 +460,9 @@ Result<CliOptions> parse_options(const std::vector<std::string>& raw_args) {
     if (!n) return n.error();
     o.max_parts = *n;
   }
+  if (!o.code_lang.empty() && !message::is_code_lang(o.code_lang))
+    return make_error(ErrorKind::usage, "--code=LANG takes one word of letters, digits and "
+                                        "_ + . # - (e.g. --code=sh), nothing else");
   if (!o.code_lang.empty()) o.code = true;
   if (raw.stream) o.stream_s = kDefaultStreamSeconds;
   // Converted here: CLI11's messages would name the hidden option.

@@ -32,6 +32,7 @@ Result<void> Session::resolve(config::Profile& p) {
   if (!r) return r;
   masker.add(p.token);
   masker.add_url(p.webhook_url);
+  masker.add_url(p.api_base);
   return {};
 }
 

@@ -7,6 +7,8 @@
 #include <toml++/toml.h>
 
 #include "core/names.hpp"
+#include "core/url.hpp"
+#include "message/escape.hpp"
 
 namespace notify::config {
 
@@ -120,13 +122,6 @@ class Reader {
   std::optional<Error> error_;
 };
 
-bool looks_like_url(std::string_view s) {
-  auto rest = s;
-  if (rest.rfind("https://", 0) == 0) rest.remove_prefix(8);
-  else if (rest.rfind("http://", 0) == 0) rest.remove_prefix(7);
-  else return false;
-  return !rest.empty() && rest.front() != '/';
-}
 
 const std::vector<std::string_view> kCommonKeys = {
     "type", "silent", "code", "code_lang", "max_length", "max_parts",
@@ -262,15 +257,22 @@ void read_profile(Reader& r, const std::string& name, const toml::table& t,
       r.fail(n.source(), field(k) + " is empty");
       return;
     }
+    // A URL written out is checked now; one from ${VAR} or a file when it
+    // is resolved (resolve_secrets), naming the same field.
+    if (target == "webhook_url" && !is_file && s->find("${") == std::string::npos) {
+      if (auto problem = url_problem(*s)) {
+        r.fail(n.source(), field(k) + " is not a valid http(s) URL: it " + *problem);
+        return;
+      }
+    }
     p.secret_sources.push_back(SecretSource{std::string(target), std::string(k), *s,
                                             is_file, where(r.path(), n.source())});
   };
   auto url = [&](std::string_view k, const toml::node& n, std::string& out) {
     auto s = r.string(n, field(k));
     if (!s) return;
-    if (!looks_like_url(*s)) {
-      r.fail(n.source(), field(k) + " must be an http:// or https:// URL, not \"" +
-                             *s + "\"");
+    if (auto problem = url_problem(*s)) {
+      r.fail(n.source(), field(k) + " is not a valid http(s) URL: it " + *problem);
       return;
     }
     out = *s;
@@ -298,7 +300,14 @@ void read_profile(Reader& r, const std::string& name, const toml::table& t,
     } else if (k == "spool") {
       if (auto v = r.boolean(node, field(k))) p.spool = *v;
     } else if (k == "code_lang") {
-      if (auto v = r.string(node, field(k))) p.code_lang = *v;
+      if (auto v = r.string(node, field(k))) {
+        if (!message::is_code_lang(*v)) {
+          r.fail(node.source(), field(k) + " must be one word of letters, digits and "
+                                           "_ + . # - (e.g. \"sh\")");
+          return;
+        }
+        p.code_lang = *v;
+      }
     } else if (k == "timeout") {
       if (auto v = r.integer(node, field(k), 1, 3600)) p.timeout_s = int(*v);
     } else if (k == "retries") {
@@ -533,9 +542,8 @@ Result<void> resolve_secrets(Profile& p, const EnvLookup& env,
     if (value.find_first_of("\r\n") != std::string::npos)
       return make_error(ErrorKind::config, ctx + "holds a line break");
     if (src.field == "webhook_url") {
-      if (!looks_like_url(value))
-        return make_error(ErrorKind::config,
-                          ctx + "must be an http:// or https:// URL");
+      if (auto problem = url_problem(value))
+        return make_error(ErrorKind::config, ctx + "is not a valid http(s) URL: it " + *problem);
       p.webhook_url = value;
     } else {
       if (p.kind == ServiceKind::telegram) {

@@ -82,4 +82,14 @@ std::string neutralize_mentions(std::string_view text) {
 
 std::size_t utf16_length(std::string_view utf8) { return length_in(utf8, Unit::utf16); }
 
+bool is_code_lang(std::string_view lang) {
+  if (lang.empty() || lang.size() > 32) return false;
+  for (const char c : lang) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '_' || c == '+' || c == '.' || c == '#' || c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
 }  // namespace notify::message

@@ -19,6 +19,11 @@ std::string break_fences(std::string_view text);
 /// are ASCII letters, digits and '_'.
 std::string neutralize_mentions(std::string_view text);
 
+/// True when lang is one word of [A-Za-z0-9_+.#-] (1 to 32 characters), the
+/// only thing that may follow the opening ``` of a code block: a newline or
+/// space there would end the fence line and let the rest be read as markup.
+bool is_code_lang(std::string_view lang);
+
 /// Length in UTF-16 code units (what LINE counts).
 std::size_t utf16_length(std::string_view utf8);
 

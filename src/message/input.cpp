@@ -1,6 +1,10 @@
 #include "message/input.hpp"
 
+#include "message/omission.hpp"
+#include "message/split.hpp"
+
 #include <algorithm>
+#include <bit>
 #include <cstring>
 
 namespace notify::message {
@@ -12,11 +16,6 @@ namespace {
 constexpr std::size_t kSlice = 64 * 1024;
 
 bool is_continuation(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
-
-std::size_t sequence_length(char lead) {
-  const auto b = static_cast<unsigned char>(lead);
-  return b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
-}
 
 // Newlines in s, 8 bytes at a time: nearly every dropped byte passes here,
 // and a plain std::count is not vectorised at -O2.
@@ -45,11 +44,63 @@ std::uint64_t count_newlines(std::string_view s) {
   return n;
 }
 
+// Code points in valid UTF-8: the bytes that are not continuation bytes
+// (10xxxxxx), 8 at a time, since every byte read passes here.
+std::size_t count_code_points(std::string_view s) {
+  constexpr std::uint64_t kHigh = 0x8080808080808080ull;
+  std::size_t continuation = 0;
+  const char* p = s.data();
+  const char* const end = p + s.size();
+  for (; end - p >= 8; p += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, p, 8);
+    // Bit 7 set and bit 6 clear: bit 6 shifted up to bit 7 and masked out.
+    continuation += std::size_t(std::popcount(w & ~(w << 1) & kHigh));
+  }
+  for (; p < end; ++p) continuation += is_continuation(*p);
+  return s.size() - continuation;
+}
+
+// Byte offset of the n-th code point from `from` (or the end).
+std::size_t skip_code_points(std::string_view s, std::size_t from, std::size_t n) {
+  const auto* const base = reinterpret_cast<const unsigned char*>(s.data());
+  const auto* p = base + from;
+  const auto* const end = base + s.size();
+  for (; p < end; ++p) {
+    if ((*p & 0xC0) != 0x80) {
+      if (n == 0) break;
+      --n;
+    }
+  }
+  return std::size_t(p - base);
+}
+
+// Byte offset where the last n code points of s begin.
+std::size_t last_code_points(std::string_view s, std::size_t n) {
+  const auto* const base = reinterpret_cast<const unsigned char*>(s.data());
+  const auto* p = base + s.size();
+  while (n > 0 && p > base) n -= (*--p & 0xC0) != 0x80;
+  return std::size_t(p - base);
+}
+
+// Bytes of context kept on each side of a cut: the longest emoji ZWJ
+// sequence with skin tones is 41 bytes.
+constexpr std::size_t kContext = 64;
+
+void keep_last(std::string& ctx, std::string_view more) {
+  if (more.size() >= kContext) {
+    ctx.assign(more.substr(more.size() - kContext));
+    return;
+  }
+  ctx.append(more);
+  if (ctx.size() > kContext) ctx.erase(0, ctx.size() - kContext);
+}
+
 }  // namespace
 
-BoundedText::BoundedText(std::size_t budget_bytes)
-    : head_cap_(budget_bytes / 2), tail_cap_(budget_bytes - budget_bytes / 2) {
-  head_.reserve(head_cap_);
+BoundedText::BoundedText(std::size_t budget)
+    : head_cap_(budget / 2), tail_cap_(budget - budget / 2) {
+  head_.reserve(std::min<std::size_t>(head_cap_, 1 << 20));
 }
 
 void BoundedText::drop(std::string_view gone) {
@@ -57,31 +108,39 @@ void BoundedText::drop(std::string_view gone) {
   omitted_bytes_ += gone.size();
   omitted_lines_ += count_newlines(gone);
   last_dropped_ = gone.back();
+  keep_last(before_tail_, gone);
 }
 
 void BoundedText::take(std::string_view clean) {
   total_bytes_ += clean.size();
-  if (head_.size() < head_cap_) {
-    const std::size_t n = std::min(head_cap_ - head_.size(), clean.size());
+  if (head_cps_ < head_cap_) {
+    const std::size_t n = skip_code_points(clean, 0, head_cap_ - head_cps_);
+    head_cps_ += count_code_points(clean.substr(0, n));
     head_.append(clean.substr(0, n));
     clean.remove_prefix(n);
   }
   if (clean.empty()) return;
-  if (clean.size() >= tail_cap_) {
+  if (after_head_.size() < kContext)
+    after_head_.append(clean.substr(0, std::min(kContext - after_head_.size(), clean.size())));
+  const std::size_t cps = count_code_points(clean);
+  if (cps >= tail_cap_) {
     drop(std::string_view(tail_).substr(tail_off_));
-    drop(clean.substr(0, clean.size() - tail_cap_));
-    tail_.assign(clean.substr(clean.size() - tail_cap_));
+    const std::size_t keep_from = last_code_points(clean, tail_cap_);
+    drop(clean.substr(0, keep_from));
+    tail_.assign(clean.substr(keep_from));
     tail_off_ = 0;
+    tail_cps_ = tail_cap_;
     return;
   }
   tail_.append(clean);
-  const std::size_t live = tail_.size() - tail_off_;
-  if (live > tail_cap_) {
-    const std::size_t excess = live - tail_cap_;
-    drop(std::string_view(tail_).substr(tail_off_, excess));
-    tail_off_ += excess;
+  tail_cps_ += cps;
+  if (tail_cps_ > tail_cap_) {
+    const std::size_t end = skip_code_points(tail_, tail_off_, tail_cps_ - tail_cap_);
+    drop(std::string_view(tail_).substr(tail_off_, end - tail_off_));
+    tail_off_ = end;
+    tail_cps_ = tail_cap_;
   }
-  if (tail_off_ >= std::max(tail_cap_, kSlice)) {
+  if (tail_off_ >= std::max(tail_.size() - tail_off_, kSlice)) {
     tail_.erase(0, tail_off_);
     tail_off_ = 0;
   }
@@ -111,28 +170,35 @@ std::string BoundedText::finish() {
     return all;
   }
 
-  // Head: back to a line start when that keeps half of it, else back to the
-  // start of a UTF-8 sequence the head only partly holds.
+  // Head: back to a line start when that keeps half of it, else back to a
+  // cluster boundary, judged with the characters that followed the head.
   std::size_t head_end = head_.size();
   const std::size_t nl = head_.rfind('\n');
   if (nl != std::string::npos && nl + 1 >= head_.size() / 2) {
     head_end = nl + 1;
-  } else if (head_end > 0) {
-    std::size_t lead = head_end - 1;
-    while (lead > 0 && is_continuation(head_[lead])) --lead;
-    if (lead + sequence_length(head_[lead]) > head_end) head_end = lead;
+  } else {
+    const std::string seen = head_ + after_head_;
+    while (head_end > 0 && !is_grapheme_boundary(seen, head_end)) {
+      do --head_end;
+      while (head_end > 0 && is_continuation(head_[head_end]));
+    }
   }
   // What the head gives up comes before everything already dropped.
   const std::string_view head_gone = std::string_view(head_).substr(head_end);
   const char last_before_head_drop = last_dropped_;
+  const std::string context_before_tail = before_tail_;
   drop(head_gone);
   last_dropped_ = last_before_head_drop;
+  before_tail_ = context_before_tail;
 
-  // Tail: forward past a split sequence, then to a line start if one is in
-  // its first half and it does not already start a line.
+  // Tail: forward to a cluster boundary (seen with what was dropped before
+  // it), then to a line start if one is in its first half and it does not
+  // already start a line.
   std::size_t tail_start = 0;
-  while (tail_start < tail.size() && is_continuation(tail[tail_start])) ++tail_start;
-  if (!(tail_start == 0 && last_dropped_ == '\n')) {
+  if (last_dropped_ != '\n') {
+    const std::string seen = before_tail_ + std::string(tail.substr(0, 4 * kContext));
+    while (tail_start < tail.size() && !is_grapheme_boundary(seen, before_tail_.size() + tail_start))
+      tail_start = skip_code_points(tail, tail_start, 1);
     const std::size_t first_nl = tail.find('\n', tail_start);
     if (first_nl != std::string_view::npos && first_nl + 1 <= tail.size() / 2) {
       tail_start = first_nl + 1;
@@ -140,20 +206,23 @@ std::string BoundedText::finish() {
   }
   drop(tail.substr(0, tail_start));
   tail.remove_prefix(tail_start);
+  // A newline after the note means "the gap ended a line" (see finish()'s
+  // contract): a tail that would start with the newline of a line the gap
+  // cut into gives it up too.
+  if (last_dropped_ != '\n' && !tail.empty() && tail.front() == '\n') {
+    drop(tail.substr(0, 1));
+    tail.remove_prefix(1);
+  }
   // A dropped region that ends mid-line took part of one more line.
-  if (last_dropped_ != '\n') ++omitted_lines_;
+  const bool gap_ended_line = last_dropped_ == '\n';
+  if (!gap_ended_line) ++omitted_lines_;
 
   std::string out;
   out.reserve(head_end + tail.size() + 64);
   out.append(head_, 0, head_end);
-  if (!out.empty() && out.back() != '\n') out.push_back('\n');
-  out += "[... ";
-  out += std::to_string(omitted_lines_);
-  out += " lines (";
-  out += std::to_string(omitted_bytes_);
-  out += " bytes) omitted ...]";
+  out += omission_note(Omission{omitted_lines_, omitted_bytes_});
   if (!tail.empty()) {
-    out.push_back('\n');
+    if (gap_ended_line) out.push_back('\n');
     out.append(tail);
   }
   return out;

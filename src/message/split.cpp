@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <string>
 
+#include "message/omission.hpp"
 #include "message/unicode.hpp"
 
 namespace notify::message {
@@ -167,56 +168,49 @@ bool is_grapheme_boundary(std::string_view text, std::size_t offset) {
   return grapheme_step(state, grapheme_class(decode_utf8(base + offset, end).cp));
 }
 
-namespace {
-
-// Counts a part's lines as its newlines + 1: a part cut mid-line still holds
-// (part of) a line someone will want to know about.
-std::uint64_t lines_in(std::string_view s) {
-  return std::uint64_t(std::count(s.begin(), s.end(), '\n')) + 1;
+std::vector<std::size_t> piece_offsets(std::string_view text,
+                                       const std::vector<std::string>& pieces) {
+  std::vector<std::size_t> offsets;
+  offsets.reserve(pieces.size());
+  std::size_t pos = 0;
+  for (const auto& piece : pieces) {
+    if (text.compare(pos, piece.size(), piece) != 0) {
+      const std::size_t found = text.find(piece, pos);
+      pos = found == std::string_view::npos ? pos : found;
+    }
+    offsets.push_back(pos);
+    pos += piece.size();
+  }
+  return offsets;
 }
 
-std::string omitted_note(std::size_t parts, std::uint64_t lines, std::uint64_t bytes) {
-  // Appends rather than operator+ chains: GCC 12 warns falsely on those.
-  std::string note = "[... ";
-  note += std::to_string(parts);
-  note += " parts (";
-  note += std::to_string(lines);
-  note += " lines, ";
-  note += std::to_string(bytes);
-  note += " bytes) omitted ...]";
-  return note;
-}
-
-}  // namespace
-
-std::vector<std::string> cap_parts(std::vector<std::string> parts, std::size_t max_parts) {
+std::vector<std::string> cap_parts(std::string_view text, std::vector<std::string> parts,
+                                   std::size_t max_parts) {
   if (max_parts == 0) max_parts = 1;
   if (parts.size() <= max_parts) return parts;
+  const auto offsets = piece_offsets(text, parts);
   const bool note_alone = max_parts >= 3;
   const std::size_t head = note_alone ? (max_parts - 1) / 2 : max_parts - 1;
   const std::size_t tail = note_alone ? max_parts - 1 - head : 1;
   const std::size_t first_tail = parts.size() - tail;
-  std::uint64_t lines = 0;
-  std::uint64_t bytes_out = 0;
-  for (std::size_t i = head; i < first_tail; ++i) {
-    lines += lines_in(parts[i]);
-    bytes_out += parts[i].size();
-  }
-  const std::size_t omitted = first_tail - head;
+  // The gap runs from the first piece left out (the break before it ends a
+  // kept line) to the first byte shown again, breaks between pieces included.
+  const std::size_t gap_begin = head == 0 ? 0 : offsets[head];
   std::vector<std::string> out;
   out.reserve(max_parts);
   for (std::size_t i = 0; i < head; ++i) out.push_back(std::move(parts[i]));
   if (note_alone) {
-    out.push_back(omitted_note(omitted, lines, bytes_out));
+    out.push_back(omission_note(omitted_between(text, gap_begin, offsets[first_tail])));
   } else {
     // No part to spare: the note leads the last part, which drops at least
     // as many leading code points as the note adds, so it still fits its
-    // limit in either unit (the note is ASCII). Counts in the note cannot
-    // include the dropped prefix without changing the note's own length, so
-    // reserve room for the longest numbers first.
+    // limit in either unit (the note is ASCII). The counts cannot include
+    // the dropped prefix without changing the note's own length, so room
+    // is reserved for the longest numbers first.
     std::string& last = parts[first_tail];
-    const std::string widest = omitted_note(omitted, lines + last.size() + 1,
-                                            bytes_out + last.size());
+    const Omission before = omitted_between(text, gap_begin, offsets[first_tail]);
+    const std::string widest =
+        omission_note({before.lines + last.size() + 1, before.bytes + last.size()});
     const std::size_t room = widest.size() + 1;  // + newline
     std::size_t cut = 0;
     std::size_t dropped_cps = 0;
@@ -225,9 +219,7 @@ std::vector<std::string> cap_parts(std::vector<std::string> parts, std::size_t m
       cut += d.len;
       ++dropped_cps;
     }
-    const std::string_view gone(last.data(), cut);
-    const std::uint64_t gone_lines = std::uint64_t(std::count(gone.begin(), gone.end(), '\n'));
-    std::string note = omitted_note(omitted, lines + gone_lines, bytes_out + cut);
+    std::string note = omission_note(omitted_between(text, gap_begin, offsets[first_tail] + cut));
     if (cut < last.size()) {
       note += '\n';
       note.append(last, cut, std::string::npos);

@@ -34,17 +34,24 @@ std::vector<std::string> split(std::string_view text, std::size_t limit,
 /// rules need; meant for checks, split() itself scans forward once.
 bool is_grapheme_boundary(std::string_view text, std::size_t offset);
 
-/// Keeps at most max_parts parts: the head and the tail, with the middle
-/// replaced by one part that says how many parts/lines/bytes were left out.
-/// Returns the input unchanged when it already fits. With max_parts >= 3 the
-/// note is a part of its own between (max_parts-1)/2 head parts and the rest
-/// as tail parts (the tail gets the extra one: that is where errors are).
-/// With 1 or 2 (0 counts as 1) there is no room for it: the note opens the
-/// last part, which gives up at least as many leading characters as the note
-/// takes, so it grows only if it was shorter than the note. The note reads
-/// "[... N parts (L lines, B bytes) omitted ...]" where L counts a part as
-/// its newlines + 1 (a part cut mid-line holds a partial line).
-std::vector<std::string> cap_parts(std::vector<std::string> parts,
+/// Byte offset in `text` of each piece split() cut from it: each starts where
+/// the previous ended or one byte later, past a dropped line break or space.
+std::vector<std::size_t> piece_offsets(std::string_view text,
+                                       const std::vector<std::string>& pieces);
+
+/// Keeps at most max_parts of the pieces split() cut from `text`: the head
+/// and the tail, with one line in place of the middle that says how many
+/// lines and bytes of the input were left out (omitted_between(): a cut
+/// made earlier while reading, whose note lies in the middle, is counted
+/// in, so the one line covers the whole input). Returns the pieces
+/// unchanged when they already fit. With max_parts >= 3 the note is a part
+/// of its own between (max_parts-1)/2 head parts and the rest as tail parts
+/// (the tail gets the extra one: that is where errors are). With 1 or 2 (0
+/// counts as 1) there is no room for it: the note opens the last part,
+/// which gives up at least as many leading code points as the note takes
+/// (up to a grapheme boundary), so it grows only if it was shorter than the
+/// note. The note reads "[... N lines (B bytes) omitted ...]".
+std::vector<std::string> cap_parts(std::string_view text, std::vector<std::string> parts,
                                    std::size_t max_parts);
 
 }  // namespace notify::message

@@ -69,7 +69,7 @@ Verdict Discord::interpret(const HttpResponse& r) const {
   auto j = parse_json(r.body);
   std::string error = json_string(j, "message");
   if (j.is_object() && j.contains("errors")) error += " " + j["errors"].dump().substr(0, 300);
-  if (error.empty() && r.status >= 300) error = r.body.substr(0, 200);
+  if (error.empty() && r.status >= 300) error = body_text(r);
   Verdict v = generic_verdict(r, error);
   if (v.kind == Verdict::Kind::retry && j.is_object() && j.contains("retry_after") &&
       j["retry_after"].is_number())

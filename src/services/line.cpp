@@ -52,7 +52,7 @@ Verdict Line::interpret(const HttpResponse& r) const {
       if (!msg.empty()) error += "; " + (prop.empty() ? "" : prop + ": ") + msg;
     }
   }
-  if (error.empty() && r.status >= 300) error = r.body.substr(0, 200);
+  if (error.empty() && r.status >= 300) error = body_text(r);
   Verdict v = generic_verdict(r, error);
   if (r.status == 429 && error.find("monthly limit") != std::string::npos) {
     // The quota resets monthly; retrying now only burns time.

@@ -72,7 +72,7 @@ Verdict Mattermost::interpret(const HttpResponse& r) const {
   std::string error = json_string(j, "message");
   auto detail = json_string(j, "detailed_error");
   if (!detail.empty()) error += " (" + detail + ")";
-  if (error.empty() && r.status >= 300) error = r.body.substr(0, 200);
+  if (error.empty() && r.status >= 300) error = body_text(r);
   Verdict v = generic_verdict(r, error);
   if (v.kind == Verdict::Kind::fail && r.status == 400 &&
       json_string(j, "id") == "web.incoming_webhook.invalid.app_error")

@@ -16,24 +16,6 @@ std::string clip_title(const std::string& title, std::size_t limit,
   return pieces.empty() ? std::string() : pieces.front() + "\u2026";
 }
 
-// Byte offsets of split()'s pieces in the text they came from: each starts
-// where the previous ended or one byte later, past a dropped line break.
-std::vector<std::size_t> piece_offsets(std::string_view text,
-                                       const std::vector<std::string>& pieces) {
-  std::vector<std::size_t> offsets;
-  offsets.reserve(pieces.size());
-  std::size_t pos = 0;
-  for (const auto& piece : pieces) {
-    if (text.compare(pos, piece.size(), piece) != 0) {
-      const std::size_t found = text.find(piece, pos);
-      pos = found == std::string_view::npos ? pos : found;
-    }
-    offsets.push_back(pos);
-    pos += piece.size();
-  }
-  return offsets;
-}
-
 // Tells each part where its text came from, following cap_parts()'s
 // documented layout: head pieces, then the note alone (3 parts or more) or
 // in front of the end of the last piece (1 or 2), then tail pieces.
@@ -76,9 +58,9 @@ std::vector<Part> make_parts(const Message& m, std::size_t limit,
   const std::size_t budget = text_budget(m.title, limit, unit, overhead);
 
   auto pieces = message::split(m.body, budget, unit);
-  const auto offsets = piece_offsets(m.body, pieces);
+  const auto offsets = message::piece_offsets(m.body, pieces);
   const std::size_t last_piece_size = pieces.empty() ? 0 : pieces.back().size();
-  auto texts = message::cap_parts(std::move(pieces), std::size_t(std::max(1, m.max_parts)));
+  auto texts = message::cap_parts(m.body, std::move(pieces), std::size_t(std::max(1, m.max_parts)));
   std::vector<Part> parts;
   parts.reserve(texts.size());
   const std::size_t n = texts.size();
@@ -93,6 +75,10 @@ std::vector<Part> make_parts(const Message& m, std::size_t limit,
   locate(parts, offsets, last_piece_size);
   if (parts.empty() && !title.empty()) parts.push_back(Part{title, ""});
   return parts;
+}
+
+std::size_t input_units(const config::Profile& p) {
+  return part_limit(p) * (std::size_t(std::max(1, p.max_parts)) + 1) + 4096;
 }
 
 Message with_body(const Message& m, std::string body) {

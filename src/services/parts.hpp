@@ -30,6 +30,15 @@ struct Part {
 std::size_t text_budget(const std::string& title, std::size_t limit, message::Unit unit,
                         std::size_t overhead);
 
+/// How much of a piped message to keep while reading it (message::
+/// BoundedText's budget, in code points) for this profile: its parts' worth
+/// (part_limit * max_parts) plus one part and 4096 to spare, so that each
+/// half of what is kept is longer than the parts keep on that side and the
+/// reading cut falls inside what make_parts() leaves out (one note then
+/// covers both). A code point counts 1 or 2 in every service's unit, so a
+/// CJK or emoji text keeps as many parts as an ASCII one.
+std::size_t input_units(const config::Profile& profile);
+
 /// Splits message.body so that header + `overhead` units of formatting +
 /// text fits `limit` units, caps the count at message.max_parts (head and
 /// tail kept) and numbers the parts when there is more than one.

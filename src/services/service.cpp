@@ -3,6 +3,8 @@
 #include <cstdlib>
 
 #include "services/server_wait.hpp"
+#include "core/mask.hpp"
+#include "message/remote.hpp"
 
 #include "services/discord.hpp"
 #include "services/line.hpp"
@@ -53,6 +55,10 @@ const char* transport_words(TransportError e) {
 
 }  // namespace
 
+std::string body_text(const HttpResponse& r) {
+  return message::remote_error_text(r.status, r.header("content-type").value_or(""), r.body);
+}
+
 Verdict generic_verdict(const HttpResponse& r, std::string error) {
   Verdict v;
   // Accepted once the status line says so, even if the body then stalls:
@@ -73,7 +79,21 @@ Verdict generic_verdict(const HttpResponse& r, std::string error) {
     }
     return v;
   }
-  v.error = "HTTP " + std::to_string(r.status) + (error.empty() ? "" : ": " + error);
+  if (r.status >= 300 && r.status < 400) {
+    // A moved webhook never comes back by itself; libcurl does not follow
+    // redirects, so a POST is never replayed somewhere the user did not name.
+    v.kind = Verdict::Kind::fail;
+    const auto location = r.header("location");
+    v.error = message::status_line(r.status) + ": the webhook moved" +
+              (location ? " to " + mask_url(message::printable_remote(*location)) : "") +
+              "; copy it again";
+    v.hint = "copy the webhook URL (or api_base) again from the service into the profile";
+    return v;
+  }
+  // An HTML page was summarised as its status line already.
+  error = message::printable_remote(error);
+  const std::string status = "HTTP " + std::to_string(r.status);
+  v.error = error.empty() ? status : error.rfind(status, 0) == 0 ? error : status + ": " + error;
   if (r.status == 429 || r.status >= 500 || r.status == 408) {
     v.kind = Verdict::Kind::retry;
     if (auto h = r.header("retry-after")) v.retry_after = parse_retry_after(*h, r.received_unix);

@@ -80,8 +80,13 @@ std::size_t part_limit(const config::Profile& profile);
 /// The service for a profile whose secrets are resolved.
 std::unique_ptr<Service> make_service(const config::Profile& profile);
 
+/// An error reply's body for one line of output: an HTML page (a proxy's)
+/// as its status line, other text without controls, cut to 200 characters.
+std::string body_text(const HttpResponse& response);
+
 /// Defaults every service shares: 2xx delivered; 429/5xx/transport retried
-/// honouring Retry-After; other 4xx fail with `error`.
+/// honouring Retry-After; other 4xx fail with `error` (printed without
+/// controls); 3xx fail as "the webhook moved", the Location masked.
 Verdict generic_verdict(const HttpResponse& response, std::string error);
 
 }  // namespace notify::services

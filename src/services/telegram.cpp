@@ -187,7 +187,7 @@ Verdict Telegram::interpret(const HttpResponse& r) const {
                            r.error != TransportError::none))
     return Verdict{Verdict::Kind::delivered, std::nullopt, "", ""};
   std::string desc = json_string(j, "description");
-  if (desc.empty() && r.status >= 300) desc = r.body.substr(0, 200);
+  if (desc.empty() && r.status >= 300) desc = body_text(r);
   Verdict v = generic_verdict(r, desc);
   const nlohmann::json* params = nullptr;
   if (j.is_object() && j.contains("parameters") && j["parameters"].is_object())
@@ -197,7 +197,7 @@ Verdict Telegram::interpret(const HttpResponse& r) const {
     if (auto wait = server_wait((*params)["retry_after"].get<double>())) v.retry_after = wait;
   if (v.kind == Verdict::Kind::delivered && !(j.is_object() && j.value("ok", false))) {
     v.kind = Verdict::Kind::fail;
-    v.error = "unexpected reply: " + r.body.substr(0, 200);
+    v.error = "unexpected reply: " + body_text(r);
   }
   if (v.kind != Verdict::Kind::fail) return v;
   if (entities_refused(desc)) {

@@ -199,7 +199,7 @@ TEST(config_loader, bad_values) {
               HasSubstr("'to' must be a LINE user, group or room id"));
   EXPECT_THAT(error_of("[profiles.me]\ntype = \"telegram\"\ntoken = \"1:a\"\nchat_id = 1\n"
                        "api_base = \"api.telegram.org\"\n"),
-              HasSubstr(":5:12: profile 'me': 'api_base' must be an http:// or https:// URL"));
+              HasSubstr(":5:12: profile 'me': 'api_base' is not a valid http(s) URL: it must start with http:// or https://"));
   EXPECT_THAT(error_of("[profiles.ops]\ntype = \"mattermost\"\nwebhook_url = \"\"\n"),
               HasSubstr("'webhook_url' is empty"));
   EXPECT_THAT(error_of("[profiles.\"a b\"]\ntype = \"mattermost\"\n"), HasSubstr("profile name 'a b'"));

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "message/sanitize.hpp"
+#include "message/split.hpp"
 #include "text_testutil.hpp"
 
 namespace notify::message {
@@ -18,15 +19,22 @@ std::string feed_in_chunks(BoundedText& b, std::string_view raw, std::size_t ste
   return b.finish();
 }
 
+std::size_t code_points(std::string_view s) {
+  return std::size_t(std::count_if(s.begin(), s.end(),
+                                   [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
 // Checks a finished result against the sanitised input: head is a prefix,
-// tail a suffix, the note's numbers and the accessors match what is really
-// missing, and the halves stay within budget.
+// tail a suffix, both cut at cluster boundaries, the note stands where the
+// gap was (a newline after it exactly when the gap ended with one), its
+// numbers and the accessors match what is really missing, and the halves
+// stay within the budget of code points.
 void check_result(const std::string& clean, const std::string& result, const BoundedText& b,
                   std::size_t budget) {
   SCOPED_TRACE("budget " + std::to_string(budget) + " input " + ::testing::PrintToString(clean));
   ASSERT_TRUE(testing::valid_utf8(result));
   EXPECT_EQ(b.total_bytes(), clean.size());
-  if (clean.size() <= budget) {
+  if (code_points(clean) <= budget) {
     EXPECT_EQ(result, clean);
     EXPECT_EQ(b.omitted_bytes(), 0u);
     return;
@@ -34,30 +42,26 @@ void check_result(const std::string& clean, const std::string& result, const Bou
   const std::size_t note = result.find("[... ");
   ASSERT_NE(note, std::string::npos);
   const std::size_t note_end = result.find(" omitted ...]", note) + 13;
-  std::string head = result.substr(0, note);
-  const std::string tail = note_end < result.size() ? result.substr(note_end + 1) : "";
-  if (note_end < result.size()) {
-    ASSERT_EQ(result[note_end], '\n');
-  }
-  // The head may or may not have had a newline added before the note; the
-  // byte count decides (the rest is then checked against the text).
-  ASSERT_LE(tail.size() + b.omitted_bytes(), clean.size());
-  const std::size_t kept_head = clean.size() - tail.size() - std::size_t(b.omitted_bytes());
-  if (head.size() != kept_head) {
-    ASSERT_EQ(head.size(), kept_head + 1);
-    ASSERT_EQ(head.back(), '\n');  // added to put the note on its own line
-    head.pop_back();
-  }
-  ASSERT_EQ(clean.compare(0, head.size(), head), 0);
-  ASSERT_GE(clean.size(), head.size() + tail.size());
-  ASSERT_EQ(clean.compare(clean.size() - tail.size(), tail.size(), tail), 0);
-  EXPECT_LE(head.size(), budget / 2);
-  EXPECT_LE(tail.size(), budget - budget / 2);
-  const std::string middle = clean.substr(head.size(), clean.size() - head.size() - tail.size());
+  const std::string head = result.substr(0, note);
+  std::string tail = result.substr(note_end);
+  ASSERT_LE(head.size() + b.omitted_bytes(), clean.size());
+  const std::string middle = clean.substr(head.size(), std::size_t(b.omitted_bytes()));
   ASSERT_FALSE(middle.empty());
+  if (middle.back() == '\n' && !tail.empty()) {
+    ASSERT_EQ(tail.front(), '\n');
+    tail.erase(0, 1);
+  } else if (!tail.empty()) {
+    EXPECT_NE(tail.front(), '\n');
+  }
+  ASSERT_EQ(head.size() + middle.size() + tail.size(), clean.size());
+  ASSERT_EQ(clean.compare(0, head.size(), head), 0);
+  ASSERT_EQ(clean.compare(clean.size() - tail.size(), tail.size(), tail), 0);
+  EXPECT_TRUE(is_grapheme_boundary(clean, head.size()));
+  EXPECT_TRUE(is_grapheme_boundary(clean, head.size() + middle.size()));
+  EXPECT_LE(code_points(head), budget / 2);
+  EXPECT_LE(code_points(tail), budget - budget / 2);
   const std::size_t lines =
       std::size_t(std::count(middle.begin(), middle.end(), '\n')) + (middle.back() != '\n');
-  EXPECT_EQ(b.omitted_bytes(), middle.size());
   EXPECT_EQ(b.omitted_lines(), lines);
   EXPECT_EQ(result.substr(note, note_end - note),
             "[... " + std::to_string(lines) + " lines (" + std::to_string(middle.size()) +
@@ -120,14 +124,17 @@ TEST(BoundedTextTest, NeverCutsInsideUtf8) {
 }
 
 TEST(BoundedTextTest, RandomInputsKeepInvariants) {
+  // Clusters to tear: a family (ZWJ sequence), a flag, e + combining acute.
   const std::string pieces[] = {"x", "word ", "\n", "\n\n", "\xC3\xA9", "\xE4\xB8\xAD",
                                 "\xF0\x9F\x98\x80", "\x1b[1m", "\r", "\xFF", std::string(1, '\0'),
-                                "a long line of text without a break in it", "\t"};
+                                "a long line of text without a break in it", "\t",
+                                "\xF0\x9F\x91\xA8\xE2\x80\x8D\xF0\x9F\x91\xA9\xE2\x80\x8D\xF0\x9F\x91\xA7",
+                                "\xF0\x9F\x87\xAF\xF0\x9F\x87\xB5", "e\xCC\x81"};
   std::mt19937 rng(4242);
   for (int iter = 0; iter < 800; ++iter) {
     std::string raw;
     const int n = std::uniform_int_distribution<int>(0, 80)(rng);
-    for (int k = 0; k < n; ++k) raw += pieces[std::uniform_int_distribution<int>(0, 12)(rng)];
+    for (int k = 0; k < n; ++k) raw += pieces[std::uniform_int_distribution<int>(0, 15)(rng)];
     const std::size_t budget = std::uniform_int_distribution<std::size_t>(0, 120)(rng);
     const std::size_t step = std::uniform_int_distribution<std::size_t>(1, 17)(rng);
     BoundedText b(budget);

@@ -237,14 +237,20 @@ TEST(SplitTest, LargeInputIsLinear) {
   EXPECT_GE(in.size(), kept);
 }
 
-TEST(SplitCapPartsTest, FitsUnchanged) {
-  std::vector<std::string> parts = {"a", "b", "c"};
-  EXPECT_EQ(cap_parts(parts, 3), parts);
-  EXPECT_EQ(cap_parts(parts, 10), parts);
-  EXPECT_TRUE(cap_parts({}, 1).empty());
+std::string joined(const std::vector<std::string>& parts) {
+  std::string text;
+  for (const auto& p : parts) text += (text.empty() ? "" : "\n") + p;
+  return text;
 }
 
-TEST(SplitCapPartsTest, KeepsHeadTailAndNote) {
+TEST(SplitCapPartsTest, FitsUnchanged) {
+  std::vector<std::string> parts = {"a", "b", "c"};
+  EXPECT_EQ(cap_parts(joined(parts), parts, 3), parts);
+  EXPECT_EQ(cap_parts(joined(parts), parts, 10), parts);
+  EXPECT_TRUE(cap_parts("", {}, 1).empty());
+}
+
+TEST(SplitCapPartsTest, KeepsHeadTailAndANoteOfTheLinesAndBytesLeftOut) {
   std::vector<std::string> parts;
   for (int i = 0; i < 20; ++i) {
     // Appends, not "p" + ...: GCC 12 -O3 warns falsely (-Wrestrict) on that.
@@ -253,17 +259,19 @@ TEST(SplitCapPartsTest, KeepsHeadTailAndNote) {
     p += "\nx";
     parts.push_back(p);
   }
-  const auto capped = cap_parts(parts, 10);
+  const std::string text = joined(parts);
+  const auto capped = cap_parts(text, parts, 10);
   ASSERT_EQ(capped.size(), 10u);
-  // 4 head, note, 5 tail: the tail gets the extra part.
+  // 4 head, note, 5 tail: the tail gets the extra part. Left out: p4..p14,
+  // each 2 lines, with the 11 line breaks between them and the tail.
   for (int i = 0; i < 4; ++i) EXPECT_EQ(capped[std::size_t(i)], parts[std::size_t(i)]);
-  EXPECT_EQ(capped[4], "[... 11 parts (22 lines, 49 bytes) omitted ...]");
+  EXPECT_EQ(capped[4], "[... 22 lines (60 bytes) omitted ...]");
   for (int i = 0; i < 5; ++i) EXPECT_EQ(capped[std::size_t(5 + i)], parts[std::size_t(15 + i)]);
 
-  const auto three = cap_parts(parts, 3);
-  EXPECT_EQ(three, (std::vector<std::string>{
-                       parts[0], "[... 18 parts (36 lines, 81 bytes) omitted ...]", parts[19]}));
-  const auto four = cap_parts(parts, 4);
+  const auto three = cap_parts(text, parts, 3);
+  EXPECT_EQ(three, (std::vector<std::string>{parts[0], "[... 36 lines (99 bytes) omitted ...]",
+                                             parts[19]}));
+  const auto four = cap_parts(text, parts, 4);
   ASSERT_EQ(four.size(), 4u);
   EXPECT_EQ(four[0], parts[0]);
   EXPECT_EQ(four[2], parts[18]);
@@ -273,8 +281,9 @@ TEST(SplitCapPartsTest, KeepsHeadTailAndNote) {
 TEST(SplitCapPartsTest, OneAndTwoMergeTheNoteIntoTheLastPart) {
   std::vector<std::string> parts;
   for (int i = 0; i < 5; ++i) parts.push_back(std::string(100, char('a' + i)));
+  const std::string text = joined(parts);
   for (std::size_t max : {std::size_t(0), std::size_t(1), std::size_t(2)}) {
-    const auto capped = cap_parts(parts, max);
+    const auto capped = cap_parts(text, parts, max);
     ASSERT_EQ(capped.size(), std::max<std::size_t>(max, 1));
     if (max == 2) {
       EXPECT_EQ(capped[0], parts[0]);
@@ -286,12 +295,25 @@ TEST(SplitCapPartsTest, OneAndTwoMergeTheNoteIntoTheLastPart) {
     ASSERT_NE(nl, std::string::npos);
     const std::string kept_tail = last.substr(nl + 1);
     EXPECT_EQ(parts.back().substr(100 - kept_tail.size()), kept_tail);
+    // Whole parts with their line breaks, then the start of the last line.
     const std::size_t omitted_parts = max == 2 ? 3 : 4;
-    const std::size_t bytes = omitted_parts * 100 + (100 - kept_tail.size());
-    EXPECT_EQ(last.substr(0, nl), "[... " + std::to_string(omitted_parts) + " parts (" +
-                                      std::to_string(omitted_parts) + " lines, " +
+    const std::size_t bytes = omitted_parts * 101 + (100 - kept_tail.size());
+    EXPECT_EQ(last.substr(0, nl), "[... " + std::to_string(omitted_parts + 1) + " lines (" +
                                       std::to_string(bytes) + " bytes) omitted ...]");
   }
+}
+
+TEST(SplitCapPartsTest, AnEarlierNoteInTheGapIsCountedIn) {
+  // As BoundedText leaves it: 1000 lines (9000 bytes) already gone between
+  // "b" and "c", the gap having ended with a newline.
+  const std::string text = "aaaa\nbbbb\n[... 1000 lines (9000 bytes) omitted ...]\ncccc\ndddd";
+  const auto parts = split(text, 5, Unit::code_points);
+  const auto capped = cap_parts(text, parts, 3);
+  ASSERT_EQ(capped.size(), 3u);
+  EXPECT_EQ(capped[0], "aaaa");
+  // bbbb\n + 9000 + cccc\n: 1002 lines.
+  EXPECT_EQ(capped[1], "[... 1002 lines (9010 bytes) omitted ...]");
+  EXPECT_EQ(capped[2], "dddd");
 }
 
 }  // namespace
