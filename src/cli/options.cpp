@@ -236,6 +236,15 @@ std::string unexpected(Command command, const std::string& word, const std::stri
 
 }  // namespace
 
+std::vector<std::string> run_command_of(const std::vector<std::string>& raw_args) {
+  const auto args = split_attached_values(raw_args);
+  const auto first = first_operand(args);
+  if (first >= args.size() || args[first] != "run") return {};
+  const auto dashes = std::find(args.begin() + static_cast<std::ptrdiff_t>(first), args.end(), "--");
+  if (dashes == args.end()) return {};
+  return std::vector<std::string>(dashes + 1, args.end());
+}
+
 bool message_from_stdin(const std::vector<std::string>& raw_args) {
   const auto args = split_attached_values(raw_args);
   std::size_t operands = 0;

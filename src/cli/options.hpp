@@ -69,6 +69,10 @@ struct CliOptions {
 /// does not parse can honour the pipe (see cli/input.hpp).
 bool message_from_stdin(const std::vector<std::string>& args);
 
+/// For `notify run ... -- COMMAND ARGS...` whose options do not parse: the
+/// command to run anyway (empty when argv is not such a run).
+std::vector<std::string> run_command_of(const std::vector<std::string>& args);
+
 /// Parses argv (without argv[0]). Usage errors come back as ErrorKind::usage.
 Result<CliOptions> parse_options(const std::vector<std::string>& args);
 

@@ -89,6 +89,16 @@ int run_command_line(const std::vector<std::string>& args, World& world) {
                << "\nTry 'notify --help' for more information.\n";
     if (message_from_stdin(args))
       pass_message_on(world.in_fd, world.is_terminal(world.in_fd), *world.err);
+    // `notify run` must never keep the job from running: a wrong option of
+    // its report costs the report, not the job.
+    if (auto command = run_command_of(args); !command.empty()) {
+      CliOptions bare;
+      bare.command = Command::run;
+      bare.run_argv = std::move(command);
+      Session s{world, std::move(bare), {}, {}, {}};
+      s.config_broken = true;
+      return cmd_run(s);
+    }
     return kExitUsage;
   }
   Session s{world, std::move(*parsed), {}, {}, {}};
