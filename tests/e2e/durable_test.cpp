@@ -89,6 +89,16 @@ TEST_F(DurableE2E, notify_run_forwards_a_stop_signal_to_the_command_and_still_re
   EXPECT_THAT(texts_of(mm.requests()[0])[0], HasSubstr("killed by signal 15"));
 }
 
+TEST_F(DurableE2E, notify_run_stops_its_report_at_a_signal_and_keeps_it_in_the_spool) {
+  mm.push_reply(server_error_retry_after(503, 30));
+  const auto started = std::chrono::steady_clock::now();
+  auto r = run_signalled("TERM", "2", {"run", "ops", "--on", "always", "--retries", "3", "--", "true"});
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(10));
+  EXPECT_EQ(r.exit_code, 0) << "the command's status: " << r.err;
+  EXPECT_THAT(r.err, HasSubstr("stopped by SIGTERM"));
+  EXPECT_EQ(pending(), 1u);
+}
+
 TEST_F(DurableE2E, notify_run_with_a_broken_profile_file_still_runs_the_command) {
   path = config("[profiles.ops]\ntype = \"mattermost\"\nwebhook_url = \n");
   auto r = run({"run", "ops", "--", "sh", "-c", "echo job output; exit 3"});
