@@ -100,9 +100,13 @@ class RunError(RuntimeError):
     pass
 
 
+LAST_CPU = [0.0]
+
+
 def run_once(argv: list[str], stdin: str | None = None, env: dict | None = None,
              timeout: float = 120.0, errfile: str = "/dev/null") -> tuple[float, int]:
-    """Runs argv once with stdout to /dev/null; returns (wall seconds, peak RSS KiB)."""
+    """Runs argv once with stdout to /dev/null; returns (wall seconds, peak RSS KiB).
+    The child's CPU time (user + sys) is left in LAST_CPU[0]."""
     fa = [
         (os.POSIX_SPAWN_OPEN, 0, stdin or "/dev/null", os.O_RDONLY, 0),
         (os.POSIX_SPAWN_OPEN, 1, "/dev/null", os.O_WRONLY, 0),
@@ -117,6 +121,7 @@ def run_once(argv: list[str], stdin: str | None = None, env: dict | None = None,
     finally:
         killer.cancel()
     wall = time.perf_counter() - t0
+    LAST_CPU[0] = ru.ru_utime + ru.ru_stime
     code = os.waitstatus_to_exitcode(status)
     if code != 0:
         raise RunError(f"exit {code} after {wall:.2f}s: {shlex.join(argv)}")
@@ -130,6 +135,7 @@ class Cmd:
         self.shown = shown or (shlex.join(argv) + (f" < {stdin}" if stdin else ""))
         self.times: list[float] = []
         self.rss: list[int] = []
+        self.cpu: list[float] = []  # user + sys of the child, from wait4
 
     @property
     def median(self) -> float:
@@ -154,6 +160,7 @@ def interleaved(cmds: list[Cmd], runs: int, env: dict, warmup: int = 1,
             w, r = run_once(c.argv, c.stdin, env, c.timeout, errfile)
             c.times.append(w)
             c.rss.append(r)
+            c.cpu.append(LAST_CPU[0])
         done += 1
         if done >= 3 and time.monotonic() - start > budget_s:
             log(f"  budget of {budget_s:.0f}s reached after {done} rounds")
@@ -420,6 +427,11 @@ def main() -> int:
     r = n_send.median / c_send.median
     row("single send (cold process)", n_send, c_send, f"≤ {SEND_TARGET}", r <= SEND_TARGET)
     notes.append(journal_note(state, len(n_send.times) + 2))
+    n_cpu, c_cpu = statistics.median(n_send.cpu), statistics.median(c_send.cpu)
+    notes.append(f"CPU time of a send (user + sys from `wait4`, median of the same runs): notify "
+                 f"{fmt_t(n_cpu)}, curl {fmt_t(c_cpu)}, ratio {n_cpu / c_cpu:.2f}. Unlike wall time it "
+                 "leaves out time spent waiting for a CPU on a loaded machine and for the fake server: "
+                 "a cross-check of the wall-clock ratio, which is the target.")
     if a_send:
         row("single send (cold process)", n_send, a_send)
         row("single send (cold process)", a_send, c_send)
