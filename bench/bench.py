@@ -37,6 +37,8 @@ GIB = 1 << 30
 MIB = 1 << 20
 
 MM_HOOK = "/hooks/testhook1234"
+# notify's single send may cost at most this much of curl's POST, wall-clock.
+SEND_TARGET = 1.05
 TG_TOKEN = "123456789:TEST-fake-token"
 
 # --------------------------------------------------------------------------
@@ -98,9 +100,13 @@ class RunError(RuntimeError):
     pass
 
 
+LAST_CPU = [0.0]
+
+
 def run_once(argv: list[str], stdin: str | None = None, env: dict | None = None,
              timeout: float = 120.0, errfile: str = "/dev/null") -> tuple[float, int]:
-    """Runs argv once with stdout to /dev/null; returns (wall seconds, peak RSS KiB)."""
+    """Runs argv once with stdout to /dev/null; returns (wall seconds, peak RSS KiB).
+    The child's CPU time (user + sys) is left in LAST_CPU[0]."""
     fa = [
         (os.POSIX_SPAWN_OPEN, 0, stdin or "/dev/null", os.O_RDONLY, 0),
         (os.POSIX_SPAWN_OPEN, 1, "/dev/null", os.O_WRONLY, 0),
@@ -115,6 +121,7 @@ def run_once(argv: list[str], stdin: str | None = None, env: dict | None = None,
     finally:
         killer.cancel()
     wall = time.perf_counter() - t0
+    LAST_CPU[0] = ru.ru_utime + ru.ru_stime
     code = os.waitstatus_to_exitcode(status)
     if code != 0:
         raise RunError(f"exit {code} after {wall:.2f}s: {shlex.join(argv)}")
@@ -128,6 +135,7 @@ class Cmd:
         self.shown = shown or (shlex.join(argv) + (f" < {stdin}" if stdin else ""))
         self.times: list[float] = []
         self.rss: list[int] = []
+        self.cpu: list[float] = []  # user + sys of the child, from wait4
 
     @property
     def median(self) -> float:
@@ -152,6 +160,7 @@ def interleaved(cmds: list[Cmd], runs: int, env: dict, warmup: int = 1,
             w, r = run_once(c.argv, c.stdin, env, c.timeout, errfile)
             c.times.append(w)
             c.rss.append(r)
+            c.cpu.append(LAST_CPU[0])
         done += 1
         if done >= 3 and time.monotonic() - start > budget_s:
             log(f"  budget of {budget_s:.0f}s reached after {done} rounds")
@@ -261,6 +270,30 @@ def top_words(out: Path, n: int = 4) -> str:
     return ", ".join(f"`{short_name(fn).split('(')[0].strip()}` {pct}%" for _, pct, fn in rows)
 
 
+def journal_note(state: Path, sends: int) -> str:
+    """What the sends left under XDG_STATE_HOME: a delivered message's journal
+    must be gone, so anything in the spool is worth a line in RESULTS.md."""
+    spool = state / "notify" / "spool"
+    if not spool.exists():
+        return (f"Each notify run had `XDG_STATE_HOME` in a writable scratch directory; after {sends} "
+                f"successful sends there was no `notify/spool` in it (this build writes no journal "
+                "for a delivered message, or removes its directory too).")
+    left = sorted(p.name for p in spool.rglob("*") if p.is_file())
+    return (f"Each notify run had `XDG_STATE_HOME` in a writable scratch directory, so every send "
+            f"paid for its spool journal; after {sends} successful sends `notify/spool` held "
+            f"{len(left)} file{'s' if len(left) != 1 else ''}"
+            + (f" ({', '.join(left[:5])}{', …' if len(left) > 5 else ''}): journals not removed "
+               "after delivery." if left else " (every journal removed after delivery)."))
+
+
+def extra_libraries(notify: Path, curl: str) -> list[str]:
+    """Shared libraries ld.so maps for notify but not for curl."""
+    def libs(binary) -> set[str]:
+        out = subprocess.run(["ldd", str(binary)], capture_output=True, text=True).stdout
+        return {ln.split()[0] for ln in out.splitlines() if ln.strip() and "=>" in ln}
+    return sorted(libs(notify) - libs(curl))
+
+
 def loader_share(out: Path) -> int:
     """Ir spent in the dynamic loader's start-up (`_dl_start`, inclusive)."""
     for ir, _, fn in annotate(out, True):
@@ -315,7 +348,15 @@ def main() -> int:
     errfile = str(tmp / "last-stderr")
 
     env = {k: v for k, v in os.environ.items() if not k.startswith("NOTIFY_")}
-    env.update(XDG_STATE_HOME=str(tmp / "state"), XDG_CONFIG_HOME=str(tmp / "xdg-config"), LC_ALL="C.UTF-8")
+    # Every notify run gets its own writable state directory, so a send pays
+    # for its spool journal (created before the first request, removed after
+    # delivery) exactly as on a user's machine, and nothing of ours is touched.
+    state = tmp / "state"
+    state.mkdir(mode=0o700, exist_ok=True)
+    if not os.access(state, os.W_OK):
+        log(f"{state} is not writable")
+        return 2
+    env.update(XDG_STATE_HOME=str(state), XDG_CONFIG_HOME=str(tmp / "xdg-config"), LC_ALL="C.UTF-8")
 
     started = dt.datetime.now(dt.timezone.utc)
     load_start = float(Path("/proc/loadavg").read_text().split()[0])
@@ -384,7 +425,13 @@ def main() -> int:
                      "(`mmosts://` is the https form), so it reaches the fake on its own port; no `json://` "
                      "stand-in was needed. Its body also carries `username` and `icon_url`.")
     r = n_send.median / c_send.median
-    row("single send (cold process)", n_send, c_send, "≤ 1.2", r <= 1.2)
+    row("single send (cold process)", n_send, c_send, f"≤ {SEND_TARGET}", r <= SEND_TARGET)
+    notes.append(journal_note(state, len(n_send.times) + 2))
+    n_cpu, c_cpu = statistics.median(n_send.cpu), statistics.median(c_send.cpu)
+    notes.append(f"CPU time of a send (user + sys from `wait4`, median of the same runs): notify "
+                 f"{fmt_t(n_cpu)}, curl {fmt_t(c_cpu)}, ratio {n_cpu / c_cpu:.2f}. Unlike wall time it "
+                 "leaves out time spent waiting for a CPU on a loaded machine and for the fake server: "
+                 "a cross-check of the wall-clock ratio, which is the target.")
     if a_send:
         row("single send (cold process)", n_send, a_send)
         row("single send (cold process)", a_send, c_send)
@@ -636,9 +683,13 @@ def main() -> int:
     for k, med, lo, hi, n_ in cg_rows:
         dl = splits.get(k, 0)
         out.append(f"| {k} | {med:,.0f} | {lo:,} | {hi:,} | {n_} | {dl:,} | {med - dl:,.0f} |")
+    extra = extra_libraries(notify, curl)
     out.append(f"\nnotify / curl = **{cg_ratio:.2f}** in instructions per send. The `_dl_start` column is "
-               "the dynamic loader mapping and relocating shared libraries before `main` runs "
-               "(notify also loads libstdc++, libgcc_s, libm and libtomlplusplus on top of curl's set).\n")
+               "the dynamic loader mapping and relocating shared libraries before `main` runs ("
+               + (f"notify also loads {', '.join(extra)} on top of curl's set" if extra else
+                  "notify loads no shared library that curl does not: the C++ runtime and toml++ are "
+                  "linked in, see cmake/NotifyStartup.cmake")
+               + ").\n")
 
     failed = [r_ for r_ in results if r_["ok"] is False]
     out.append("## Targets\n")

@@ -44,11 +44,11 @@ set(CPACK_DEBIAN_PACKAGE_MAINTAINER "notify developers")
 set(CPACK_DEBIAN_PACKAGE_SECTION "net")
 set(CPACK_DEBIAN_PACKAGE_PRIORITY "optional")
 # Runtime libraries on Debian 12 (bookworm): libcurl4 is the OpenSSL flavour
-# that libcurl4-openssl-dev links against; libtomlplusplus3 is the shared
-# library of libtomlplusplus-dev (3.3.0).  cmark-gfm is linked from its static
-# archives (see CMakeLists.txt), nlohmann-json and CLI11 are header-only:
-# none of them needs a runtime package.
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "libcurl4 (>= 7.88), libtomlplusplus3 (>= 3.3)")
+# that libcurl4-openssl-dev links against. toml++ is compiled in (header-only
+# mode), cmark-gfm is linked from its static archives, libstdc++ and libgcc
+# are linked statically (cmake/NotifyStartup.cmake) and nlohmann-json and
+# CLI11 are header-only: none of them needs a runtime package.
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "libc6 (>= 2.36), libcurl4 (>= 7.88)")
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS OFF)
 
 include(CPack)
