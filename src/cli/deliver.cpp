@@ -170,8 +170,10 @@ void report(const Session& s, const app::SendResult& result, const Draft& draft,
 }
 
 void report_stop(const Session& s) {
+  static bool said = false;  // --stream reports after every batch
   const int sig = StopSignals::received();
-  if (!sig) return;
+  if (!sig || said) return;
+  said = true;
   const char* abbrev = sigabbrev_np(sig);
   s.info(std::string("stopped by ") + (abbrev ? std::string("SIG") + abbrev : std::string("a signal")) +
          ": what was not delivered stays in the spool; `notify flush` sends it");

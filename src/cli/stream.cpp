@@ -244,8 +244,7 @@ int cmd_stream(Session& s) {
     // given the stop (which forbids new requests).
     auto world = app_world(s, last_after_signal ? nullptr : &signals, http.get());
     auto result = app::send(s.config, *names, d, so, world);
-    report_outcomes(s, result.outcomes, false);
-    if (s.options.dry_run) print_dry_run(s, result.dry_run);
+    report(s, result, d, false);
     if (result.exit_status != kExitOk) status = kExitNotDelivered;
   };
 
