@@ -41,6 +41,11 @@ void MarkedService::plan(const std::string& marker, std::vector<Fault> faults) {
   pending_[marker] = std::move(faults);
 }
 
+void MarkedService::delay_accepted(std::chrono::milliseconds delay) {
+  std::lock_guard lock(mutex_);
+  accepted_delay_ = delay;
+}
+
 MarkerCounts MarkedService::counts(const std::string& marker) const {
   std::lock_guard lock(mutex_);
   const auto it = counts_.find(marker);
@@ -89,7 +94,10 @@ Reply MarkedService::answer(const Recorded& r) {
   // The service handler decides what "accepted" means: LINE answers a repeated retry
   // key with 409, which is not a second delivery.
   Reply reply = service_(r);
-  if (reply.status >= 200 && reply.status < 300) ++c.accepted;
+  if (reply.status >= 200 && reply.status < 300) {
+    ++c.accepted;
+    reply.delay = accepted_delay_;
+  }
   return reply;
 }
 

@@ -6,6 +6,7 @@
 // Built for crash tests: many notify processes share one server, each with
 // its own messages, so the plan cannot be a server-wide FIFO.
 
+#include <chrono>
 #include <map>
 #include <mutex>
 #include <regex>
@@ -46,6 +47,9 @@ class MarkedService {
   /// Sets the faults the next requests carrying marker get, in order (replacing what
   /// was left of an earlier plan for it).
   void plan(const std::string& marker, std::vector<Fault> faults);
+  /// Holds every accepted answer this long after counting it, as a slow network would:
+  /// a process killed meanwhile never learns that the service has the message.
+  void delay_accepted(std::chrono::milliseconds delay);
   /// Counts for one marker (all zero if never seen).
   MarkerCounts counts(const std::string& marker) const;
   /// Requests that carried no marker (answered by the service handler, not counted).
@@ -64,6 +68,7 @@ class MarkedService {
   std::map<std::string, std::vector<Fault>> pending_;  // faults still to give, in order
   std::map<std::string, MarkerCounts> counts_;
   int unmarked_ = 0;
+  std::chrono::milliseconds accepted_delay_{0};
 };
 
 }  // namespace notify::test
