@@ -9,6 +9,7 @@
 // is used: the fakes say what was accepted, flush's exit status says whether
 // the spool is empty.
 
+#include <httplib.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -400,6 +401,117 @@ TEST_F(CrashE2E, a_retry_after_wait_costs_no_cpu) {
   ASSERT_EQ(arrivals.size(), 2u);
   EXPECT_GE(arrivals[1] - arrivals[0], std::chrono::seconds(4));
   EXPECT_LT(r.cpu_seconds, 0.5) << "the retry wait spins instead of sleeping";
+}
+
+// --- The harness itself: a crash test is only as good as its counting. ----------
+
+httplib::Result post(FakeServer& server, const std::string& path, const std::string& body,
+                     httplib::Headers headers = {}) {
+  httplib::Client c(server.base_url());
+  c.set_read_timeout(std::chrono::seconds(5));
+  return c.Post(path, headers, body, "application/json");
+}
+
+TEST(MarkedServiceTest, faults_are_per_marker_then_the_service_answers_and_counts) {
+  MarkedService svc("mattermost");
+  FakeServer server;
+  svc.install(server);
+  svc.plan("msg-1", {Fault::http_500, Fault::http_429_after_1s, Fault::drop});
+  const std::string hook = "/hooks/testhook1234";
+  auto a = post(server, hook, R"({"text":"msg-1 x"})");
+  auto b = post(server, hook, R"({"text":"msg-2 y"})");  // another message: no faults
+  auto c = post(server, hook, R"({"text":"msg-1 x"})");
+  auto d = post(server, hook, R"({"text":"msg-1 x"})");
+  auto e = post(server, hook, R"({"text":"msg-1 x"})");
+  auto f = post(server, hook, R"({"text":"msg-10 z"})");  // not msg-1
+  ASSERT_TRUE(a && b && c && e && f);
+  EXPECT_EQ(a->status, 500);
+  EXPECT_EQ(b->status, 200);
+  EXPECT_EQ(c->status, 429);
+  EXPECT_EQ(c->get_header_value("Retry-After"), "1");
+  EXPECT_FALSE(d);  // dropped
+  EXPECT_EQ(e->status, 200);
+  EXPECT_EQ(f->status, 200);
+  const MarkerCounts one = svc.counts("msg-1");
+  EXPECT_EQ(one.requests, 4);
+  EXPECT_EQ(one.faults, 3);
+  EXPECT_EQ(one.accepted, 1);
+  EXPECT_EQ(svc.counts("msg-2").accepted, 1);
+  EXPECT_EQ(svc.counts("msg-10").accepted, 1);
+  EXPECT_EQ(svc.counts("msg-3").requests, 0);
+  // The service's own verdict counts: a rejected request is not an acceptance.
+  post(server, hook, R"({"text":"", "props":"msg-4"})");
+  EXPECT_EQ(svc.counts("msg-4").requests, 1);
+  EXPECT_EQ(svc.counts("msg-4").accepted, 0);
+}
+
+TEST(MarkedServiceTest, line_counts_a_repeated_retry_key_once_and_a_new_key_twice) {
+  MarkedService svc("line");
+  FakeServer server;
+  svc.install(server);
+  const std::string body =
+      std::string(R"({"to":")") + kLineTo + R"(","messages":[{"type":"text","text":"msg-7"}]})";
+  const httplib::Headers auth{{"Authorization", std::string("Bearer ") + kLineToken}};
+  auto with_key = [&](const std::string& key) {
+    auto h = auth;
+    h.emplace("X-Line-Retry-Key", key);
+    return h;
+  };
+  const std::string key1 = "123e4567-e89b-42d3-a456-426614174000";
+  const std::string key2 = "123e4567-e89b-42d3-a456-426614174001";
+  EXPECT_EQ(post(server, "/v2/bot/message/push", body, with_key(key1))->status, 200);
+  EXPECT_EQ(post(server, "/v2/bot/message/push", body, with_key(key1))->status, 409);
+  EXPECT_EQ(svc.counts("msg-7").accepted, 1);
+  EXPECT_EQ(post(server, "/v2/bot/message/push", body, with_key(key2))->status, 200);
+  EXPECT_EQ(svc.counts("msg-7").accepted, 2);  // a fresh key is a second delivery
+}
+
+TEST(MarkedServiceTest, concurrent_clients_are_counted_per_marker) {
+  MarkedService svc("discord");
+  FakeServer server;
+  svc.install(server);
+  for (int i = 0; i < 8; ++i) svc.plan("msg-" + std::to_string(i), {Fault::http_500});
+  std::vector<std::thread> clients;
+  for (int i = 0; i < 8; ++i)
+    clients.emplace_back([&, i] {
+      const std::string body = R"({"content":"msg-)" + std::to_string(i) + R"("})";
+      for (int k = 0; k < 3; ++k) post(server, "/api/webhooks/1100000000000000001/test-webhook-token", body);
+    });
+  for (auto& c : clients) c.join();
+  for (int i = 0; i < 8; ++i) {
+    const MarkerCounts c = svc.counts("msg-" + std::to_string(i));
+    EXPECT_EQ(c.requests, 3);
+    EXPECT_EQ(c.faults, 1);
+    EXPECT_EQ(c.accepted, 2);
+  }
+}
+
+TEST(SpawnTest, a_signal_reaches_a_running_child_and_never_a_reaped_one) {
+  Child child = spawn({"sleep", "30"});
+  EXPECT_GT(child.pid(), 0);
+  EXPECT_TRUE(child.signal(SIGTERM));
+  const RunResult r = child.wait();
+  EXPECT_EQ(r.signal, SIGTERM);
+  EXPECT_EQ(r.exit_code, -1);
+  EXPECT_FALSE(r.timed_out);
+}
+
+TEST(SpawnTest, feeds_stdin_and_reports_the_childs_cpu_time) {
+  RunOptions o;
+  o.stdin_data = "hello\n";
+  // About a second of shell arithmetic, then the input back.
+  Child child = spawn({"sh", "-c", "i=0; while [ $i -lt 300000 ]; do i=$((i+1)); done; cat"}, o);
+  const RunResult r = child.wait();
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_EQ(r.out, "hello\n");
+  EXPECT_GT(r.cpu_seconds, 0.05);
+  EXPECT_FALSE(child.signal(SIGKILL)) << "the child is reaped: its pid is not ours any more";
+}
+
+TEST(SpawnTest, idle_child_costs_no_cpu) {
+  const RunResult r = run_process({"sleep", "0.3"});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_LT(r.cpu_seconds, 0.1);
 }
 
 }  // namespace

@@ -296,9 +296,17 @@ void Child::State::run_pump() {
 
 Child::Child(std::unique_ptr<State> state) : state_(std::move(state)) {}
 Child::Child(Child&&) noexcept = default;
-Child& Child::operator=(Child&&) noexcept = default;
+Child& Child::operator=(Child&& o) noexcept {
+  if (this != &o) {
+    abandon();
+    state_ = std::move(o.state_);
+  }
+  return *this;
+}
 
-Child::~Child() {
+Child::~Child() { abandon(); }
+
+void Child::abandon() noexcept {
   if (!state_ || state_->waited) return;
   state_->kill_all();
   if (state_->pump.joinable()) state_->pump.join();

@@ -69,6 +69,7 @@ class Child {
 
  private:
   explicit Child(std::unique_ptr<State> state);
+  void abandon() noexcept;  // kills and reaps a child nobody waited for
   friend Child spawn(const std::vector<std::string>& argv, const RunOptions& options);
   std::unique_ptr<State> state_;
 };
