@@ -12,7 +12,10 @@
 #include <httplib.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <condition_variable>
+#include <map>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -33,22 +36,53 @@ using std::chrono::milliseconds;
 
 constexpr int kTrials = 100;        // per signal and per command
 constexpr int kConcurrent = 10;     // notify processes at once, each with its own spool
-constexpr int kMaxKillMs = 1500;    // a send with two faults takes about this long
+constexpr int kMaxKillMs = 1500;    // after the first request: two faults take about this long
+constexpr int kMaxEarlyKillMs = 400;  // after the start: start-up, journal, first attempt
 constexpr int kRecoveryFlushes = 4; // flushes after the kill, until one exits 0
 constexpr auto kRunTimeout = std::chrono::seconds(30);
 
-// One message of a trial: where it goes and what its service does to it.
+// One message of a trial at one target: where it goes and what its service does to it.
 struct Message {
-  std::string marker;   // unique in the test; the fakes count by it
+  std::string marker;   // unique to the trial; the fakes count by it, per service
   std::string profile;  // ops, me, family, dev
   MarkedService* service = nullptr;
   std::vector<Fault> faults;  // before the service accepts
 };
 
+// Where a trial's random moment is measured from. Counting from the first request
+// keeps the kills inside the send however slow start-up is (ASan, a loaded machine);
+// some trials count from the start to hit start-up and the journal write too.
+enum class Anchor { start, first_request };
+
 struct Trial {
   int id = 0;
-  std::vector<Message> messages;
+  std::string marker;
+  std::string targets;            // "ops" or "ops,family": one message, one or two targets
+  std::vector<Message> messages;  // one per target
+  Anchor anchor = Anchor::first_request;
   std::optional<milliseconds> kill_at;  // nullopt: never signalled (control)
+};
+
+// Requests per marker across all services, for waiting on a trial's first attempt.
+class Arrivals {
+ public:
+  void note(const std::string& marker) {
+    {
+      std::lock_guard lock(mutex_);
+      ++seen_[marker];
+    }
+    cv_.notify_all();
+  }
+  /// Waits until more than n requests carried marker; false on timeout.
+  bool wait_beyond(const std::string& marker, int n, std::chrono::seconds timeout) {
+    std::unique_lock lock(mutex_);
+    return cv_.wait_for(lock, timeout, [&] { return seen_[marker] > n; });
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  std::map<std::string, int> seen_;
 };
 
 struct MessageResult {
@@ -84,12 +118,15 @@ std::uint64_t seed_from_env() {
 class CrashE2E : public E2E {
  protected:
   // The services outlive the servers that call them (members die in reverse order).
+  Arrivals arrivals;
   MarkedService mm_svc{"mattermost"}, tg_svc{"telegram"}, line_svc{"line"}, dc_svc{"discord"};
   FakeServer mm, tg, line, dc;
   std::string cfg;
   std::atomic<int> next_marker{1};
 
   void SetUp() override {
+    for (MarkedService* s : {&mm_svc, &tg_svc, &line_svc, &dc_svc})
+      s->observe([this](const std::string& marker) { arrivals.note(marker); });
     mm_svc.install(mm);
     tg_svc.install(tg);
     line_svc.install(line);
@@ -121,20 +158,19 @@ class CrashE2E : public E2E {
     return args;
   }
 
-  std::vector<std::string> send_command(const Message& m, const std::string& retries) const {
-    return command({"--retries", retries, "--timeout", "2", m.profile,
-                    m.marker + " disk /var at 91% on host-" + m.marker});
+  std::vector<std::string> send_command(const Trial& t, const std::string& retries) const {
+    return command({"--retries", retries, "--timeout", "2", t.targets,
+                    t.marker + " disk /var at 91% on host-" + t.marker});
   }
 
-  // A message for a random service with one of the fault plans of the brief
-  // (500,500 then accepted; 429 Retry-After 1 s then accepted), or a dropped
-  // connection then a 500 now and then.
-  Message random_message(std::mt19937_64& rng) {
+  // The message for service s with one of the fault plans of the brief (500,500 then
+  // accepted; 429 Retry-After 1 s then accepted), or now and then a dropped connection
+  // then a 500.
+  Message random_message(std::mt19937_64& rng, const std::string& marker, int s) {
     static const char* kProfiles[] = {"ops", "me", "family", "dev"};
     MarkedService* services[] = {&mm_svc, &tg_svc, &line_svc, &dc_svc};
-    const auto s = std::uniform_int_distribution<int>(0, 3)(rng);
     Message m;
-    m.marker = "msg-" + std::to_string(next_marker++);
+    m.marker = marker;
     m.profile = kProfiles[s];
     m.service = services[s];
     switch (std::uniform_int_distribution<int>(0, 4)(rng)) {
@@ -147,24 +183,38 @@ class CrashE2E : public E2E {
     return m;
   }
 
-  std::vector<Trial> make_trials(std::uint64_t seed, int n, int messages_per_trial, bool kill) {
+  // n trials of one message to 1..max_targets distinct random services.
+  std::vector<Trial> make_trials(std::uint64_t seed, int n, int max_targets, bool kill) {
     std::mt19937_64 rng(seed);
     std::vector<Trial> trials(static_cast<std::size_t>(n));
     for (int i = 0; i < n; ++i) {
       Trial& t = trials[static_cast<std::size_t>(i)];
       t.id = i;  // names the trial's state directory
-      const int k = messages_per_trial > 0
-                        ? messages_per_trial
-                        : std::uniform_int_distribution<int>(1, -messages_per_trial)(rng);
-      for (int j = 0; j < k; ++j) t.messages.push_back(random_message(rng));
-      if (kill) t.kill_at = milliseconds(std::uniform_int_distribution<int>(0, kMaxKillMs)(rng));
+      t.marker = "msg-" + std::to_string(next_marker++);
+      std::vector<int> services{0, 1, 2, 3};
+      std::shuffle(services.begin(), services.end(), rng);
+      const int k = std::uniform_int_distribution<int>(1, max_targets)(rng);
+      for (int j = 0; j < k; ++j) {
+        t.messages.push_back(random_message(rng, t.marker, services[static_cast<std::size_t>(j)]));
+        t.targets += (j ? "," : "") + t.messages.back().profile;
+      }
+      if (!kill) continue;
+      t.anchor = std::uniform_int_distribution<int>(0, 3)(rng) == 0 ? Anchor::start
+                                                                    : Anchor::first_request;
+      const int max_ms = t.anchor == Anchor::start ? kMaxEarlyKillMs : kMaxKillMs;
+      t.kill_at = milliseconds(std::uniform_int_distribution<int>(0, max_ms)(rng));
     }
     return trials;
   }
 
-  // Runs proc (already spawned), signalling it at t.kill_at.
-  static RunResult signal_at(Child& proc, const Trial& t, int sig, bool* interrupted) {
+  // Waits for proc (already spawned), signalling it at t's moment; requests_before is
+  // how many requests carried the marker before proc started.
+  RunResult signal_at(Child& proc, const Trial& t, int sig, int requests_before, bool* interrupted) {
     if (t.kill_at) {
+      // A process that never sends is not waited for long: the trial then counts as
+      // killed before any request.
+      if (t.anchor == Anchor::first_request)
+        arrivals.wait_beyond(t.marker, requests_before, std::chrono::seconds(10));
       std::this_thread::sleep_for(*t.kill_at);  // the random moment is the point of the trial
       *interrupted = proc.signal(sig);
     }
@@ -188,8 +238,8 @@ class CrashE2E : public E2E {
   TrialResult send_trial(const Trial& t, int sig) {
     TrialResult r;
     for (auto& m : t.messages) m.service->plan(m.marker, m.faults);
-    Child proc = spawn(send_command(t.messages.front(), "3"), options_for(t));
-    r.run = signal_at(proc, t, sig, &r.interrupted);
+    Child proc = spawn(send_command(t, "3"), options_for(t));
+    r.run = signal_at(proc, t, sig, 0, &r.interrupted);
     r.log += "--- send: exit " + std::to_string(r.run.exit_code) + " signal " +
              std::to_string(r.run.signal) + "\n" + r.run.err;
     recover(t, r);
@@ -198,19 +248,22 @@ class CrashE2E : public E2E {
 
   TrialResult flush_trial(const Trial& t, int sig) {
     TrialResult r;
+    // One failed attempt per target (--retries 0) puts the message in the spool; the
+    // flush then meets the planned faults.
     for (auto& m : t.messages) {
-      // One failed attempt (--retries 0) puts the message in the spool; the flush
-      // then meets the planned faults.
       std::vector<Fault> faults{Fault::http_500};
       faults.insert(faults.end(), m.faults.begin(), m.faults.end());
       m.service->plan(m.marker, faults);
-      RunResult spooled = run_process(send_command(m, "0"), options_for(t));
-      r.log += "--- spooling send: exit " + std::to_string(spooled.exit_code) + "\n" + spooled.err;
+    }
+    RunResult spooled = run_process(send_command(t, "0"), options_for(t));
+    r.log += "--- spooling send: exit " + std::to_string(spooled.exit_code) + "\n" + spooled.err;
+    if (spooled.exit_code != 1) r.setup_ok = false;
+    for (auto& m : t.messages) {
       const MarkerCounts c = m.service->counts(m.marker);
-      if (spooled.exit_code != 1 || c.requests != 1 || c.accepted != 0) r.setup_ok = false;
+      if (c.requests != 1 || c.accepted != 0) r.setup_ok = false;
     }
     Child proc = spawn(command({"flush"}), options_for(t));
-    r.run = signal_at(proc, t, sig, &r.interrupted);
+    r.run = signal_at(proc, t, sig, static_cast<int>(t.messages.size()), &r.interrupted);
     r.log += "--- flush: exit " + std::to_string(r.run.exit_code) + " signal " +
              std::to_string(r.run.signal) + "\n" + r.run.err;
     recover(t, r);
@@ -278,8 +331,10 @@ class CrashE2E : public E2E {
       if (bad && evidence < 3) {
         ++evidence;
         std::ostringstream e;
-        e << "\n=== trial " << t.id << " (signal after "
-          << (t.kill_at ? std::to_string(t.kill_at->count()) + " ms" : "never")
+        e << "\n=== trial " << t.id << " (signal "
+          << (t.kill_at ? std::to_string(t.kill_at->count()) + " ms after " +
+                              (t.anchor == Anchor::start ? "the start" : "the first request")
+                        : "never")
           << (r.interrupted ? ", reached it" : ", process had ended") << "):" << why << "\n";
         for (std::size_t j = 0; j < t.messages.size(); ++j) {
           const Message& m = t.messages[j];
@@ -344,7 +399,7 @@ class CrashE2E : public E2E {
 
   void flush_batch(const std::string& name, int sig, int trials, bool kill) {
     const std::uint64_t seed = seed_from_env();
-    const auto plan = make_trials(seed, trials, -2, kill);  // one or two messages in the spool
+    const auto plan = make_trials(seed, trials, 2, kill);  // one message, one or two targets
     const auto results = run_all(plan, [&](const Trial& t) { return flush_trial(t, sig); });
     report(name, seed, tally(plan, results, true), !kill);
   }
@@ -377,12 +432,12 @@ TEST_F(CrashE2E, sigterm_during_a_flush_loses_nothing) {
 // "Waiting costs nothing": a 5 s Retry-After is slept, not spun.
 TEST_F(CrashE2E, a_retry_after_wait_costs_no_cpu) {
   std::mutex mutex;
-  std::vector<std::chrono::steady_clock::time_point> arrivals;
+  std::vector<std::chrono::steady_clock::time_point> request_times;
   int accepted = 0;
   mm.set_handler([&, h = mattermost_handler()](const Recorded& r) {
     std::lock_guard lock(mutex);
-    arrivals.push_back(std::chrono::steady_clock::now());
-    if (arrivals.size() == 1) return mattermost_429(5);
+    request_times.push_back(std::chrono::steady_clock::now());
+    if (request_times.size() == 1) return mattermost_429(5);
     Reply reply = h(r);
     if (reply.status == 200) ++accepted;
     return reply;
@@ -398,8 +453,8 @@ TEST_F(CrashE2E, a_retry_after_wait_costs_no_cpu) {
   EXPECT_EQ(mm.request_count(), 2u);
   EXPECT_EQ(accepted, 1);
   // The measurement means something only if notify did wait the 5 s out.
-  ASSERT_EQ(arrivals.size(), 2u);
-  EXPECT_GE(arrivals[1] - arrivals[0], std::chrono::seconds(4));
+  ASSERT_EQ(request_times.size(), 2u);
+  EXPECT_GE(request_times[1] - request_times[0], std::chrono::seconds(4));
   EXPECT_LT(r.cpu_seconds, 0.5) << "the retry wait spins instead of sleeping";
 }
 

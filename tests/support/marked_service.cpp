@@ -46,6 +46,11 @@ void MarkedService::delay_accepted(std::chrono::milliseconds delay) {
   accepted_delay_ = delay;
 }
 
+void MarkedService::observe(std::function<void(const std::string&)> observer) {
+  std::lock_guard lock(mutex_);
+  observer_ = std::move(observer);
+}
+
 MarkerCounts MarkedService::counts(const std::string& marker) const {
   std::lock_guard lock(mutex_);
   const auto it = counts_.find(marker);
@@ -76,8 +81,19 @@ Reply MarkedService::fault_reply(Fault f) const {
 }
 
 Reply MarkedService::answer(const Recorded& r) {
-  std::lock_guard lock(mutex_);
   const auto marker = find_marker(r, marker_);
+  Reply reply = answer_counting(r, marker);
+  std::function<void(const std::string&)> observer;
+  {
+    std::lock_guard lock(mutex_);
+    observer = observer_;
+  }
+  if (marker && observer) observer(*marker);
+  return reply;
+}
+
+Reply MarkedService::answer_counting(const Recorded& r, const std::optional<std::string>& marker) {
+  std::lock_guard lock(mutex_);
   if (!marker) {
     ++unmarked_;
     return service_(r);

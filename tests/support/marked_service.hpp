@@ -7,8 +7,10 @@
 // its own messages, so the plan cannot be a server-wide FIFO.
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <regex>
 #include <string>
 #include <string_view>
@@ -50,6 +52,9 @@ class MarkedService {
   /// Holds every accepted answer this long after counting it, as a slow network would:
   /// a process killed meanwhile never learns that the service has the message.
   void delay_accepted(std::chrono::milliseconds delay);
+  /// Calls observer(marker) after each request carrying a marker has been counted, on the
+  /// server's thread (so a test can wait for a message's first attempt).
+  void observe(std::function<void(const std::string&)> observer);
   /// Counts for one marker (all zero if never seen).
   MarkerCounts counts(const std::string& marker) const;
   /// Requests that carried no marker (answered by the service handler, not counted).
@@ -58,6 +63,7 @@ class MarkedService {
 
  private:
   Reply answer(const Recorded& r);
+  Reply answer_counting(const Recorded& r, const std::optional<std::string>& marker);
   Reply fault_reply(Fault f) const;
 
   std::string kind_;
@@ -69,6 +75,7 @@ class MarkedService {
   std::map<std::string, MarkerCounts> counts_;
   int unmarked_ = 0;
   std::chrono::milliseconds accepted_delay_{0};
+  std::function<void(const std::string&)> observer_;
 };
 
 }  // namespace notify::test
