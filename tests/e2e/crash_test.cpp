@@ -35,7 +35,7 @@ namespace fs = std::filesystem;
 using std::chrono::milliseconds;
 
 constexpr int kTrials = 100;        // per signal and per command
-constexpr int kConcurrent = 10;     // notify processes at once, each with its own spool
+constexpr int kConcurrent = 16;     // notify processes at once, each with its own spool
 constexpr int kMaxKillMs = 1500;    // after the first request: two faults take about this long
 constexpr int kMaxEarlyKillMs = 400;  // after the start: start-up, journal, first attempt
 constexpr int kRecoveryFlushes = 4; // flushes after the kill, until one exits 0
@@ -96,6 +96,7 @@ struct TrialResult {
   RunResult run;             // the signalled send or flush
   std::vector<MessageResult> messages;
   int recovery_flushes = 0;
+  double cpu_seconds = 0;      // every notify run of the trial
   bool flushed_clean = false;  // a recovery flush exited 0 (spool empty)
   std::string log;             // stderr of every run, for failure messages
 };
@@ -107,6 +108,7 @@ struct Tally {
   int timed_out = 0;
   int unfaithful = 0;  // delivered without meeting every planned fault: the fakes are wrong
   int failed_runs = 0; // unsignalled runs that did not exit 0
+  double cpu_seconds = 0;
   std::string evidence;  // the first few failing trials, for the failure message
 };
 
@@ -230,6 +232,7 @@ class CrashE2E : public E2E {
       r.log += "--- flush " + std::to_string(r.recovery_flushes) + ": exit " +
                std::to_string(f.exit_code) + "\n" + f.err;
       r.flushed_clean = f.exit_code == 0;
+      r.cpu_seconds += f.cpu_seconds;
     }
     for (std::size_t i = 0; i < t.messages.size(); ++i)
       r.messages[i].final = t.messages[i].service->counts(t.messages[i].marker);
@@ -295,6 +298,7 @@ class CrashE2E : public E2E {
       if (r.interrupted) ++y.interrupted;
       if (!r.setup_ok) ++y.setup_failures;
       if (r.run.timed_out) ++y.timed_out;
+      y.cpu_seconds += r.cpu_seconds + r.run.cpu_seconds;
       if (!r.flushed_clean) ++y.unflushed;
       const bool failed_run = !t.kill_at && r.run.exit_code != 0;
       if (failed_run) ++y.failed_runs;
@@ -357,10 +361,11 @@ class CrashE2E : public E2E {
     std::printf(
         "[ crash    ] %s seed=%llu: %d trials, %d interrupted by the signal, %d messages "
         "(%d begun, %d killed before any request); lost %d, LINE duplicates %d, other "
-        "duplicates %d; spool not emptied by flush %d, setup failures %d, timeouts %d\n",
+        "duplicates %d; spool not emptied by flush %d, setup failures %d, timeouts %d; "
+        "notify CPU %.1f s in all\n",
         name.c_str(), static_cast<unsigned long long>(seed), y.trials, y.interrupted, y.messages,
         y.started, y.not_started, y.lost, y.line_duplicates, y.other_duplicates, y.unflushed,
-        y.setup_failures, y.timed_out);
+        y.setup_failures, y.timed_out, y.cpu_seconds);
     std::fflush(stdout);
     RecordProperty("seed", std::to_string(seed));
     RecordProperty("trials", y.trials);
