@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
@@ -14,6 +15,7 @@
 #include <mutex>
 #include <stdexcept>
 #include <system_error>
+#include <thread>
 
 extern char** environ;
 
@@ -165,87 +167,78 @@ RunOptions& RunOptions::isolate(const std::filesystem::path& home) {
   return *this;
 }
 
-RunResult run_process(const std::vector<std::string>& argv_in, const RunOptions& options) {
-  if (argv_in.empty()) throw std::invalid_argument("run_process: empty argv");
-  static std::once_flag once;  // a child that stops reading stdin must not kill us
-  std::call_once(once, [] { std::signal(SIGPIPE, SIG_IGN); });
+struct Child::State {
+  std::vector<std::string> argv;
+  RunOptions options;
+  pid_t pid = -1;
+  Fd parent_in, master, out, err, errpipe;
 
-  std::vector<std::string> argv_store = argv_in;
-  std::vector<std::string> env_store = build_env(options);
-  std::vector<char*> argv = c_strings(argv_store);
-  std::vector<char*> envp = c_strings(env_store);
-  const std::string cwd = options.cwd.string();
-
-  Pipe out = make_pipe(), err = make_pipe(), errpipe = make_pipe();
-  Fd child_in, parent_in, master;
-  if (options.stdin_tty) {
-    master = Fd(::posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC));
-    if (master.get() < 0) throw_errno("posix_openpt");
-    if (::grantpt(master.get()) != 0 || ::unlockpt(master.get()) != 0) throw_errno("grantpt");
-    char name[128];
-    if (::ptsname_r(master.get(), name, sizeof name) != 0) throw_errno("ptsname_r");
-    child_in = Fd(::open(name, O_RDWR | O_NOCTTY | O_CLOEXEC));
-    if (child_in.get() < 0) throw_errno("open pty slave");
-  } else if (options.stdin_data) {
-    Pipe in = make_pipe();
-    child_in = std::move(in.read);
-    parent_in = std::move(in.write);
-  } else {
-    child_in = Fd(::open("/dev/null", O_RDONLY | O_CLOEXEC));
-    if (child_in.get() < 0) throw_errno("open /dev/null");
-  }
-
-  const pid_t pid = ::fork();
-  if (pid < 0) throw_errno("fork");
-  if (pid == 0)
-    exec_child(argv.data(), envp.data(), cwd.empty() ? nullptr : cwd.c_str(), child_in.get(),
-               out.write.get(), err.write.get(), options.stdin_tty, errpipe.write.get());
-
-  child_in.reset();
-  out.write.reset();
-  err.write.reset();
-  errpipe.write.reset();
+  std::mutex mutex;  // orders signal() against reaping: a reaped pid may be reused
+  bool reaped = false;
+  int status = 0;
+  rusage usage{};
 
   RunResult result;
+  std::thread pump;
+  bool waited = false;
+
+  // True once the child is reaped (collecting status and rusage then).
+  bool try_reap() {
+    std::lock_guard lock(mutex);
+    if (reaped) return true;
+    pid_t r;
+    do r = ::wait4(pid, &status, WNOHANG, &usage);
+    while (r < 0 && errno == EINTR);
+    if (r == pid) reaped = true;
+    return reaped;
+  }
+
+  // SIGKILL to the child's process group (grandchildren too) unless already reaped.
+  void kill_all() {
+    std::lock_guard lock(mutex);
+    if (reaped) return;
+    ::kill(-pid, SIGKILL);
+    ::kill(pid, SIGKILL);
+  }
+
+  void run_pump();
+};
+
+void Child::State::run_pump() {
   const std::string empty;
   const std::string& input = options.stdin_data ? *options.stdin_data : empty;
   std::size_t written = 0;
   Fd* input_fd = options.stdin_tty ? &master : &parent_in;
   if (input_fd->get() >= 0) set_nonblocking(input_fd->get());
   if (master.get() >= 0) set_nonblocking(master.get());
-  set_nonblocking(out.read.get());
-  set_nonblocking(err.read.get());
+  set_nonblocking(out.get());
+  set_nonblocking(err.get());
   if (parent_in.get() >= 0 && input.empty()) parent_in.reset();
 
   const auto deadline = Clock::now() + options.timeout;
   std::optional<Clock::time_point> give_up;  // stop waiting for EOF after this
   bool out_open = true, err_open = true, master_open = master.get() >= 0;
-  bool reaped = false;
-  int status = 0;
 
   while (out_open || err_open) {
     std::vector<pollfd> fds;
-    if (out_open) fds.push_back({out.read.get(), POLLIN, 0});
-    if (err_open) fds.push_back({err.read.get(), POLLIN, 0});
+    if (out_open) fds.push_back({out.get(), POLLIN, 0});
+    if (err_open) fds.push_back({err.get(), POLLIN, 0});
     if (master_open) fds.push_back({master.get(), POLLIN, 0});
     const bool want_write = input_fd->get() >= 0 && written < input.size();
     if (want_write) fds.push_back({input_fd->get(), POLLOUT, 0});
 
     const auto now = Clock::now();
     // Once the child is gone, a grandchild may still hold the pipes: wait a little, not forever.
-    if (!reaped && ::waitpid(pid, &status, WNOHANG) == pid) {
-      reaped = true;
-      if (!give_up) give_up = now + std::chrono::seconds(1);
-    }
-    if (!reaped && !result.timed_out && now >= deadline) {
+    const bool is_reaped = try_reap();
+    if (is_reaped && !give_up) give_up = now + std::chrono::seconds(1);
+    if (!is_reaped && !result.timed_out && now >= deadline) {
       result.timed_out = true;
-      ::kill(-pid, SIGKILL);  // its own process group: grandchildren too
-      ::kill(pid, SIGKILL);
+      kill_all();
       give_up = now + std::chrono::seconds(2);
     }
     if (give_up && now >= *give_up) break;
     auto until = give_up ? *give_up : deadline;
-    if (!reaped) until = std::min(until, now + std::chrono::milliseconds(50));
+    if (!is_reaped) until = std::min(until, now + std::chrono::milliseconds(50));
     const auto wait_ms =
         std::chrono::duration_cast<std::chrono::milliseconds>(until - now).count() + 1;
 
@@ -254,9 +247,9 @@ RunResult run_process(const std::vector<std::string>& argv_in, const RunOptions&
     if (n <= 0) continue;
     for (const auto& p : fds) {
       if (p.revents == 0) continue;
-      if (p.fd == out.read.get()) {
+      if (p.fd == out.get()) {
         out_open = drain(p.fd, &result.out);
-      } else if (p.fd == err.read.get()) {
+      } else if (p.fd == err.get()) {
         err_open = drain(p.fd, &result.err);
       } else if (master_open && p.fd == master.get() && (p.revents & POLLOUT) == 0) {
         master_open = drain(p.fd, nullptr);  // terminal echo
@@ -274,27 +267,126 @@ RunResult run_process(const std::vector<std::string>& argv_in, const RunOptions&
   }
   parent_in.reset();
 
-  if (!reaped) {
-    if (give_up) {  // timed out and the pipes never closed
-      ::kill(-pid, SIGKILL);
-      ::kill(pid, SIGKILL);
+  // The pipes are closed (or abandoned after a kill); the child may still be on its way out.
+  // Polling keeps signal() free to run meanwhile and the timeout in force.
+  while (!try_reap()) {
+    if (Clock::now() >= deadline || give_up) {
+      if (!result.timed_out && Clock::now() >= deadline) result.timed_out = true;
+      kill_all();
     }
-    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   master.reset();
 
   int exec_errno = 0;
-  if (::read(errpipe.read.get(), &exec_errno, sizeof exec_errno) ==
+  if (::read(errpipe.get(), &exec_errno, sizeof exec_errno) ==
       static_cast<ssize_t>(sizeof exec_errno)) {
-    result.err += "run_process: cannot execute " + argv_in[0] + ": " + std::strerror(exec_errno) + "\n";
+    result.err += "run_process: cannot execute " + argv[0] + ": " + std::strerror(exec_errno) + "\n";
   }
   if (WIFEXITED(status)) {
     result.exit_code = WEXITSTATUS(status);
   } else if (WIFSIGNALED(status)) {
     result.signal = WTERMSIG(status);
   }
-  return result;
+  const auto seconds = [](const timeval& t) {
+    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
+  };
+  result.cpu_seconds = seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
+Child::Child(std::unique_ptr<State> state) : state_(std::move(state)) {}
+Child::Child(Child&&) noexcept = default;
+Child& Child::operator=(Child&& o) noexcept {
+  if (this != &o) {
+    abandon();
+    state_ = std::move(o.state_);
+  }
+  return *this;
+}
+
+Child::~Child() { abandon(); }
+
+void Child::abandon() noexcept {
+  if (!state_ || state_->waited) return;
+  state_->kill_all();
+  if (state_->pump.joinable()) state_->pump.join();
+}
+
+pid_t Child::pid() const { return state_->pid; }
+
+bool Child::signal(int sig) {
+  std::lock_guard lock(state_->mutex);
+  if (state_->reaped) return false;
+  return ::kill(state_->pid, sig) == 0;
+}
+
+RunResult Child::wait() {
+  if (state_->waited) throw std::logic_error("Child::wait called twice");
+  state_->waited = true;
+  if (state_->pump.joinable()) state_->pump.join();
+  return std::move(state_->result);
+}
+
+Child spawn(const std::vector<std::string>& argv_in, const RunOptions& options) {
+  if (argv_in.empty()) throw std::invalid_argument("spawn: empty argv");
+  static std::once_flag once;  // a child that stops reading stdin must not kill us
+  std::call_once(once, [] { std::signal(SIGPIPE, SIG_IGN); });
+
+  auto st = std::make_unique<Child::State>();
+  st->argv = argv_in;
+  st->options = options;
+  std::vector<std::string> argv_store = argv_in;
+  std::vector<std::string> env_store = build_env(options);
+  std::vector<char*> argv = c_strings(argv_store);
+  std::vector<char*> envp = c_strings(env_store);
+  const std::string cwd = options.cwd.string();
+
+  Pipe out = make_pipe(), err = make_pipe(), errpipe = make_pipe();
+  Fd child_in;
+  if (options.stdin_tty) {
+    st->master = Fd(::posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC));
+    if (st->master.get() < 0) throw_errno("posix_openpt");
+    if (::grantpt(st->master.get()) != 0 || ::unlockpt(st->master.get()) != 0)
+      throw_errno("grantpt");
+    char name[128];
+    if (::ptsname_r(st->master.get(), name, sizeof name) != 0) throw_errno("ptsname_r");
+    child_in = Fd(::open(name, O_RDWR | O_NOCTTY | O_CLOEXEC));
+    if (child_in.get() < 0) throw_errno("open pty slave");
+  } else if (options.stdin_data) {
+    Pipe in = make_pipe();
+    child_in = std::move(in.read);
+    st->parent_in = std::move(in.write);
+  } else {
+    child_in = Fd(::open("/dev/null", O_RDONLY | O_CLOEXEC));
+    if (child_in.get() < 0) throw_errno("open /dev/null");
+  }
+
+  const pid_t pid = ::fork();
+  if (pid < 0) throw_errno("fork");
+  if (pid == 0)
+    exec_child(argv.data(), envp.data(), cwd.empty() ? nullptr : cwd.c_str(), child_in.get(),
+               out.write.get(), err.write.get(), options.stdin_tty, errpipe.write.get());
+
+  st->pid = pid;
+  st->out = std::move(out.read);
+  st->err = std::move(err.read);
+  st->errpipe = std::move(errpipe.read);
+  // The write ends (and child_in) close here, so EOF reaches us when the child is done.
+  Child::State* raw = st.get();
+  st->pump = std::thread([raw] {
+    try {
+      raw->run_pump();
+    } catch (const std::exception& e) {  // a thread must not throw: report it, end the child
+      raw->result.err += std::string("run_process: ") + e.what() + "\n";
+      raw->kill_all();
+      while (!raw->try_reap()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  });
+  return Child(std::move(st));
+}
+
+RunResult run_process(const std::vector<std::string>& argv, const RunOptions& options) {
+  return spawn(argv, options).wait();
 }
 
 }  // namespace notify::test

@@ -1,9 +1,13 @@
 #pragma once
 // Runs a program as a child process for end-to-end tests, feeding stdin and
-// capturing stdout/stderr without deadlocks, with a kill-on-timeout.
+// capturing stdout/stderr without deadlocks, with a kill-on-timeout. spawn()
+// returns at once, so a test can signal the child at a moment it chooses.
+
+#include <sys/types.h>
 
 #include <chrono>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -40,10 +44,41 @@ struct RunResult {
   int signal = 0;          ///< terminating signal, 0 if it exited
   bool timed_out = false;  ///< killed because options.timeout elapsed
   std::string out, err;    ///< everything written to stdout / stderr
+  double cpu_seconds = 0;  ///< the child's user + system CPU time (wait4's rusage)
 };
 
-/// Runs argv (argv[0] is a path, or a name looked up in PATH) and waits for it.
-/// If the program cannot be started, exit_code is 127 and err says why.
+/// A running child. Its stdin is fed and its output collected in the background
+/// (with options.timeout applied) until wait() returns the result.
+class Child {
+ public:
+  Child(Child&&) noexcept;
+  Child& operator=(Child&&) noexcept;
+  Child(const Child&) = delete;
+  Child& operator=(const Child&) = delete;
+  /// A child never waited for is killed (with its process group) and reaped.
+  ~Child();
+
+  pid_t pid() const;
+  /// Sends sig to the child (not its process group) unless it has already been
+  /// reaped, so a recycled pid is never hit. True if the signal was sent.
+  bool signal(int sig);
+  /// Waits for the child to end and its output to close; call once.
+  RunResult wait();
+
+  struct State;
+
+ private:
+  explicit Child(std::unique_ptr<State> state);
+  void abandon() noexcept;  // kills and reaps a child nobody waited for
+  friend Child spawn(const std::vector<std::string>& argv, const RunOptions& options);
+  std::unique_ptr<State> state_;
+};
+
+/// Starts argv (argv[0] is a path, or a name looked up in PATH) and returns at once.
+/// If the program cannot be started, wait() says exit_code 127 and err says why.
+Child spawn(const std::vector<std::string>& argv, const RunOptions& options = {});
+
+/// spawn(argv, options).wait().
 RunResult run_process(const std::vector<std::string>& argv, const RunOptions& options = {});
 
 }  // namespace notify::test
