@@ -802,6 +802,15 @@ TEST_F(ReadmeE2E, list_shows_profiles_masked_groups_and_the_spool) {
   EXPECT_EQ(r.exit_code, 0) << r.err;
 }
 
+TEST_F(ReadmeE2E, a_literal_secret_readable_by_others_is_warned_about_and_still_sent) {
+  fs::permissions(home / ".config/notify/profiles.toml", fs::perms(0644));
+  auto r = sh("notify family 'disk almost full'");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("chmod 600"));
+  EXPECT_THAT(r.err, Not(HasSubstr(kLineToken)));
+  EXPECT_EQ(texts(ln), std::vector<std::string>{"disk almost full"});
+}
+
 // --- Architecture ------------------------------------------------------------------
 
 TEST(Readme, architecture_names_directories_that_exist) {
