@@ -120,7 +120,6 @@ TEST_F(CommandsFirstE2E, usage_errors_are_one_line_in_notifys_words) {
       {"--timeout", "abc", "ops", "x"},
       {"--retries", "1000", "ops", "x"},
       {"--max-parts", "0", "ops", "x"},
-      {"run", "ops", "--on", "sometimes", "--", "true"},
       {"run", "ops"},
       {"--bogus", "ops", "x"},
       {"ops", "--title"},

@@ -41,23 +41,29 @@ class DurableE2E : public FourServicesE2E {
     args.insert(args.begin(), NOTIFY_BINARY);
     return run_process(args, o);
   }
-  // `timeout` sends the signal after `after`, as systemd or a CI cancel would.
-  RunResult run_signalled(const std::string& signal, const std::string& after,
-                          std::vector<std::string> args) {
-    args.insert(args.begin(), {"timeout", "--preserve-status", "-s", signal, after, NOTIFY_BINARY,
-                               "-c", path});
+  // The signal arrives `after` the server saw its first request, as from
+  // systemd or a CI cancel; waiting for that request keeps a slow start
+  // (a loaded machine, ASan) from making the signal come before sending.
+  RunResult run_signalled(int sig, std::chrono::milliseconds after, std::vector<std::string> args,
+                          FakeServer& server) {
+    args.insert(args.begin(), {NOTIFY_BINARY, "-c", path});
     RunOptions o;
     o.isolate(home.path());
     o.set_env("XDG_STATE_HOME", state());
     o.timeout = std::chrono::seconds(60);
-    return run_process(args, o);
+    const auto seen = server.request_count();
+    auto child = spawn(args, o);
+    EXPECT_TRUE(server.wait_for_requests(seen + 1, std::chrono::seconds(30)));
+    std::this_thread::sleep_for(after);
+    child.signal(sig);
+    return child.wait();
   }
 };
 
 TEST_F(DurableE2E, sigterm_during_a_retry_wait_exits_promptly_with_the_message_spooled) {
   mm.push_reply(server_error_retry_after(503, 30));
   const auto started = std::chrono::steady_clock::now();
-  auto r = run_signalled("TERM", "1", {"--retries", "3", "ops", "keep me"});
+  auto r = run_signalled(SIGTERM, std::chrono::milliseconds(300), {"--retries", "3", "ops", "keep me"}, mm);
   const auto took = std::chrono::steady_clock::now() - started;
   EXPECT_EQ(r.exit_code, 1) << r.err;
   EXPECT_LT(took, std::chrono::seconds(10)) << "did not wait out the 30 s";
@@ -73,7 +79,7 @@ TEST_F(DurableE2E, sigterm_during_a_retry_wait_exits_promptly_with_the_message_s
 
 TEST_F(DurableE2E, sigkill_during_a_retry_wait_leaves_the_message_for_flush) {
   mm.push_reply(server_error_retry_after(503, 30));
-  auto r = run_signalled("KILL", "1", {"--retries", "3", "ops", "survive a kill"});
+  auto r = run_signalled(SIGKILL, std::chrono::milliseconds(300), {"--retries", "3", "ops", "survive a kill"}, mm);
   EXPECT_NE(r.exit_code, 0);
   EXPECT_EQ(pending(), 1u);
   auto f = run({"flush"});
@@ -83,7 +89,15 @@ TEST_F(DurableE2E, sigkill_during_a_retry_wait_leaves_the_message_for_flush) {
 }
 
 TEST_F(DurableE2E, notify_run_forwards_a_stop_signal_to_the_command_and_still_reports) {
-  auto r = run_signalled("TERM", "1", {"run", "ops", "--on", "failure", "--", "sleep", "30"});
+  // The command runs before any request: signal it once it is running.
+  RunOptions o;
+  o.isolate(home.path());
+  o.set_env("XDG_STATE_HOME", state());
+  auto child = spawn({NOTIFY_BINARY, "-c", path, "run", "ops", "--on", "failure", "--", "sh", "-c",
+                      "echo started; exec sleep 30"}, o);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  child.signal(SIGTERM);
+  auto r = child.wait();
   EXPECT_EQ(r.exit_code, 128 + SIGTERM) << r.err;
   ASSERT_EQ(mm.request_count(), 1u);
   EXPECT_THAT(texts_of(mm.requests()[0])[0], HasSubstr("killed by signal 15"));
@@ -92,7 +106,8 @@ TEST_F(DurableE2E, notify_run_forwards_a_stop_signal_to_the_command_and_still_re
 TEST_F(DurableE2E, notify_run_stops_its_report_at_a_signal_and_keeps_it_in_the_spool) {
   mm.push_reply(server_error_retry_after(503, 30));
   const auto started = std::chrono::steady_clock::now();
-  auto r = run_signalled("TERM", "2", {"run", "ops", "--on", "always", "--retries", "3", "--", "true"});
+  auto r = run_signalled(SIGTERM, std::chrono::milliseconds(300),
+                         {"run", "ops", "--on", "always", "--retries", "3", "--", "true"}, mm);
   EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(10));
   EXPECT_EQ(r.exit_code, 0) << "the command's status: " << r.err;
   EXPECT_THAT(r.err, HasSubstr("stopped by SIGTERM"));

@@ -120,8 +120,12 @@ TEST_F(MarkdownE2E, markdown_with_code_is_a_usage_error) {
   auto r = notify({"-c", path, "--markdown", "--code", "me"}, "x\n");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_THAT(r.err, HasSubstr("--markdown and --code exclude each other"));
-  auto run = notify({"-c", path, "run", "me", "--markdown", "--", "true"});
-  EXPECT_EQ(run.exit_code, 2);
+  // notify run still runs its command (the pipe's promise); the report's
+  // wrong option is reported instead of the report.
+  auto run = notify({"-c", path, "run", "me", "--markdown", "--", "sh", "-c", "exit 4"});
+  EXPECT_EQ(run.exit_code, 4);
+  EXPECT_THAT(run.err, HasSubstr("--markdown"));
+  EXPECT_THAT(run.err, HasSubstr("the report was not sent"));
   EXPECT_EQ(tg.request_count(), 0u);
 }
 

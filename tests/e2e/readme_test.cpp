@@ -1,0 +1,832 @@
+// README.md's examples, read from README.md itself and run as written against
+// the fake services: an edited example is what gets tested, and a new one
+// without a test (or an explicit reason to skip it) fails the coverage test.
+//
+// Each command runs under /bin/sh with the real notify first in PATH, HOME and
+// XDG_* in a temporary directory and a profile file that names its profiles as
+// the README does (ops, me, family, dev, group all) and points them at fakes.
+// Only what a test machine cannot have is substituted, each substitution
+// checked to apply: paths under /var and /usr/local (temporary files and small
+// scripts instead), commands with machine-dependent output (journalctl, tail
+// -f, pass: shims in PATH; df runs for real, copied aside) and, where a line
+// names no profile, the service's address (--api-base of the fake).
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <string_view>
+
+#include "e2e.hpp"
+
+namespace notify::test {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+// --- The examples, as README.md has them ------------------------------------
+
+struct Example {
+  std::string key;   ///< how the coverage table names it (whitespace collapsed, no comment)
+  std::string text;  ///< what is run or checked: the README's own text
+  int line = 0;      ///< where it starts in README.md
+};
+
+std::string collapse(std::string_view s) {
+  std::string out;
+  bool space = false;
+  for (char c : s) {
+    if (std::isspace(static_cast<unsigned char>(c))) {
+      space = !out.empty();
+      continue;
+    }
+    if (space) out += ' ';
+    space = false;
+    out += c;
+  }
+  return out;
+}
+
+/// The line without a trailing shell comment (a '#' after a blank, outside quotes).
+std::string strip_comment(std::string_view s) {
+  char quote = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (quote) {
+      if (c == quote) quote = 0;
+    } else if (c == '\'' || c == '"') {
+      quote = c;
+    } else if (c == '#' && i > 0 && std::isspace(static_cast<unsigned char>(s[i - 1]))) {
+      return std::string(s.substr(0, i));
+    }
+  }
+  return std::string(s);
+}
+
+const std::regex& cron_line() {
+  static const std::regex re(R"(^\s*(?:@\w+|(?:[0-9*/,-]+\s+){4}[0-9*/,-]+)\s+(.+)$)");
+  return re;
+}
+
+/// Every example of README.md: each command of a ```sh block (continuation lines
+/// joined), each crontab line of a plain ``` block, and every other block whole
+/// (keyed by its language and first line).
+std::vector<Example> readme_examples() {
+  std::ifstream in(std::string(NOTIFY_SOURCE_DIR) + "/README.md");
+  if (!in) throw std::runtime_error("cannot read README.md");
+  std::vector<Example> out;
+  std::string line, lang;
+  std::vector<std::pair<int, std::string>> block;
+  bool inside = false;
+  int n = 0;
+  auto finish = [&] {
+    if (lang == "sh") {
+      for (std::size_t i = 0; i < block.size(); ++i) {
+        Example e{"", block[i].second, block[i].first};
+        std::string joined = block[i].second;
+        while (!joined.empty() && joined.back() == '\\' && i + 1 < block.size()) {
+          joined.pop_back();
+          joined += " " + block[++i].second;
+          e.text += "\n" + block[i].second;
+        }
+        e.key = collapse(strip_comment(joined));
+        if (!e.key.empty() && e.key[0] != '#') out.push_back(e);
+      }
+      return;
+    }
+    const bool all_cron = lang.empty() && !block.empty() &&
+                          std::all_of(block.begin(), block.end(), [](const auto& l) {
+                            return collapse(l.second).empty() || std::regex_match(l.second, cron_line());
+                          });
+    if (all_cron) {
+      for (const auto& [at, l] : block)
+        if (!collapse(l).empty()) out.push_back({"cron: " + collapse(l), l, at});
+      return;
+    }
+    std::string text;
+    for (const auto& l : block) text += l.second + "\n";
+    out.push_back({"```" + lang + " " + collapse(block.empty() ? "" : block[0].second), text,
+                   block.empty() ? n : block[0].first});
+  };
+  while (std::getline(in, line)) {
+    ++n;
+    if (line.rfind("```", 0) == 0) {
+      if (inside) finish();
+      else lang = collapse(line.substr(3)), block.clear();
+      inside = !inside;
+    } else if (inside) {
+      block.emplace_back(n, line);
+    }
+  }
+  return out;
+}
+
+// Every example the README shows: tested below (no reason) or skipped with the
+// reason it cannot run in a test. A README example missing here fails
+// `every_example_is_tested_or_skipped_for_a_reason`.
+struct Coverage {
+  std::string_view key;
+  std::string_view skipped_because;  // empty: a test below runs it
+};
+constexpr Coverage kCoverage[] = {
+    {"./scripts/demo.sh", "installs Debian packages and builds build/; CI's scripts/test.sh "
+                          "builds the same tree and docs.example_profile runs the same --dry-run"},
+    {"./scripts/test.sh", "it is the whole test suite, this test included"},
+    {"sudo cmake --install build", "needs root; the install tree is docs.install_tree's test"},
+    {"cd build && cpack", "builds every target and a package; docs.deb_package's test"},
+    {"sudo apt install ./notify_*.deb", "needs root and changes the machine"},
+    {"notify setup", "the interactive wizard needs a person at a terminal"},
+    {"bench/run.sh", "takes minutes and installs apprise, valgrind and curl"},
+    {"bench/run.sh --runs 10 --big-runs 2 --no-urandom", "a benchmark run, minutes long"},
+    {"bench/run.sh --help", "part of the benchmark tooling, not of notify"},
+    {"notify telegram discover --profile me", ""},
+    {"notify telegram discover --token - --json", ""},
+    {"``` CHAT_ID TYPE TITLE TOPIC LAST MESSAGE", ""},
+    {"pass show telegram/bot | notify setup me --type telegram --token - --chat-id 111111111 "
+     "--test",
+     ""},
+    {"notify setup ops --type mattermost --channel alerts --webhook-url "
+     "https://chat.example.com/hooks/xxxxxxxxxxxxxxxxxxxxxxxxxx",
+     ""},
+    {"install -D -m 600 profiles.example.toml ~/.config/notify/profiles.toml", ""},
+    {"notify check", ""},
+    {"df -h | notify ops", ""},
+    {"notify me backup done", ""},
+    {"journalctl -u nginx -n 50 | notify ops -t \"nginx\" --code=log", ""},
+    {"notify ops,me \"deploy of 1.4.2 finished\"", ""},
+    {"notify all \"datacenter power back\"", ""},
+    {"cron: 0 3 * * * /usr/local/bin/backup 2>&1 | notify ops -t backup", ""},
+    {"cron: 0 3 * * * notify run ops --on failure -- /usr/local/bin/backup", ""},
+    {"notify --json dev \"pipeline $CI_PIPELINE_ID passed\" > notify.json", ""},
+    {"```ini [Unit]", ""},
+    {"cron: */10 * * * * notify flush", ""},
+    {"notify spool", ""},
+    {"notify spool show 17", ""},
+    {"notify spool retry 17", ""},
+    {"notify spool drop 17", ""},
+    {"notify me -t \"nightly report\" --file /var/reports/nightly.pdf", ""},
+    {"tail -f /var/log/app.log | notify --stream ops -t app.log", ""},
+    {"notify --markdown me,ops -t \"nightly report\" < /var/reports/nightly.md", ""},
+    {"echo hello | notify --dry-run all", ""},
+    {"```toml [defaults]", ""},
+    {"``` src/core Result type, exit codes, secret masking", ""},
+};
+
+const Coverage* coverage_of(std::string_view key) {
+  for (const auto& c : kCoverage)
+    if (c.key == key) return &c;
+  return nullptr;
+}
+
+/// The README's text of the example `key`; a test fails when the README no
+/// longer has it, or when the coverage table says it is skipped.
+std::string example(std::string_view key) {
+  const auto* c = coverage_of(key);
+  EXPECT_TRUE(c && c->skipped_because.empty()) << "not marked as tested in kCoverage: " << key;
+  for (const auto& e : readme_examples())
+    if (e.key == key) return e.text;
+  ADD_FAILURE() << "README.md has no example '" << key << "' any more";
+  return "false";
+}
+
+/// The command of a crontab example.
+std::string cron_command(std::string_view key) {
+  const std::string text = example(key);
+  std::smatch m;
+  if (!std::regex_match(text, m, cron_line())) return "false";
+  return m[1];
+}
+
+/// `text` with every `from` replaced by `to`; fails when `from` is not there, so
+/// a substitution that stopped applying is noticed.
+std::string subst(std::string text, std::string_view from, std::string_view to) {
+  std::size_t pos = text.find(from);
+  EXPECT_NE(pos, std::string::npos) << "'" << from << "' is not in: " << text;
+  for (; pos != std::string::npos; pos = text.find(from, pos + to.size()))
+    text.replace(pos, from.size(), to);
+  return text;
+}
+
+std::string rtrim(std::string s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
+  return s;
+}
+
+std::vector<std::string> lines_of(const std::string& s) {
+  std::vector<std::string> out;
+  std::istringstream in(s);
+  for (std::string l; std::getline(in, l);) out.push_back(l);
+  return out;
+}
+
+unsigned mode_of(const fs::path& p) {
+  struct stat st {};
+  return ::stat(p.c_str(), &st) == 0 ? (st.st_mode & 07777u) : 0u;
+}
+
+TEST(Readme, every_example_is_tested_or_skipped_for_a_reason) {
+  const auto examples = readme_examples();
+  ASSERT_GE(examples.size(), 20u) << "the parser found too few examples in README.md";
+  for (const auto& e : examples)
+    EXPECT_NE(coverage_of(e.key), nullptr)
+        << "README.md:" << e.line << ": example without a test: add a test to readme_test.cpp "
+        << "or list it in kCoverage with the reason it cannot run:\n  " << e.key;
+  for (const auto& c : kCoverage)
+    EXPECT_TRUE(std::any_of(examples.begin(), examples.end(), [&](const Example& e) { return e.key == c.key; }))
+        << "kCoverage names an example README.md no longer has: " << c.key;
+}
+
+// --- The machine the examples run on ------------------------------------------
+
+constexpr const char* kBackup = R"(#!/bin/sh
+# Stands in for /usr/local/bin/backup; BACKUP says how it behaves.
+case "$BACKUP" in
+  quiet) exit 0 ;;
+  fail) echo "copied 3 files"; echo "disk full on /backup" >&2; exit 3 ;;
+  signal) echo "started"; kill -TERM $$ ;;
+  *) echo "copied 12 files"; echo "warning: 1 file changed while read" >&2; exit 0 ;;
+esac
+)";
+
+class ReadmeE2E : public E2E {
+ protected:
+  FakeServer mm, tg, ln, dc;
+  fs::path bin;
+
+  void SetUp() override {
+    mm.set_handler(mattermost_handler());
+    tg.set_handler(telegram_handler());
+    ln.set_handler(line_handler());
+    dc.set_handler(discord_handler());
+    bin = home.make_dir("bin");
+    fs::create_symlink(NOTIFY_BINARY, bin / "notify");
+    home.write_file("bin/backup", kBackup, 0755);
+    // df runs for real; the copy shows what it printed.
+    home.write_file("bin/df", "#!/bin/sh\nPATH=${PATH#*:}\ndf \"$@\" >\"$HOME/df.out\"; s=$?\n"
+                              "cat \"$HOME/df.out\"; exit $s\n", 0755);
+    home.write_file("bin/journalctl",
+                    "#!/bin/sh\necho \"journalctl $*\"\necho 'worker 3: <error> upstream timed out'\n",
+                    0755);
+    // `tail -f FILE` without the following: the stream test needs an end.
+    home.write_file("bin/tail", "#!/bin/sh\n[ \"$1\" = -f ] && shift\nexec cat \"$@\"\n", 0755);
+    home.write_file("bin/pass", std::string("#!/bin/sh\necho '") + kTgToken + "'\n", 0755);
+    home.write_file("secrets/telegram-token", std::string(kTgToken) + "\n");
+    home.write_file(".config/notify/profiles.toml", profiles());
+    home.make_dir("work");
+  }
+
+  std::string profiles() const {
+    return "[defaults]\ntimeout = 5\nretries = 0\n\n"
+           "[profiles.ops]\ntype = \"mattermost\"\nwebhook_url = \"${MATTERMOST_WEBHOOK}\"\n\n"
+           "[profiles.me]\ntype = \"telegram\"\ntoken_file = \"" +
+           (home / "secrets/telegram-token").string() + "\"\nchat_id = 111111111\napi_base = \"" +
+           tg.base_url() + "\"\n\n[profiles.family]\ntype = \"line\"\ntoken = \"" + kLineToken +
+           "\"\nto = \"" + kLineTo + "\"\napi_base = \"" + ln.base_url() +
+           "\"\n\n[profiles.dev]\ntype = \"discord\"\nwebhook_url = \"" + discord_url(dc) + "\"\n\n"
+           "[groups]\nall = [\"ops\", \"me\"]\n";
+  }
+
+  using Env = std::vector<std::pair<std::string, std::optional<std::string>>>;
+
+  /// Runs `script` with /bin/sh in HOME/work, as a user whose profile file is the one above.
+  RunResult sh(const std::string& script, std::optional<std::string> input = std::nullopt,
+               const Env& extra = {}, const fs::path& user_home = {}) {
+    RunOptions o;
+    o.isolate(user_home.empty() ? home.path() : user_home);
+    const char* path = std::getenv("PATH");
+    o.set_env("PATH", bin.string() + ":" + (path ? path : "/usr/bin:/bin"));
+    o.set_env("MATTERMOST_WEBHOOK", mattermost_url(mm));
+    o.set_env("CI_PIPELINE_ID", "4711");
+    for (const auto& [k, v] : extra) o.set_env(k, v);
+    o.stdin_data = std::move(input);
+    o.cwd = user_home.empty() ? home / "work" : user_home;
+    o.timeout = std::chrono::seconds(30);
+    return run_process({"/bin/sh", "-c", script}, o);
+  }
+
+  /// The message texts one fake received, in order.
+  static std::vector<std::string> texts(const FakeServer& s) {
+    std::vector<std::string> out;
+    for (const auto& r : s.requests())
+      for (auto& t : texts_of(r)) out.push_back(t);
+    return out;
+  }
+
+  /// Leaves one message for dev in the spool, failed for good (404) or waiting (503).
+  std::string spool_for_dev(const std::string& text, bool dead) {
+    dc.push_reply(dead ? json_reply(404, R"({"message": "Unknown Webhook", "code": 10015})")
+                       : server_error(503));
+    auto r = sh("notify --json dev \"$TEXT\"", std::nullopt, {{"TEXT", text}});
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    auto j = nlohmann::json::parse(r.out, nullptr, false);
+    EXPECT_TRUE(j.is_object() && j["spool_id"].is_string()) << r.out;
+    return j.is_object() && j["spool_id"].is_string() ? j["spool_id"].get<std::string>() : "";
+  }
+};
+
+// --- Getting started ------------------------------------------------------------
+
+TEST_F(ReadmeE2E, discover_lists_the_chats_of_the_readme_table) {
+  auto r = sh(example("notify telegram discover --profile me"));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  std::vector<std::string> shown;
+  for (const auto& l : lines_of(r.out)) shown.push_back(collapse(l));
+  // The README's sample table: every row of it is a row of the real output.
+  for (const auto& row : lines_of(example("``` CHAT_ID TYPE TITLE TOPIC LAST MESSAGE")))
+    EXPECT_NE(std::find(shown.begin(), shown.end(), collapse(row)), shown.end())
+        << "README row not in the output: " << row << "\n" << r.out;
+  // "it takes no message away from anyone": no offset confirms updates as read.
+  ASSERT_GE(tg.request_count(), 1u);
+  for (const auto& q : tg.requests()) {
+    EXPECT_THAT(q.path, HasSubstr("/getUpdates"));
+    EXPECT_FALSE(q.query_param("offset"));
+    EXPECT_THAT(q.body, Not(HasSubstr("offset")));
+  }
+  EXPECT_THAT(r.out + r.err, Not(HasSubstr("TEST-fake-token")));
+}
+
+TEST_F(ReadmeE2E, discover_reads_the_token_from_stdin_and_prints_json) {
+  // No profile: the fake's address is given as the service's.
+  auto cmd = subst(example("notify telegram discover --token - --json"), "--json",
+                   "--json --api-base " + tg.base_url());
+  auto r = sh(cmd, std::string(kTgToken) + "\n");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out, nullptr, false);
+  ASSERT_TRUE(j.is_array()) << r.out;
+  bool alice = false;
+  for (const auto& c : j) alice = alice || (c["chat_id"] == "111111111" && c["type"] == "private");
+  EXPECT_TRUE(alice) << r.out;
+  ASSERT_GE(tg.request_count(), 1u);
+  EXPECT_EQ(tg.requests()[0].path, std::string("/bot") + kTgToken + "/getUpdates");
+  EXPECT_THAT(r.out + r.err, Not(HasSubstr("TEST-fake-token")));
+}
+
+TEST_F(ReadmeE2E, setup_with_flags_writes_a_private_file_and_sends_a_test) {
+  TempDir fresh{"notify-readme-user"};
+  // The test message goes to the fake instead of api.telegram.org.
+  auto me = subst(example("pass show telegram/bot | notify setup me --type telegram --token - "
+                          "--chat-id 111111111 --test"),
+                  "--test", "--api-base " + tg.base_url() + " --test");
+  auto r = sh(me, std::nullopt, {}, fresh.path());
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  const fs::path file = fresh / ".config/notify/profiles.toml";
+  ASSERT_TRUE(fs::exists(file));
+  EXPECT_EQ(mode_of(file), 0600u);
+  EXPECT_EQ(mode_of(file.parent_path()), 0700u);
+  ASSERT_EQ(tg.request_count(), 1u) << "--test sends a test message";
+  EXPECT_THAT(tg.requests()[0].body, HasSubstr("111111111"));
+  EXPECT_THAT(r.out + r.err, Not(HasSubstr("TEST-fake-token")));
+
+  auto ops = example("notify setup ops --type mattermost --channel alerts --webhook-url "
+                     "https://chat.example.com/hooks/xxxxxxxxxxxxxxxxxxxxxxxxxx");
+  r = sh(ops, std::nullopt, {}, fresh.path());
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out + r.err, Not(HasSubstr("xxxxxxxxxxxxxxxxxxxxxxxxxx")));
+  const std::string written = fresh.read_file(".config/notify/profiles.toml");
+  EXPECT_THAT(written, HasSubstr("[profiles.me]")) << "the first profile is kept";
+  EXPECT_THAT(written, HasSubstr("[profiles.ops]"));
+  EXPECT_THAT(written, HasSubstr("alerts"));
+  EXPECT_THAT(written, HasSubstr("\n\n[profiles.ops]")) << "appended after a blank line";
+  // An existing profile of the same name is kept unless --force is given.
+  r = sh(ops, std::nullopt, {}, fresh.path());
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_EQ(fresh.read_file(".config/notify/profiles.toml"), written);
+  r = sh(ops + " --force", std::nullopt, {}, fresh.path());
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  r = sh("notify check", std::nullopt, {}, fresh.path());
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+}
+
+TEST_F(ReadmeE2E, the_example_file_installed_by_hand_passes_check) {
+  TempDir fresh{"notify-readme-user"};
+  const std::string script = example("install -D -m 600 profiles.example.toml ~/.config/notify/profiles.toml") +
+                             "\n" + example("notify check");
+  // Run from the source tree, where profiles.example.toml is, by a user
+  // without XDG_CONFIG_HOME (so ~/.config is where notify looks).
+  RunOptions o;
+  o.isolate(fresh.path());
+  o.set_env("XDG_CONFIG_HOME", std::nullopt);
+  const char* path = std::getenv("PATH");
+  o.set_env("PATH", bin.string() + ":" + (path ? path : "/usr/bin:/bin"));
+  o.cwd = NOTIFY_SOURCE_DIR;
+  auto r = run_process({"/bin/sh", "-c", "set -e\n" + script}, o);
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  const fs::path file = fresh / ".config/notify/profiles.toml";
+  EXPECT_EQ(mode_of(file), 0600u);
+  std::ifstream example_file(std::string(NOTIFY_SOURCE_DIR) + "/profiles.example.toml");
+  std::stringstream want;
+  want << example_file.rdbuf();
+  EXPECT_EQ(fresh.read_file(".config/notify/profiles.toml"), want.str());
+}
+
+// --- Examples ---------------------------------------------------------------------
+
+TEST_F(ReadmeE2E, df_output_is_delivered_and_nothing_printed) {
+  auto r = sh(example("df -h | notify ops"));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "");
+  // Silent on success (df itself may complain about a mount it cannot read).
+  EXPECT_THAT(r.err, Not(HasSubstr("notify"))) << r.err;
+  const std::string df = rtrim(home.read_file("df.out"));
+  ASSERT_FALSE(df.empty());
+  EXPECT_EQ(texts(mm), std::vector<std::string>{df});
+}
+
+TEST_F(ReadmeE2E, words_are_the_message_and_stdin_is_not_read) {
+  auto r = sh(example("notify me backup done"), std::string("this is stdin\n"));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(texts(tg), std::vector<std::string>{"backup done"});
+}
+
+TEST_F(ReadmeE2E, journal_lines_go_as_a_log_code_block_under_a_title) {
+  auto r = sh(example("journalctl -u nginx -n 50 | notify ops -t \"nginx\" --code=log"));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  auto t = texts(mm);
+  ASSERT_EQ(t.size(), 1u);
+  EXPECT_THAT(t[0], HasSubstr("nginx"));
+  EXPECT_THAT(t[0], HasSubstr("```log\njournalctl -u nginx -n 50\n"
+                              "worker 3: <error> upstream timed out\n```"));
+  EXPECT_LT(t[0].find("nginx"), t[0].find("```log")) << "the title comes first";
+}
+
+TEST_F(ReadmeE2E, fan_out_reaches_every_target_concurrently) {
+  // Each server holds its answer until the other one has a request: one after
+  // the other, the first would wait in vain.
+  bool mm_saw_tg = false, tg_saw_mm = false;
+  mm.set_handler([&, h = mattermost_handler()](const Recorded& q) {
+    mm_saw_tg = tg.wait_for_requests(1, std::chrono::seconds(3));
+    return h(q);
+  });
+  tg.set_handler([&, h = telegram_handler()](const Recorded& q) {
+    tg_saw_mm = mm.wait_for_requests(1, std::chrono::seconds(3));
+    return h(q);
+  });
+  auto r = sh(example("notify ops,me \"deploy of 1.4.2 finished\""));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(texts(mm), std::vector<std::string>{"deploy of 1.4.2 finished"});
+  EXPECT_EQ(texts(tg), std::vector<std::string>{"deploy of 1.4.2 finished"});
+  EXPECT_TRUE(mm_saw_tg && tg_saw_mm) << "the two targets were contacted one after the other";
+
+  mm.reset();
+  tg.reset();
+  r = sh(example("notify all \"datacenter power back\""));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(texts(mm), std::vector<std::string>{"datacenter power back"});
+  EXPECT_EQ(texts(tg), std::vector<std::string>{"datacenter power back"});
+}
+
+TEST_F(ReadmeE2E, cron_pipe_sends_output_and_errors_and_nothing_when_empty) {
+  const std::string cmd = cron_command("cron: 0 3 * * * /usr/local/bin/backup 2>&1 | notify ops -t backup");
+  const std::string line = subst(cmd, "/usr/local/bin/backup", "backup");
+  auto r = sh(line);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out + r.err, "");
+  auto t = texts(mm);
+  ASSERT_EQ(t.size(), 1u);
+  EXPECT_THAT(t[0], HasSubstr("backup"));
+  EXPECT_THAT(t[0], HasSubstr("copied 12 files"));
+  EXPECT_THAT(t[0], HasSubstr("warning: 1 file changed while read")) << "stderr goes too";
+
+  mm.reset();
+  r = sh(line, std::nullopt, {{"BACKUP", "quiet"}});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_EQ(mm.request_count(), 0u) << "an empty output sends nothing";
+  EXPECT_EQ(r.out, "");
+  EXPECT_THAT(r.err, HasSubstr("nothing to send"));
+  EXPECT_EQ(lines_of(r.err).size(), 1u) << r.err;
+
+  // "add -q to the line to keep cron fully quiet, errors are still printed"
+  const std::string quiet = subst(line, "notify ops -t backup", "notify ops -t backup -q");
+  r = sh(quiet, std::nullopt, {{"BACKUP", "quiet"}});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_EQ(r.out + r.err, "");
+  mm.push_reply(server_error(503));
+  r = sh(quiet);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("ops"));
+}
+
+TEST_F(ReadmeE2E, run_passes_output_and_status_through_and_reports_failures) {
+  const std::string cmd = subst(cron_command("cron: 0 3 * * * notify run ops --on failure -- /usr/local/bin/backup"),
+                                "/usr/local/bin/backup", (bin / "backup").string());
+  auto r = sh(cmd);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "copied 12 files\n");
+  EXPECT_EQ(r.err, "warning: 1 file changed while read\n");
+  EXPECT_EQ(mm.request_count(), 0u) << "a success is not reported with --on failure";
+
+  r = sh(cmd, std::nullopt, {{"BACKUP", "fail"}});
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_EQ(r.out, "copied 3 files\n");
+  EXPECT_EQ(r.err, "disk full on /backup\n");
+  auto t = texts(mm);
+  ASSERT_EQ(t.size(), 1u);
+  char host[256] = {};
+  ::gethostname(host, sizeof host - 1);
+  EXPECT_THAT(t[0], HasSubstr("exit 3"));
+  EXPECT_THAT(t[0], HasSubstr(host));
+  EXPECT_THAT(t[0], HasSubstr(" s "));  // the duration, in seconds
+  EXPECT_THAT(t[0], HasSubstr("```"));
+  EXPECT_THAT(t[0], HasSubstr("copied 3 files\ndisk full on /backup\n```"));
+
+  mm.reset();
+  r = sh(subst(cmd, "--on failure", "--on always"));
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_EQ(mm.request_count(), 1u) << "--on always reports a success";
+  mm.reset();
+  r = sh(subst(cmd, "--on failure", "--on success"), std::nullopt, {{"BACKUP", "fail"}});
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_EQ(mm.request_count(), 0u) << "--on success does not report a failure";
+  r = sh(subst(cmd, "--on failure", "--on success"));
+  EXPECT_EQ(mm.request_count(), 1u) << "--on success reports a success";
+
+  r = sh(cmd, std::nullopt, {{"BACKUP", "signal"}});
+  EXPECT_EQ(r.exit_code, 128 + SIGTERM) << "killed by a signal: 128 plus its number";
+  r = sh(subst(cmd, (bin / "backup").string(), (home / "no-such-backup").string()));
+  EXPECT_EQ(r.exit_code, 127) << "a command that cannot be found";
+}
+
+TEST_F(ReadmeE2E, ci_step_writes_one_json_object_per_target_and_the_status_tells) {
+  const std::string cmd = example("notify --json dev \"pipeline $CI_PIPELINE_ID passed\" > notify.json");
+  auto r = sh(cmd);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(texts(dc), std::vector<std::string>{"pipeline 4711 passed"});
+  auto read_json = [&] {
+    std::vector<nlohmann::json> objects;
+    for (const auto& l : lines_of(home.read_file("work/notify.json")))
+      if (!l.empty()) objects.push_back(nlohmann::json::parse(l, nullptr, false));
+    return objects;
+  };
+  auto objs = read_json();
+  ASSERT_EQ(objs.size(), 1u) << "one object per target";
+  for (const char* field : {"delivered", "parts", "http_status", "error", "spooled"})
+    EXPECT_TRUE(objs[0].contains(field)) << field << " missing: " << objs[0].dump();
+  EXPECT_EQ(objs[0]["delivered"], true);
+  EXPECT_EQ(objs[0]["parts"], 1);
+  EXPECT_EQ(objs[0]["http_status"], 200);
+  EXPECT_TRUE(objs[0]["error"].is_null());
+  EXPECT_EQ(objs[0]["spooled"], false);
+
+  dc.push_reply(server_error(503));
+  r = sh(cmd);
+  EXPECT_EQ(r.exit_code, 1) << "a target not delivered";
+  objs = read_json();
+  ASSERT_EQ(objs.size(), 1u);
+  EXPECT_EQ(objs[0]["delivered"], false);
+  EXPECT_EQ(objs[0]["http_status"], 503);
+  EXPECT_TRUE(objs[0]["error"].is_string());
+  EXPECT_EQ(objs[0]["spooled"], true);
+
+  // An unset ${VAR} fails that target only: kept in the spool, status 1.
+  const auto from_env = home.write_file(
+      "from-env.toml", "[profiles.dev]\ntype = \"discord\"\nwebhook_url = \"${DISCORD_WEBHOOK}\"\n");
+  r = sh(cmd, std::nullopt, {{"NOTIFY_CONFIG", from_env.string()}});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  objs = read_json();
+  ASSERT_EQ(objs.size(), 1u);
+  EXPECT_EQ(objs[0]["spooled"], true);
+  EXPECT_THAT(objs[0]["error"].dump(), HasSubstr("DISCORD_WEBHOOK"));
+  const auto broken = home.write_file("broken.toml", "[profiles.dev]\ntype = \"discord\"\nwebhok = 1\n");
+  r = sh(cmd, std::nullopt, {{"NOTIFY_CONFIG", broken.string()}});
+  EXPECT_EQ(r.exit_code, 2) << "a configuration error";
+  r = sh(subst(cmd, "--json", "--json --no-such-option"));
+  EXPECT_EQ(r.exit_code, 2) << "a usage error";
+}
+
+TEST_F(ReadmeE2E, systemd_unit_command_reports_the_journal_of_the_failed_unit) {
+  std::string exec;
+  for (const auto& l : lines_of(example("```ini [Unit]")))
+    if (l.rfind("ExecStart=", 0) == 0) exec = l.substr(10);
+  ASSERT_FALSE(exec.empty());
+  auto r = sh(subst(exec, "%i", "nginx.service"));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  auto t = texts(mm);
+  ASSERT_EQ(t.size(), 1u);
+  EXPECT_THAT(t[0], HasSubstr("nginx.service failed"));
+  EXPECT_THAT(t[0], HasSubstr("```\njournalctl -u nginx.service -n 50 --no-pager\n"));
+}
+
+TEST_F(ReadmeE2E, flush_exit_statuses_are_as_described) {
+  const std::string flush = cron_command("cron: */10 * * * * notify flush");
+  auto r = sh(flush);
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_EQ(r.out + r.err, "") << "quiet when the spool is empty";
+
+  spool_for_dev("waiting message", false);
+  dc.push_reply(server_error(503));
+  r = sh(flush);
+  EXPECT_EQ(r.exit_code, 1) << "a message is still waiting";
+  r = sh(flush);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(texts(dc).back(), "waiting message");
+  r = sh("notify spool");
+  EXPECT_THAT(r.out + r.err, Not(HasSubstr("waiting message")));
+
+  spool_for_dev("doomed message", false);
+  dc.push_reply(json_reply(404, R"({"message": "Unknown Webhook", "code": 10015})"));
+  r = sh(flush);
+  EXPECT_EQ(r.exit_code, 1) << "one failed for good just now";
+  r = sh(flush);
+  EXPECT_EQ(r.exit_code, 0) << "a dead letter is not waiting: " << r.err;
+
+  // `notify flush ops` flushes one target only.
+  mm.push_reply(server_error(503));
+  r = sh("notify ops 'for ops'");
+  EXPECT_EQ(r.exit_code, 1);
+  spool_for_dev("for dev", false);
+  mm.reset();
+  const auto dc_before = dc.request_count();
+  r = sh(flush + " ops");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(texts(mm), std::vector<std::string>{"for ops"});
+  EXPECT_EQ(dc.request_count(), dc_before) << "dev's message is not flushed";
+  r = sh("notify spool");
+  EXPECT_THAT(r.out, HasSubstr("for dev"));
+}
+
+TEST_F(ReadmeE2E, spool_commands_list_show_retry_and_drop) {
+  const std::string id = spool_for_dev("first line of the report\nsecond line", true);
+  ASSERT_FALSE(id.empty());
+
+  auto r = sh(example("notify spool"));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  // "ID, state, target, age, attempts, last error, first line"
+  const auto rows = lines_of(r.out);
+  ASSERT_EQ(rows.size(), 2u) << r.out;
+  for (const char* h : {"ID", "STATE", "TARGET", "AGE", "TRIES", "LAST ERROR", "FIRST LINE"})
+    EXPECT_THAT(rows[0], HasSubstr(h));
+  EXPECT_EQ(rows[1].rfind(id + " ", 0), 0u) << rows[1];
+  for (const char* cell : {"failed", "dev", "404", "first line of the report"})
+    EXPECT_THAT(rows[1], HasSubstr(cell));
+  EXPECT_THAT(rows[1], Not(HasSubstr("second line")));
+
+  r = sh(subst(example("notify spool show 17"), "17", id));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("first line of the report\nsecond line"));
+  EXPECT_THAT(r.out + r.err, Not(HasSubstr("test-webhook-token"))) << "secrets masked";
+
+  r = sh(subst(example("notify spool retry 17"), "17", id));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  r = sh("notify spool");
+  EXPECT_THAT(r.out, HasSubstr("pending")) << "back in the queue: " << r.out;
+  EXPECT_THAT(r.out, Not(HasSubstr("failed ")));
+
+  r = sh(subst(example("notify spool drop 17"), "17", id));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  r = sh("notify spool --json");
+  EXPECT_THAT(r.out, Not(HasSubstr("first line of the report")));
+
+  // "or --failed, or --all"
+  spool_for_dev("dead one", true);
+  spool_for_dev("waiting one", false);
+  r = sh("notify spool drop --failed");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  r = sh("notify spool");
+  EXPECT_THAT(r.out, Not(HasSubstr("dead one")));
+  EXPECT_THAT(r.out, HasSubstr("waiting one"));
+  r = sh("notify spool drop --all");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  r = sh("notify spool --json");
+  EXPECT_THAT(r.out, Not(HasSubstr("waiting one")));
+}
+
+TEST_F(ReadmeE2E, file_is_attached_where_the_service_takes_it) {
+  const std::string pdf("%PDF-1.4\n\x00\x01\xff binary\n", 20);
+  const auto file = home.write_file("reports/nightly.pdf", pdf, 0644);
+  const std::string cmd = subst(example("notify me -t \"nightly report\" --file /var/reports/nightly.pdf"),
+                                "/var/reports/nightly.pdf", file.string());
+  auto r = sh(cmd);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  bool document = false, caption = false;
+  for (const auto& q : tg.requests())
+    for (const auto& p : q.parts) {
+      document = document || (p.name == "document" && p.filename == "nightly.pdf" && p.content == pdf);
+      caption = caption || (p.name == "caption" && p.content == "nightly report");
+    }
+  EXPECT_TRUE(document) << "the file arrives byte for byte";
+  EXPECT_TRUE(caption);
+  // "Mattermost webhooks and LINE pushes cannot, which is a usage error"
+  for (const char* to : {"ops", "family"}) {
+    r = sh(subst(cmd, "notify me", std::string("notify ") + to));
+    EXPECT_EQ(r.exit_code, 2) << to;
+  }
+  EXPECT_EQ(mm.request_count() + ln.request_count(), 0u);
+}
+
+TEST_F(ReadmeE2E, stream_sends_a_short_log_and_ends_at_its_end) {
+  home.write_file("app.log", "started\nlistening on :8080\nready\n");
+  const std::string cmd = subst(example("tail -f /var/log/app.log | notify --stream ops -t app.log"),
+                                "/var/log/app.log", (home / "app.log").string());
+  auto r = sh(cmd);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  auto t = texts(mm);
+  ASSERT_EQ(t.size(), 1u) << "one batch";
+  EXPECT_THAT(t[0], HasSubstr("app.log"));
+  EXPECT_THAT(t[0], HasSubstr("started\nlistening on :8080\nready"));
+}
+
+TEST_F(ReadmeE2E, markdown_as_written_for_mattermost_and_as_entities_for_telegram) {
+  const std::string md = "# Nightly\n\n**3** jobs ok, see <https://example.com/r>\n\n- [x] backup\n";
+  home.write_file("reports/nightly.md", md);
+  auto r = sh(subst(example("notify --markdown me,ops -t \"nightly report\" < /var/reports/nightly.md"),
+                    "/var/reports/nightly.md", (home / "reports/nightly.md").string()));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  auto m = texts(mm);
+  ASSERT_EQ(m.size(), 1u);
+  EXPECT_THAT(m[0], HasSubstr(rtrim(md))) << "Mattermost renders Markdown itself";
+  ASSERT_EQ(tg.request_count(), 1u);
+  auto body = nlohmann::json::parse(tg.requests()[0].body);
+  EXPECT_FALSE(body.contains("parse_mode"));
+  ASSERT_TRUE(body.contains("entities"));
+  EXPECT_THAT(body["entities"].dump(), HasSubstr("\"bold\""));
+  const std::string text = body["text"];
+  EXPECT_THAT(text, HasSubstr("3 jobs ok"));
+  EXPECT_THAT(text, Not(HasSubstr("**")));
+  EXPECT_THAT(text, Not(HasSubstr("# Nightly")));
+}
+
+TEST_F(ReadmeE2E, dry_run_prints_every_request_with_secrets_masked_and_sends_nothing) {
+  auto r = sh(example("echo hello | notify --dry-run all"));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(mm.request_count() + tg.request_count(), 0u);
+  EXPECT_THAT(r.out, HasSubstr("POST " + mm.base_url() + "/hooks/***"));
+  EXPECT_THAT(r.out, HasSubstr("POST " + tg.base_url() + "/bot***/sendMessage"));
+  EXPECT_THAT(r.out, HasSubstr("Content-Type: application/json"));
+  EXPECT_THAT(r.out, HasSubstr("\"text\":\"hello\""));
+  EXPECT_THAT(r.out + r.err, Not(HasSubstr("testhook1234")));
+  EXPECT_THAT(r.out + r.err, Not(HasSubstr("TEST-fake-token")));
+}
+
+// --- Profiles ---------------------------------------------------------------------
+
+TEST_F(ReadmeE2E, the_profile_example_loads_and_names_what_is_missing) {
+  const auto file = home.write_file(
+      "readme.toml", subst(example("```toml [defaults]"), "/run/secrets/telegram-token",
+                           (home / "secrets/telegram-token").string()));
+  auto r = sh("notify check -c " + file.string());
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  r = sh("notify list -c " + file.string());
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  for (const char* name : {"ops", "me", "all"}) EXPECT_THAT(r.out, HasSubstr(name));
+  // "An unset variable ... is an error naming the profile, the field and the variable"
+  r = sh("notify check -c " + file.string(), std::nullopt, {{"MATTERMOST_WEBHOOK", std::nullopt}});
+  EXPECT_EQ(r.exit_code, 2);
+  for (const char* part : {"ops", "webhook_url", "MATTERMOST_WEBHOOK"}) EXPECT_THAT(r.err, HasSubstr(part));
+  EXPECT_EQ(mm.request_count() + tg.request_count(), 0u) << "check sends nothing";
+}
+
+TEST_F(ReadmeE2E, list_shows_profiles_masked_groups_and_the_spool) {
+  spool_for_dev("waiting", false);
+  spool_for_dev("waiting too", false);
+  spool_for_dev("dead", true);
+  auto r = sh("notify list");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  for (const char* s : {"ops", "me", "family", "dev", "all"}) EXPECT_THAT(r.out, HasSubstr(s));
+  EXPECT_THAT(r.out, HasSubstr("ops, me"));
+  for (const char* secret : {"test-webhook-token", "TEST-fake-token", kLineToken, "testhook1234"})
+    EXPECT_THAT(r.out + r.err, Not(HasSubstr(secret)));
+  std::string dev_row;
+  for (const auto& l : lines_of(r.out))
+    if (l.rfind("dev ", 0) == 0) dev_row = l;
+  EXPECT_THAT(dev_row, HasSubstr("2 waiting in the spool")) << r.out;
+  EXPECT_THAT(dev_row, HasSubstr("1 failed")) << r.out;
+  r = sh("notify check");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+}
+
+TEST_F(ReadmeE2E, a_literal_secret_readable_by_others_is_warned_about_and_still_sent) {
+  fs::permissions(home / ".config/notify/profiles.toml", fs::perms(0644));
+  auto r = sh("notify family 'disk almost full'");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("chmod 600"));
+  EXPECT_THAT(r.err, Not(HasSubstr(kLineToken)));
+  EXPECT_EQ(texts(ln), std::vector<std::string>{"disk almost full"});
+}
+
+// --- Architecture ------------------------------------------------------------------
+
+TEST(Readme, architecture_names_directories_that_exist) {
+  std::string text;
+  for (const auto& e : readme_examples())
+    if (e.key == "``` src/core Result type, exit codes, secret masking") text = e.text;
+  ASSERT_FALSE(text.empty());
+  int dirs = 0;
+  for (const auto& l : lines_of(text)) {
+    if (l.empty() || std::isspace(static_cast<unsigned char>(l[0]))) continue;
+    const std::string dir = l.substr(0, l.find(' '));
+    EXPECT_TRUE(fs::is_directory(fs::path(NOTIFY_SOURCE_DIR) / dir)) << dir;
+    ++dirs;
+  }
+  EXPECT_GE(dirs, 10);
+}
+
+}  // namespace
+}  // namespace notify::test
