@@ -23,6 +23,7 @@ namespace notify::test {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 namespace fs = std::filesystem;
 
 class BreakE2E : public E2E {
@@ -198,7 +199,7 @@ TEST_F(BreakE2E, spool_retry_during_a_flush_of_the_same_message_loses_nothing) {
   const std::string id = std::to_string(listed[0]["id"].get<long>());
 
   Reply slow = ok();
-  slow.delay = std::chrono::milliseconds(1500);
+  slow.delay = std::chrono::milliseconds(3000);
   mm.push_reply(slow);
   RunResult flushed;
   std::thread t([&] { flushed = run({"flush"}); });
@@ -328,6 +329,26 @@ TEST_F(BreakE2E, a_line_read_by_stream_survives_a_sigkill) {
                         NOTIFY_BINARY, "-c", path, "--stream", "ops"}, o);
   ASSERT_FALSE(r.timed_out);
   EXPECT_EQ(mm.request_count() + pending(), 1u) << "the line is neither delivered nor spooled";
+}
+
+// `job | notify ops` and the job is cancelled (systemd stop, a CI cancel:
+// SIGTERM to the whole group) while notify still reads the pipe. The stop
+// handlers go in only after stdin is read, so the default action kills
+// notify and the output the job wrote before it died, which notify had
+// already read, is neither delivered nor spooled.
+TEST_F(BreakE2E, a_stop_signal_while_stdin_is_read_keeps_what_was_read) {
+  RunOptions o;
+  o.isolate(home.path());
+  o.set_env("XDG_STATE_HOME", state());
+  o.timeout = std::chrono::seconds(60);
+  auto r = run_process({"sh", "-c",
+                        "(echo 'output before the cancel'; sleep 4) | \"$0\" \"$@\" & p=$!; "
+                        "sleep 2; kill -TERM $p; wait $p; echo \"notify: $?\" >&2",
+                        NOTIFY_BINARY, "-c", path, "ops"}, o);
+  ASSERT_FALSE(r.timed_out);
+  EXPECT_THAT(r.err, Not(HasSubstr("notify: 143"))) << "killed by SIGTERM";
+  EXPECT_EQ(mm_texts_with("output before the cancel") + pending(), 1u)
+      << "what notify had read is neither delivered nor spooled\n" << r.err;
 }
 
 }  // namespace
