@@ -215,6 +215,38 @@ TEST_F(BreakE2E, spool_retry_during_a_flush_of_the_same_message_loses_nothing) {
       << "the message for 'me' vanished; retry said: " << retried.err << "\nflush said: " << last.err;
 }
 
+// `notify spool retry` rebuilds the pending message from the dead letter's
+// copy, which was written when the message first failed, and keeps only
+// the target list of the pending file: the parts a later flush delivered
+// are forgotten, and the next flush sends them again.
+TEST_F(BreakE2E, spool_retry_keeps_the_progress_a_flush_made_since_the_dead_letter) {
+  mm.push_reply(ok());               // part 1/3
+  mm.push_reply(server_error(503));  // part 2/3
+  mm.push_reply(server_error(503));  // part 2/3, retried
+  tg.push_reply(telegram_error(400, "Bad Request: chat not found"));
+  auto sent = run({"ops,me"}, kThreeParts);
+  ASSERT_EQ(sent.exit_code, 1) << sent.err;
+  ASSERT_EQ(pending(), 1u);
+  ASSERT_EQ(failed(), 1u);
+
+  mm.push_reply(ok());               // part 2/3
+  mm.push_reply(server_error(503));  // part 3/3
+  mm.push_reply(server_error(503));  // part 3/3, retried
+  ASSERT_EQ(run({"flush"}).exit_code, 1);
+  ASSERT_EQ(mm_texts_with(kB), 3u);  // two failures, then accepted
+
+  auto listed = nlohmann::json::parse(run({"spool", "--json"}).out);
+  ASSERT_FALSE(listed.empty());
+  const std::string id = std::to_string(listed[0]["id"].get<long>());
+  ASSERT_EQ(run({"spool", "retry", id}).exit_code, 0);
+  auto last = run({"flush"});
+  EXPECT_EQ(last.exit_code, 0) << last.err;
+  EXPECT_EQ(mm_texts_with(kB), 3u) << "part 2/3 was delivered twice\n" << last.err;
+  EXPECT_EQ(mm_texts_with(kC), 3u);
+  EXPECT_EQ(tg.request_count(), 2u);
+  EXPECT_EQ(pending() + failed(), 0u);
+}
+
 // The sequence counter is written without fsync while the messages it
 // numbers are fsync'd: after a power loss it can be behind the files. The
 // next message then gets the id of one already in the spool and its rename
