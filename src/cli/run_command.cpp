@@ -124,6 +124,7 @@ int cmd_run(Session& s) {
     ::dup2(out_pipe[1], 1);
     ::dup2(err_pipe[1], 2);
     std::signal(SIGPIPE, SIG_DFL);
+    std::signal(SIGXFSZ, SIG_DFL);  // ignored dispositions survive exec
     std::vector<char*> argv;
     for (const auto& a : o.run_argv) argv.push_back(const_cast<char*>(a.c_str()));
     argv.push_back(nullptr);
