@@ -105,10 +105,11 @@ Planned plan_round(const config::Config& cfg, spool::Record& record, spool::Jour
     }
     auto m = message_for(p, record.message);
     const std::size_t accepted = record.accepted.count(name) ? record.accepted.at(name) : 0;
-    if (record.created_unix > 0 && now - record.created_unix > kQueuedNoteAfterSeconds &&
-        accepted == 0)
-      m.title = queued_title(m.title, record.created_unix, now);
     const spool::Plan* stored = record.plans.count(name) ? &record.plans.at(name) : nullptr;
+    if (stored && accepted > 0 && stored->title)
+      m.title = *stored->title;  // its first parts went out with this title
+    else if (record.created_unix > 0 && now - record.created_unix > kQueuedNoteAfterSeconds)
+      m.title = queued_title(m.title, record.created_unix, now);
     std::vector<std::string> drawn;
     std::size_t replayed = 0;
     services::BuildContext ctx;
@@ -127,7 +128,7 @@ Planned plan_round(const config::Config& cfg, spool::Record& record, spool::Jour
       if (stored && accepted > 0)
         world.tell(Level::warning, name + ": the profile changed since " + std::to_string(accepted) +
                                        " part(s) of this message were delivered; sending it whole");
-      spool::Plan plan{leg.requests.size(), fp, {}};
+      spool::Plan plan{leg.requests.size(), fp, {}, m.title};
       if (stored) plan.uuids.assign(stored->uuids.begin(), stored->uuids.begin() + long(replayed));
       plan.uuids.insert(plan.uuids.end(), drawn.begin(), drawn.end());
       if (journal) journal->append(spool::event_plan(name, plan));

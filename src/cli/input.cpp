@@ -1,6 +1,9 @@
 #include "cli/input.hpp"
 
+#include <poll.h>
 #include <unistd.h>
+
+#include <algorithm>
 
 #include <cerrno>
 #include <cstring>
@@ -14,11 +17,30 @@ namespace notify::cli {
 
 
 Result<std::string> read_message(int fd, std::size_t budget, int tee_fd,
-                                 std::string* tee_warning) {
+                                 std::string* tee_warning, int stop_fd) {
   message::BoundedText text(budget);
   std::vector<char> buf(1 << 16);
+  // After a stop signal: what the pipe holds now, not what may come.
+  constexpr std::size_t kDrainOnStop = 1 << 20;
+  std::size_t drain_left = 0;
+  bool draining = false;
   for (;;) {
-    ssize_t n = ::read(fd, buf.data(), buf.size());
+    if (stop_fd >= 0) {
+      pollfd fds[2] = {{fd, POLLIN, 0}, {stop_fd, POLLIN, 0}};
+      const int ready = ::poll(fds, draining ? 1 : 2, draining ? 0 : -1);
+      if (ready < 0) {
+        if (errno == EINTR) continue;
+        return make_error(ErrorKind::io, std::string("waiting for standard input: ") +
+                                             std::strerror(errno));
+      }
+      if (!draining && (fds[1].revents & POLLIN)) {
+        draining = true;
+        drain_left = kDrainOnStop;
+        continue;
+      }
+      if (ready == 0) break;  // drained
+    }
+    ssize_t n = ::read(fd, buf.data(), draining ? std::min(buf.size(), drain_left) : buf.size());
     if (n < 0) {
       if (errno == EINTR) continue;
       return make_error(ErrorKind::io, std::string("reading standard input: ") +
@@ -32,6 +54,7 @@ Result<std::string> read_message(int fd, std::size_t budget, int tee_fd,
       tee_fd = -1;
     }
     text.feed(std::string_view(buf.data(), len));
+    if (draining && (drain_left -= len) == 0) break;
   }
   return text.finish();
 }

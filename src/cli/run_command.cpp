@@ -28,7 +28,11 @@ volatile sig_atomic_t g_child = 0;
 
 // systemd and CI runners signal only the main process; the command must
 // hear it too, and we stay alive to report how it ended.
-extern "C" void forward_signal(int sig) {
+extern "C" void forward_signal(int sig, siginfo_t* info, void*) {
+  // The terminal (Ctrl-C, a hangup) signals the whole foreground process
+  // group, the command included: passing it on would make it twice, and a
+  // second interrupt means "abort now" to many tools.
+  if (info && info->si_code == SI_KERNEL) return;
   if (g_child > 0) ::kill(static_cast<pid_t>(g_child), sig);
 }
 
@@ -99,7 +103,8 @@ int cmd_run(Session& s) {
   for (int sig : kStopSignals) sigaddset(&stop_set, sig);
   ::sigprocmask(SIG_BLOCK, &stop_set, &old_mask);
   struct sigaction forward {}, old_actions[std::size(kStopSignals)] {};
-  forward.sa_handler = forward_signal;
+  forward.sa_sigaction = forward_signal;
+  forward.sa_flags = SA_SIGINFO;
   sigemptyset(&forward.sa_mask);
   for (std::size_t i = 0; i < std::size(kStopSignals); ++i)
     ::sigaction(kStopSignals[i], &forward, &old_actions[i]);

@@ -24,6 +24,9 @@ int send(Session& s, Draft draft, bool from_stdin, bool is_test) {
 
   // `notify me --file report.pdf` typed at a terminal: the file is the message.
   if (from_stdin && !draft.files.empty() && s.world.is_terminal(s.world.in_fd)) from_stdin = false;
+  // From here on a stop signal keeps what was read: reading ends with what
+  // the pipe holds, and the message goes to the spool, unsent.
+  StopSignals signals;
   if (from_stdin) {
     if (s.world.is_terminal(s.world.in_fd)) {
       s.error("no message: give it as words after the target, or pipe it in "
@@ -33,7 +36,7 @@ int send(Session& s, Draft draft, bool from_stdin, bool is_test) {
     std::string tee_warning;
     auto text = read_message(s.world.in_fd,
                              app::input_budget(s.config, *names, overrides_from_options(o)),
-                             o.tee ? s.world.tee_fd : -1, &tee_warning);
+                             o.tee ? s.world.tee_fd : -1, &tee_warning, signals.fd());
     if (!tee_warning.empty()) s.warning(tee_warning);
     if (!text) {
       s.error(text.error().message);
@@ -51,8 +54,6 @@ int send(Session& s, Draft draft, bool from_stdin, bool is_test) {
         s.out("{\"target\":\"" + t + "\",\"delivered\":false,\"skipped\":\"empty message\"}\n");
     return kExitOk;
   }
-  // From here on a stop signal leaves the message in the spool.
-  StopSignals signals;
   auto world = app_world(s, &signals);
   app::SendOptions so;
   so.overrides = overrides_from_options(o);

@@ -1,5 +1,6 @@
 #include "cli/world.hpp"
 
+#include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -20,8 +21,14 @@ World real_world() {
   w.err = &std::cerr;
   w.env = [](const std::string& name) -> std::optional<std::string> {
     const char* v = std::getenv(name.c_str());
-    if (!v) return std::nullopt;
-    return std::string(v);
+    if (v) return std::string(v);
+    // `env -i` (and some service managers) start us without HOME; the
+    // password database still knows it, and the spool and the profile
+    // file live under it.
+    if (name == "HOME")
+      if (const passwd* pw = ::getpwuid(::geteuid()); pw && pw->pw_dir && *pw->pw_dir)
+        return std::string(pw->pw_dir);
+    return std::nullopt;
   };
   w.read_file = [](const std::string& path) -> Result<std::string> {
     std::ifstream f(path, std::ios::binary);

@@ -50,7 +50,9 @@ Draft draft_from(const json& j) {
 }
 
 json plan_json(const Plan& p) {
-  return {{"parts", p.parts}, {"fp", p.fingerprint}, {"uuids", p.uuids}};
+  json j = {{"parts", p.parts}, {"fp", p.fingerprint}, {"uuids", p.uuids}};
+  if (p.title) j["title"] = *p.title;
+  return j;
 }
 
 Plan plan_from(const json& j) {
@@ -58,6 +60,7 @@ Plan plan_from(const json& j) {
   p.parts = j.at("parts").get<std::size_t>();
   p.fingerprint = j.value("fp", "");
   p.uuids = j.value("uuids", std::vector<std::string>{});
+  if (j.contains("title") && j["title"].is_string()) p.title = j["title"].get<std::string>();
   return p;
 }
 

@@ -20,6 +20,9 @@ struct Plan {
   std::size_t parts = 0;
   std::string fingerprint;         ///< of the request bodies
   std::vector<std::string> uuids;  ///< every random value the build drew, in order
+  /// The title the parts carry (a late delivery's "queued" note changes
+  /// it): a resumed plan is rebuilt with it, so its parts come out the same.
+  std::optional<std::string> title;
 };
 
 /// Where one target of the message stands.

@@ -35,6 +35,12 @@ std::optional<std::uint64_t> id_of(const std::string& name) {
   return std::stoull(digits);
 }
 
+// rename(2) that fails with EEXIST instead of replacing: a spooled message
+// must never be overwritten, even by a counter that fell behind.
+bool rename_new(const std::string& from, const std::string& to) {
+  return ::renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_NOREPLACE) == 0;
+}
+
 // Ids of the *.msg files in dir, ascending.
 std::vector<std::uint64_t> ids_in(const std::string& dir) {
   std::vector<std::uint64_t> out;
@@ -223,7 +229,7 @@ Result<void> Spool::check_writable() const {
   return {};
 }
 
-Result<std::uint64_t> Spool::next_id() const {
+Result<std::uint64_t> Spool::next_id(bool rescan) const {
   const std::string path = dir_ + "/seq";
   const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (fd < 0) return make_error(ErrorKind::io, errno_text("opening " + path));
@@ -236,8 +242,8 @@ Result<std::uint64_t> Spool::next_id() const {
   const ssize_t n = ::pread(fd, buf, sizeof buf - 1, 0);
   std::uint64_t last = 0;
   if (n > 0 && std::sscanf(buf, "%llu", reinterpret_cast<unsigned long long*>(&last)) != 1) last = 0;
-  if (last == 0) {
-    // A lost counter must not hand out an id still in use.
+  if (last == 0 || rescan) {
+    // A lost (or stale) counter must not hand out an id still in use.
     for (const auto& d : {dir_, failed_dir()}) {
       const auto ids = ids_in(d);
       if (!ids.empty()) last = std::max(last, ids.back());
@@ -258,17 +264,30 @@ Result<std::uint64_t> Spool::next_id() const {
 
 Result<Journal> Spool::begin(Record& record) const {
   if (auto r = prepare(); !r) return r.error();
-  auto id = next_id();
+  auto id = next_id(false);
   if (!id) return id.error();
   record.id = *id;
-  const std::string path = path_of(*id, false);
-  const std::string tmp = dir_ + "/.tmp-" + id_name(*id);
+  const std::string tmp = dir_ + "/.tmp-" + std::to_string(::getpid()) + "-" + id_name(*id);
   const int fd = ::open(tmp.c_str(), O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_APPEND | O_CLOEXEC, 0600);
   if (fd < 0) return make_error(ErrorKind::io, errno_text("creating " + tmp));
   // Locked before it gets its name: a flush can never claim it mid-write.
-  const std::string text = encode_record(record);
-  if (::flock(fd, LOCK_EX | LOCK_NB) != 0 || !write_all(fd, text.data(), text.size()) ||
-      ::rename(tmp.c_str(), path.c_str()) != 0) {
+  std::string text = encode_record(record);
+  bool ok = ::flock(fd, LOCK_EX | LOCK_NB) == 0 && write_all(fd, text.data(), text.size());
+  std::string path = path_of(*id, false);
+  for (int tries = 0; ok && !rename_new(tmp, path); ++tries) {
+    // An id in use: the counter fell behind (power loss); catch it up.
+    if (errno != EEXIST || tries == 3) {
+      ok = false;
+      break;
+    }
+    id = next_id(true);
+    if (!id) return id.error();
+    record.id = *id;
+    path = path_of(*id, false);
+    text = encode_record(record);
+    ok = ::ftruncate(fd, 0) == 0 && write_all(fd, text.data(), text.size());
+  }
+  if (!ok) {
     const int saved = errno;
     ::close(fd);
     ::unlink(tmp.c_str());
@@ -357,16 +376,32 @@ Result<void> Spool::retry(std::uint64_t id) const {
     case ClaimStatus::busy: return make_error(ErrorKind::io, "message " + std::to_string(id) + " is in use");
     case ClaimStatus::refused: return make_error(ErrorKind::io, path_of(id, true) + ": " + why);
   }
-  Record merged = dead.record();
-  for (auto& [t, s] : merged.state) s.dead = false;
+  // The pending part of the same message, if any, is the newer record: its
+  // progress (parts accepted, who has it) wins over the dead letter's.
   Journal pending;
-  if (claim(id, false, pending, &why) == ClaimStatus::claimed) {
-    for (const auto& t : pending.record().targets)
-      if (std::find(merged.targets.begin(), merged.targets.end(), t) == merged.targets.end()) {
-        merged.targets.push_back(t);
-        merged.state[t] = pending.record().state.at(t);
-      }
+  Record merged;
+  switch (claim(id, false, pending, &why)) {
+    case ClaimStatus::claimed: merged = pending.record(); break;
+    case ClaimStatus::gone: merged = dead.record(); merged.targets.clear(); merged.state.clear(); break;
+    case ClaimStatus::busy:
+      return make_error(ErrorKind::io, "message " + std::to_string(id) +
+                                           " is being delivered right now; try again when it is done");
+    case ClaimStatus::refused: return make_error(ErrorKind::io, path_of(id, false) + ": " + why);
   }
+  const Record& letter = dead.record();
+  for (const auto& t : letter.targets) {
+    if (std::find(merged.targets.begin(), merged.targets.end(), t) != merged.targets.end()) continue;
+    merged.targets.push_back(t);
+    auto st = letter.state.count(t) ? letter.state.at(t) : TargetState{};
+    st.dead = false;
+    merged.state[t] = st;
+  }
+  for (const auto& [dest, plan] : letter.plans)
+    if (!merged.plans.count(dest)) {
+      merged.plans[dest] = plan;
+      if (letter.accepted.count(dest)) merged.accepted[dest] = letter.accepted.at(dest);
+    }
+  merged.have.insert(letter.have.begin(), letter.have.end());
   if (auto w = write_file_atomically(path_of(id, false), encode_record(merged)); !w) return w;
   return dead.remove();
 }
@@ -391,7 +426,10 @@ void Spool::tidy() const {
     const bool ok = read_fd(fd, text) && decode_journal(text).has_value();
     ::close(fd);
     if (!ok) continue;
-    if (auto id = next_id()) ::rename(path.c_str(), path_of(*id, false).c_str());
+    for (int tries = 0; tries < 3; ++tries) {
+      auto id = next_id(tries > 0);
+      if (!id || rename_new(path, path_of(*id, false)) || errno != EEXIST) break;
+    }
   }
 
   for (const auto& dir : {dir_, failed_dir()}) {

@@ -118,7 +118,8 @@ class Spool {
   std::string path_of(std::uint64_t id, bool failed) const;
 
  private:
-  Result<std::uint64_t> next_id() const;
+  /// The next sequence number; `rescan` also checks the ids on disk.
+  Result<std::uint64_t> next_id(bool rescan) const;
   std::string dir_;
 };
 

@@ -5,6 +5,8 @@
 #include <ctime>
 #include <cstdlib>
 #include <list>
+#include <utility>
+#include <vector>
 
 #include <curl/curl.h>
 
@@ -194,12 +196,25 @@ std::size_t CurlHttpClient::poll(std::chrono::milliseconds max_wait, int wake_fd
 }
 
 void CurlHttpClient::cancel_all() {
+  // A transfer whose status line already said 2xx was accepted: its
+  // handler must hear so, or the message would be sent again later.
+  std::vector<std::pair<Handler, HttpResponse>> accepted;
   for (auto& t : impl_->transfers) {
+    long status = 0;
+    curl_easy_getinfo(t.easy, CURLINFO_RESPONSE_CODE, &status);
+    if (status >= 200 && status < 300) {
+      t.response.status = status;
+      t.response.error = TransportError::timeout;
+      t.response.error_text = "abandoned after the status line";
+      t.response.received_unix = static_cast<std::int64_t>(std::time(nullptr));
+      accepted.emplace_back(std::move(t.on_done), std::move(t.response));
+    }
     curl_multi_remove_handle(impl_->multi, t.easy);
     curl_easy_cleanup(t.easy);
     curl_slist_free_all(t.headers);
   }
   impl_->transfers.clear();
+  for (auto& [handler, response] : accepted) handler(std::move(response));
 }
 
 }  // namespace notify

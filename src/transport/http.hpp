@@ -62,7 +62,9 @@ class HttpClient {
   /// (if >= 0) becomes readable, also when no transfer is running.
   /// Returns how many are still running.
   virtual std::size_t poll(std::chrono::milliseconds max_wait, int wake_fd = -1) = 0;
-  /// Abandons every running transfer; their handlers are never called.
+  /// Abandons every running transfer. Their handlers are not called,
+  /// except for a transfer whose status line already said 2xx: the server
+  /// took that request, so its handler gets the status (and `error` set).
   virtual void cancel_all() = 0;
 };
 

@@ -25,8 +25,8 @@ Record sample() {
   r.message.code = true;
   r.message.files.push_back({"a.bin", std::string("\0\1\2\xff binary", 12)});
   r.targets = {"ops", "me"};
-  r.plans["ops"] = Plan{3, "abc", {}};
-  r.plans["family"] = Plan{1, "def", {"8c1f0e2a-0000-4000-8000-000000000001"}};
+  r.plans["ops"] = Plan{3, "abc", {}, std::nullopt};
+  r.plans["family"] = Plan{1, "def", {"8c1f0e2a-0000-4000-8000-000000000001"}, std::nullopt};
   return r;
 }
 
@@ -59,7 +59,7 @@ TEST(JournalTest, a_torn_last_event_is_ignored) {
 }
 
 TEST(JournalTest, a_new_plan_restarts_that_destinations_progress) {
-  std::string text = encode_record(sample()) + event_part("ops", 0) + event_plan("ops", Plan{2, "new", {}});
+  std::string text = encode_record(sample()) + event_part("ops", 0) + event_plan("ops", Plan{2, "new", {}, std::nullopt});
   auto back = decode_journal(text);
   ASSERT_TRUE(back);
   EXPECT_EQ(back->accepted.count("ops"), 0u);
@@ -128,7 +128,7 @@ TEST_F(SpoolTest, dead_targets_go_to_failed_and_the_rest_stays) {
   listing = spool.list();
   ASSERT_EQ(listing.pending.size(), 1u);
   EXPECT_TRUE(listing.failed.empty());
-  EXPECT_EQ(listing.pending[0].record.targets, (std::vector<std::string>{"ops", "me"}));
+  EXPECT_EQ(listing.pending[0].record.targets, (std::vector<std::string>{"me", "ops"}));
   EXPECT_FALSE(listing.pending[0].record.state.at("ops").dead);
 }
 
