@@ -5,7 +5,7 @@
 // service would have shown, decoded, so tests assert on meaning rather than on
 // request bytes:
 //
-//   FakeSlack slack;              FakeNtfy ntfy({.token = "tk_test"});
+//   FakeSlack slack;
 //   server.set_handler(slack.handler());
 //   ... run notify against slack.url(server) ...
 //   EXPECT_EQ(slack.posts().at(0).shown, "a < b");

@@ -22,6 +22,18 @@
 // any connection: answer with a scripted code, drop the connection, or wait
 // first. Connections are served by one thread each; the destructor cuts them
 // all, so a stuck client never delays a test's end.
+//
+//   TestPki pki;
+//   FakeSmtpServer::Options o;  // GCC 12 warns on partial designated initializers
+//   o.pki = &pki, o.user = "u", o.password = "p";
+//   FakeSmtpServer smtp(o);
+//   smtp.push_fault(SmtpFault::reply_at(SmtpStep::rcpt, 451));
+//   ... run notify with smtp_url = smtp.url() and ca_file = pki.ca_cert() ...
+//   MailMessage mail = parse_mail(smtp.messages().at(0).data);  // mail_message.hpp
+//
+// Messages are recorded before the 250 is sent, so they are there when the
+// client returns; the outcome of a refused TLS handshake is known only once
+// the client hung up (wait_until_idle()).
 
 #include <chrono>
 #include <condition_variable>
