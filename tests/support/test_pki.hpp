@@ -21,13 +21,14 @@ class TestPki {
   TestPki(const TestPki&) = delete;
   TestPki& operator=(const TestPki&) = delete;
 
-  /// PEM certificate of the CA that signed server_cert() (give this to the client).
+  /// Path of the PEM certificate of the CA that signed server_cert() (give this to the client).
   const std::string& ca_cert() const { return ca_cert_; }
-  /// PEM server certificate: CN=localhost, SAN IP:127.0.0.1, DNS:localhost.
+  /// Path of the PEM server certificate: CN=localhost, SAN IP:127.0.0.1, DNS:localhost.
   const std::string& server_cert() const { return server_cert_; }
-  /// PEM (unencrypted PKCS#8) private key of server_cert().
+  /// Path of the PEM (unencrypted PKCS#8) private key of server_cert().
   const std::string& server_key() const { return server_key_; }
-  /// PEM certificate of a CA that did not sign server_cert(): verification with it must fail.
+  /// Path of the PEM certificate of a CA that did not sign server_cert(): verification with it
+  /// must fail.
   const std::string& other_ca_cert() const { return other_ca_cert_; }
   /// Directory holding ca.pem, ca.key, server.pem, server.key, other-ca.pem.
   const std::filesystem::path& dir() const { return dir_; }
