@@ -278,10 +278,11 @@ def journal_note(state: Path, sends: int) -> str:
         return (f"Each notify run had `XDG_STATE_HOME` in a writable scratch directory; after {sends} "
                 f"successful sends there was no `notify/spool` in it (this build writes no journal "
                 "for a delivered message, or removes its directory too).")
-    left = sorted(p.name for p in spool.rglob("*") if p.is_file())
+    # Only messages count: `seq` is the spool's sequence counter.
+    left = sorted(p.name for p in spool.rglob("*.msg") if p.is_file())
     return (f"Each notify run had `XDG_STATE_HOME` in a writable scratch directory, so every send "
             f"paid for its spool journal; after {sends} successful sends `notify/spool` held "
-            f"{len(left)} file{'s' if len(left) != 1 else ''}"
+            f"{len(left)} message file{'s' if len(left) != 1 else ''}"
             + (f" ({', '.join(left[:5])}{', …' if len(left) > 5 else ''}): journals not removed "
                "after delivery." if left else " (every journal removed after delivery)."))
 
