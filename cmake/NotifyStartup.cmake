@@ -11,8 +11,7 @@
 # - packs the ~6500 relative relocations of a PIE into DT_RELR where the
 #   toolchain and glibc (>= 2.36) support it: -17 k instructions, -120 kB.
 #
-# Measured and left out: -Wl,-O1 and --as-needed (no change: notify needs
-# only libcurl and libc), -z now (+117 k instructions: most of the 190 PLT
+# Measured and left out: -Wl,-O1 (no change), -z now (+117 k instructions: most of the 190 PLT
 # slots are never called in a send), -no-pie (-90 k, not worth losing ASLR),
 # -fvisibility=hidden (a PIE without -rdynamic exports one symbol already).
 #
@@ -24,7 +23,10 @@ function(notify_lean_startup target)
   if(NOTIFY_SANITIZE)
     return()
   endif()
-  target_link_options(${target} PRIVATE -static-libstdc++ -static-libgcc -Wl,--gc-sections)
+  # --as-needed drops libm, which the static C++ runtime names but notify
+  # calls nothing from (-1 shared library to map and relocate per run).
+  target_link_options(${target} PRIVATE -static-libstdc++ -static-libgcc -Wl,--gc-sections
+                      -Wl,--as-needed)
   if(NOTIFY_HAVE_RELR)
     target_link_options(${target} PRIVATE -Wl,-z,pack-relative-relocs)
   endif()

@@ -10,7 +10,12 @@ namespace notify::services {
 std::optional<std::chrono::milliseconds> server_wait(double seconds) {
   if (!std::isfinite(seconds) || seconds < 0 || seconds > kMaxServerWaitSeconds)
     return std::nullopt;
-  return std::chrono::milliseconds(static_cast<long long>(std::ceil(seconds * 1000.0)));
+  // Rounded up by hand: ceil() was the one libm function notify used, and
+  // loading libm costs every run (bench/).
+  const double ms = seconds * 1000.0;
+  auto whole = static_cast<long long>(ms);
+  if (static_cast<double>(whole) < ms) ++whole;
+  return std::chrono::milliseconds(whole);
 }
 
 namespace {

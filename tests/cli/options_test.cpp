@@ -226,3 +226,30 @@ TEST(Options, SpoolActionsAndRun) {
 
 }  // namespace
 }  // namespace notify::cli
+
+namespace notify::cli {
+namespace {
+
+// The everyday shape skips CLI11 (options.cpp plain_send); it must read
+// exactly as the full parser would, and hand anything else to it.
+TEST(OptionsPlainSend, reads_like_the_full_parser) {
+  auto o = parse_options({"-c", "/tmp/p.toml", "ops", "disk", "-", "full"});
+  ASSERT_TRUE(o);
+  EXPECT_EQ(o->command, Command::send);
+  EXPECT_EQ(o->config, "/tmp/p.toml");
+  EXPECT_EQ(o->targets, "ops");
+  EXPECT_EQ(o->words, (std::vector<std::string>{"disk", "-", "full"}));
+  auto last = parse_options({"--config", "a", "ops", "-c", "b", "x"});
+  ASSERT_TRUE(last);
+  EXPECT_EQ(last->config, "b");  // the last of a repeated option wins, as in the full parser
+  EXPECT_EQ(last->words, std::vector<std::string>{"x"});
+  // A command name first, another option, `--` or a missing target: the full parser.
+  EXPECT_EQ(parse_options({"list"})->command, Command::list);
+  EXPECT_EQ(parse_options({"ops", "-t", "T", "x"})->title, "T");
+  EXPECT_EQ(parse_options({"ops", "--", "-x"})->words, std::vector<std::string>{"-x"});
+  EXPECT_FALSE(parse_options({"-c", "p.toml"}));
+  EXPECT_FALSE(parse_options({"ops", "--bogus"}));
+}
+
+}  // namespace
+}  // namespace notify::cli
