@@ -202,9 +202,11 @@ std::string Spool::path_of(std::uint64_t id, bool failed) const {
 }
 
 Result<void> Spool::prepare() const {
-  if (auto r = make_private_dirs(dir_); !r) return r;
   struct stat st {};
-  if (::lstat(dir_.c_str(), &st) != 0) return make_error(ErrorKind::io, errno_text(dir_));
+  if (::lstat(dir_.c_str(), &st) != 0) {
+    if (auto r = make_private_dirs(dir_); !r) return r;
+    if (::lstat(dir_.c_str(), &st) != 0) return make_error(ErrorKind::io, errno_text(dir_));
+  }
   if (!S_ISDIR(st.st_mode))
     return make_error(ErrorKind::io, "the spool " + dir_ + " is not a directory");
   if (st.st_uid != ::geteuid())
@@ -251,8 +253,10 @@ Result<std::uint64_t> Spool::next_id(bool rescan) const {
   }
   const std::uint64_t id = last + 1;
   const int len = std::snprintf(buf, sizeof buf, "%llu\n", static_cast<unsigned long long>(id));
+  // Every metadata change is paid on each send: the number only grows, so
+  // the file only needs truncating when it held something longer (garbage).
   const bool ok = ::pwrite(fd, buf, static_cast<std::size_t>(len), 0) == len &&
-                  ::ftruncate(fd, len) == 0;
+                  (n <= len || ::ftruncate(fd, len) == 0);
   const int saved = errno;
   ::close(fd);
   if (!ok) {
@@ -266,31 +270,26 @@ Result<Journal> Spool::begin(Record& record) const {
   if (auto r = prepare(); !r) return r.error();
   auto id = next_id(false);
   if (!id) return id.error();
-  record.id = *id;
-  const std::string tmp = dir_ + "/.tmp-" + std::to_string(::getpid()) + "-" + id_name(*id);
-  const int fd = ::open(tmp.c_str(), O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_APPEND | O_CLOEXEC, 0600);
-  if (fd < 0) return make_error(ErrorKind::io, errno_text("creating " + tmp));
-  // Locked before it gets its name: a flush can never claim it mid-write.
-  std::string text = encode_record(record);
-  bool ok = ::flock(fd, LOCK_EX | LOCK_NB) == 0 && write_all(fd, text.data(), text.size());
-  std::string path = path_of(*id, false);
-  for (int tries = 0; ok && !rename_new(tmp, path); ++tries) {
+  // Created under its final name (a rename would cost one more metadata
+  // write on every send) and locked while still empty: readers skip an
+  // empty file (see kBeingWritten), and a claimant waits for the lock.
+  int fd = -1;
+  for (int tries = 0;; ++tries) {
+    const std::string path = path_of(*id, false);
+    fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_APPEND | O_CLOEXEC, 0600);
+    if (fd >= 0) break;
     // An id in use: the counter fell behind (power loss); catch it up.
-    if (errno != EEXIST || tries == 3) {
-      ok = false;
-      break;
-    }
+    if (errno != EEXIST || tries == 3) return make_error(ErrorKind::io, errno_text("creating " + path));
     id = next_id(true);
     if (!id) return id.error();
-    record.id = *id;
-    path = path_of(*id, false);
-    text = encode_record(record);
-    ok = ::ftruncate(fd, 0) == 0 && write_all(fd, text.data(), text.size());
   }
-  if (!ok) {
+  record.id = *id;
+  const std::string path = path_of(*id, false);
+  const std::string text = encode_record(record);
+  if (::flock(fd, LOCK_EX) != 0 || !write_all(fd, text.data(), text.size())) {
     const int saved = errno;
+    ::unlink(path.c_str());
     ::close(fd);
-    ::unlink(tmp.c_str());
     errno = saved;
     return make_error(ErrorKind::io, errno_text("writing " + path));
   }
@@ -317,6 +316,7 @@ Spool::Listing Spool::list() const {
       }
       const bool ok = read_fd(fd, text);
       ::close(fd);
+      if (ok && text.empty()) continue;  // a sender is writing it right now
       auto record = ok ? decode_journal(text) : std::nullopt;
       if (!record) {
         out.refused.push_back(path + ": not a notify spool file; left alone");
@@ -352,7 +352,14 @@ Spool::ClaimStatus Spool::claim(std::uint64_t id, bool failed, Journal& out,
     return ClaimStatus::gone;
   }
   std::string text;
-  auto record = read_fd(fd, text) ? decode_journal(text) : std::nullopt;
+  const bool read = read_fd(fd, text);
+  if (read && text.empty()) {
+    // Created a moment ago by a sender that has not locked it yet: ours
+    // once it is written, never a flush's.
+    ::close(fd);
+    return ClaimStatus::busy;
+  }
+  auto record = read ? decode_journal(text) : std::nullopt;
   if (!record) {
     ::close(fd);
     if (why) *why = "not a notify spool file";
@@ -416,6 +423,19 @@ void Spool::tidy() const {
         strays.push_back(name);
     }
     ::closedir(d);
+  }
+  // A sender killed between creating its journal and writing it leaves an
+  // empty file: nothing of the message reached the disk, so nothing is kept.
+  for (const auto id : ids_in(dir_)) {
+    const std::string path = path_of(id, false);
+    const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) continue;
+    struct stat st {};
+    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 0 &&
+        st.st_uid == ::geteuid() && std::time(nullptr) - st.st_mtime > 60 &&
+        ::flock(fd, LOCK_EX | LOCK_NB) == 0)
+      ::unlink(path.c_str());
+    ::close(fd);
   }
   std::sort(strays.begin(), strays.end());  // first-edition names sort by time
   for (const auto& name : strays) {

@@ -152,6 +152,21 @@ TEST_F(SpoolTest, hostile_files_are_refused_not_read) {
   EXPECT_EQ(spool.claim(2, false, j, &why), Spool::ClaimStatus::refused);
 }
 
+TEST_F(SpoolTest, an_empty_file_is_a_message_being_written_not_a_stranger) {
+  ASSERT_TRUE(spool.prepare());
+  std::ofstream(fs::path(spool.dir()) / "000000000009.msg");
+  fs::permissions(fs::path(spool.dir()) / "000000000009.msg",
+                  fs::perms::owner_read | fs::perms::owner_write);
+  auto listing = spool.list();
+  EXPECT_TRUE(listing.pending.empty());
+  EXPECT_TRUE(listing.refused.empty());
+  Journal j;
+  EXPECT_EQ(spool.claim(9, false, j, nullptr), Spool::ClaimStatus::busy);
+  // A fresh one is left to its writer; tidy removes only one a crash left.
+  spool.tidy();
+  EXPECT_TRUE(fs::exists(fs::path(spool.dir()) / "000000000009.msg"));
+}
+
 TEST_F(SpoolTest, an_id_counter_that_was_lost_does_not_reuse_ids) {
   Record a = sample();
   ASSERT_TRUE(spool.begin(a));
