@@ -90,12 +90,13 @@ it was delivered. Exit 0 when every target delivered, 1 otherwise.
 
 constexpr const char* kFlushHelp = R"(usage: notify flush [TARGET[,TARGET...]] [-c PATH] [--json] [-v]
 
-Delivers the messages kept in the spool ($XDG_STATE_HOME/notify/spool, by
-default ~/.local/state/notify/spool), oldest first, and removes each one only
-once it is delivered. Flushes running at the same time never deliver a
-message twice. A file that cannot be read as a message is moved to the
-spool's corrupt/ folder. Exit 0 when the spool is empty afterwards, 1 when
-messages are left.
+Delivers the messages waiting in the spool ($XDG_STATE_HOME/notify/spool, by
+default ~/.local/state/notify/spool), oldest first, sending only the parts
+each target still lacks, and removes each one once every target has it.
+One notify at a time holds a message, so none is delivered twice. A file
+that is not a notify spool file of yours is reported and left alone; dead
+letters (failed/) are not retried, see `notify spool`. Exit 0 when nothing
+is left waiting, 1 when messages are left (or one failed for good now).
 )";
 
 constexpr const char* kSpoolHelp = R"(usage: notify spool [list] [--json]
