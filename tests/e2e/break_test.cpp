@@ -41,16 +41,6 @@ class BreakE2E : public E2E {
                   kTgToken + "\"\nchat_id = 111111111\napi_base = \"" + tg.base_url() + "\"\n");
   }
 
-  std::string state() const { return (home / "state").string(); }
-  std::string spool_dir() const { return state() + "/notify/spool"; }
-  std::size_t count(const std::string& dir) const {
-    std::size_t n = 0;
-    if (!fs::exists(dir)) return 0;
-    for (auto& e : fs::directory_iterator(dir)) n += e.path().extension() == ".msg";
-    return n;
-  }
-  std::size_t pending() const { return count(spool_dir()); }
-  std::size_t failed() const { return count(spool_dir() + "/failed"); }
 
   RunResult run(std::vector<std::string> args, std::optional<std::string> input = std::nullopt) {
     args.insert(args.begin(), {NOTIFY_BINARY, "-c", path});

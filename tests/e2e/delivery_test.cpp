@@ -16,8 +16,6 @@ namespace fs = std::filesystem;
 
 class DeliveryE2E : public FourServicesE2E {
  protected:
-  std::string state() const { return (home / "state").string(); }
-  std::string spool_dir() const { return state() + "/notify/spool"; }
   std::vector<fs::path> spooled() const {
     std::vector<fs::path> out;
     if (!fs::exists(spool_dir())) return out;

@@ -19,16 +19,6 @@ namespace fs = std::filesystem;
 
 class DurableE2E : public FourServicesE2E {
  protected:
-  std::string state() const { return (home / "state").string(); }
-  std::string spool_dir() const { return state() + "/notify/spool"; }
-  std::size_t count(const std::string& dir) const {
-    std::size_t n = 0;
-    if (!fs::exists(dir)) return 0;
-    for (auto& e : fs::directory_iterator(dir)) n += e.path().extension() == ".msg";
-    return n;
-  }
-  std::size_t pending() const { return count(spool_dir()); }
-  std::size_t failed() const { return count(spool_dir() + "/failed"); }
   RunResult run(std::vector<std::string> args, std::optional<std::string> input = std::nullopt,
                 fs::path cwd = {}) {
     args.insert(args.begin(), {"-c", path});

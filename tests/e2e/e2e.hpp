@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,19 @@ constexpr const char* kLineTo = "U0123456789abcdef0123456789abcdef";
 class E2E : public ::testing::Test {
  protected:
   TempDir home{"notify-e2e"};
+
+  /// XDG_STATE_HOME for runs that use the spool, and the spool in it.
+  std::string state() const { return (home / "state").string(); }
+  std::string spool_dir() const { return state() + "/notify/spool"; }
+  /// Messages waiting in the spool, and dead letters in its failed/.
+  std::size_t pending() const { return messages_in(spool_dir()); }
+  std::size_t failed() const { return messages_in(spool_dir() + "/failed"); }
+  static std::size_t messages_in(const std::string& dir) {
+    std::size_t n = 0;
+    if (!std::filesystem::exists(dir)) return 0;
+    for (auto& e : std::filesystem::directory_iterator(dir)) n += e.path().extension() == ".msg";
+    return n;
+  }
 
   /// Writes the profile file (mode 0600) and returns its path.
   std::string config(const std::string& toml, unsigned mode = 0600) {
