@@ -137,14 +137,7 @@ class CrashE2E : public E2E {
     // notify knows: only the journalled retry key (409 on the resumed push) avoids a
     // duplicate there. The others answer at once: their duplicate window is notify's own.
     line_svc.delay_accepted(milliseconds(300));
-    cfg = config("[defaults]\nretries = 3\ntimeout = 2\n\n"
-                 "[profiles.ops]\ntype = \"mattermost\"\nwebhook_url = \"" + mattermost_url(mm) +
-                 "\"\n\n[profiles.me]\ntype = \"telegram\"\ntoken = \"" + kTgToken +
-                 "\"\nchat_id = 111111111\napi_base = \"" + tg.base_url() +
-                 "\"\n\n[profiles.family]\ntype = \"line\"\ntoken = \"" + kLineToken +
-                 "\"\nto = \"" + kLineTo + "\"\napi_base = \"" + line.base_url() +
-                 "\"\n\n[profiles.dev]\ntype = \"discord\"\nwebhook_url = \"" + discord_url(dc) +
-                 "\"\n");
+    cfg = config(four_profiles(mm, tg, line, dc, "retries = 3\ntimeout = 2\n"));
   }
 
   RunOptions options_for(const Trial& t) const {

@@ -56,10 +56,12 @@ class E2E : public ::testing::Test {
     return run_process(args, o);
   }
 
-  /// One profile of each service, pointing at the given servers.
+  /// One profile of each service, pointing at the given servers, under
+  /// these [defaults].
   static std::string four_profiles(const FakeServer& mm, const FakeServer& tg,
-                                   const FakeServer& line, const FakeServer& dc) {
-    return "[defaults]\nretries = 1\ntimeout = 5\n\n"
+                                   const FakeServer& line, const FakeServer& dc,
+                                   const std::string& defaults = "retries = 1\ntimeout = 5\n") {
+    return "[defaults]\n" + defaults + "\n"
            "[profiles.ops]\ntype = \"mattermost\"\nwebhook_url = \"" + mattermost_url(mm) +
            "\"\n\n[profiles.me]\ntype = \"telegram\"\ntoken = \"" + kTgToken +
            "\"\nchat_id = 111111111\napi_base = \"" + tg.base_url() +

@@ -1,5 +1,7 @@
 #include "support/mail_message.hpp"
 
+#include "support/strings.hpp"
+
 #include <algorithm>
 #include <cctype>
 
@@ -8,19 +10,6 @@
 namespace notify::test {
 
 namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
 
 std::optional<std::string> find_header(const MailHeaders& headers, std::string_view name) {
   const std::string key = lower(name);
