@@ -545,6 +545,7 @@ Result<void> resolve_secrets(Profile& p, const EnvLookup& env,
       if (auto problem = url_problem(value))
         return make_error(ErrorKind::config, ctx + "is not a valid http(s) URL: it " + *problem);
       p.webhook_url = value;
+      p.secrets[src.field] = value;
     } else {
       if (p.kind == ServiceKind::telegram) {
         auto colon = value.find(':');
@@ -557,6 +558,7 @@ Result<void> resolve_secrets(Profile& p, const EnvLookup& env,
                                   " (digits, a colon, then the secret)");
       }
       p.token = value;
+      p.secrets[src.field] = value;
     }
   }
   p.secrets_resolved = true;

@@ -6,6 +6,8 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <variant>
 #include <vector>
 
 namespace notify::config {
@@ -32,6 +34,9 @@ struct SecretSource {
   bool is_file = false;
   std::string where;  ///< "path:line:col" of the value
 };
+
+/// One service-specific key's value, as its service declared its type.
+using Setting = std::variant<std::string, std::int64_t, bool, std::vector<std::string>>;
 
 struct Profile {
   std::string name;
@@ -72,6 +77,24 @@ struct Profile {
   bool literal_secret = false;
   std::vector<SecretSource> secret_sources;
   bool secrets_resolved = false;
+
+  /// The service's own keys (checked against its declaration when read),
+  /// by key name: what only that service knows how to use.
+  std::map<std::string, Setting, std::less<>> settings;
+  /// Resolved secrets by the key they fill ("webhook_url", "token",
+  /// "password"); empty until resolve_secrets(). Never print these.
+  std::map<std::string, std::string, std::less<>> secrets;
+
+  /// A text setting; empty when unset or of another type.
+  std::string text(std::string_view key) const;
+  /// An integer setting; nullopt when unset.
+  std::optional<std::int64_t> number(std::string_view key) const;
+  /// A true/false setting; `otherwise` when unset.
+  bool flag(std::string_view key, bool otherwise = false) const;
+  /// A list setting (a single text counts as a list of one).
+  std::vector<std::string> list(std::string_view key) const;
+  /// A resolved secret; empty when unset or not resolved yet.
+  const std::string& secret(std::string_view key) const;
 };
 
 struct Config {
