@@ -6,6 +6,7 @@
 #include <map>
 
 #include "config/loader.hpp"
+#include "services/registry.hpp"
 
 namespace notify::app {
 
@@ -99,9 +100,7 @@ Planned plan_round(const config::Config& cfg, spool::Record& record, spool::Jour
     // Services copy the profile: made once its secrets are in.
     leg.service = services::make_service(p);
     if (world.masker) {
-      world.masker->add(p.token);
-      world.masker->add_url(p.webhook_url);
-      world.masker->add_url(p.api_base);  // a relay may carry its secret in the path
+      services::add_secrets(p, *world.masker);
     }
     auto m = message_for(p, record.message);
     const std::size_t accepted = record.accepted.count(name) ? record.accepted.at(name) : 0;
@@ -157,7 +156,7 @@ std::vector<DryRun> dry_runs(const Planned& planned) {
     for (const auto l : plan.legs) {
       const auto& leg = planned.legs[l];
       if (!leg.unavailable.empty()) continue;
-      out.push_back(DryRun{plan.target, leg.profile->name, config::to_string(leg.profile->kind),
+      out.push_back(DryRun{plan.target, leg.profile->name, leg.profile->type,
                            leg.requests});
       break;
     }

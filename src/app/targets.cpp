@@ -53,10 +53,14 @@ services::Message message_for(const config::Profile& p, const Draft& d) {
   m.code = !d.markdown && (d.code || p.code);
   m.code_lang = !d.code_lang.empty() ? d.code_lang : p.code_lang;
   m.silent = d.silent || p.silent;
-  m.username = d.username.empty() ? p.username : d.username;
-  m.channel = d.channel.empty() ? p.channel : d.channel;
-  m.icon_url = p.icon_url;
-  m.icon_emoji = p.icon_emoji;
+  // Presentation keys a service declares under these shared names.
+  m.username = d.username.empty() ? p.text("username") : d.username;
+  m.channel = d.channel.empty() ? p.text("channel") : d.channel;
+  m.icon_url = p.text("icon_url");
+  m.icon_emoji = p.text("icon_emoji");
+  // ":bell:" as well as "bell", as Mattermost and Slack themselves take it.
+  if (m.icon_emoji.size() > 2 && m.icon_emoji.front() == ':' && m.icon_emoji.back() == ':')
+    m.icon_emoji = m.icon_emoji.substr(1, m.icon_emoji.size() - 2);
   const auto& icon = d.icon;
   if (icon.size() > 2 && icon.front() == ':' && icon.back() == ':') {
     m.icon_emoji = icon.substr(1, icon.size() - 2);

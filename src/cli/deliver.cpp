@@ -6,6 +6,7 @@
 
 #include "config/loader.hpp"
 #include "message/sanitize.hpp"
+#include "services/registry.hpp"
 #include "services/service.hpp"
 
 namespace notify::cli {
@@ -48,17 +49,15 @@ Result<void> attach_files(Session& s, const std::vector<std::string>& names, Dra
     if (!size) return make_error(ErrorKind::usage, "--file " + path + ": " + size.error().message);
     for (const auto& n : app::reachable(s.config, names)) {
       const auto& p = s.config.profiles.at(n);
-      const auto limit = services::make_service(p)->max_file_bytes();
-      if (limit == 0)
-        return make_error(ErrorKind::usage,
-                          "--file: profile '" + n + "' is " + config::to_string(p.kind) +
-                              (p.kind == config::ServiceKind::mattermost
-                                   ? ", whose incoming webhooks cannot carry files"
-                                   : ", whose push messages cannot carry files"));
+      const auto& service = services::service_of(p);
+      if (!service.no_files.empty())
+        return make_error(ErrorKind::usage, "--file: profile '" + n + "' is " + p.type + ", " +
+                                                std::string(service.no_files));
+      const auto limit = service.make(p)->max_file_bytes();
       if (*size > limit)
         return make_error(ErrorKind::usage, "--file " + path + ": " + std::to_string(*size) +
-                                                " bytes is over " + config::to_string(p.kind) +
-                                                "'s limit of " + std::to_string(limit) + " bytes");
+                                                " bytes is over " + p.type + "'s limit of " +
+                                                std::to_string(limit) + " bytes");
     }
     // Read once, now: the spool keeps the content, so a flush never
     // depends on the path (relative to a cwd, or gone by then).

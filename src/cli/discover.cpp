@@ -10,6 +10,7 @@
 
 #include "message/remote.hpp"
 #include "transport/sync.hpp"
+#include "services/registry.hpp"
 
 namespace notify::cli {
 
@@ -94,7 +95,7 @@ std::string chat_table(const std::vector<services::ChatRow>& rows) {
 }
 
 int cmd_discover(Session& s) {
-  std::string token, api_base = s.options.api_base.value_or("https://api.telegram.org");
+  std::string token, api_base = s.options.api_base.value_or(services::default_of("telegram", "api_base"));
   if (s.options.token) {
     auto t = read_secret_arg(s, *s.options.token);
     if (!t) {
@@ -104,7 +105,7 @@ int cmd_discover(Session& s) {
     token = *t;
   } else if (!s.options.profile.empty()) {
     auto it = s.config.profiles.find(s.options.profile);
-    if (it == s.config.profiles.end() || it->second.kind != config::ServiceKind::telegram) {
+    if (it == s.config.profiles.end() || it->second.type != "telegram") {
       s.error("no Telegram profile '" + s.options.profile + "'" +
               (s.config.path.empty() ? "" : " in " + s.config.path));
       return kExitUsage;
@@ -113,8 +114,8 @@ int cmd_discover(Session& s) {
       s.error(r.error().message);
       return kExitUsage;
     }
-    token = it->second.token;
-    if (!s.options.api_base) api_base = it->second.api_base;
+    token = it->second.secret("token");
+    if (!s.options.api_base) api_base = it->second.text("api_base");
   } else {
     s.error("give --profile NAME or --token TOKEN (--token - reads it from standard input)");
     return kExitUsage;

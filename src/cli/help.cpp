@@ -1,5 +1,10 @@
 #include "cli/help.hpp"
 
+#include <algorithm>
+#include <map>
+
+#include "services/registry.hpp"
+
 namespace notify::cli {
 
 namespace {
@@ -63,6 +68,7 @@ commands:
   telegram discover      list the chats a Telegram bot can reach
   run TARGET -- CMD...   run a command, report its failure with its output
   help [COMMAND]         this help, or a command's (as COMMAND --help)
+  help services          the services, their profile keys and limits
 
 See notify(1) for the profile file format.
 )";
@@ -121,18 +127,7 @@ directory), keeping every other line and comment as it was. On a terminal
 it asks for what the flags do not give, checking each answer, and for
 Telegram it can find the chat id by waiting for a message to the bot.
 Without a terminal a missing answer is an error that names its flag.
-  --type T             mattermost, telegram, line or discord
-  --webhook-url URL    Mattermost or Discord incoming webhook
-  --token TOKEN        Telegram bot token or LINE channel access token
-  --chat-id ID         Telegram chat id, or @channelname
-  --thread-id N        Telegram forum topic
-  --to ID              LINE user, group or room id
-  --username NAME      sender name (Mattermost, Discord)
-  --channel NAME       channel (Mattermost)
-  --icon-url URL       sender icon (Mattermost)
-  --avatar-url URL     sender avatar (Discord)
-  --api-base URL       Telegram or LINE API server
-  --force              replace a profile of the same name
+@FIELDS@  --force              replace a profile of the same name
   --yes                take defaults, ask nothing
   --test               send a test message through the new profile
 A token or URL given as "-" is read from standard input, so it does not
@@ -166,6 +161,81 @@ The send options apply, except --stream and --markdown.
 
 }  // namespace
 
+// --type and one flag per key any service's setup asks, with the services
+// that have it: the registry is the only list.
+std::string setup_fields() {
+  std::vector<std::string> keys;
+  std::map<std::string, std::string> about, types;
+  for (const auto* service : services::all_services()) {
+    for (const auto& k : service->schema.keys) {
+      if (k.prompt.empty()) continue;
+      const std::string key(k.name);
+      if (!about.count(key)) {
+        keys.push_back(key);
+        about[key] = std::string(k.doc);
+      }
+      types[key] += (types[key].empty() ? "" : ", ") + std::string(service->schema.type);
+    }
+  }
+  std::string out = "  --type T             " + services::catalog().type_list() + "\n";
+  for (const auto& key : keys) {
+    std::string flag = "--" + key;
+    std::replace(flag.begin(), flag.end(), '_', '-');
+    flag += " V";
+    flag.resize(std::max<std::size_t>(flag.size() + 1, 21), ' ');
+    std::string line = "  " + flag + about[key] + " (" + types[key] + ")";
+    // Wrapped at 80 columns under the description.
+    while (line.size() > 80) {
+      auto cut = line.rfind(' ', 80);
+      out += line.substr(0, cut) + "\n";
+      line = std::string(23, ' ') + line.substr(cut + 1);
+    }
+    out += line + "\n";
+  }
+  return out;
+}
+
+const char* unit_name(message::Unit unit) {
+  switch (unit) {
+    case message::Unit::code_points: return "characters";
+    case message::Unit::utf16: return "UTF-16 units";
+  }
+  return "units";
+}
+
+std::string services_help() {
+  std::string out = "usage: notify help services\n\nThe services a profile can name as type = \"...\":\n";
+  for (const auto* service : services::all_services()) {
+    const auto& schema = service->schema;
+    out += "\n" + std::string(schema.type) + ": " + std::string(schema.title) + "\n";
+    out += "  parts: " +
+           (schema.limit == 0 ? std::string("never split")
+                              : std::to_string(schema.limit) + " " + unit_name(schema.unit) +
+                                    (schema.max_limit > schema.limit
+                                         ? " (max_length up to " + std::to_string(schema.max_limit) + ")"
+                                         : "")) +
+           "\n";
+    out += "  files: " + std::string(service->no_files.empty() ? "yes" : "no") + "\n";
+    if (!service->can.empty()) out += "  can: " + std::string(service->can) + "\n";
+    for (const auto& k : schema.keys) {
+      std::string key = "  " + std::string(k.name);
+      key.resize(std::max<std::size_t>(key.size() + 1, 16), ' ');
+      std::string line = key + std::string(k.doc);
+      if (k.required) line += " (required)";
+      if (!k.fallback.empty()) line += " [default=" + std::string(k.fallback) + "]";
+      while (line.size() > 80) {
+        auto cut = line.rfind(' ', 80);
+        out += line.substr(0, cut) + "\n";
+        line = std::string(16, ' ') + line.substr(cut + 1);
+      }
+      out += line + "\n";
+    }
+  }
+  out += "\nEvery profile also takes type, silent, code, code_lang, max_length, max_parts,\n"
+         "timeout, retries, fallback, ca_file and spool (see notify(1)).\n";
+  return out;
+}
+
 std::string help_for(Command command) {
   switch (command) {
     case Command::list: return kListHelp;
@@ -173,7 +243,11 @@ std::string help_for(Command command) {
     case Command::test: return kTestHelp;
     case Command::flush: return kFlushHelp;
     case Command::spool: return kSpoolHelp;
-    case Command::setup: return kSetupHelp;
+    case Command::setup: {
+      std::string text = kSetupHelp;
+      text.replace(text.find("@FIELDS@"), 8, setup_fields());
+      return text;
+    }
     case Command::discover: return kDiscoverHelp;
     case Command::run: return kRunHelp;
     default: return kMainHelp;

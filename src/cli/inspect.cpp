@@ -6,6 +6,7 @@
 #include "cli/deliver.hpp"
 #include "config/loader.hpp"
 #include "core/names.hpp"
+#include "services/registry.hpp"
 
 namespace notify::cli {
 
@@ -18,27 +19,14 @@ std::string describe_secret(const config::SecretSource& src) {
   if (src.value.find("${") != std::string::npos) return src.value;
   Masker m;
   m.add_url(src.value);
-  if (src.field == "token") return "***";
+  if (!src.url) return "***";
   return m.apply(src.value);
 }
 
 std::string destination(const config::Profile& p) {
   std::string secret;
   for (const auto& src : p.secret_sources) secret = describe_secret(src);
-  switch (p.kind) {
-    case config::ServiceKind::mattermost:
-      // "#town-square" and "@alice" are shown as written, not as "##".
-      if (p.channel.empty()) return secret;
-      return secret + " " + (p.channel[0] == '#' || p.channel[0] == '@' ? "" : "#") + p.channel;
-    case config::ServiceKind::discord:
-      return secret;
-    case config::ServiceKind::telegram:
-      return "chat " + p.chat_id +
-             (p.thread_id ? " topic " + std::to_string(*p.thread_id) : "");
-    case config::ServiceKind::line:
-      return "to " + p.to;
-  }
-  return "";
+  return services::service_of(p).destination(p, secret);
 }
 
 }  // namespace
@@ -66,7 +54,7 @@ int cmd_list(Session& s) {
                         {"groups", nlohmann::json::object()}};
     for (const auto& [name, p] : cfg.profiles) {
       j["profiles"].push_back({{"name", name},
-                               {"type", config::to_string(p.kind)},
+                               {"type", p.type},
                                {"destination", destination(p)},
                                {"fallback", p.fallback},
                                {"spooled", waiting.count(name) ? waiting[name] : 0}});
@@ -83,7 +71,7 @@ int cmd_list(Session& s) {
   };
   s.out(pad("PROFILE", w) + pad("TYPE", 12) + "DESTINATION\n");
   for (const auto& [name, p] : cfg.profiles) {
-    std::string line = pad(name, w) + pad(config::to_string(p.kind), 12) + destination(p);
+    std::string line = pad(name, w) + pad(p.type, 12) + destination(p);
     if (!p.fallback.empty()) {
       line += "  (fallback:";
       for (const auto& f : p.fallback) line += " " + f;

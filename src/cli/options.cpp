@@ -8,6 +8,7 @@
 #include "cli/help.hpp"
 #include "core/names.hpp"
 #include "message/escape.hpp"
+#include "services/registry.hpp"
 
 namespace notify::cli {
 
@@ -38,13 +39,37 @@ std::vector<std::string> split_attached_values(const std::vector<std::string>& a
   return out;
 }
 
+// Flags of setup, spelled like the profile keys with dashes: `type` and
+// every key some service's setup asks for (services/registry.hpp).
+const std::vector<std::string>& setup_fields() {
+  static const std::vector<std::string> fields = [] {
+    std::vector<std::string> out = {"type"};
+    for (const auto* service : services::all_services())
+      for (const auto& k : service->schema.keys) {
+        if (k.prompt.empty()) continue;
+        std::string flag(k.name);
+        std::replace(flag.begin(), flag.end(), '_', '-');
+        if (std::find(out.begin(), out.end(), flag) == out.end()) out.push_back(flag);
+      }
+    return out;
+  }();
+  return fields;
+}
+
 // Every option that takes a value, of any command: the first operand (and
 // so the command) is found before the command's own options are known.
-const std::set<std::string_view> kValueOptions = {
-    "-t",          "--title",     "--code-lang", "--username",   "--icon",       "--channel",
-    "--timeout",   "--retries",   "--max-parts", "--file",       "-c",           "--config",
-    "--stream-seconds", "--on",   "--type",      "--webhook-url", "--token",     "--chat-id",
-    "--thread-id", "--to",        "--icon-url",  "--avatar-url", "--api-base",   "--profile"};
+const std::set<std::string, std::less<>>& value_options() {
+  static const std::set<std::string, std::less<>> names = [] {
+    std::set<std::string, std::less<>> out = {
+        "-t",        "--title",   "--code-lang", "--username", "--icon",
+        "--channel", "--timeout", "--retries",   "--max-parts", "--file",
+        "-c",        "--config",  "--stream-seconds", "--on",  "--profile",
+        "--token",   "--api-base"};
+    for (const auto& f : setup_fields()) out.insert("--" + f);
+    return out;
+  }();
+  return names;
+}
 
 // The option a word names ("--title" of "--title=x", "-t" of "-tx"), or ""
 // when the word is an operand: "-", or text such as "-5 degrees" that
@@ -56,7 +81,7 @@ std::string option_name(const std::string& word) {
     return name.find_first_of(" \t\n") == std::string::npos ? name : "";
   }
   auto name = word.substr(0, 2);
-  if (kValueOptions.count(name)) return name;  // -tTEXT: any text may follow
+  if (value_options().count(name)) return name;  // -tTEXT: any text may follow
   return word.find_first_of(" \t\n") == std::string::npos ? name : "";
 }
 
@@ -70,7 +95,7 @@ std::size_t first_operand(const std::vector<std::string>& args) {
     if (args[i] == "--") return args.size();
     auto name = option_name(args[i]);
     if (name.empty()) return i;
-    if (kValueOptions.count(name) && !value_attached(args[i], name)) ++i;
+    if (value_options().count(name) && !value_attached(args[i], name)) ++i;
   }
   return args.size();
 }
@@ -108,11 +133,6 @@ struct Raw {
   std::optional<std::string> timeout, retries, max_parts, stream_seconds, on;
   std::vector<std::string> setup_values;
 };
-
-// Flags are spelled like the profile fields, with dashes.
-constexpr const char* kSetupFields[] = {"type",     "webhook-url", "token",      "chat-id",
-                                        "thread-id", "to",         "username",   "channel",
-                                        "icon-url", "avatar-url",  "api-base"};
 
 void add_common_options(CLI::App& app, CliOptions& o, Raw& raw) {
   app.add_flag("-h,--help", raw.help);
@@ -169,9 +189,9 @@ void add_options_of(Command command, CLI::App& app, CliOptions& o, Raw& raw) {
       app.add_flag("--all", o.spool_all);
       break;
     case Command::setup:
-      raw.setup_values.resize(std::size(kSetupFields));
-      for (std::size_t i = 0; i < std::size(kSetupFields); ++i)
-        app.add_option(std::string("--") + kSetupFields[i], raw.setup_values[i]);
+      raw.setup_values.resize(setup_fields().size());
+      for (std::size_t i = 0; i < setup_fields().size(); ++i)
+        app.add_option("--" + setup_fields()[i], raw.setup_values[i]);
       app.add_flag("--force", o.force);
       app.add_flag("--yes", o.yes);
       app.add_flag("--test", o.send_test);
@@ -252,7 +272,7 @@ bool message_from_stdin(const std::vector<std::string>& raw_args) {
     const auto& a = args[i];
     if (a == "--") return i + 1 == args.size() && operands <= 1;
     if (const auto name = option_name(a); !name.empty()) {
-      if (kValueOptions.count(name) && a.size() == name.size()) ++i;  // its value follows
+      if (value_options().count(name) && a.size() == name.size()) ++i;  // its value follows
       continue;
     }
     if (operands == 0 && is_command_name(a)) {
@@ -340,7 +360,7 @@ Result<CliOptions> parse_options(const std::vector<std::string>& raw_args) {
     }
     const auto* opt = app.get_option_no_throw(name);
     if (!opt) return usage(unknown_option(command, a, name, app));
-    const bool takes_value = kValueOptions.count(name) > 0;
+    const bool takes_value = value_options().count(name) > 0;
     if (takes_value) {
       option_args.push_back(a);
       if (!value_attached(a, name)) {
@@ -353,7 +373,7 @@ Result<CliOptions> parse_options(const std::vector<std::string>& raw_args) {
     // -vq: each letter a flag of this command.
     for (std::size_t k = 2; a[1] != '-' && k < a.size(); ++k) {
       const std::string letter = std::string("-") + a[k];
-      if (!app.get_option_no_throw(letter) || kValueOptions.count(letter))
+      if (!app.get_option_no_throw(letter) || value_options().count(letter))
         return usage(unknown_option(command, a, letter, app));
     }
     option_args.push_back(a);
@@ -439,9 +459,9 @@ Result<CliOptions> parse_options(const std::vector<std::string>& raw_args) {
     case Command::setup:
       if (auto e = at_most(1, "one profile name at a time")) return *e;
       if (!words.empty()) o.profile = words.front();
-      for (std::size_t i = 0; i < std::size(kSetupFields); ++i) {
-        if (app.count(std::string("--") + kSetupFields[i]) == 0) continue;
-        std::string key = kSetupFields[i];
+      for (std::size_t i = 0; i < setup_fields().size(); ++i) {
+        if (app.count("--" + setup_fields()[i]) == 0) continue;
+        std::string key = setup_fields()[i];
         std::replace(key.begin(), key.end(), '-', '_');
         o.answers.emplace_back(key, raw.setup_values[i]);
       }
@@ -472,6 +492,10 @@ Result<CliOptions> parse_options(const std::vector<std::string>& raw_args) {
     case Command::help: {
       if (auto e = at_most(1, "notify help [COMMAND]")) return *e;
       std::optional<Command> topic = Command::send;
+      if (!words.empty() && words.front() == "services") {
+        o.help_text = services_help();
+        return o;
+      }
       if (!words.empty()) {
         topic = command_named(words.front());
         if (!topic) {

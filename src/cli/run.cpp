@@ -7,6 +7,7 @@
 #include "cli/input.hpp"
 #include "cli/output.hpp"
 #include "cli/session.hpp"
+#include "services/registry.hpp"
 #include "config/loader.hpp"
 
 namespace notify::cli {
@@ -30,9 +31,7 @@ void Session::out(const std::string& text) const {
 Result<void> Session::resolve(config::Profile& p) {
   auto r = config::resolve_secrets(p, world.env, world.read_file);
   if (!r) return r;
-  masker.add(p.token);
-  masker.add_url(p.webhook_url);
-  masker.add_url(p.api_base);
+  services::add_secrets(p, masker);
   return {};
 }
 
@@ -59,7 +58,7 @@ std::optional<int> load_config(Session& s) {
     s.error("cannot read profile file " + path + ": " + text.error().message);
     return kExitUsage;
   }
-  auto cfg = config::parse_config(*text, path);
+  auto cfg = config::parse_config(*text, path, services::catalog());
   if (!cfg) {
     s.error(cfg.error().message);
     return kExitUsage;

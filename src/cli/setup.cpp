@@ -18,6 +18,8 @@
 #include "config/writer.hpp"
 #include "core/files.hpp"
 #include "core/names.hpp"
+#include "core/url.hpp"
+#include "services/registry.hpp"
 
 namespace notify::cli {
 
@@ -40,87 +42,32 @@ std::string flag_of(std::string key) {
   return "--" + key;
 }
 
-bool all_of_chars(const std::string& s, const char* set) {
-  return !s.empty() && s.find_first_not_of(set) == std::string::npos;
-}
-
-Check url_check(const std::string& must_contain) {
-  return [must_contain](const std::string& v) -> std::string {
-    auto rest = v.rfind("https://", 0) == 0 ? v.substr(8)
-                : v.rfind("http://", 0) == 0 ? v.substr(7) : std::string();
-    if (rest.empty() || rest[0] == '/') return "must be an http:// or https:// URL";
-    if (!must_contain.empty() && v.find(must_contain) == std::string::npos)
-      return "does not look like a webhook URL (no '" + must_contain + "' in it)";
-    return "";
-  };
-}
-
-std::string telegram_token_check(const std::string& v) {
-  auto colon = v.find(':');
-  if (colon == std::string::npos || colon == 0 || !all_of_chars(v.substr(0, colon), "0123456789") ||
-      v.size() - colon - 1 < 10 ||
-      !all_of_chars(v.substr(colon + 1),
-                    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-"))
-    return "a bot token from @BotFather looks like 123456789:AAH...: digits, a colon, the secret";
-  return "";
-}
-
-std::string chat_id_check(const std::string& v) {
-  if (v.size() > 1 && v[0] == '@') return "";
-  auto digits = v[0] == '-' ? v.substr(1) : v;
-  return all_of_chars(digits, "0123456789") ? "" : "must be a numeric chat id or @channelname";
-}
-
-std::string line_id_check(const std::string& v) {
-  if (v.size() == 33 && (v[0] == 'U' || v[0] == 'C' || v[0] == 'R') &&
-      all_of_chars(v.substr(1), "0123456789abcdef"))
-    return "";
-  return "must be a LINE user, group or room id: U, C or R and 32 hex digits";
-}
-
-std::string positive_int_check(const std::string& v) {
-  return all_of_chars(v, "0123456789") && v.size() < 19 ? "" : "must be a positive number";
-}
-
-std::vector<Question> questions_for(config::ServiceKind kind) {
-  using K = config::ServiceKind;
-  switch (kind) {
-    case K::mattermost:
-      return {{"webhook_url", "Incoming webhook URL (Integrations > Incoming Webhooks)", true, true,
-               true, url_check("/hooks/"), ""},
-              {"channel", "Channel name (empty: the webhook's own)", false, false, true, nullptr, ""},
-              {"username", "Sender name (needs EnablePostUsernameOverride)", false, false, true,
-               nullptr, ""},
-              {"icon_url", "Sender icon URL (needs EnablePostIconOverride)", false, false, true,
-               url_check(""), ""}};
-    case K::telegram:
-      return {{"token", "Bot token from @BotFather", true, true, true, telegram_token_check, ""},
-              {"chat_id", "Chat id (number or @channelname)", true, false, true, chat_id_check, ""},
-              {"thread_id", "Forum topic id (empty: none)", false, false, false, positive_int_check,
-               ""},
-              {"api_base", "Bot API server", false, false, true, url_check(""),
-               "https://api.telegram.org"}};
-    case K::line:
-      return {{"token", "Channel access token (LINE Developers console)", true, true, true,
-               nullptr, ""},
-              {"to", "User, group or room id to push to", true, false, true, line_id_check, ""},
-              {"api_base", "Messaging API server", false, false, true, url_check(""),
-               "https://api.line.me"}};
-    case K::discord:
-      return {{"webhook_url", "Webhook URL (channel settings > Integrations > Webhooks)", true, true,
-               true, url_check("/webhooks/"), ""},
-              {"username", "Sender name", false, false, true, nullptr, ""},
-              {"avatar_url", "Avatar URL", false, false, true, url_check(""), ""}};
+// setup asks what a service declares a prompt for, in its order, and checks
+// each answer by the rule the loader applies to the same key.
+std::vector<Question> questions_for(const services::ServiceInfo& service) {
+  std::vector<Question> out;
+  for (const auto& k : service.schema.keys) {
+    if (k.prompt.empty()) continue;
+    Question q;
+    q.key = std::string(k.name);
+    q.text = std::string(k.prompt);
+    q.required = k.required;
+    q.secret = k.secret;
+    q.quoted = k.type != config::KeyType::integer;
+    q.fallback = std::string(k.fallback);
+    q.check = [spec = k](const std::string& v) -> std::string {
+      if (spec.type == config::KeyType::url)
+        if (auto problem = url_problem(v)) return "must be an http(s) URL: it " + *problem;
+      if (spec.type == config::KeyType::integer) {
+        const bool digits = !v.empty() && v.size() < 19 &&
+                            v.find_first_not_of("0123456789") == std::string::npos;
+        if (!digits || std::stoll(v) < spec.min) return "must be a positive number";
+      }
+      return spec.check ? spec.check(v) : "";
+    };
+    out.push_back(std::move(q));
   }
-  return {};
-}
-
-std::optional<config::ServiceKind> kind_of(const std::string& t) {
-  if (t == "mattermost") return config::ServiceKind::mattermost;
-  if (t == "telegram") return config::ServiceKind::telegram;
-  if (t == "line") return config::ServiceKind::line;
-  if (t == "discord") return config::ServiceKind::discord;
-  return std::nullopt;
+  return out;
 }
 
 struct Picked {
@@ -218,7 +165,7 @@ int cmd_setup(Session& s) {
       return kExitUsage;
     }
     text = *t;
-    if (auto cfg = config::parse_config(text, path); !cfg) {
+    if (auto cfg = config::parse_config(text, path, services::catalog()); !cfg) {
       s.error(cfg.error().message + " (fix the file before adding to it)");
       return kExitUsage;
     }
@@ -257,7 +204,7 @@ int cmd_setup(Session& s) {
   }
   bool replace = o.force;
   if (!text.empty()) {
-    auto cfg = config::parse_config(text, path);
+    auto cfg = config::parse_config(text, path, services::catalog());
     if (cfg->profiles.count(name) && !replace) {
       if (!interactive) {
         s.error("profile '" + name + "' already exists in " + path + "; --force replaces it");
@@ -272,22 +219,25 @@ int cmd_setup(Session& s) {
   }
 
   // Service.
+  const auto types = services::catalog().type_list();
   std::string type = given.count("type") ? given["type"] : "";
   if (type.empty()) {
-    if (!interactive) return missing("the service", "--type mattermost|telegram|line|discord");
-    auto a = answer("Service (mattermost, telegram, line, discord)", "", false,
-                    [](const std::string& v) { return kind_of(v) ? "" : "one of mattermost, telegram, line, discord"; });
+    if (!interactive) return missing("the service", "--type (" + types + ")");
+    auto a = answer("Service (" + services::catalog().type_list(",") + ")", "", false,
+                    [&](const std::string& v) {
+                      return services::find_service(v) ? "" : "one of " + types;
+                    });
     if (!a) return stopped();
     type = *a;
   }
-  auto kind = kind_of(type);
-  if (!kind) {
-    s.error("--type must be mattermost, telegram, line or discord, not '" + type + "'");
+  const auto* service = services::find_service(type);
+  if (!service) {
+    s.error("--type must be " + types + ", not '" + type + "'");
     return kExitUsage;
   }
   given.erase("type");
 
-  const auto questions = questions_for(*kind);
+  const auto questions = questions_for(*service);
   std::map<std::string, std::string> values;
   std::set<std::string> settled;  // answered by picking a chat: not asked
   auto ask_until_given = [&](const Question& q) -> std::optional<std::string> {
@@ -313,10 +263,11 @@ int cmd_setup(Session& s) {
       }
       given.erase(it);
     } else if (interactive) {
-      if (q.key == "chat_id" &&
+      if (type == "telegram" && q.key == "chat_id" &&
           prompt.confirm("Find the chat id by messaging the bot now?", true)) {
         const std::string api_base =
-            given.count("api_base") ? given["api_base"] : "https://api.telegram.org";
+            given.count("api_base") ? given["api_base"]
+                                     : services::default_of("telegram", "api_base");
         for (;;) {
           auto picked = pick_chat(s, prompt, values["token"], api_base);
           if (picked.token_rejected) {
@@ -363,7 +314,7 @@ int cmd_setup(Session& s) {
     s.error(updated.error().message + " in " + path);
     return kExitUsage;
   }
-  auto check = config::parse_config(*updated, path);
+  auto check = config::parse_config(*updated, path, services::catalog());
   if (!check) {
     s.error("the profile would not be valid: " + check.error().message);
     return kExitUsage;

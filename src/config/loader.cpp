@@ -12,16 +12,6 @@
 
 namespace notify::config {
 
-const char* to_string(ServiceKind kind) {
-  switch (kind) {
-    case ServiceKind::mattermost: return "mattermost";
-    case ServiceKind::telegram: return "telegram";
-    case ServiceKind::line: return "line";
-    case ServiceKind::discord: return "discord";
-  }
-  return "?";
-}
-
 std::vector<std::string> config_candidates(
     const std::optional<std::string>& flag, const EnvLookup& env) {
   if (flag) return {*flag};
@@ -123,58 +113,10 @@ class Reader {
 };
 
 
+// Keys every profile may have, whatever its service.
 const std::vector<std::string_view> kCommonKeys = {
     "type", "silent", "code", "code_lang", "max_length", "max_parts",
     "timeout", "retries", "fallback", "ca_file", "spool"};
-
-std::vector<std::string_view> keys_for(ServiceKind kind) {
-  std::vector<std::string_view> k = kCommonKeys;
-  switch (kind) {
-    case ServiceKind::mattermost:
-      k.insert(k.end(), {"webhook_url", "webhook_url_file", "channel", "username",
-                         "icon_url", "icon_emoji", "mentions"});
-      break;
-    case ServiceKind::telegram:
-      k.insert(k.end(), {"token", "token_file", "chat_id", "thread_id", "api_base"});
-      break;
-    case ServiceKind::line:
-      k.insert(k.end(), {"token", "token_file", "to", "api_base"});
-      break;
-    case ServiceKind::discord:
-      k.insert(k.end(), {"webhook_url", "webhook_url_file", "username", "avatar_url",
-                         "thread_id"});
-      break;
-  }
-  return k;
-}
-
-// Hard ceilings from services.md; max_length may lower them, not raise them,
-// except on Mattermost where the server's own limit is configurable.
-std::int64_t hard_limit(ServiceKind kind) {
-  switch (kind) {
-    case ServiceKind::telegram: return 4096;
-    case ServiceKind::discord: return 2000;
-    case ServiceKind::line: return 5000;
-    case ServiceKind::mattermost: return 65535;
-  }
-  return 4096;
-}
-
-bool is_line_id(std::string_view s) {
-  if (s.size() != 33 || (s[0] != 'U' && s[0] != 'C' && s[0] != 'R')) return false;
-  return std::all_of(s.begin() + 1, s.end(), [](char c) {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-  });
-}
-
-bool is_chat_id(std::string_view s) {
-  if (s.size() > 1 && s[0] == '@') return true;
-  auto digits = s;
-  if (!digits.empty() && digits[0] == '-') digits.remove_prefix(1);
-  return !digits.empty() && digits.size() <= 20 &&
-         std::all_of(digits.begin(), digits.end(),
-                     [](char c) { return c >= '0' && c <= '9'; });
-}
 
 void read_defaults(Reader& r, const toml::table& t, Defaults& d) {
   static const std::vector<std::string_view> known = {"timeout", "retries", "max_parts",
@@ -199,28 +141,85 @@ void read_defaults(Reader& r, const toml::table& t, Defaults& d) {
   }
 }
 
-std::optional<ServiceKind> parse_kind(Reader& r, const toml::node& n,
-                                      const std::string& ctx) {
+const ServiceSchema* parse_type(Reader& r, const toml::node& n, const std::string& ctx,
+                               const Catalog& catalog) {
   auto s = r.string(n, ctx + ": 'type'");
-  if (!s) return std::nullopt;
-  if (*s == "mattermost") return ServiceKind::mattermost;
-  if (*s == "telegram") return ServiceKind::telegram;
-  if (*s == "line") return ServiceKind::line;
-  if (*s == "discord") return ServiceKind::discord;
+  if (!s) return nullptr;
+  if (const auto* schema = catalog.find(*s)) return schema;
   if (*s == "line-notify" || *s == "line_notify" || *s == "linenotify") {
     r.fail(n.source(), ctx + ": type \"" + *s +
                            "\": LINE Notify was shut down on 2025-03-31; use "
                            "type = \"line\" (Messaging API) with a channel access "
                            "token and a 'to' user/group id");
-    return std::nullopt;
+    return nullptr;
   }
-  r.fail(n.source(), ctx + ": unknown type \"" + *s +
-                         "\" (expected mattermost, telegram, line or discord)");
-  return std::nullopt;
+  std::vector<std::string_view> types;
+  for (const auto* schema : catalog.services) types.push_back(schema->type);
+  const auto best = closest(*s, types);
+  r.fail(n.source(), ctx + ": unknown type \"" + *s + "\"" +
+                         (best.empty() ? "" : " (did you mean \"" + best + "\"?)") +
+                         "; expected " + catalog.type_list());
+  return nullptr;
+}
+
+std::string trimmed_url(std::string s) {
+  while (!s.empty() && s.back() == '/') s.pop_back();
+  return s;
+}
+
+// One of the service's own keys, by its declaration.
+void read_setting(Reader& r, const KeySpec& spec, const toml::node& node,
+                  const std::string& field, Profile& p) {
+  const std::string name(spec.stored_as.empty() ? spec.name : spec.stored_as);
+  auto checked = [&](const std::string& v) {
+    if (spec.check) {
+      if (auto problem = spec.check(v); !problem.empty()) {
+        r.fail(node.source(), field + " " + problem);
+        return false;
+      }
+    }
+    return true;
+  };
+  switch (spec.type) {
+    case KeyType::text:
+      if (auto v = r.string(node, field); v && checked(*v)) p.settings[name] = *v;
+      break;
+    case KeyType::url:
+      if (auto v = r.string(node, field)) {
+        if (auto problem = url_problem(*v)) {
+          r.fail(node.source(), field + " is not a valid http(s) URL: it " + *problem);
+        } else if (checked(*v)) {
+          p.settings[name] = trimmed_url(*v);
+        }
+      }
+      break;
+    case KeyType::id:
+      if (node.is_integer()) {
+        const auto v = std::to_string(*node.value<std::int64_t>());
+        if (checked(v)) p.settings[name] = v;
+      } else if (auto v = r.string(node, field); v && checked(*v)) {
+        p.settings[name] = *v;
+      }
+      break;
+    case KeyType::integer:
+      if (auto v = r.integer(node, field, spec.min, spec.max))
+        p.settings[name] = *v;
+      break;
+    case KeyType::flag:
+      if (auto v = r.boolean(node, field)) p.settings[name] = *v;
+      break;
+    case KeyType::list:
+      if (auto v = r.string_list(node, field)) {
+        for (const auto& e : *v)
+          if (!checked(e)) return;
+        p.settings[name] = *v;
+      }
+      break;
+  }
 }
 
 void read_profile(Reader& r, const std::string& name, const toml::table& t,
-                  const Defaults& d, Profile& p) {
+                  const Defaults& d, const Catalog& catalog, Profile& p) {
   const std::string ctx = "profile '" + name + "'";
   p.name = name;
   p.where = where(r.path(), t.source());
@@ -232,22 +231,27 @@ void read_profile(Reader& r, const std::string& name, const toml::table& t,
 
   const toml::node* type_node = t.get("type");
   if (!type_node) {
-    r.fail(t.source(), ctx + ": missing required key 'type' "
-                             "(mattermost, telegram, line or discord)");
+    r.fail(t.source(), ctx + ": missing required key 'type' (" + catalog.type_list() + ")");
     return;
   }
-  auto kind = parse_kind(r, *type_node, ctx);
-  if (!kind) return;
-  p.kind = *kind;
-  const auto known = keys_for(p.kind);
+  const ServiceSchema* schema = parse_type(r, *type_node, ctx, catalog);
+  if (!schema) return;
+  p.type = std::string(schema->type);
+
+  std::vector<std::string> names;  // owns the _file spellings
+  for (const auto& k : schema->keys)
+    if (k.secret) names.push_back(std::string(k.name) + "_file");
+  std::vector<std::string_view> known = kCommonKeys;
+  for (const auto& k : schema->keys) known.push_back(k.name);
+  for (const auto& n : names) known.push_back(n);
 
   auto field = [&](std::string_view k) { return ctx + ": '" + std::string(k) + "'"; };
-  auto secret = [&](std::string_view target, std::string_view k, const toml::node& n,
+  auto secret = [&](const KeySpec& spec, std::string_view k, const toml::node& n,
                     bool is_file) {
     auto s = r.string(n, field(k));
     if (!s) return;
     for (const auto& src : p.secret_sources) {
-      if (src.field == target) {
+      if (src.field == spec.name) {
         r.fail(n.source(), ctx + ": both '" + src.key + "' and '" + std::string(k) +
                                "' are set; keep one");
         return;
@@ -257,46 +261,44 @@ void read_profile(Reader& r, const std::string& name, const toml::table& t,
       r.fail(n.source(), field(k) + " is empty");
       return;
     }
-    // A URL written out is checked now; one from ${VAR} or a file when it
+    // A value written out is checked now; one from ${VAR} or a file when it
     // is resolved (resolve_secrets), naming the same field.
-    if (target == "webhook_url" && !is_file && s->find("${") == std::string::npos) {
-      if (auto problem = url_problem(*s)) {
-        r.fail(n.source(), field(k) + " is not a valid http(s) URL: it " + *problem);
-        return;
+    if (!is_file && s->find("${") == std::string::npos) {
+      if (spec.type == KeyType::url) {
+        if (auto problem = url_problem(*s)) {
+          r.fail(n.source(), field(k) + " is not a valid http(s) URL: it " + *problem);
+          return;
+        }
+      }
+      if (spec.check) {
+        if (auto problem = spec.check(*s); !problem.empty()) {
+          r.fail(n.source(), field(k) + " " + problem);
+          return;
+        }
       }
     }
-    p.secret_sources.push_back(SecretSource{std::string(target), std::string(k), *s,
-                                            is_file, where(r.path(), n.source())});
-  };
-  auto url = [&](std::string_view k, const toml::node& n, std::string& out) {
-    auto s = r.string(n, field(k));
-    if (!s) return;
-    if (auto problem = url_problem(*s)) {
-      r.fail(n.source(), field(k) + " is not a valid http(s) URL: it " + *problem);
-      return;
-    }
-    out = *s;
-    while (!out.empty() && out.back() == '/') out.pop_back();
+    p.secret_sources.push_back(SecretSource{std::string(spec.name), std::string(k), *s,
+                                            is_file, where(r.path(), n.source()),
+                                            spec.type == KeyType::url, spec.check});
   };
 
   for (auto&& [key, node] : t) {
     const std::string k(key.str());
     if (std::find(known.begin(), known.end(), k) == known.end()) {
-      r.fail(key.source(), ctx + ": unknown key '" + k + "' for type " +
-                               to_string(p.kind) + suggestion(k, known));
+      r.fail(key.source(), ctx + ": unknown key '" + k + "' for type " + p.type +
+                               suggestion(k, known));
       return;
     }
     if (k == "type") continue;
-    if (k == "webhook_url" || k == "token") {
-      secret(k, k, node, false);
-    } else if (k == "webhook_url_file" || k == "token_file") {
-      secret(k.substr(0, k.size() - 5), k, node, true);
+    const bool is_file = k.size() > 5 && k.compare(k.size() - 5, 5, "_file") == 0 &&
+                         !schema->key(k);
+    if (const KeySpec* spec = schema->key(is_file ? k.substr(0, k.size() - 5) : k)) {
+      if (spec->secret) secret(*spec, k, node, is_file);
+      else read_setting(r, *spec, node, field(k), p);
     } else if (k == "silent") {
       if (auto v = r.boolean(node, field(k))) p.silent = *v;
     } else if (k == "code") {
       if (auto v = r.boolean(node, field(k))) p.code = *v;
-    } else if (k == "mentions") {
-      if (auto v = r.boolean(node, field(k))) p.mentions = *v;
     } else if (k == "spool") {
       if (auto v = r.boolean(node, field(k))) p.spool = *v;
     } else if (k == "code_lang") {
@@ -315,77 +317,32 @@ void read_profile(Reader& r, const std::string& name, const toml::table& t,
     } else if (k == "max_parts") {
       if (auto v = r.integer(node, field(k), 1, 1000)) p.max_parts = int(*v);
     } else if (k == "max_length") {
-      if (auto v = r.integer(node, field(k), 64, hard_limit(p.kind)))
+      if (schema->max_limit == 0) {
+        r.fail(node.source(), field(k) + ": " + p.type + " sends a message whole, unsplit");
+        return;
+      }
+      if (auto v = r.integer(node, field(k), 64, std::int64_t(schema->max_limit)))
         p.max_length = std::size_t(*v);
-    } else if (k == "thread_id") {
-      if (auto v = r.integer(node, field(k), 1, INT64_MAX)) p.thread_id = *v;
     } else if (k == "fallback") {
       if (auto v = r.string_list(node, field(k))) p.fallback = *v;
     } else if (k == "ca_file") {
       if (auto v = r.string(node, field(k))) p.ca_file = *v;
-    } else if (k == "api_base") {
-      url(k, node, p.api_base);
-    } else if (k == "icon_url" || k == "avatar_url") {
-      url(k, node, p.icon_url);
-    } else if (k == "icon_emoji") {
-      if (auto v = r.string(node, field(k))) {
-        p.icon_emoji = *v;
-        // Accept ":bell:" as well as "bell", as Mattermost itself does.
-        if (p.icon_emoji.size() > 2 && p.icon_emoji.front() == ':' &&
-            p.icon_emoji.back() == ':')
-          p.icon_emoji = p.icon_emoji.substr(1, p.icon_emoji.size() - 2);
-      }
-    } else if (k == "channel") {
-      if (auto v = r.string(node, field(k))) p.channel = *v;
-    } else if (k == "username") {
-      if (auto v = r.string(node, field(k))) p.username = *v;
-    } else if (k == "chat_id") {
-      if (node.is_integer()) {
-        p.chat_id = std::to_string(*node.value<std::int64_t>());
-      } else if (auto v = r.string(node, field(k))) {
-        if (!is_chat_id(*v)) {
-          r.fail(node.source(), field(k) + " must be a numeric chat id or "
-                                           "\"@channelname\", not \"" + *v + "\"");
-          return;
-        }
-        p.chat_id = *v;
-      }
-    } else if (k == "to") {
-      if (auto v = r.string(node, field(k))) {
-        if (!is_line_id(*v)) {
-          r.fail(node.source(), field(k) + " must be a LINE user, group or room id "
-                                           "(U, C or R followed by 32 hex digits)");
-          return;
-        }
-        p.to = *v;
-      }
     }
     if (r.failed()) return;
   }
 
-  auto require = [&](bool ok, std::string_view what) {
-    if (!ok && !r.failed())
-      r.fail(t.source(), ctx + ": missing required key " + std::string(what));
-  };
-  auto has_secret = [&](std::string_view f) {
-    return std::any_of(p.secret_sources.begin(), p.secret_sources.end(),
-                       [&](const SecretSource& s) { return s.field == f; });
-  };
-  switch (p.kind) {
-    case ServiceKind::mattermost:
-    case ServiceKind::discord:
-      require(has_secret("webhook_url"), "'webhook_url' (or 'webhook_url_file')");
-      break;
-    case ServiceKind::telegram:
-      require(has_secret("token"), "'token' (or 'token_file')");
-      require(!p.chat_id.empty(), "'chat_id'");
-      if (p.api_base.empty()) p.api_base = "https://api.telegram.org";
-      break;
-    case ServiceKind::line:
-      require(has_secret("token"), "'token' (or 'token_file')");
-      require(!p.to.empty(), "'to'");
-      if (p.api_base.empty()) p.api_base = "https://api.line.me";
-      break;
+  for (const auto& spec : schema->keys) {
+    if (r.failed()) return;
+    const std::string key(spec.name);
+    if (spec.secret) {
+      const bool has = std::any_of(p.secret_sources.begin(), p.secret_sources.end(),
+                                   [&](const SecretSource& s) { return s.field == key; });
+      if (!has && spec.required)
+        r.fail(t.source(), ctx + ": missing required key '" + key + "' (or '" + key + "_file')");
+    } else if (!p.settings.count(spec.stored_as.empty() ? key : std::string(spec.stored_as))) {
+      if (spec.required) r.fail(t.source(), ctx + ": missing required key '" + key + "'");
+      else if (!spec.fallback.empty()) p.settings[key] = std::string(spec.fallback);
+    }
   }
   for (const auto& s : p.secret_sources)
     if (!s.is_file && s.value.find("${") == std::string::npos) p.literal_secret = true;
@@ -393,7 +350,8 @@ void read_profile(Reader& r, const std::string& name, const toml::table& t,
 
 }  // namespace
 
-Result<Config> parse_config(std::string_view text, const std::string& path) {
+Result<Config> parse_config(std::string_view text, const std::string& path,
+                            const Catalog& catalog) {
   toml::table root;
   try {
     root = toml::parse(text, path);
@@ -436,7 +394,7 @@ Result<Config> parse_config(std::string_view text, const std::string& path) {
         break;
       }
       Profile p;
-      read_profile(r, name, *pt, cfg.defaults, p);
+      read_profile(r, name, *pt, cfg.defaults, catalog, p);
       cfg.has_literal_secret = cfg.has_literal_secret || p.literal_secret;
       cfg.profiles.emplace(name, std::move(p));
     }
@@ -541,25 +499,15 @@ Result<void> resolve_secrets(Profile& p, const EnvLookup& env,
     }
     if (value.find_first_of("\r\n") != std::string::npos)
       return make_error(ErrorKind::config, ctx + "holds a line break");
-    if (src.field == "webhook_url") {
+    if (src.url) {
       if (auto problem = url_problem(value))
         return make_error(ErrorKind::config, ctx + "is not a valid http(s) URL: it " + *problem);
-      p.webhook_url = value;
-      p.secrets[src.field] = value;
-    } else {
-      if (p.kind == ServiceKind::telegram) {
-        auto colon = value.find(':');
-        bool digits = colon != std::string::npos && colon > 0 &&
-                      std::all_of(value.begin(), value.begin() + long(colon),
-                                  [](char c) { return c >= '0' && c <= '9'; });
-        if (!digits || colon + 1 >= value.size())
-          return make_error(ErrorKind::config,
-                            ctx + "a Telegram bot token looks like 123456:ABC-def..."
-                                  " (digits, a colon, then the secret)");
-      }
-      p.token = value;
-      p.secrets[src.field] = value;
     }
+    if (src.check) {
+      if (auto problem = src.check(value); !problem.empty())
+        return make_error(ErrorKind::config, ctx + problem);
+    }
+    p.secrets[src.field] = value;
   }
   p.secrets_resolved = true;
   return {};

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "config/profile.hpp"
+#include "config/schema.hpp"
 #include "core/result.hpp"
 
 namespace notify::config {
@@ -28,8 +29,10 @@ std::vector<std::string> config_candidates(
 
 /// Parses and validates the structure of the whole file (syntax, keys,
 /// types, required fields, group members, fallbacks). Secrets stay
-/// unresolved; see resolve_secrets().
-Result<Config> parse_config(std::string_view text, const std::string& path);
+/// unresolved; see resolve_secrets(). `catalog` holds the services known
+/// (services::catalog() in the program).
+Result<Config> parse_config(std::string_view text, const std::string& path,
+                            const Catalog& catalog);
 
 /// Expands ${VAR} and reads *_file secrets of one profile. Done only for the
 /// profiles a command uses, so a variable missing from cron's environment

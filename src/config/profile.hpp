@@ -10,11 +10,9 @@
 #include <variant>
 #include <vector>
 
+#include "config/schema.hpp"
+
 namespace notify::config {
-
-enum class ServiceKind { mattermost, telegram, line, discord };
-
-const char* to_string(ServiceKind kind);
 
 /// Settings shared by every profile unless it overrides them.
 struct Defaults {
@@ -28,11 +26,13 @@ struct Defaults {
 /// Where a secret comes from, kept until the secret is needed so that an
 /// unset variable only fails the profiles actually used (see loader.hpp).
 struct SecretSource {
-  std::string field;  ///< "token" or "webhook_url": what it fills
+  std::string field;  ///< the secret key it fills: "token", "webhook_url", ...
   std::string key;    ///< as written: "token", "token_file", ...
   std::string value;  ///< raw text from the file, ${VAR} unexpanded
   bool is_file = false;
   std::string where;  ///< "path:line:col" of the value
+  bool url = false;   ///< must be an http(s) URL once resolved
+  Check check = nullptr;  ///< the service's rule for the resolved value
 };
 
 /// One service-specific key's value, as its service declared its type.
@@ -41,25 +41,10 @@ using Setting = std::variant<std::string, std::int64_t, bool, std::vector<std::s
 struct Profile {
   std::string name;
   std::string where;  ///< "path:line:col" of the [profiles.NAME] table
-  ServiceKind kind = ServiceKind::mattermost;
+  std::string type;   ///< the service, as `type = "..."` names it
 
-  // Secrets (already expanded). Never print these; see core/mask.hpp.
-  std::string webhook_url;  ///< mattermost, discord
-  std::string token;        ///< telegram, line
-
-  // Destination.
-  std::string chat_id;                 ///< telegram: number or @channel
-  std::optional<std::int64_t> thread_id;  ///< telegram topic, discord thread
-  std::string to;                      ///< line user/group/room id
-  std::string api_base;                ///< telegram, line
-  std::string channel;                 ///< mattermost
-
-  // Presentation.
-  std::string username;
-  std::string icon_url;    ///< mattermost icon_url, discord avatar_url
-  std::string icon_emoji;  ///< mattermost
+  // Shared by every service; a service's own keys are in `settings`.
   bool silent = false;
-  bool mentions = false;  ///< mattermost: let @channel/@all/@here notify
   bool code = false;
   std::string code_lang;
   std::optional<std::size_t> max_length;

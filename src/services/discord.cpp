@@ -3,6 +3,7 @@
 #include "services/json_util.hpp"
 #include "services/multipart.hpp"
 #include "services/parts.hpp"
+#include "services/registry.hpp"
 #include "services/server_wait.hpp"
 
 namespace notify::services {
@@ -24,8 +25,8 @@ std::vector<HttpRequest> Discord::build(const Message& m, const BuildContext& ct
   const std::size_t limit = profile_.max_length.value_or(kLimit);
   // wait=true makes Discord confirm the message was saved (200 + message)
   // instead of a fire-and-forget 204.
-  std::string url = with_query(profile_.webhook_url, "wait=true");
-  if (profile_.thread_id) url = with_query(url, "thread_id=" + std::to_string(*profile_.thread_id));
+  std::string url = with_query(profile_.secret("webhook_url"), "wait=true");
+  if (auto thread = profile_.number("thread_id")) url = with_query(url, "thread_id=" + std::to_string(*thread));
   std::vector<HttpRequest> out;
   // Discord's mentions are blocked by allowed_mentions, not by editing text.
   const Message escaped = markdown_escaped(m, false);
@@ -78,6 +79,48 @@ Verdict Discord::interpret(const HttpResponse& r) const {
     v.hint = "the webhook was deleted or the URL is wrong; copy it again from "
              "the channel's Integrations > Webhooks";
   return v;
+}
+
+}  // namespace notify::services
+
+namespace notify::services {
+
+namespace {
+
+std::unique_ptr<Service> make_discord(const config::Profile& p) {
+  return std::make_unique<Discord>(p);
+}
+
+std::string discord_destination(const config::Profile& p, const std::string& secret) {
+  const auto thread = p.number("thread_id");
+  return secret + (thread ? " thread " + std::to_string(*thread) : "");
+}
+
+}  // namespace
+
+const ServiceInfo& discord_service() {
+  using config::KeyType;
+  static const ServiceInfo info{
+      {"discord",
+       "Discord webhook",
+       {
+           {.name = "webhook_url", .type = KeyType::url, .required = true, .secret = true,
+            .prompt = "Webhook URL (channel settings > Integrations > Webhooks)",
+            .doc = "the webhook's URL (secret)"},
+           {.name = "username", .prompt = "Sender name", .doc = "sender name"},
+           {.name = "avatar_url", .type = KeyType::url, .prompt = "Avatar URL",
+            .doc = "sender avatar", .stored_as = "icon_url"},
+           {.name = "thread_id", .type = KeyType::integer, .min = 1, .max = INT64_MAX,
+            .doc = "thread (or forum post) to post in"},
+       },
+       Discord::kLimit,
+       Discord::kLimit,
+       message::Unit::code_points},
+      discord_destination,
+      make_discord,
+      {},
+      "silent (SUPPRESS_NOTIFICATIONS), files, username and avatar overrides"};
+  return info;
 }
 
 }  // namespace notify::services

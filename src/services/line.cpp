@@ -3,6 +3,7 @@
 #include "message/markdown.hpp"
 #include "services/json_util.hpp"
 #include "services/parts.hpp"
+#include "services/registry.hpp"
 
 namespace notify::services {
 
@@ -22,13 +23,13 @@ std::vector<HttpRequest> Line::build(const Message& m, const BuildContext& ctx) 
       text += parts[k].text;
       messages.push_back({{"type", "text"}, {"text", text}});
     }
-    nlohmann::json j = {{"to", profile_.to}, {"messages", messages}};
+    nlohmann::json j = {{"to", profile_.text("to")}, {"messages", messages}};
     if (m.silent) j["notificationDisabled"] = true;
     // One retry key per push, fixed across its retries: LINE answers a
     // repeat of an accepted key with 409 instead of delivering twice.
-    out.push_back(HttpRequest{"POST", profile_.api_base + "/v2/bot/message/push",
+    out.push_back(HttpRequest{"POST", profile_.text("api_base") + "/v2/bot/message/push",
                               {{"Content-Type", "application/json"},
-                               {"Authorization", "Bearer " + profile_.token},
+                               {"Authorization", "Bearer " + profile_.secret("token")},
                                {"X-Line-Retry-Key", ctx.new_uuid()}},
                               dump_json(j)});
   }
@@ -65,6 +66,52 @@ Verdict Line::interpret(const HttpResponse& r) const {
     v.hint = "check 'to': the user must have added the bot as a friend";
   }
   return v;
+}
+
+}  // namespace notify::services
+
+namespace notify::services {
+
+namespace {
+
+std::string line_id_check(std::string_view v) {
+  if (v.size() == 33 && (v[0] == 'U' || v[0] == 'C' || v[0] == 'R') &&
+      v.substr(1).find_first_not_of("0123456789abcdef") == std::string_view::npos)
+    return "";
+  return "must be a LINE user, group or room id (U, C or R followed by 32 hex digits)";
+}
+
+std::unique_ptr<Service> make_line(const config::Profile& p) { return std::make_unique<Line>(p); }
+
+std::string line_destination(const config::Profile& p, const std::string&) {
+  return "to " + p.text("to");
+}
+
+}  // namespace
+
+const ServiceInfo& line_service() {
+  using config::KeyType;
+  static const ServiceInfo info{
+      {"line",
+       "LINE Messaging API push",
+       {
+           {.name = "token", .required = true, .secret = true,
+            .prompt = "Channel access token (LINE Developers console)",
+            .doc = "the channel access token (secret)"},
+           {.name = "to", .required = true, .check = line_id_check,
+            .prompt = "User, group or room id to push to",
+            .doc = "user, group or room id (U, C or R and 32 hex digits)"},
+           {.name = "api_base", .type = KeyType::url, .fallback = "https://api.line.me",
+            .prompt = "Messaging API server", .doc = "Messaging API server"},
+       },
+       Line::kLimit,
+       Line::kLimit,
+       message::Unit::utf16},
+      line_destination,
+      make_line,
+      "whose push messages cannot carry files",
+      "silent (notificationDisabled), retry keys: never twice"};
+  return info;
 }
 
 }  // namespace notify::services

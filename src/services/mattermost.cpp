@@ -4,6 +4,7 @@
 #include "message/fences.hpp"
 #include "services/json_util.hpp"
 #include "services/parts.hpp"
+#include "services/registry.hpp"
 
 namespace notify::services {
 
@@ -48,7 +49,7 @@ std::size_t Mattermost::one_part_text(const Message& m) const {
 std::vector<HttpRequest> Mattermost::build(const Message& m, const BuildContext&) const {
   const std::size_t limit = profile_.max_length.value_or(kLimit);
   std::vector<HttpRequest> out;
-  const Message escaped = markdown_escaped(m, !profile_.mentions);
+  const Message escaped = markdown_escaped(m, !profile_.flag("mentions"));
   for (const auto& part : markdown_parts(escaped, limit)) {
     std::string body = m.code ? markdown_code_block(part.text, m.code_lang) : part.text;
     std::string text = part.header.empty() ? body : "**" + part.header + "**\n" + body;
@@ -59,7 +60,7 @@ std::vector<HttpRequest> Mattermost::build(const Message& m, const BuildContext&
     else if (!m.icon_url.empty()) j["icon_url"] = m.icon_url;
     // Honoured since Mattermost 11.10; older servers ignore unknown keys.
     if (m.silent) j["silent"] = true;
-    out.push_back(HttpRequest{"POST", profile_.webhook_url,
+    out.push_back(HttpRequest{"POST", profile_.secret("webhook_url"),
                               {{"Content-Type", "application/json"}},
                               dump_json(j)});
   }
@@ -92,6 +93,55 @@ std::vector<std::string> Mattermost::notes(const Message& m) const {
     n.push_back("username/icon overrides need EnablePostUsernameOverride / "
                 "EnablePostIconOverride on the Mattermost server");
   return n;
+}
+
+}  // namespace notify::services
+
+namespace notify::services {
+
+namespace {
+
+std::unique_ptr<Service> make_mattermost(const config::Profile& p) {
+  return std::make_unique<Mattermost>(p);
+}
+
+std::string mattermost_destination(const config::Profile& p, const std::string& secret) {
+  // "#town-square" and "@alice" are shown as written, not as "##".
+  const auto channel = p.text("channel");
+  if (channel.empty()) return secret;
+  return secret + " " + (channel[0] == '#' || channel[0] == '@' ? "" : "#") + channel;
+}
+
+}  // namespace
+
+const ServiceInfo& mattermost_service() {
+  using config::KeyType;
+  static const ServiceInfo info{
+      {"mattermost",
+       "Mattermost incoming webhook",
+       {
+           {.name = "webhook_url", .type = KeyType::url, .required = true, .secret = true,
+            .prompt = "Incoming webhook URL (Integrations > Incoming Webhooks)",
+            .doc = "the incoming webhook's URL (secret)"},
+           {.name = "channel", .prompt = "Channel name (empty: the webhook's own)",
+            .doc = "post to this channel instead of the webhook's own"},
+           {.name = "username", .prompt = "Sender name (needs EnablePostUsernameOverride)",
+            .doc = "sender name (server needs EnablePostUsernameOverride)"},
+           {.name = "icon_url", .type = KeyType::url,
+            .prompt = "Sender icon URL (needs EnablePostIconOverride)",
+            .doc = "sender icon (server needs EnablePostIconOverride)"},
+           {.name = "icon_emoji", .doc = "sender icon as an emoji name"},
+           {.name = "mentions", .type = KeyType::flag,
+            .doc = "let @channel, @all and @here in the text notify (default false)"},
+       },
+       Mattermost::kLimit,
+       65535,
+       message::Unit::code_points},
+      mattermost_destination,
+      make_mattermost,
+      "whose incoming webhooks cannot carry files",
+      "silent (server 11.10+), username and icon overrides"};
+  return info;
 }
 
 }  // namespace notify::services

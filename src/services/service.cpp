@@ -6,10 +6,6 @@
 #include "core/mask.hpp"
 #include "message/remote.hpp"
 
-#include "services/discord.hpp"
-#include "services/line.hpp"
-#include "services/mattermost.hpp"
-#include "services/telegram.hpp"
 
 namespace notify::services {
 
@@ -18,27 +14,6 @@ std::optional<HttpRequest> Service::plain(const HttpRequest&) const {
 }
 
 std::vector<std::string> Service::notes(const Message&) const { return {}; }
-
-std::size_t part_limit(const config::Profile& profile) {
-  std::size_t limit = Mattermost::kLimit;
-  switch (profile.kind) {
-    case config::ServiceKind::mattermost: limit = Mattermost::kLimit; break;
-    case config::ServiceKind::telegram: limit = Telegram::kLimit; break;
-    case config::ServiceKind::line: limit = Line::kLimit; break;
-    case config::ServiceKind::discord: limit = Discord::kLimit; break;
-  }
-  return profile.max_length.value_or(limit);
-}
-
-std::unique_ptr<Service> make_service(const config::Profile& profile) {
-  switch (profile.kind) {
-    case config::ServiceKind::mattermost: return std::make_unique<Mattermost>(profile);
-    case config::ServiceKind::telegram: return std::make_unique<Telegram>(profile);
-    case config::ServiceKind::line: return std::make_unique<Line>(profile);
-    case config::ServiceKind::discord: return std::make_unique<Discord>(profile);
-  }
-  return nullptr;
-}
 
 namespace {
 

@@ -6,6 +6,7 @@
 #include "services/json_util.hpp"
 #include "services/multipart.hpp"
 #include "services/parts.hpp"
+#include "services/registry.hpp"
 #include "services/server_wait.hpp"
 
 namespace notify::services {
@@ -114,7 +115,7 @@ bool entities_refused(const std::string& desc) {
 std::vector<HttpRequest> Telegram::build(const Message& m, const BuildContext& ctx) const {
   const std::size_t limit = profile_.max_length.value_or(kLimit);
   std::vector<HttpRequest> out;
-  const std::string url = profile_.api_base + "/bot" + profile_.token + "/sendMessage";
+  const std::string url = profile_.text("api_base") + "/bot" + profile_.secret("token") + "/sendMessage";
   // Files alone: the title becomes the first file's caption, no text post.
   const bool files_only = !m.files.empty() && m.body.empty();
   // Markdown is shown rendered, its formatting as entities like the rest.
@@ -143,9 +144,9 @@ std::vector<HttpRequest> Telegram::build(const Message& m, const BuildContext& c
       entities.push_back(e);
     }
     if (m.markdown) add_span_entities(entities, spans, part, text, text.size() - part.text.size());
-    nlohmann::json j = {{"chat_id", chat_id_json(profile_.chat_id)}, {"text", text}};
+    nlohmann::json j = {{"chat_id", chat_id_json(profile_.text("chat_id"))}, {"text", text}};
     if (!entities.empty()) j["entities"] = entities;
-    if (profile_.thread_id) j["message_thread_id"] = *profile_.thread_id;
+    if (auto thread = profile_.number("thread_id")) j["message_thread_id"] = *thread;
     if (m.silent) j["disable_notification"] = true;
     // Alerts quote URLs from logs; a preview card of them is noise.
     j["link_preview_options"] = {{"is_disabled", true}};
@@ -153,14 +154,14 @@ std::vector<HttpRequest> Telegram::build(const Message& m, const BuildContext& c
                               dump_json(j)});
   }
   for (std::size_t i = 0; i < m.files.size(); ++i) {
-    std::vector<FormField> fields = {{"chat_id", profile_.chat_id, "", ""}};
-    if (profile_.thread_id) fields.push_back({"message_thread_id", std::to_string(*profile_.thread_id), "", ""});
+    std::vector<FormField> fields = {{"chat_id", profile_.text("chat_id"), "", ""}};
+    if (auto thread = profile_.number("thread_id")) fields.push_back({"message_thread_id", std::to_string(*thread), "", ""});
     if (m.silent) fields.push_back({"disable_notification", "true", "", ""});
     if (files_only && i == 0 && !m.title.empty())
       fields.push_back({"caption", message::split(m.title, 1024, message::Unit::code_points).front(), "", ""});
     fields.push_back({"document", m.files[i].data, m.files[i].name, ""});
     auto mp = encode_multipart(fields, "notify-" + ctx.new_uuid());
-    out.push_back(HttpRequest{"POST", profile_.api_base + "/bot" + profile_.token + "/sendDocument",
+    out.push_back(HttpRequest{"POST", profile_.text("api_base") + "/bot" + profile_.secret("token") + "/sendDocument",
                               {{"Content-Type", mp.content_type}}, std::move(mp.body)});
   }
   return out;
@@ -213,6 +214,70 @@ Verdict Telegram::interpret(const HttpResponse& r) const {
     v.hint = "the bot was blocked, removed from the chat, or may not post there";
   }
   return v;
+}
+
+}  // namespace notify::services
+
+namespace notify::services {
+
+namespace {
+
+bool all_of_chars(std::string_view s, std::string_view set) {
+  return !s.empty() && s.find_first_not_of(set) == std::string_view::npos;
+}
+
+std::string token_check(std::string_view v) {
+  const auto colon = v.find(':');
+  if (colon == std::string_view::npos || !all_of_chars(v.substr(0, colon), "0123456789") ||
+      !all_of_chars(v.substr(colon + 1),
+                    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-"))
+    return "must be a bot token from @BotFather: digits, a colon, then the secret "
+           "(123456:ABC-def...)";
+  return "";
+}
+
+std::string chat_id_check(std::string_view v) {
+  if (v.size() > 1 && v[0] == '@') return "";
+  const auto digits = !v.empty() && v[0] == '-' ? v.substr(1) : v;
+  if (digits.size() <= 20 && all_of_chars(digits, "0123456789")) return "";
+  return "must be a numeric chat id or \"@channelname\"";
+}
+
+std::unique_ptr<Service> make_telegram(const config::Profile& p) {
+  return std::make_unique<Telegram>(p);
+}
+
+std::string telegram_destination(const config::Profile& p, const std::string&) {
+  const auto thread = p.number("thread_id");
+  return "chat " + p.text("chat_id") + (thread ? " topic " + std::to_string(*thread) : "");
+}
+
+}  // namespace
+
+const ServiceInfo& telegram_service() {
+  using config::KeyType;
+  static const ServiceInfo info{
+      {"telegram",
+       "Telegram bot",
+       {
+           {.name = "token", .required = true, .secret = true, .check = token_check,
+            .prompt = "Bot token from @BotFather", .doc = "the bot's token (secret)"},
+           {.name = "chat_id", .type = KeyType::id, .required = true, .check = chat_id_check,
+            .prompt = "Chat id (number or @channelname)",
+            .doc = "chat to post to: a number or @channelname"},
+           {.name = "thread_id", .type = KeyType::integer, .min = 1, .max = INT64_MAX,
+            .prompt = "Forum topic id (empty: none)", .doc = "forum topic to post in"},
+           {.name = "api_base", .type = KeyType::url, .fallback = "https://api.telegram.org",
+            .prompt = "Bot API server", .doc = "Bot API server"},
+       },
+       Telegram::kLimit,
+       Telegram::kLimit,
+       message::Unit::code_points},
+      telegram_destination,
+      make_telegram,
+      {},
+      "silent, files, markdown as entities, forum topics"};
+  return info;
 }
 
 }  // namespace notify::services

@@ -14,6 +14,7 @@
 #include "config/loader.hpp"
 #include "support/fake_world.hpp"
 #include "support/temp_dir.hpp"
+#include "services/registry.hpp"
 
 namespace notify::app {
 namespace {
@@ -66,7 +67,7 @@ class AppTest : public ::testing::Test {
   Masker masker;
   std::map<std::string, std::string> env;
   std::vector<std::string> said;
-  config::Config cfg = *config::parse_config(kConfig, "test.toml");
+  config::Config cfg = *config::parse_config(kConfig, "test.toml", services::catalog());
 
   World world() {
     World w;

@@ -5,6 +5,8 @@
 
 #include <map>
 
+#include "services/registry.hpp"
+
 namespace notify::config {
 namespace {
 
@@ -12,7 +14,9 @@ using ::testing::HasSubstr;
 
 const char* kPath = "/etc/p.toml";
 
-Result<Config> parse(const std::string& text) { return parse_config(text, kPath); }
+Result<Config> parse(const std::string& text) {
+  return parse_config(text, kPath, services::catalog());
+}
 
 // The error of a config that must fail, with its message.
 std::string error_of(const std::string& text) {
@@ -82,23 +86,23 @@ TEST(config_loader, parses_every_service_and_defaults) {
   const auto& c = *r;
   ASSERT_EQ(c.profiles.size(), 4u);
   const auto& ops = c.profiles.at("ops");
-  EXPECT_EQ(ops.kind, ServiceKind::mattermost);
-  EXPECT_EQ(ops.channel, "town-square");
-  EXPECT_EQ(ops.icon_emoji, "bell");
+  EXPECT_EQ(ops.type, "mattermost");
+  EXPECT_EQ(ops.text("channel"), "town-square");
+  EXPECT_EQ(ops.text("icon_emoji"), ":bell:");
   EXPECT_EQ(ops.timeout_s, 7);
   EXPECT_EQ(ops.retries, 2);
   EXPECT_EQ(ops.max_parts, 4);
   EXPECT_EQ(ops.fallback, std::vector<std::string>{"me"});
   EXPECT_TRUE(ops.literal_secret);
   const auto& me = c.profiles.at("me");
-  EXPECT_EQ(me.chat_id, "-1001234567890");
-  EXPECT_EQ(me.thread_id, 42);
+  EXPECT_EQ(me.text("chat_id"), "-1001234567890");
+  EXPECT_EQ(me.number("thread_id"), 42);
   EXPECT_TRUE(me.silent);
   EXPECT_EQ(me.retries, 5);
-  EXPECT_EQ(me.api_base, "https://api.telegram.org");
+  EXPECT_EQ(me.text("api_base"), "https://api.telegram.org");
   EXPECT_FALSE(me.literal_secret);
-  EXPECT_EQ(c.profiles.at("family").api_base, "https://api.line.me");
-  EXPECT_EQ(c.profiles.at("dev").icon_url, "https://example.com/ci.png");
+  EXPECT_EQ(c.profiles.at("family").text("api_base"), "https://api.line.me");
+  EXPECT_EQ(c.profiles.at("dev").text("icon_url"), "https://example.com/ci.png");
   EXPECT_EQ(c.profiles.at("dev").fallback, (std::vector<std::string>{"ops", "me"}));
   EXPECT_EQ(c.groups.at("all"), (std::vector<std::string>{"ops", "me", "dev"}));
   EXPECT_TRUE(c.has_literal_secret);
@@ -113,9 +117,9 @@ TEST(config_loader, resolves_literal_variable_and_file_secrets) {
     auto ok = resolve_secrets(p, env, files);
     ASSERT_TRUE(ok) << ok.error().message;
   }
-  EXPECT_EQ(r->profiles.at("ops").webhook_url, "https://chat.example.com/hooks/abcdefghijkl/");
-  EXPECT_EQ(r->profiles.at("me").token, "123456:AAH-secret");
-  EXPECT_EQ(r->profiles.at("family").token, "line-token-value");
+  EXPECT_EQ(r->profiles.at("ops").secret("webhook_url"), "https://chat.example.com/hooks/abcdefghijkl/");
+  EXPECT_EQ(r->profiles.at("me").secret("token"), "123456:AAH-secret");
+  EXPECT_EQ(r->profiles.at("family").secret("token"), "line-token-value");
 }
 
 TEST(config_loader, syntax_error_names_file_line_and_column) {
@@ -246,7 +250,7 @@ TEST(config_loader, secret_file_path_expands_variables) {
   auto& p = r->profiles.at("f");
   ASSERT_TRUE(resolve_secrets(p, env_of({{"CREDENTIALS_DIRECTORY", "/run/cred"}}),
                               files_of({{"/run/cred/line", "tok-123456"}})));
-  EXPECT_EQ(p.token, "tok-123456");
+  EXPECT_EQ(p.secret("token"), "tok-123456");
 }
 
 TEST(config_loader, telegram_token_shape_checked_after_expansion) {
@@ -254,7 +258,7 @@ TEST(config_loader, telegram_token_shape_checked_after_expansion) {
   ASSERT_TRUE(r);
   auto res = resolve_secrets(r->profiles.at("me"), env_of({{"T", "not-a-token"}}), files_of({}));
   ASSERT_FALSE(res);
-  EXPECT_THAT(res.error().message, HasSubstr("Telegram bot token looks like"));
+  EXPECT_THAT(res.error().message, HasSubstr("must be a bot token from @BotFather"));
   EXPECT_THAT(res.error().message, ::testing::Not(HasSubstr("not-a-token")));
 }
 
@@ -300,12 +304,12 @@ TEST(config_loader, names_follow_the_rule) {
   for (const char* good : {"ops", "my.ops", "a-b_c", "_x", "9lives"})
     EXPECT_TRUE(parse_config(std::string("[profiles.\"") + good +
                                  "\"]\ntype = \"mattermost\"\nwebhook_url = \"http://h/hooks/x\"\n",
-                             "p.toml"))
+                             "p.toml", services::catalog()))
         << good;
   for (const char* bad : {"-dash", ".dot", "sp ace", "é"}) {
     auto r = parse_config(std::string("[profiles.\"") + bad +
                               "\"]\ntype = \"mattermost\"\nwebhook_url = \"http://h/hooks/x\"\n",
-                          "p.toml");
+                          "p.toml", services::catalog());
     ASSERT_FALSE(r) << bad;
     EXPECT_NE(r.error().message.find("starts with a letter, digit or '_'"), std::string::npos)
         << r.error().message;
@@ -314,7 +318,7 @@ TEST(config_loader, names_follow_the_rule) {
 
 TEST(config_loader, unknown_target_suggests_a_name_or_a_command) {
   auto r = parse_config("[profiles.ops]\ntype = \"mattermost\"\nwebhook_url = \"http://h/hooks/x\"\n",
-                        "p.toml");
+                        "p.toml", services::catalog());
   ASSERT_TRUE(r);
   auto near = expand_targets(*r, "opz");
   ASSERT_FALSE(near);
@@ -334,7 +338,7 @@ TEST(config_loader, unknown_target_lists_a_few_names_only) {
   for (int i = 0; i < 60; ++i)
     toml += "[profiles.host" + std::to_string(100 + i) +
             "]\ntype = \"mattermost\"\nwebhook_url = \"http://h/hooks/x\"\n";
-  auto r = parse_config(toml, "p.toml");
+  auto r = parse_config(toml, "p.toml", services::catalog());
   ASSERT_TRUE(r) << r.error().message;
   auto bad = expand_targets(*r, "zzzzzz");
   ASSERT_FALSE(bad);

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "config/loader.hpp"
+#include "services/registry.hpp"
 
 namespace notify::config {
 namespace {
@@ -31,12 +32,13 @@ TEST(config_writer, replaces_only_the_named_table) {
 }
 
 TEST(config_writer, rendered_profile_parses) {
-  auto block = render_profile("me", {{"type", "telegram"}, {"token", "1:ab\"c"},
+  // A quote and a backslash in a value must survive the round trip.
+  auto block = render_profile("me", {{"type", "telegram"}, {"token", "${TG_\"TOKEN\\}"},
                                      {"chat_id", "-100"}, {"thread_id", "7", false}});
-  auto cfg = parse_config(block, "t.toml");
+  auto cfg = parse_config(block, "t.toml", services::catalog());
   ASSERT_TRUE(cfg) << cfg.error().message;
-  EXPECT_EQ(cfg->profiles.at("me").thread_id, 7);
-  EXPECT_EQ(cfg->profiles.at("me").secret_sources[0].value, "1:ab\"c");
+  EXPECT_EQ(cfg->profiles.at("me").number("thread_id"), 7);
+  EXPECT_EQ(cfg->profiles.at("me").secret_sources[0].value, "${TG_\"TOKEN\\}");
 }
 
 }  // namespace
@@ -52,7 +54,7 @@ TEST(config_writer, dotted_names_are_quoted_and_read_back_as_one_name) {
   auto block = render_profile("my.ops", {{"type", "discord"},
                                          {"webhook_url", "https://d/api/webhooks/1/x"}});
   EXPECT_EQ(block.substr(0, block.find('\n')), "[profiles.\"my.ops\"]");
-  auto cfg = parse_config(block, "t.toml");
+  auto cfg = parse_config(block, "t.toml", services::catalog());
   ASSERT_TRUE(cfg) << cfg.error().message;
   EXPECT_EQ(cfg->profiles.count("my.ops"), 1u);
   // Replacing finds the quoted table, never a nested [profiles.my.ops].

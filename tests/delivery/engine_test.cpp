@@ -17,8 +17,8 @@ using test::status_reply;
 config::Profile mm(const std::string& name, int retries = 3) {
   config::Profile p;
   p.name = name;
-  p.kind = config::ServiceKind::mattermost;
-  p.webhook_url = "https://" + name + ".example/hooks/abcdefgh";
+  p.type = "mattermost";
+  p.secrets["webhook_url"] = "https://" + name + ".example/hooks/abcdefgh";
   p.retries = retries;
   return p;
 }
@@ -28,7 +28,7 @@ Leg leg(const config::Profile& p, std::size_t parts = 1) {
   l.profile = &p;
   l.service = services::make_service(p);
   for (std::size_t i = 0; i < parts; ++i)
-    l.requests.push_back(HttpRequest{"POST", p.webhook_url, {}, "part" + std::to_string(i)});
+    l.requests.push_back(HttpRequest{"POST", p.secret("webhook_url"), {}, "part" + std::to_string(i)});
   return l;
 }
 
@@ -65,7 +65,7 @@ HttpResponse retry_after(long status, const std::string& value) {
 
 TEST_F(EngineTest, retries_5xx_then_delivers_once) {
   auto p = mm("ops");
-  http.script[p.webhook_url] = {status_reply(500), status_reply(500), status_reply(200)};
+  http.script[p.secret("webhook_url")] = {status_reply(500), status_reply(500), status_reply(200)};
   Message s;
   s.target("ops", {s.add(p)});
   auto out = deliver(s.legs, s.plans, http, options());
@@ -78,7 +78,7 @@ TEST_F(EngineTest, retries_5xx_then_delivers_once) {
 
 TEST_F(EngineTest, gives_up_after_retries_as_a_transient_failure) {
   auto p = mm("ops", 2);
-  http.script[p.webhook_url] = {status_reply(503)};
+  http.script[p.secret("webhook_url")] = {status_reply(503)};
   Message s;
   s.target("ops", {s.add(p)});
   auto out = deliver(s.legs, s.plans, http, options());
@@ -91,7 +91,7 @@ TEST_F(EngineTest, gives_up_after_retries_as_a_transient_failure) {
 
 TEST_F(EngineTest, client_error_is_not_retried_and_is_permanent) {
   auto p = mm("ops");
-  http.script[p.webhook_url] = {status_reply(400)};
+  http.script[p.secret("webhook_url")] = {status_reply(400)};
   Message s;
   s.target("ops", {s.add(p)});
   auto out = deliver(s.legs, s.plans, http, options());
@@ -102,7 +102,7 @@ TEST_F(EngineTest, client_error_is_not_retried_and_is_permanent) {
 
 TEST_F(EngineTest, a_retry_after_wait_sleeps_instead_of_spinning) {
   auto p = mm("ops");
-  http.script[p.webhook_url] = {retry_after(429, "5"), status_reply(200)};
+  http.script[p.secret("webhook_url")] = {retry_after(429, "5"), status_reply(200)};
   Message s;
   s.target("ops", {s.add(p)});
   auto out = deliver(s.legs, s.plans, http, options());
@@ -116,7 +116,7 @@ TEST_F(EngineTest, a_retry_after_wait_sleeps_instead_of_spinning) {
 TEST_F(EngineTest, fallback_delivers_when_primary_fails) {
   auto a = mm("ops", 0);
   auto b = mm("backup", 0);
-  http.script[a.webhook_url] = {status_reply(500)};
+  http.script[a.secret("webhook_url")] = {status_reply(500)};
   Message s;
   s.target("ops", {s.add(a), s.add(b)});
   auto out = deliver(s.legs, s.plans, http, options());
@@ -128,7 +128,7 @@ TEST_F(EngineTest, fallback_delivers_when_primary_fails) {
 TEST_F(EngineTest, a_profile_that_is_target_and_fallback_gets_the_message_once) {
   auto ops = mm("ops", 0);
   auto me = mm("me", 0);
-  http.script[ops.webhook_url] = {status_reply(500)};
+  http.script[ops.secret("webhook_url")] = {status_reply(500)};
   Message s;
   const auto l_ops = s.add(ops), l_me = s.add(me);
   s.target("ops", {l_ops, l_me});
@@ -138,14 +138,14 @@ TEST_F(EngineTest, a_profile_that_is_target_and_fallback_gets_the_message_once) 
   EXPECT_EQ(out[0].via, "me");
   EXPECT_TRUE(out[1].delivered);
   std::size_t to_me = 0;
-  for (const auto& r : http.sent) to_me += r.url == me.webhook_url;
+  for (const auto& r : http.sent) to_me += r.url == me.secret("webhook_url");
   EXPECT_EQ(to_me, 1u);
 }
 
 TEST_F(EngineTest, a_shared_fallback_of_two_targets_is_sent_once) {
   auto a = mm("a", 0), b = mm("b", 0), shared = mm("shared", 0);
-  http.script[a.webhook_url] = {status_reply(500)};
-  http.script[b.webhook_url] = {status_reply(500)};
+  http.script[a.secret("webhook_url")] = {status_reply(500)};
+  http.script[b.secret("webhook_url")] = {status_reply(500)};
   Message s;
   const auto l_shared = s.add(shared);
   s.target("a", {s.add(a), l_shared});
@@ -153,7 +153,7 @@ TEST_F(EngineTest, a_shared_fallback_of_two_targets_is_sent_once) {
   auto out = deliver(s.legs, s.plans, http, options());
   EXPECT_TRUE(out[0].delivered && out[1].delivered);
   std::size_t to_shared = 0;
-  for (const auto& r : http.sent) to_shared += r.url == shared.webhook_url;
+  for (const auto& r : http.sent) to_shared += r.url == shared.secret("webhook_url");
   EXPECT_EQ(to_shared, 1u);
 }
 
@@ -172,7 +172,7 @@ TEST_F(EngineTest, a_resumed_leg_sends_only_the_missing_parts) {
 
 TEST_F(EngineTest, a_destination_that_has_the_message_is_not_sent_it_again) {
   auto ops = mm("ops", 0), me = mm("me", 0);
-  http.script[ops.webhook_url] = {status_reply(500)};
+  http.script[ops.secret("webhook_url")] = {status_reply(500)};
   Message s;
   s.target("ops", {s.add(ops), s.add(me)});
   s.legs[1].already_has = true;
@@ -208,7 +208,7 @@ TEST_F(EngineTest, parts_are_reported_to_the_observer_as_they_are_accepted) {
     void waiting() override { ++waits; }
   } rec;
   auto p = mm("ops");
-  http.script[p.webhook_url] = {status_reply(200), status_reply(503), status_reply(200)};
+  http.script[p.secret("webhook_url")] = {status_reply(200), status_reply(503), status_reply(200)};
   Message s;
   s.target("ops", {s.add(p, 2)});
   auto o = options();
@@ -221,7 +221,7 @@ TEST_F(EngineTest, parts_are_reported_to_the_observer_as_they_are_accepted) {
 
 TEST_F(EngineTest, a_stop_abandons_retry_waits_and_starts_nothing_new) {
   auto p = mm("ops", 5), backup = mm("backup", 5);
-  http.script[p.webhook_url] = {status_reply(503)};
+  http.script[p.secret("webhook_url")] = {status_reply(503)};
   Message s;
   s.target("ops", {s.add(p), s.add(backup)});
   bool stop = false;
@@ -258,7 +258,7 @@ TEST_F(EngineTest, a_2xx_status_line_counts_even_when_the_body_then_stalls) {
   auto p = mm("ops");
   HttpResponse stalled = status_reply(200);
   stalled.error = TransportError::timeout;
-  http.script[p.webhook_url] = {stalled};
+  http.script[p.secret("webhook_url")] = {stalled};
   Message s;
   s.target("ops", {s.add(p)});
   auto out = deliver(s.legs, s.plans, http, options());
@@ -281,10 +281,10 @@ TEST_F(EngineTest, targets_run_concurrently) {
 TEST_F(EngineTest, telegram_parse_error_is_resent_plain_once) {
   config::Profile p;
   p.name = "me";
-  p.kind = config::ServiceKind::telegram;
-  p.token = "1:abcdef";
-  p.chat_id = "1";
-  p.api_base = "https://tg.example";
+  p.type = "telegram";
+  p.secrets["token"] = "1:abcdef";
+  p.settings["chat_id"] = std::string("1");
+  p.settings["api_base"] = std::string("https://tg.example");
   services::Message m;
   m.title = "t";
   m.body = "b";

@@ -184,7 +184,7 @@ TEST_F(SetupE2E, interactive_wizard_in_a_terminal) {
   EXPECT_FALSE(r.timed_out);
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_THAT(r.err, HasSubstr("Service (mattermost, telegram, line, discord)"));
-  EXPECT_THAT(r.err, HasSubstr("must be an http:// or https:// URL"));
+  EXPECT_THAT(r.err, HasSubstr("must be an http(s) URL"));
   EXPECT_THAT(r.err, HasSubstr("ops: delivered"));
   EXPECT_EQ(mm.request_count(), 1u);
   auto text = home.read_file("cfg/notify/profiles.toml");

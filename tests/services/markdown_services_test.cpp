@@ -16,16 +16,16 @@ namespace {
 
 using json = nlohmann::json;
 
-config::Profile profile(config::ServiceKind kind) {
+config::Profile profile(std::string kind) {
   config::Profile p;
   p.name = "p";
-  p.kind = kind;
-  p.webhook_url = kind == config::ServiceKind::discord ? "https://discord.com/api/webhooks/1/tok"
+  p.type = kind;
+  p.secrets["webhook_url"] = kind == "discord" ? "https://discord.com/api/webhooks/1/tok"
                                                        : "https://chat.example.com/hooks/abcdefgh";
-  p.token = "123:secret";
-  p.chat_id = "-100123";
-  p.to = "U0123456789abcdef0123456789abcdef";
-  p.api_base = kind == config::ServiceKind::line ? "https://api.line.me" : "https://api.telegram.org";
+  p.secrets["token"] = "123:secret";
+  p.settings["chat_id"] = std::string("-100123");
+  p.settings["to"] = std::string("U0123456789abcdef0123456789abcdef");
+  p.settings["api_base"] = std::string(kind == "line" ? "https://api.line.me" : "https://api.telegram.org");
   return p;
 }
 
@@ -113,7 +113,7 @@ void expect_valid_entities(const json& j) {
 // --- Telegram -------------------------------------------------------------------
 
 TEST(telegram_markdown, entities_count_utf16_after_astral_characters) {
-  auto p = profile(config::ServiceKind::telegram);
+  auto p = profile("telegram");
   auto js = payloads(Telegram(p), md("\xF0\x9F\x8D\x8E\xF0\x9F\x8D\x8E **bold** [link](https://e.com) `c`",
                                      "\xF0\x9F\x94\xA5 t"));
   ASSERT_EQ(js.size(), 1u);
@@ -129,7 +129,7 @@ TEST(telegram_markdown, entities_count_utf16_after_astral_characters) {
 }
 
 TEST(telegram_markdown, a_span_across_a_cut_continues_in_the_next_part) {
-  auto p = profile(config::ServiceKind::telegram);
+  auto p = profile("telegram");
   p.max_length = 60;
   std::string words;
   for (int i = 0; i < 40; ++i) words += (i ? " w" : "w") + std::to_string(100 + i);
@@ -155,7 +155,7 @@ TEST(telegram_markdown, a_span_across_a_cut_continues_in_the_next_part) {
 }
 
 TEST(telegram_markdown, a_code_block_keeps_its_language_in_every_part) {
-  auto p = profile(config::ServiceKind::telegram);
+  auto p = profile("telegram");
   p.max_length = 100;
   std::string code;
   for (int i = 0; i < 30; ++i) code += "print(" + std::to_string(i) + ")\n";
@@ -177,7 +177,7 @@ TEST(telegram_markdown, a_code_block_keeps_its_language_in_every_part) {
 }
 
 TEST(telegram_markdown, plain_fallback_drops_the_entities) {
-  auto p = profile(config::ServiceKind::telegram);
+  auto p = profile("telegram");
   Telegram s(p);
   auto req = s.build(md("**x** [y](https://e.com)"), ctx())[0];
   ASSERT_TRUE(json::parse(req.body).contains("entities"));
@@ -189,7 +189,7 @@ TEST(telegram_markdown, plain_fallback_drops_the_entities) {
 }
 
 TEST(telegram_markdown, entity_refusals_resend_plain) {
-  Telegram s(profile(config::ServiceKind::telegram));
+  Telegram s(profile("telegram"));
   HttpResponse r;
   r.status = 400;
   r.body = R"({"ok":false,"error_code":400,"description":"Bad Request: ENTITIES_TOO_LONG"})";
@@ -213,7 +213,7 @@ std::string mixed_document() {
 }
 
 TEST(telegram_markdown, every_part_fits_and_its_entities_are_valid) {
-  auto p = profile(config::ServiceKind::telegram);
+  auto p = profile("telegram");
   p.max_length = 300;
   for (int max_parts : {100, 3, 2, 1}) {
     auto m = md(mixed_document(), "report");
@@ -235,7 +235,7 @@ TEST(telegram_markdown, every_part_fits_and_its_entities_are_valid) {
 // --- LINE ------------------------------------------------------------------------
 
 TEST(line_markdown, plain_text_with_links_spelled_out) {
-  auto p = profile(config::ServiceKind::line);
+  auto p = profile("line");
   auto js = payloads(Line(p), md("# Done\n\nSee [the log](https://ci/1) and <https://ci/2>.\n\n"
                                  "> **careful**\n> now\n\n1. `a`\n2. b",
                                  "ci"));
@@ -245,7 +245,7 @@ TEST(line_markdown, plain_text_with_links_spelled_out) {
 }
 
 TEST(line_markdown, parts_fit_in_utf16_units) {
-  auto p = profile(config::ServiceKind::line);
+  auto p = profile("line");
   p.max_length = 200;
   auto m = md(mixed_document());
   m.max_parts = 100;
@@ -260,13 +260,13 @@ TEST(line_markdown, parts_fit_in_utf16_units) {
 // --- Mattermost and Discord ---------------------------------------------------------
 
 TEST(mattermost_markdown, sent_as_written_with_mentions_still_neutralised) {
-  auto p = profile(config::ServiceKind::mattermost);
+  auto p = profile("mattermost");
   auto j = payloads(Mattermost(p), md("# T\n\n```\n```code``` @channel\n```\n@here"))[0];
   const std::string text = j["text"];
   EXPECT_EQ(text.rfind("# T\n\n```\n```code``` @", 0), 0u) << text;  // fences untouched
   EXPECT_EQ(text.find("@channel"), std::string::npos);
   EXPECT_EQ(text.find("@here"), std::string::npos);
-  p.mentions = true;
+  p.settings["mentions"] = bool(true);
   EXPECT_EQ(payloads(Mattermost(p), md("**hi** @here"))[0]["text"], "**hi** @here");
 }
 
@@ -296,7 +296,7 @@ void expect_fences_repaired(const std::vector<std::string>& bodies, const std::s
 }
 
 TEST(discord_markdown, a_code_block_cut_in_two_is_closed_and_reopened) {
-  auto p = profile(config::ServiceKind::discord);
+  auto p = profile("discord");
   p.max_length = 120;
   std::string code;
   for (int i = 0; i < 30; ++i) code += "line " + std::to_string(i) + "\n";
@@ -321,7 +321,7 @@ TEST(discord_markdown, a_code_block_cut_in_two_is_closed_and_reopened) {
 }
 
 TEST(discord_markdown, capped_parts_keep_their_fences) {
-  auto p = profile(config::ServiceKind::discord);
+  auto p = profile("discord");
   p.max_length = 200;  // long enough that the note leaves some of the last part
   std::string code;
   for (int i = 0; i < 400; ++i) code += "row " + std::to_string(i) + "\n";
@@ -344,7 +344,7 @@ TEST(discord_markdown, capped_parts_keep_their_fences) {
 }
 
 TEST(mattermost_markdown, a_quoted_code_block_is_reopened_inside_the_quote) {
-  auto p = profile(config::ServiceKind::mattermost);
+  auto p = profile("mattermost");
   p.max_length = 90;
   std::string quoted = "> ~~~ sh\n";
   for (int i = 0; i < 20; ++i) quoted += "> step " + std::to_string(i) + "\n";
@@ -368,7 +368,7 @@ TEST(mattermost_markdown, a_quoted_code_block_is_reopened_inside_the_quote) {
 }
 
 TEST(markdown_services, without_fences_markdown_splits_like_text) {
-  auto p = profile(config::ServiceKind::discord);
+  auto p = profile("discord");
   p.max_length = 80;
   std::string body;
   for (int i = 0; i < 30; ++i) body += "**item** " + std::to_string(i) + "\n";

@@ -18,18 +18,18 @@ namespace {
 using ::testing::HasSubstr;
 using json = nlohmann::json;
 
-config::Profile profile(config::ServiceKind kind) {
+config::Profile profile(std::string kind) {
   config::Profile p;
   p.name = "p";
-  p.kind = kind;
-  p.webhook_url = kind == config::ServiceKind::discord
+  p.type = kind;
+  p.secrets["webhook_url"] = kind == "discord"
                       ? "https://discord.com/api/webhooks/1/tok"
                       : "https://chat.example.com/hooks/abcdefgh";
-  p.token = "123:secret";
-  p.chat_id = "-100123";
-  p.to = "U0123456789abcdef0123456789abcdef";
-  p.api_base = kind == config::ServiceKind::line ? "https://api.line.me"
-                                                 : "https://api.telegram.org";
+  p.secrets["token"] = "123:secret";
+  p.settings["chat_id"] = std::string("-100123");
+  p.settings["to"] = std::string("U0123456789abcdef0123456789abcdef");
+  p.settings["api_base"] = std::string(kind == "line" ? "https://api.line.me"
+                                                 : "https://api.telegram.org");
   return p;
 }
 
@@ -51,7 +51,7 @@ std::optional<std::string> header(const HttpRequest& r, const std::string& name)
 }
 
 TEST(mattermost_payload, text_channel_username_icon) {
-  auto p = profile(config::ServiceKind::mattermost);
+  auto p = profile("mattermost");
   Mattermost s(p);
   auto m = msg("disk /var 91%");
   m.channel = "ops";
@@ -59,7 +59,7 @@ TEST(mattermost_payload, text_channel_username_icon) {
   m.icon_emoji = "bell";
   auto reqs = s.build(m, ctx());
   ASSERT_EQ(reqs.size(), 1u);
-  EXPECT_EQ(reqs[0].url, p.webhook_url);
+  EXPECT_EQ(reqs[0].url, p.secret("webhook_url"));
   EXPECT_EQ(header(reqs[0], "Content-Type"), "application/json");
   auto j = json::parse(reqs[0].body);
   EXPECT_EQ(j["text"], "disk /var 91%");
@@ -71,17 +71,17 @@ TEST(mattermost_payload, text_channel_username_icon) {
 }
 
 TEST(mattermost_payload, mentions_neutralised_unless_allowed) {
-  auto p = profile(config::ServiceKind::mattermost);
+  auto p = profile("mattermost");
   auto j = json::parse(Mattermost(p).build(msg("@channel disk full @here"), ctx())[0].body);
   EXPECT_EQ(j["text"].get<std::string>().find("@channel"), std::string::npos);
   EXPECT_EQ(j["text"].get<std::string>().find("@here"), std::string::npos);
-  p.mentions = true;
+  p.settings["mentions"] = bool(true);
   j = json::parse(Mattermost(p).build(msg("@channel disk full"), ctx())[0].body);
   EXPECT_EQ(j["text"], "@channel disk full");
 }
 
 TEST(mattermost_payload, title_and_code_block) {
-  auto p = profile(config::ServiceKind::mattermost);
+  auto p = profile("mattermost");
   auto m = msg("a\n```\nb");
   m.title = "backup";
   m.code = true;
@@ -94,8 +94,8 @@ TEST(mattermost_payload, title_and_code_block) {
 }
 
 TEST(telegram_payload, chat_text_thread_silent_and_no_parse_mode) {
-  auto p = profile(config::ServiceKind::telegram);
-  p.thread_id = 42;
+  auto p = profile("telegram");
+  p.settings["thread_id"] = std::int64_t(42);
   auto m = msg("x < y && <b>not html</b> *_`[");
   m.silent = true;
   auto reqs = Telegram(p).build(m, ctx());
@@ -110,14 +110,14 @@ TEST(telegram_payload, chat_text_thread_silent_and_no_parse_mode) {
 }
 
 TEST(telegram_payload, username_chat_id_stays_a_string) {
-  auto p = profile(config::ServiceKind::telegram);
-  p.chat_id = "@mychannel";
+  auto p = profile("telegram");
+  p.settings["chat_id"] = std::string("@mychannel");
   auto j = json::parse(Telegram(p).build(msg("hi"), ctx())[0].body);
   EXPECT_EQ(j["chat_id"], "@mychannel");
 }
 
 TEST(telegram_payload, entities_count_utf16_units) {
-  auto p = profile(config::ServiceKind::telegram);
+  auto p = profile("telegram");
   auto m = msg("caf\xC3\xA9 \xF0\x9F\x8D\x8E");  // "café 🍎": 7 UTF-16 units
   m.title = "\xF0\x9F\x94\xA5 fire";                // "🔥 fire": 7 units
   m.code = true;
@@ -130,7 +130,7 @@ TEST(telegram_payload, entities_count_utf16_units) {
 }
 
 TEST(telegram_payload, plain_drops_entities) {
-  auto p = profile(config::ServiceKind::telegram);
+  auto p = profile("telegram");
   auto m = msg("body");
   m.title = "t";
   Telegram s(p);
@@ -142,7 +142,7 @@ TEST(telegram_payload, plain_drops_entities) {
 }
 
 TEST(line_payload, push_with_bearer_retry_key_and_silent) {
-  auto p = profile(config::ServiceKind::line);
+  auto p = profile("line");
   auto m = msg("hello");
   m.silent = true;
   auto reqs = Line(p).build(m, ctx());
@@ -151,13 +151,13 @@ TEST(line_payload, push_with_bearer_retry_key_and_silent) {
   EXPECT_EQ(header(reqs[0], "Authorization"), "Bearer 123:secret");
   EXPECT_TRUE(header(reqs[0], "X-Line-Retry-Key"));
   auto j = json::parse(reqs[0].body);
-  EXPECT_EQ(j["to"], p.to);
+  EXPECT_EQ(j["to"], p.text("to"));
   EXPECT_EQ(j["messages"], json::array({{{"type", "text"}, {"text", "hello"}}}));
   EXPECT_EQ(j["notificationDisabled"], true);
 }
 
 TEST(line_payload, packs_five_messages_per_push_with_distinct_keys) {
-  auto p = profile(config::ServiceKind::line);
+  auto p = profile("line");
   p.max_length = 120;
   std::string body;
   for (int i = 0; i < 7; ++i) body += std::string(90, char('a' + i)) + "\n";
@@ -173,7 +173,7 @@ TEST(line_payload, packs_five_messages_per_push_with_distinct_keys) {
 }
 
 TEST(discord_payload, wait_true_allowed_mentions_flags) {
-  auto p = profile(config::ServiceKind::discord);
+  auto p = profile("discord");
   auto m = msg("@everyone build failed");
   m.silent = true;
   m.username = "CI";
@@ -190,8 +190,8 @@ TEST(discord_payload, wait_true_allowed_mentions_flags) {
 }
 
 TEST(discord_payload, thread_id_in_query) {
-  auto p = profile(config::ServiceKind::discord);
-  p.thread_id = 99;
+  auto p = profile("discord");
+  p.settings["thread_id"] = std::int64_t(99);
   EXPECT_EQ(Discord(p).build(msg("x"), ctx())[0].url,
             "https://discord.com/api/webhooks/1/tok?wait=true&thread_id=99");
 }
@@ -199,15 +199,14 @@ TEST(discord_payload, thread_id_in_query) {
 TEST(split_into_parts, every_service_stays_within_its_limit_and_numbers_parts) {
   std::string body;
   for (int i = 0; i < 3000; ++i) body += "line " + std::to_string(i) + " \xF0\x9F\x8D\x8E\n";
-  for (auto kind : {config::ServiceKind::mattermost, config::ServiceKind::telegram,
-                    config::ServiceKind::line, config::ServiceKind::discord}) {
+  for (std::string kind : {"mattermost", "telegram", "line", "discord"}) {
     auto p = profile(kind);
     auto s = make_service(p);
     auto m = msg(body);
     m.title = "t";
     m.max_parts = 100;
     auto reqs = s->build(m, ctx());
-    ASSERT_GT(reqs.size(), 1u) << config::to_string(kind);
+    ASSERT_GT(reqs.size(), 1u) << kind;
     for (const auto& r : reqs) {
       auto j = json::parse(r.body);
       std::vector<std::string> texts;
@@ -216,9 +215,9 @@ TEST(split_into_parts, every_service_stays_within_its_limit_and_numbers_parts) {
       if (j.contains("messages"))
         for (auto& mm : j["messages"]) texts.push_back(mm["text"]);
       for (const auto& t : texts) {
-        auto unit = kind == config::ServiceKind::line ? message::Unit::utf16
+        auto unit = kind == "line" ? message::Unit::utf16
                                                       : message::Unit::code_points;
-        EXPECT_LE(message::length_in(t, unit), part_limit(p)) << config::to_string(kind);
+        EXPECT_LE(message::length_in(t, unit), part_limit(p)) << kind;
         EXPECT_THAT(t, HasSubstr("/"));
       }
     }
@@ -234,7 +233,7 @@ HttpResponse reply(long status, std::string body, std::vector<Header> headers = 
 }
 
 TEST(interpret_reply, telegram) {
-  Telegram s(profile(config::ServiceKind::telegram));
+  Telegram s(profile("telegram"));
   EXPECT_EQ(s.interpret(reply(200, R"({"ok":true,"result":{"message_id":1}})")).kind,
             Verdict::Kind::delivered);
   auto v = s.interpret(reply(429, R"({"ok":false,"error_code":429,"description":"Too Many Requests: retry after 7","parameters":{"retry_after":7}})"));
@@ -255,7 +254,7 @@ TEST(interpret_reply, telegram) {
 }
 
 TEST(interpret_reply, line) {
-  Line s(profile(config::ServiceKind::line));
+  Line s(profile("line"));
   EXPECT_EQ(s.interpret(reply(200, R"({"sentMessages":[{"id":"1"}]})")).kind,
             Verdict::Kind::delivered);
   EXPECT_EQ(s.interpret(reply(409, R"({"message":"The retry key is already accepted"})",
@@ -273,7 +272,7 @@ TEST(interpret_reply, line) {
 }
 
 TEST(interpret_reply, discord) {
-  Discord s(profile(config::ServiceKind::discord));
+  Discord s(profile("discord"));
   EXPECT_EQ(s.interpret(reply(200, R"({"id":"1"})")).kind, Verdict::Kind::delivered);
   EXPECT_EQ(s.interpret(reply(204, "")).kind, Verdict::Kind::delivered);
   auto v = s.interpret(reply(429, R"({"message":"You are being rate limited.","retry_after":0.25,"global":false})",
@@ -286,7 +285,7 @@ TEST(interpret_reply, discord) {
 }
 
 TEST(interpret_reply, mattermost_and_transport_errors) {
-  Mattermost s(profile(config::ServiceKind::mattermost));
+  Mattermost s(profile("mattermost"));
   EXPECT_EQ(s.interpret(reply(200, "ok")).kind, Verdict::Kind::delivered);
   auto v = s.interpret(reply(400, R"({"id":"web.incoming_webhook.invalid.app_error","message":"Invalid webhook","status_code":400})"));
   EXPECT_EQ(v.kind, Verdict::Kind::fail);

@@ -1,0 +1,63 @@
+#include "services/registry.hpp"
+
+#include <stdexcept>
+
+namespace notify::services {
+
+const std::vector<const ServiceInfo*>& all_services() {
+  static const std::vector<const ServiceInfo*> rows = {
+      &mattermost_service(),
+      &telegram_service(),
+      &line_service(),
+      &discord_service(),
+  };
+  return rows;
+}
+
+const ServiceInfo* find_service(std::string_view type) {
+  for (const auto* s : all_services())
+    if (s->schema.type == type) return s;
+  return nullptr;
+}
+
+const ServiceInfo& service_of(const config::Profile& profile) {
+  if (const auto* s = find_service(profile.type)) return *s;
+  // Only a Profile built by hand can get here; the loader rejects the rest.
+  throw std::invalid_argument("profile '" + profile.name + "' has unknown type '" +
+                              profile.type + "'");
+}
+
+std::string default_of(std::string_view type, std::string_view key) {
+  const auto* service = find_service(type);
+  const auto* spec = service ? service->schema.key(key) : nullptr;
+  return spec ? std::string(spec->fallback) : std::string();
+}
+
+void add_secrets(const config::Profile& p, Masker& masker) {
+  for (const auto& src : p.secret_sources) {
+    if (src.url) masker.add_url(p.secret(src.field));
+    else masker.add(p.secret(src.field));
+  }
+  if (const auto* service = find_service(p.type))
+    for (const auto& key : service->schema.keys)
+      if (key.type == config::KeyType::url) masker.add_url(p.text(key.name));
+}
+
+const config::Catalog& catalog() {
+  static const config::Catalog c = [] {
+    config::Catalog out;
+    for (const auto* s : all_services()) out.services.push_back(&s->schema);
+    return out;
+  }();
+  return c;
+}
+
+std::unique_ptr<Service> make_service(const config::Profile& profile) {
+  return service_of(profile).make(profile);
+}
+
+std::size_t part_limit(const config::Profile& profile) {
+  return profile.max_length.value_or(service_of(profile).schema.limit);
+}
+
+}  // namespace notify::services

@@ -1,0 +1,54 @@
+#pragma once
+// Every service notify can deliver to, one row each (ccache's table of
+// remote storages, grown). A row is everything the rest of the program asks
+// about a service: its keys (loader, setup, help), how it shows in `notify
+// list`, what it can carry, and how to build its Service. Adding a service
+// is its own file(s) and one row in registry.cpp.
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config/profile.hpp"
+#include "config/schema.hpp"
+#include "core/mask.hpp"
+#include "services/service.hpp"
+
+namespace notify::services {
+
+struct ServiceInfo {
+  config::ServiceSchema schema;
+  /// Where a message goes, for `notify list`; `secret` is the profile's
+  /// secret as it may be shown (a masked URL, "***" or a ${VAR} reference).
+  std::string (*destination)(const config::Profile& profile, const std::string& secret);
+  std::unique_ptr<Service> (*make)(const config::Profile& profile);
+  /// Why --file cannot go there; empty when the service carries files
+  /// (its Service::max_file_bytes() says how large).
+  std::string_view no_files{};
+  /// What it can do besides plain text, for help ("silent, files").
+  std::string_view can{};
+};
+
+/// Every service, in the order help and the man page list them.
+const std::vector<const ServiceInfo*>& all_services();
+/// The service of that `type`; nullptr when there is none.
+const ServiceInfo* find_service(std::string_view type);
+/// The service of a loaded profile (the loader only accepts known types).
+const ServiceInfo& service_of(const config::Profile& profile);
+/// The default a service declares for one of its keys; empty when none.
+std::string default_of(std::string_view type, std::string_view key);
+/// Teaches `masker` a resolved profile's secrets, and its server URLs (a
+/// relay or self-hosted server may carry a secret in its path).
+void add_secrets(const config::Profile& profile, Masker& masker);
+/// What the loader needs to know of every service.
+const config::Catalog& catalog();
+
+// The rows, each defined with its service.
+const ServiceInfo& mattermost_service();
+const ServiceInfo& telegram_service();
+const ServiceInfo& line_service();
+const ServiceInfo& discord_service();
+
+}  // namespace notify::services
