@@ -1,5 +1,6 @@
 #include "services/mail_compose.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <ctime>
 
@@ -54,60 +55,72 @@ bool plain_ascii(std::string_view text) {
   return text.find("=?") == std::string_view::npos;
 }
 
-std::string encoded_words(std::string_view text, std::size_t used) {
-  std::string out;
-  std::size_t line = used;
+// Longest display name or file name kept as one quoted string; longer ones
+// are encoded, so that they can fold.
+constexpr std::size_t kQuotedMax = 60;
+
+std::vector<std::string> encoded_word_list(std::string_view text) {
+  std::vector<std::string> words;
   while (!text.empty()) {
     const std::size_t n = utf8_prefix(text, kWordBytes);
-    const std::string word = "=?UTF-8?B?" + base64_encode(text.substr(0, n)) + "?=";
-    if (!out.empty()) {
-      // The fold's whitespace between two encoded words is not part of the text.
-      if (line + 1 + word.size() > kLineWidth) {
+    words.push_back("=?UTF-8?B?" + base64_encode(text.substr(0, n)) + "?=");
+    text.remove_prefix(n);
+  }
+  return words;
+}
+
+/// Atoms joined by single spaces, folded before an atom that would pass the
+/// line width. The fold's whitespace between two encoded words is not part
+/// of the text (RFC 2047 6.2).
+std::string fold(const std::vector<std::string>& atoms, std::size_t used) {
+  std::string out;
+  std::size_t line = used;
+  for (std::size_t i = 0; i < atoms.size(); ++i) {
+    if (i > 0) {
+      if (line + 1 + atoms[i].size() > kLineWidth) {
         out += "\r\n";
         line = 0;
       }
       out += ' ';
       ++line;
     }
-    out += word;
-    line += word.size();
-    text.remove_prefix(n);
+    out += atoms[i];
+    line += atoms[i].size();
   }
   return out;
 }
 
-std::string mailbox_text(const Mailbox& m, std::size_t used) {
-  if (m.name.empty()) return m.address;
-  std::string name;
-  if (plain_ascii(m.name)) {
-    name = "\"";
-    for (const char c : m.name) {
-      if (c == '"' || c == '\\') name += '\\';
-      name += c;
-    }
-    name += '"';
-  } else {
-    name = encoded_words(m.name, used);
+std::string encoded_words(std::string_view text, std::size_t used) {
+  return fold(encoded_word_list(text), used);
+}
+
+std::string quoted(std::string_view text) {
+  std::string out = "\"";
+  for (const char c : text) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
   }
-  return name + " <" + m.address + ">";
+  return out + '"';
+}
+
+std::vector<std::string> mailbox_atoms(const Mailbox& m) {
+  std::vector<std::string> atoms;
+  if (!m.name.empty()) {
+    if (plain_ascii(m.name) && m.name.size() <= kQuotedMax) atoms.push_back(quoted(m.name));
+    else atoms = encoded_word_list(m.name);
+  }
+  atoms.push_back(m.name.empty() ? m.address : "<" + m.address + ">");
+  return atoms;
 }
 
 std::string address_header(std::string_view field, const std::vector<Mailbox>& boxes) {
-  std::string out(field);
-  out += ':';
-  std::size_t line = out.size();
+  std::vector<std::string> atoms;
   for (std::size_t i = 0; i < boxes.size(); ++i) {
-    std::string text = mailbox_text(boxes[i], line + 1);
-    if (i + 1 < boxes.size()) text += ',';
-    if (i > 0 && line + 1 + text.size() > kLineWidth) {
-      out += "\r\n";
-      line = 0;
-    }
-    out += ' ' + text;
-    const auto last_break = text.rfind('\n');
-    line = last_break == std::string::npos ? line + 1 + text.size() : text.size() - last_break - 1;
+    auto more = mailbox_atoms(boxes[i]);
+    if (i + 1 < boxes.size()) more.back() += ',';
+    atoms.insert(atoms.end(), more.begin(), more.end());
   }
-  return out + "\r\n";
+  return std::string(field) + ": " + fold(atoms, field.size() + 2) + "\r\n";
 }
 
 std::string token(std::string_view text, std::string_view allowed_extra) {
@@ -157,18 +170,41 @@ std::string text_part_headers() {
          "Content-Transfer-Encoding: base64\r\n";
 }
 
+/// RFC 2231 extended value, split in continuations that fit a line and never
+/// split a %XX escape: "filename*0*=UTF-8''...;\r\n filename*1*=...".
+std::string extended_param(std::string_view param, std::string_view text) {
+  constexpr std::size_t kChunk = 50;
+  const std::string all = percent_encoded(text);
+  std::vector<std::string> chunks;
+  for (std::size_t at = 0; at < all.size();) {
+    std::size_t n = std::min(kChunk, all.size() - at);
+    if (at + n < all.size()) {
+      if (all[at + n - 1] == '%') n -= 1;
+      else if (all[at + n - 2] == '%') n -= 2;
+    }
+    chunks.push_back(all.substr(at, n));
+    at += n;
+  }
+  if (chunks.size() == 1) return std::string(param) + "*=UTF-8''" + chunks[0];
+  std::string out;
+  for (std::size_t i = 0; i < chunks.size(); ++i)
+    out += (i ? ";\r\n " : "") + std::string(param) + "*" + std::to_string(i) + "*=" +
+           (i ? "" : "UTF-8''") + chunks[i];
+  return out;
+}
+
 std::string attachment_part(const Attachment& file) {
   const std::string name = safe_filename(file.name);
   std::string head = "Content-Type: application/octet-stream;\r\n name=";
   std::string disposition = "Content-Disposition: attachment;\r\n ";
-  if (plain_ascii(name)) {
-    head += "\"" + name + "\"";
-    disposition += "filename=\"" + name + "\"";
+  if (plain_ascii(name) && name.size() <= kQuotedMax) {
+    head += quoted(name);
+    disposition += "filename=" + quoted(name);
   } else {
-    // RFC 2231 for readers that follow the standard, an encoded word in
+    // RFC 2231 for readers that follow the standard, encoded words in
     // name= for the many that only read that.
-    head += "\"" + encoded_words(name, 6) + "\"";
-    disposition += "filename*=UTF-8''" + percent_encoded(name);
+    head += "\"" + encoded_words(name, 7) + "\"";
+    disposition += extended_param("filename", name);
   }
   return head + "\r\n" + disposition + "\r\n" +
          "Content-Transfer-Encoding: base64\r\n\r\n" + base64_lines(file.data);

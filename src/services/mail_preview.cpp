@@ -139,7 +139,13 @@ std::string percent_decoded(std::string_view s) {
 
 std::string attachment_name(const Entity& e) {
   const std::string disposition = field(e, "content-disposition");
-  if (const std::string ext = param(disposition, "filename*"); !ext.empty()) {
+  std::string ext = param(disposition, "filename*");
+  for (int i = 0; ext.empty() || i > 0; ++i) {  // RFC 2231 continuations
+    const std::string piece = param(disposition, "filename*" + std::to_string(i) + "*");
+    if (piece.empty()) break;
+    ext += piece;
+  }
+  if (!ext.empty()) {
     const auto quote = ext.find("''");
     return percent_decoded(quote == std::string::npos ? ext : ext.substr(quote + 2));
   }

@@ -235,6 +235,14 @@ TEST(email_preview_test, shows_envelope_and_decoded_message_never_the_password) 
   EXPECT_THAT(shown, Not(HasSubstr("base64")));
 }
 
+TEST(email_preview_test, long_non_ascii_file_names_read_back_whole) {
+  Message m = msg("x");
+  const std::string name = std::string(70, 'n') + "ä.log";
+  m.files.push_back({name, "abcd"});
+  EXPECT_THAT(email_preview(build_one(profile("smtps://h"), m)),
+              HasSubstr("[attachment: " + name + ", 4 bytes]"));
+}
+
 TEST(email_preview_test, masks_a_password_written_into_the_url) {
   HttpRequest r = build_one(profile("smtps://user:hunter2secret@mail.example.com"), msg("x"));
   EXPECT_THAT(email_preview(r), Not(HasSubstr("hunter2secret")));
