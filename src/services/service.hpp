@@ -3,6 +3,7 @@
 // It never sends: the delivery engine does, through an HttpClient.
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -48,9 +49,12 @@ struct Verdict {
   std::string hint;   ///< what to do about it, if we know
 };
 
-/// Injected randomness, so payload building stays deterministic in tests.
+/// Injected randomness and time, so payload building stays deterministic in tests.
 struct BuildContext {
   std::function<std::string()> new_uuid;
+  /// Seconds since the epoch for what a message states as its time (an
+  /// e-mail's Date); the system clock when empty.
+  std::function<std::int64_t()> now_unix = nullptr;
 };
 
 class Service {

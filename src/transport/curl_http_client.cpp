@@ -4,6 +4,7 @@
 #include <cctype>
 #include <ctime>
 #include <cstdlib>
+#include <cstring>
 #include <list>
 #include <utility>
 #include <vector>
@@ -17,6 +18,9 @@ namespace {
 // Replies we read are small JSON objects; a misbehaving server must not make
 // us buffer without bound.
 constexpr std::size_t kMaxReplyBytes = 1 << 20;
+// An SMTP reply is a few lines; an EHLO list is the longest we expect.
+constexpr std::size_t kMaxSmtpReplyBytes = 4096;
+constexpr std::size_t kSmtpRepliesKept = 4;
 
 struct Transfer {
   HttpRequest request;
@@ -24,7 +28,18 @@ struct Transfer {
   HttpResponse response;
   CURL* easy = nullptr;
   curl_slist* headers = nullptr;
+  curl_slist* recipients = nullptr;
+  std::size_t uploaded = 0;
+  std::string smtp_reply;  // lines of the SMTP reply being read
+  std::vector<std::string> smtp_replies;  // the last complete ones
   char error_buffer[CURL_ERROR_SIZE] = {};
+
+  bool is_mail() const { return request.mail.has_value(); }
+  void free_lists() {
+    curl_slist_free_all(headers);
+    curl_slist_free_all(recipients);
+    headers = recipients = nullptr;
+  }
 };
 
 size_t on_body(char* data, size_t size, size_t n, void* user) {
@@ -56,6 +71,44 @@ size_t on_header(char* data, size_t size, size_t n, void* user) {
   return len;
 }
 
+// libcurl hands every SMTP reply line to the header callback; the last
+// complete reply is what the server said about the step that ended the
+// transfer (its 250, or why it refused).
+size_t on_smtp_reply(char* data, size_t size, size_t n, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  const size_t len = size * n;
+  std::string_view line(data, len);
+  while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.remove_suffix(1);
+  if (t->smtp_reply.size() < kMaxSmtpReplyBytes) {
+    if (!t->smtp_reply.empty()) t->smtp_reply += '\n';
+    t->smtp_reply += line.substr(0, kMaxSmtpReplyBytes - t->smtp_reply.size());
+  }
+  if (line.size() < 4 || line[3] != '-') {  // "250-..." continues, "250 ..." ends
+    // A failed transfer still says QUIT: its 221 must not hide the refusal.
+    if (t->smtp_replies.size() == kSmtpRepliesKept) t->smtp_replies.erase(t->smtp_replies.begin());
+    t->smtp_replies.push_back(std::move(t->smtp_reply));
+    t->smtp_reply.clear();
+  }
+  return len;
+}
+
+/// The reply that carried `status` (libcurl's final code), else the last one.
+std::string smtp_reply_for(const std::vector<std::string>& replies, long status) {
+  const std::string code = std::to_string(status);
+  for (auto it = replies.rbegin(); it != replies.rend(); ++it)
+    if (it->rfind(code, 0) == 0) return *it;
+  return replies.empty() ? "" : replies.back();
+}
+
+size_t on_upload(char* buffer, size_t size, size_t n, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  const std::string& message = t->request.body;
+  const size_t len = std::min(size * n, message.size() - t->uploaded);
+  std::memcpy(buffer, message.data() + t->uploaded, len);
+  t->uploaded += len;
+  return len;
+}
+
 TransportError classify(CURLcode code) {
   switch (code) {
     case CURLE_OK: return TransportError::none;
@@ -68,6 +121,56 @@ TransportError classify(CURLcode code) {
     case CURLE_SSL_CERTPROBLEM: return TransportError::tls;
     default: return TransportError::other;
   }
+}
+
+TransportError classify_mail(CURLcode code) {
+  switch (code) {
+    case CURLE_USE_SSL_FAILED:
+    case CURLE_SSL_CONNECT_ERROR: return TransportError::tls;
+    default: return classify(code);
+  }
+}
+
+// libcurl's words name the step ("RCPT failed: 550") but not what it means
+// for the user; the reply text itself is in the response body.
+std::string mail_error_text(CURLcode code, const char* buffer) {
+  const std::string detail = buffer[0] ? buffer : curl_easy_strerror(code);
+  switch (code) {
+    case CURLE_USE_SSL_FAILED:
+      return "the server did not start TLS (STARTTLS refused or not offered), so nothing "
+             "was sent in clear: " + detail;
+    case CURLE_LOGIN_DENIED: return "the SMTP server refused the login: " + detail;
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CONNECT_ERROR: return "TLS with the SMTP server failed: " + detail;
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+    case CURLE_COULDNT_CONNECT: return "could not connect to the SMTP server: " + detail;
+    default: return detail;
+  }
+}
+
+void set_mail_options(CURL* e, Transfer& t) {
+  const MailEnvelope& mail = *t.request.mail;
+  // An e-mail profile reaches SMTP servers and nothing else.
+  curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+  curl_easy_setopt(e, CURLOPT_MAIL_FROM, ("<" + mail.from + ">").c_str());
+  for (const auto& r : mail.rcpt) t.recipients = curl_slist_append(t.recipients, ("<" + r + ">").c_str());
+  curl_easy_setopt(e, CURLOPT_MAIL_RCPT, t.recipients);
+  if (!mail.username.empty()) {
+    curl_easy_setopt(e, CURLOPT_USERNAME, mail.username.c_str());
+    curl_easy_setopt(e, CURLOPT_PASSWORD, mail.password.c_str());
+  }
+  curl_easy_setopt(e, CURLOPT_USE_SSL,
+                   static_cast<long>(mail.require_tls ? CURLUSESSL_ALL : CURLUSESSL_TRY));
+  curl_easy_setopt(e, CURLOPT_UPLOAD, 1L);
+  curl_easy_setopt(e, CURLOPT_READFUNCTION, on_upload);
+  curl_easy_setopt(e, CURLOPT_READDATA, &t);
+  // Lets MAIL FROM carry SIZE=, so an oversized message is refused up front.
+  curl_easy_setopt(e, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(t.request.body.size()));
+  curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_smtp_reply);
+  curl_easy_setopt(e, CURLOPT_HEADERDATA, &t);
 }
 
 // libcurl itself does not read CURL_CA_BUNDLE (the curl tool does); users
@@ -94,13 +197,19 @@ struct CurlHttpClient::Impl {
       curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
       it->response.status = status;
       it->response.received_unix = static_cast<std::int64_t>(std::time(nullptr));
-      it->response.error = classify(code);
-      if (code != CURLE_OK)
-        it->response.error_text =
-            it->error_buffer[0] ? it->error_buffer : curl_easy_strerror(code);
+      if (it->is_mail()) {
+        it->response.body = smtp_reply_for(it->smtp_replies, status);
+        it->response.error = classify_mail(code);
+        if (code != CURLE_OK) it->response.error_text = mail_error_text(code, it->error_buffer);
+      } else {
+        it->response.error = classify(code);
+        if (code != CURLE_OK)
+          it->response.error_text =
+              it->error_buffer[0] ? it->error_buffer : curl_easy_strerror(code);
+      }
       curl_multi_remove_handle(multi, easy);
       curl_easy_cleanup(easy);
-      curl_slist_free_all(it->headers);
+      it->free_lists();
       Transfer done = std::move(*it);
       transfers.erase(it);
       // The handler may start new transfers; it runs after bookkeeping.
@@ -119,7 +228,7 @@ CurlHttpClient::~CurlHttpClient() {
   for (auto& t : impl_->transfers) {
     curl_multi_remove_handle(impl_->multi, t.easy);
     curl_easy_cleanup(t.easy);
-    curl_slist_free_all(t.headers);
+    t.free_lists();
   }
   curl_multi_cleanup(impl_->multi);
   curl_global_cleanup();
@@ -131,19 +240,27 @@ void CurlHttpClient::start(HttpRequest request, RequestOptions options, Handler 
   t.on_done = std::move(on_done);
   t.easy = curl_easy_init();
   CURL* e = t.easy;
-  bool has_agent = false;
-  for (const auto& [k, v] : t.request.headers) {
-    t.headers = curl_slist_append(t.headers, (k + ": " + v).c_str());
-    if (k == "User-Agent") has_agent = true;
-  }
-  // A 1 s stall on "Expect: 100-continue" for bodies over 1 KiB buys nothing.
-  t.headers = curl_slist_append(t.headers, "Expect:");
   curl_easy_setopt(e, CURLOPT_URL, t.request.url.c_str());
-  curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(e, CURLOPT_HTTPHEADER, t.headers);
-  if (!has_agent) curl_easy_setopt(e, CURLOPT_USERAGENT, "notify/" NOTIFY_VERSION);
-  if (t.request.method == "POST") {
+  if (t.is_mail()) {
+    set_mail_options(e, t);
+  } else {
+    bool has_agent = false;
+    for (const auto& [k, v] : t.request.headers) {
+      t.headers = curl_slist_append(t.headers, (k + ": " + v).c_str());
+      if (k == "User-Agent") has_agent = true;
+    }
+    // A 1 s stall on "Expect: 100-continue" for bodies over 1 KiB buys nothing.
+    t.headers = curl_slist_append(t.headers, "Expect:");
+    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(e, CURLOPT_HTTPHEADER, t.headers);
+    if (!has_agent) curl_easy_setopt(e, CURLOPT_USERAGENT, "notify/" NOTIFY_VERSION);
+    curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(e, CURLOPT_HEADERDATA, &t);
+  }
+  if (t.is_mail()) {
+    // The options above carry the message.
+  } else if (t.request.method == "POST") {
     curl_easy_setopt(e, CURLOPT_POSTFIELDS, t.request.body.data());
     curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE,
                      static_cast<curl_off_t>(t.request.body.size()));
@@ -160,8 +277,6 @@ void CurlHttpClient::start(HttpRequest request, RequestOptions options, Handler 
   if (!ca.empty()) curl_easy_setopt(e, CURLOPT_CAINFO, ca.c_str());
   curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
   curl_easy_setopt(e, CURLOPT_WRITEDATA, &t);
-  curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
-  curl_easy_setopt(e, CURLOPT_HEADERDATA, &t);
   curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t.error_buffer);
   curl_multi_add_handle(impl_->multi, e);
 }
@@ -202,7 +317,9 @@ void CurlHttpClient::cancel_all() {
   for (auto& t : impl_->transfers) {
     long status = 0;
     curl_easy_getinfo(t.easy, CURLINFO_RESPONSE_CODE, &status);
-    if (status >= 200 && status < 300) {
+    // An SMTP 250 answers EHLO, MAIL and RCPT too: only the end of the
+    // transfer tells that the message itself was taken.
+    if (status >= 200 && status < 300 && !t.is_mail()) {
       t.response.status = status;
       t.response.error = TransportError::timeout;
       t.response.error_text = "abandoned after the status line";
@@ -211,7 +328,7 @@ void CurlHttpClient::cancel_all() {
     }
     curl_multi_remove_handle(impl_->multi, t.easy);
     curl_easy_cleanup(t.easy);
-    curl_slist_free_all(t.headers);
+    t.free_lists();
   }
   impl_->transfers.clear();
   for (auto& [handler, response] : accepted) handler(std::move(response));

@@ -16,11 +16,25 @@ namespace notify {
 
 using Header = std::pair<std::string, std::string>;
 
+/// What an SMTP transfer needs beyond a URL and a body (the whole RFC 5322
+/// message): the envelope and the login. Never print `password`.
+struct MailEnvelope {
+  std::string from;               ///< MAIL FROM address, without <>
+  std::vector<std::string> rcpt;  ///< RCPT TO addresses, without <>
+  std::string username;           ///< "" = no AUTH
+  std::string password;
+  /// smtp:// must upgrade with STARTTLS or fail; false still upgrades when
+  /// the server offers it (verified), and only then sends in clear.
+  bool require_tls = true;
+};
+
 struct HttpRequest {
-  std::string method = "POST";
+  std::string method = "POST";  ///< "SMTP" when `mail` is set
   std::string url;
   std::vector<Header> headers;
   std::string body;
+  /// Set for e-mail: the transfer speaks smtp/smtps, and only then.
+  std::optional<MailEnvelope> mail = std::nullopt;
 };
 
 /// Why a transfer produced no HTTP status.
@@ -29,9 +43,9 @@ enum class TransportError { none, connect, timeout, tls, other };
 struct HttpResponse {
   /// The status line's code; 0 when none arrived. Kept when the transfer
   /// then failed: a 2xx whose body stalls was still accepted by the server.
-  long status = 0;
+  long status = 0;  ///< SMTP: the last reply code (250 only counts with error == none)
   std::vector<Header> headers;  ///< names lower-cased
-  std::string body;
+  std::string body;  ///< SMTP: the server's last reply, all its lines
   TransportError error = TransportError::none;
   std::string error_text;  ///< libcurl's message; may hold secrets, mask it
   std::int64_t received_unix = 0;  ///< wall clock at the answer (HTTP-date Retry-After)

@@ -1,0 +1,156 @@
+// Registry declaration for type = "email" (the lead's table takes it from here):
+//
+//   key            type          required  secret  default  rule
+//   smtp_url       text          yes       no      -        smtp:// or smtps:// URL with a host;
+//                                                           no userinfo (login goes in username)
+//   username       text          no        no      ""       no control characters
+//   password       text          no        yes     -        also password_file / ${VAR};
+//                                                           required when username is set
+//   from           text          yes       no      -        "Name <a@b>" or "a@b": one '@',
+//                                                           no control characters
+//   to             list of text  yes       no      -        1..50 addresses, each like from
+//   starttls       bool          no        no      true     false: smtp:// may send in clear
+//                                                           when the server offers no STARTTLS
+//   (shared)       timeout_s, retries, ca_file, fallback, spool; max_length and max_parts do
+//                  not apply (one message, never split)
+//
+//   limit: one part of Email::kLimit (1 MiB) of text, unit bytes; files: Email::kMaxFileBytes
+//   silent, username, icon, channel, code monospace: not supported (see notes())
+//   setup prompts: "SMTP server URL (smtps://host:465 or smtp://host:587)", "Login user
+//   (empty for none)", "Password" (secret, asked only with a user), "From address",
+//   "To addresses (comma separated)"; starttls is not asked (the safe default).
+//   notify list shows: "email  to me@example.com, +N via mail.example.com" (the host of
+//   smtp_url, masked with mask_url; never the password).
+//   Masker: add p.secret("password") and add_url(smtp_url).
+
+#include "services/email.hpp"
+
+#include <ctime>
+
+#include "message/remote.hpp"
+#include "services/mail_compose.hpp"
+
+namespace notify::services {
+
+namespace {
+
+/// The reply without its code(s), on one line: "5.1.1 No such user".
+std::string reply_words(const std::string& reply) {
+  std::string out;
+  std::size_t start = 0;
+  while (start < reply.size()) {
+    auto end = reply.find('\n', start);
+    if (end == std::string::npos) end = reply.size();
+    std::string_view line(reply.data() + start, end - start);
+    if (line.size() >= 4 && (line[3] == ' ' || line[3] == '-')) line.remove_prefix(4);
+    else if (line.size() == 3) line = {};
+    if (!line.empty()) out += (out.empty() ? "" : " ") + std::string(line);
+    start = end + 1;
+  }
+  return message::printable_remote(out.substr(0, 300));
+}
+
+std::string refusal_hint(long status, const std::string& step) {
+  switch (status) {
+    case 530:
+      return "the server wants a login first: set username and password in the profile";
+    case 534:
+    case 535:
+      return "check username and password in the profile (some providers want an app "
+             "password here)";
+    case 550:
+    case 551:
+    case 553:
+      if (step.rfind("MAIL", 0) == 0)
+        return "the sender was refused: check `from` (many servers only let a user send "
+               "as their own address)";
+      return "a recipient was refused: check the addresses in `to`";
+    case 552: return "the message is too large for the server: send fewer or smaller files";
+    case 554:
+      return "the server refused the message (policy or spam filter): check `from` and "
+             "the server's log";
+    default: return "";
+  }
+}
+
+}  // namespace
+
+Email::Email(const config::Profile& p)
+    : smtp_url_(p.text("smtp_url")),
+      username_(p.text("username")),
+      password_(p.secret("password")),
+      from_(p.text("from")),
+      to_(p.list("to")),
+      starttls_(p.flag("starttls", true)) {}
+
+std::vector<HttpRequest> Email::build(const Message& m, const BuildContext& ctx) const {
+  MailContent c;
+  c.from = parse_mailbox(from_);
+  for (const auto& t : to_) c.to.push_back(parse_mailbox(t));
+  c.subject = mail_subject(m.title, m.body);
+  if (c.subject.empty() && !m.files.empty()) c.subject = m.files.front().name;
+  // Code and markdown go as written: text/plain has no monospace or markup,
+  // and the source reads well as it is.
+  c.body = m.body;
+  c.files = m.files;
+  c.date_unix = ctx.now_unix ? ctx.now_unix() : static_cast<std::int64_t>(std::time(nullptr));
+  c.random = ctx.new_uuid ? ctx.new_uuid() : "";
+
+  HttpRequest r;
+  r.method = "SMTP";
+  r.url = smtp_url_;
+  r.body = compose_mail(c);
+  MailEnvelope envelope;
+  envelope.from = c.from.address;
+  for (const auto& t : c.to) envelope.rcpt.push_back(t.address);
+  envelope.username = username_;
+  envelope.password = password_;
+  envelope.require_tls = starttls_;
+  r.mail = std::move(envelope);
+  return {std::move(r)};
+}
+
+Verdict Email::interpret(const HttpResponse& r) const {
+  Verdict v;
+  // A 250 counts only at the end of a transfer that went through: libcurl
+  // reports the last reply, and EHLO, MAIL and RCPT are answered 250 too.
+  if (r.error == TransportError::none && r.status >= 200 && r.status < 300) {
+    v.kind = Verdict::Kind::delivered;
+    return v;
+  }
+  const std::string detail = message::printable_remote(r.error_text);
+  if (r.status >= 400 && r.status < 600) {
+    const std::string words = reply_words(r.body);
+    v.error = "SMTP " + std::to_string(r.status) + (words.empty() ? "" : ": " + words) +
+              (detail.empty() ? "" : " (" + detail + ")");
+    // SMTP says it itself: 4xx is temporary, 5xx is final.
+    v.kind = r.status < 500 ? Verdict::Kind::retry : Verdict::Kind::fail;
+    if (v.kind == Verdict::Kind::fail) v.hint = refusal_hint(r.status, detail);
+    return v;
+  }
+  v.error = detail.empty() ? "the SMTP transfer failed" : detail;
+  if (r.error == TransportError::tls) {
+    v.kind = Verdict::Kind::fail;  // a certificate or a server's TLS setup does not fix itself
+    v.hint = detail.find("STARTTLS") != std::string::npos
+                 ? "use smtps:// (usually port 465) if the server has it; starttls = false "
+                   "in the profile allows sending in clear"
+                 : "set ca_file in the profile, or CURL_CA_BUNDLE, for a private CA";
+    return v;
+  }
+  v.kind = Verdict::Kind::retry;  // connect, timeout, a dropped connection
+  return v;
+}
+
+std::vector<std::string> Email::notes(const Message& m) const {
+  std::vector<std::string> n;
+  if (m.code)
+    n.push_back("e-mail is sent as text/plain: --code sends the text as it is, and the "
+                "reader's font decides whether it is monospace");
+  if (m.markdown) n.push_back("e-mail is sent as text/plain: markdown goes as written");
+  if (m.silent) n.push_back("e-mail has no silent delivery");
+  if (!m.username.empty() || !m.icon_url.empty() || !m.icon_emoji.empty())
+    n.push_back("e-mail ignores username and icon: the sender is the profile's `from`");
+  return n;
+}
+
+}  // namespace notify::services
