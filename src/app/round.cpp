@@ -119,6 +119,9 @@ Planned plan_round(const config::Config& cfg, spool::Record& record, spool::Jour
       drawn.push_back(world.random_or_default().uuid4());
       return drawn.back();
     };
+    // A mail's Date is when the message was first sent: a flush rebuilds
+    // the same message (and the same fingerprint).
+    if (record.created_unix > 0) ctx.now_unix = [&record] { return record.created_unix; };
     leg.requests = leg.service->build(m, ctx);
     const std::string fp = fingerprint(leg.requests);
     if (stored && stored->fingerprint == fp && stored->parts == leg.requests.size()) {

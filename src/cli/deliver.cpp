@@ -96,6 +96,11 @@ void print_dry_run(const Session& s, const std::vector<app::DryRun>& runs) {
       const auto& r = reqs[i];
       std::string text = "--- " + run.target + " (" + run.kind + ") request " +
                          std::to_string(i + 1) + "/" + std::to_string(reqs.size()) + "\n";
+      const auto* service = services::find_service(run.kind);
+      if (service && service->preview) {
+        s.out(text + service->preview(r) + "\n");
+        continue;
+      }
       text += r.method + " " + r.url + "\n";
       for (const auto& [k, v] : r.headers) text += k + ": " + v + "\n";
       // Uploads can be megabytes of binary: show their start, readably.

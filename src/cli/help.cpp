@@ -209,7 +209,8 @@ std::string services_help() {
     const auto& schema = service->schema;
     out += "\n" + std::string(schema.type) + ": " + std::string(schema.title) + "\n";
     out += "  parts: " +
-           (schema.limit == 0 ? std::string("never split")
+           (schema.max_limit == 0 ? "one message, never split (" + std::to_string(schema.limit) +
+                                        " " + unit_name(schema.unit) + " of text at most)"
                               : std::to_string(schema.limit) + " " + unit_name(schema.unit) +
                                     (schema.max_limit > schema.limit
                                          ? " (max_length up to " + std::to_string(schema.max_limit) + ")"

@@ -50,8 +50,9 @@ struct ServiceSchema {
   std::string_view type;   ///< the profile's `type = "..."`
   std::string_view title;  ///< "Mattermost incoming webhook"
   std::vector<KeySpec> keys;
-  /// One part's default size and the most max_length may ask for, in `unit`;
-  /// 0 for a service that never splits.
+  /// One part's default size and the most max_length may ask for, in `unit`.
+  /// max_limit 0: the service never splits (e-mail), and `limit` is the
+  /// most text its one message carries.
   std::size_t limit = 0;
   std::size_t max_limit = 0;
   message::Unit unit = message::Unit::code_points;

@@ -25,10 +25,14 @@
 
 #include "services/email.hpp"
 
+#include <algorithm>
 #include <ctime>
 
 #include "message/remote.hpp"
+#include "core/mask.hpp"
 #include "services/mail_compose.hpp"
+#include "services/mail_preview.hpp"
+#include "services/registry.hpp"
 
 namespace notify::services {
 
@@ -151,6 +155,86 @@ std::vector<std::string> Email::notes(const Message& m) const {
   if (!m.username.empty() || !m.icon_url.empty() || !m.icon_emoji.empty())
     n.push_back("e-mail ignores username and icon: the sender is the profile's `from`");
   return n;
+}
+
+}  // namespace notify::services
+
+namespace notify::services {
+
+namespace {
+
+bool has_control(std::string_view v) {
+  return std::any_of(v.begin(), v.end(), [](char c) {
+    return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
+  });
+}
+
+std::string smtp_url_check(std::string_view v) {
+  std::string_view rest;
+  if (v.rfind("smtp://", 0) == 0) rest = v.substr(7);
+  else if (v.rfind("smtps://", 0) == 0) rest = v.substr(8);
+  else return "must start with smtp:// (STARTTLS) or smtps:// (TLS)";
+  const auto authority = rest.substr(0, rest.find('/'));
+  if (authority.empty() || authority[0] == ':') return "names no server";
+  if (authority.find('@') != std::string_view::npos)
+    return "must not hold a login: put it in username and password";
+  if (has_control(v) || v.find(' ') != std::string_view::npos) return "holds a space or a control";
+  return "";
+}
+
+std::string address_check(std::string_view v) {
+  if (has_control(v)) return "holds a control character";
+  const auto box = parse_mailbox(v);
+  const auto at = box.address.find('@');
+  if (at == std::string::npos || at == 0 || at + 1 == box.address.size() ||
+      box.address.find('@', at + 1) != std::string::npos)
+    return "must be an address, \"a@example.com\" or \"Name <a@example.com>\"";
+  return "";
+}
+
+std::unique_ptr<Service> make_email(const config::Profile& p) { return std::make_unique<Email>(p); }
+
+std::string email_destination(const config::Profile& p, const std::string&) {
+  const auto to = p.list("to");
+  std::string out = "to " + (to.empty() ? std::string("?") : parse_mailbox(to.front()).address);
+  if (to.size() > 1) out += ", +" + std::to_string(to.size() - 1);
+  Masker masker;
+  masker.add_url(p.text("smtp_url"));
+  return out + " via " + masker.apply(p.text("smtp_url"));
+}
+
+}  // namespace
+
+const ServiceInfo& email_service() {
+  using config::KeyType;
+  static const ServiceInfo info{
+      {"email",
+       "e-mail through an SMTP server",
+       {
+           {.name = "smtp_url", .required = true, .check = smtp_url_check,
+            .prompt = "SMTP server URL (smtps://host:465 or smtp://host:587)",
+            .doc = "smtps://host[:465] (TLS) or smtp://host[:587] (STARTTLS required)"},
+           {.name = "username", .prompt = "Login user (empty for none)",
+            .doc = "SMTP login, if the server wants one"},
+           {.name = "password", .secret = true, .prompt = "Password",
+            .doc = "SMTP password (secret)"},
+           {.name = "from", .required = true, .check = address_check,
+            .prompt = "From address", .doc = "sender: \"a@b\" or \"Name <a@b>\""},
+           {.name = "to", .type = KeyType::list, .required = true, .check = address_check,
+            .prompt = "To address", .doc = "recipient, or a list of them"},
+           {.name = "starttls", .type = KeyType::flag,
+            .doc = "false lets smtp:// send in clear to a server without STARTTLS "
+                   "(default true)"},
+       },
+       Email::kLimit,
+       0,
+       message::Unit::code_points},
+      email_destination,
+      make_email,
+      {},
+      "files (attachments), one message however long",
+      email_preview};
+  return info;
 }
 
 }  // namespace notify::services

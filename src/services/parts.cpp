@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "message/fences.hpp"
+#include "services/registry.hpp"
 
 namespace notify::services {
 
@@ -78,7 +79,8 @@ std::vector<Part> make_parts(const Message& m, std::size_t limit,
 }
 
 std::size_t input_units(const config::Profile& p) {
-  return part_limit(p) * (std::size_t(std::max(1, p.max_parts)) + 1) + 4096;
+  const bool splits = service_of(p).schema.max_limit > 0;
+  return part_limit(p) * (splits ? std::size_t(std::max(1, p.max_parts)) + 1 : 1) + 4096;
 }
 
 Message with_body(const Message& m, std::string body) {

@@ -10,6 +10,7 @@ const std::vector<const ServiceInfo*>& all_services() {
       &telegram_service(),
       &line_service(),
       &discord_service(),
+      &email_service(),
   };
   return rows;
 }
@@ -40,7 +41,8 @@ void add_secrets(const config::Profile& p, Masker& masker) {
   }
   if (const auto* service = find_service(p.type))
     for (const auto& key : service->schema.keys)
-      if (key.type == config::KeyType::url) masker.add_url(p.text(key.name));
+      if (key.type == config::KeyType::url || p.text(key.name).find("://") != std::string::npos)
+        masker.add_url(p.text(key.name));
 }
 
 const config::Catalog& catalog() {

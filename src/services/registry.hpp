@@ -29,6 +29,9 @@ struct ServiceInfo {
   std::string_view no_files{};
   /// What it can do besides plain text, for help ("silent, files").
   std::string_view can{};
+  /// How --dry-run shows one of its requests, when not as HTTP (e-mail: the
+  /// envelope and the message as the recipient reads it); secrets masked.
+  std::string (*preview)(const HttpRequest& request) = nullptr;
 };
 
 /// Every service, in the order help and the man page list them.
@@ -50,5 +53,6 @@ const ServiceInfo& mattermost_service();
 const ServiceInfo& telegram_service();
 const ServiceInfo& line_service();
 const ServiceInfo& discord_service();
+const ServiceInfo& email_service();
 
 }  // namespace notify::services
