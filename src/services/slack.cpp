@@ -29,7 +29,7 @@
 #include <array>
 #include <string_view>
 
-#include "message/fences.hpp"
+#include "message/escape.hpp"
 #include "message/markdown.hpp"
 #include "services/json_util.hpp"
 #include "services/parts.hpp"
