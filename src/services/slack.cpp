@@ -1,0 +1,189 @@
+#include "services/slack.hpp"
+
+// Registry row for type = "slack" (the lead turns this into the table):
+//
+//   key          type  required  secret  default  rule / setup prompt
+//   webhook_url  text  yes       yes     -        an http(s) URL; Slack's are
+//                https://hooks.slack.com/services/T.../B.../SECRET, but a relay
+//                or a Mattermost "Slack-compatible" hook is fine too.
+//                Also webhook_url_file / "${VAR}" like every secret.
+//                Prompt: "Slack incoming webhook URL (https://hooks.slack.com/services/...)"
+//   username     text  no        no      ""       any text. Prompt: "Post as
+//                (legacy webhooks only; empty keeps the app's name)"
+//   icon_emoji   text  no        no      ""       an emoji name, colons optional
+//                ("bell" or ":bell:"), no spaces; wins over icon_url (Slack's rule)
+//   icon_url     text  no        no      ""       an http(s) URL of an image
+//   channel      text  no        no      ""       "#name", "@user" or an id;
+//                legacy webhooks only (app webhooks post to their own channel)
+//   max_length   int   no        no      4000     1..4000 code points: lowers
+//                the part size, cannot raise it
+//
+//   limits: 4000 code points per message as shown (escapes count as the one
+//   character they show), make_parts numbering, max_parts as usual.
+//   capabilities: no files (max_file_bytes 0), no silent (a note says so),
+//   no editing, no priority; --markdown is rendered to plain text (as LINE).
+//   `notify list` destination: mask_url(webhook_url), i.e.
+//   "https://hooks.slack.com/services/T000/B000/***", then " #channel" when set.
+
+#include <algorithm>
+#include <array>
+#include <string_view>
+
+#include "message/escape.hpp"
+#include "message/markdown.hpp"
+#include "services/json_util.hpp"
+#include "services/parts.hpp"
+
+namespace notify::services {
+
+namespace {
+
+// ``` + newline before, newline + ``` after. Slack takes no language after
+// the fence (it would show as the first line of the block), so none is sent.
+constexpr std::size_t kCodeOverhead = 8;
+// The '*' on each side of the bold header.
+constexpr std::size_t kBoldOverhead = 2;
+
+std::size_t overhead(const Message& m) {
+  return kBoldOverhead + (m.code ? kCodeOverhead : 0);
+}
+
+// "bell", ":bell:" and "bell:" all name the same emoji.
+std::string emoji_name(std::string s) {
+  if (!s.empty() && s.front() == ':') s.erase(0, 1);
+  if (!s.empty() && s.back() == ':') s.pop_back();
+  return s;
+}
+
+struct ErrorHint {
+  std::string_view word;
+  std::string_view hint;
+};
+
+// The words Slack answers a webhook post with (text/plain), and what the
+// user can do about each.
+constexpr std::array<ErrorHint, 13> kHints = {{
+    {"invalid_payload",
+     "Slack could not read the request; a proxy may have changed it (run with -v)"},
+    {"no_text", "Slack saw no text in the message; a proxy may have changed the request"},
+    {"too_many_attachments",
+     "notify sends no attachments; a proxy or relay must have added them"},
+    {"user_not_found", "the channel \"@user\" names nobody in this workspace; check channel"},
+    {"channel_not_found",
+     "the channel does not exist or the webhook may not post there; check channel "
+     "(only legacy webhooks can change channel)"},
+    {"channel_is_archived",
+     "the webhook's channel is archived; unarchive it or create a webhook for another channel"},
+    {"action_prohibited",
+     "a workspace admin restricted posting there; ask them, or use another channel"},
+    {"posting_to_general_channel_denied",
+     "only admins may post to this workspace's #general; use another channel"},
+    {"no_service",
+     "the webhook was removed or the URL is wrong; copy it again from the Slack app's "
+     "Incoming Webhooks page"},
+    {"no_service_id", "the webhook URL is incomplete; copy it again from Slack"},
+    {"no_team", "the workspace in the webhook URL does not exist; copy the URL again"},
+    {"team_disabled", "the Slack workspace is disabled; nothing can post to it"},
+    {"invalid_token",
+     "the webhook's token was revoked; create a new webhook and update the profile"},
+}};
+
+// Slack's error body is one lower-case word; anything else (an HTML page of
+// a proxy, already shortened by body_text()) is not one of its words.
+std::string_view error_word(std::string_view text) {
+  while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
+  while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
+  if (text.empty() || text.size() > 64) return {};
+  for (char c : text)
+    if (!((c >= 'a' && c <= 'z') || c == '_')) return {};
+  return text;
+}
+
+}  // namespace
+
+std::string slack_escaped(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+Slack::Slack(const config::Profile& p)
+    : webhook_url_(p.secret("webhook_url")),
+      username_(p.text("username")),
+      icon_emoji_(emoji_name(p.text("icon_emoji"))),
+      icon_url_(p.text("icon_url")),
+      channel_(p.text("channel")),
+      // A larger part could pass Slack's 40,000 cut once escaped.
+      limit_(std::min(p.max_length.value_or(kLimit), kLimit)) {}
+
+std::size_t Slack::one_part_text(const Message& m) const {
+  return text_budget(m.title, limit_, message::Unit::code_points, overhead(m));
+}
+
+std::vector<HttpRequest> Slack::build(const Message& m, const BuildContext&) const {
+  // mrkdwn is not CommonMark (*bold*, <url|text>, no headings or tables):
+  // the markdown is shown rendered as plain text rather than misread.
+  Message source = m.markdown ? with_body(m, message::render_markdown(m.body, false).text) : m;
+  // Before splitting: breaking fences adds characters every part must hold.
+  if (m.code) source.body = message::break_fences(source.body);
+
+  // Plain @channel/@here stay as written: Slack links them only with
+  // link_names, which is never sent. Escaping after splitting keeps a cut
+  // from landing inside an entity.
+  std::vector<HttpRequest> out;
+  for (const auto& part : make_parts(source, limit_, message::Unit::code_points, overhead(m))) {
+    std::string body = slack_escaped(part.text);
+    if (m.code && !body.empty()) body = "```\n" + body + "\n```";
+    std::string text = part.header.empty() ? body
+                       : body.empty()      ? "*" + slack_escaped(part.header) + "*"
+                                           : "*" + slack_escaped(part.header) + "*\n" + body;
+    nlohmann::json j = {{"text", text}};
+    const std::string& channel = m.channel.empty() ? channel_ : m.channel;
+    if (!channel.empty()) j["channel"] = channel;
+    const std::string& username = m.username.empty() ? username_ : m.username;
+    if (!username.empty()) j["username"] = username;
+    // The message's icon replaces the profile's whichever form each has.
+    const bool own_icon = !m.icon_emoji.empty() || !m.icon_url.empty();
+    const std::string emoji = own_icon ? emoji_name(m.icon_emoji) : icon_emoji_;
+    const std::string& icon_url = own_icon ? m.icon_url : icon_url_;
+    if (!emoji.empty()) j["icon_emoji"] = ":" + emoji + ":";
+    else if (!icon_url.empty()) j["icon_url"] = icon_url;
+    out.push_back(HttpRequest{"POST", webhook_url_, {{"Content-Type", "application/json"}},
+                              dump_json(j)});
+  }
+  return out;
+}
+
+Verdict Slack::interpret(const HttpResponse& r) const {
+  // 200 "ok"; errors are one text/plain word with 400/403/404/410, 429
+  // "rate_limited" with Retry-After (generic_verdict honours it).
+  const std::string text = r.status >= 300 ? body_text(r) : std::string();
+  Verdict v = generic_verdict(r, text);
+  if (v.kind != Verdict::Kind::fail) return v;
+  const std::string_view word = error_word(text);
+  for (const auto& [known, hint] : kHints)
+    if (word == known) v.hint = std::string(hint);
+  return v;
+}
+
+std::vector<std::string> Slack::notes(const Message& m) const {
+  std::vector<std::string> n;
+  if (m.silent) n.push_back("Slack webhooks have no silent switch; the message notifies as usual");
+  if (!m.username.empty() || !m.icon_emoji.empty() || !m.icon_url.empty() || !m.channel.empty())
+    n.push_back("Slack app webhooks ignore username, icon and channel overrides; only legacy "
+                "webhooks honour them");
+  if (m.markdown)
+    n.push_back("Slack's mrkdwn is not Markdown; --markdown is sent rendered as plain text");
+  if (!m.files.empty()) n.push_back("Slack webhooks cannot upload files");
+  return n;
+}
+
+}  // namespace notify::services
