@@ -143,12 +143,14 @@ void CurlHttpClient::start(HttpRequest request, RequestOptions options, Handler 
   curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(e, CURLOPT_HTTPHEADER, t.headers);
   if (!has_agent) curl_easy_setopt(e, CURLOPT_USERAGENT, "notify/" NOTIFY_VERSION);
-  if (t.request.method == "POST") {
+  if (t.request.method != "GET") {
+    // Every method but GET carries its body (ntfy uploads files with PUT);
+    // the body goes out as for a POST, under the method's own name.
     curl_easy_setopt(e, CURLOPT_POSTFIELDS, t.request.body.data());
     curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE,
                      static_cast<curl_off_t>(t.request.body.size()));
-  } else if (t.request.method != "GET") {
-    curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, t.request.method.c_str());
+    if (t.request.method != "POST")
+      curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, t.request.method.c_str());
   }
   curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(options.timeout.count()));
   curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
