@@ -117,9 +117,8 @@ std::optional<int> Ntfy::priority_for(const Message& m) const {
 }
 
 std::size_t Ntfy::one_part_text(const Message& m) const {
-  Message untitled = m;
-  untitled.title.clear();
-  return text_budget("", limit_, kBytes, shape_of(untitled, limit_, true).overhead);
+  // The title is a header: it takes nothing from the body.
+  return text_budget("", limit_, kBytes, shape_of(m, limit_, true).overhead);
 }
 
 std::vector<HttpRequest> Ntfy::build(const Message& m, const BuildContext&) const {

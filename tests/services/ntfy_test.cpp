@@ -139,6 +139,16 @@ TEST(NtfyBuild, TitleThatCouldEndTheHeaderOrLookEncodedIsEncoded) {
   }
 }
 
+TEST(NtfyBuild, IconEmojiIsATagAndIconUrlAnIcon) {
+  auto m = msg("x");
+  m.icon_emoji = "warning";
+  m.icon_url = "https://example.com/i.png";
+  const auto r = Ntfy(ntfy_profile()).build(m, ctx()).at(0);
+  EXPECT_EQ(header(r, "X-Tags"), "warning");
+  EXPECT_EQ(header(r, "X-Icon"), "https://example.com/i.png");
+  EXPECT_FALSE(header(Ntfy(ntfy_profile()).build(msg("x"), ctx()).at(0), "X-Tags"));
+}
+
 TEST(NtfyBuild, ProfilePriorityIsTheDefault) {
   auto p = ntfy_profile();
   p.settings["priority"] = std::int64_t{4};
