@@ -16,8 +16,13 @@ const unsigned char* bytes(std::string_view s) {
   return reinterpret_cast<const unsigned char*>(s.data());
 }
 
-std::size_t units_of(char32_t cp, Unit unit) {
-  return unit == Unit::utf16 && cp >= 0x10000 ? 2 : 1;
+std::size_t units_of(const Decoded& d, Unit unit) {
+  switch (unit) {
+    case Unit::code_points: return 1;
+    case Unit::utf16: return d.cp >= 0x10000 ? 2 : 1;
+    case Unit::bytes: return d.len;
+  }
+  return 1;
 }
 
 bool is_space(char32_t cp) { return cp == ' ' || cp == '\t'; }
@@ -80,7 +85,7 @@ Cut find_cut(std::string_view text, std::size_t start, std::size_t limit, Unit u
       last_boundary = pos;
       if (d.cp == '\n') last_nl = pos;
     }
-    const std::size_t u = units_of(d.cp, unit);
+    const std::size_t u = units_of(d, unit);
     if (units + u > limit) {
       // The break character itself is dropped, so one sitting right at the
       // limit still yields a part that fits.
@@ -105,7 +110,8 @@ Cut find_cut(std::string_view text, std::size_t start, std::size_t limit, Unit u
   if (last_boundary != npos) return {last_boundary, last_boundary};
   if (last_cp_end != npos) return {last_cp_end, last_cp_end};
   // Not even one code point fits (an astral character with a UTF-16 limit
-  // of 1): send it alone rather than loop forever.
+  // of 1, a multi-byte one with a tiny byte limit): send it alone rather
+  // than loop forever.
   const std::size_t one = start + decode_utf8(base + start, end).len;
   return {one, one};
 }
@@ -113,6 +119,7 @@ Cut find_cut(std::string_view text, std::size_t start, std::size_t limit, Unit u
 }  // namespace
 
 std::size_t length_in(std::string_view utf8, Unit unit) {
+  if (unit == Unit::bytes) return utf8.size();
   std::size_t n = 0;
   const unsigned char* p = bytes(utf8);
   const unsigned char* const end = p + utf8.size();
@@ -204,7 +211,7 @@ std::vector<std::string> cap_parts(std::string_view text, std::vector<std::strin
   } else {
     // No part to spare: the note leads the last part, which drops at least
     // as many leading code points as the note adds, so it still fits its
-    // limit in either unit (the note is ASCII). The counts cannot include
+    // limit in any unit (the note is ASCII). The counts cannot include
     // the dropped prefix without changing the note's own length, so room
     // is reserved for the longest numbers first.
     std::string& last = parts[first_tail];

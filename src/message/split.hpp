@@ -11,6 +11,7 @@ namespace notify::message {
 enum class Unit {
   code_points,  ///< Telegram, Discord, Mattermost
   utf16,        ///< LINE (an astral character counts 2)
+  bytes,        ///< ntfy: UTF-8 bytes (a CJK character counts 3, an emoji 4)
 };
 
 /// Length of valid UTF-8 text in the given unit.
@@ -19,13 +20,15 @@ std::size_t length_in(std::string_view utf8, Unit unit);
 /// Splits valid UTF-8 into parts each at most `limit` units long, preferring
 /// a line break, then a word break, never cutting a UTF-8 sequence, a
 /// surrogate pair or a grapheme cluster (unless a single cluster is longer
-/// than the limit). The break character (newline/space) at a cut is dropped;
+/// than the limit; then it is cut between code points, never inside one). The break character (newline/space) at a cut is dropped;
 /// nothing else is lost or reordered. Empty input gives no parts.
 /// Break order: the last newline whose text before it fits (the newline may
 /// sit right at the limit), else the last space/tab that is a cluster of its
 /// own, else the last cluster boundary, else (one cluster over the limit) the
-/// last code point boundary. A limit of 0 counts as 1; an astral character
-/// with a UTF-16 limit of 1 goes alone in an over-long part. Linear time.
+/// last code point boundary. A limit of 0 counts as 1; a code point longer
+/// than the limit (an astral character with a UTF-16 limit of 1, a 3-byte
+/// character with a byte limit of 2) goes alone in an over-long part.
+/// Linear time.
 std::vector<std::string> split(std::string_view text, std::size_t limit,
                                Unit unit);
 

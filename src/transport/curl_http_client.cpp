@@ -260,12 +260,14 @@ void CurlHttpClient::start(HttpRequest request, RequestOptions options, Handler 
   }
   if (t.is_mail()) {
     // The options above carry the message.
-  } else if (t.request.method == "POST") {
+  } else if (t.request.method != "GET") {
+    // Every method but GET carries its body (ntfy uploads files with PUT);
+    // the body goes out as for a POST, under the method's own name.
     curl_easy_setopt(e, CURLOPT_POSTFIELDS, t.request.body.data());
     curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE,
                      static_cast<curl_off_t>(t.request.body.size()));
-  } else if (t.request.method != "GET") {
-    curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, t.request.method.c_str());
+    if (t.request.method != "POST")
+      curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, t.request.method.c_str());
   }
   curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(options.timeout.count()));
   curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,

@@ -16,6 +16,11 @@ namespace {
 using testing::count_units;
 using testing::valid_utf8;
 
+// Length in a unit, counted without the code under test.
+std::size_t units_in(std::string_view s, Unit unit) {
+  return unit == Unit::bytes ? s.size() : count_units(s, unit == Unit::utf16);
+}
+
 bool is_break_char(char c) { return c == '\n' || c == ' ' || c == '\t'; }
 
 // Finds where each part sits in the input, allowing exactly one dropped
@@ -43,28 +48,27 @@ std::optional<std::vector<std::size_t>> locate(std::string_view in,
 
 // Units of the cluster around `at` (a cut inside one longer than the limit
 // is allowed).
-std::size_t cluster_units_around(std::string_view in, std::size_t at, bool utf16) {
+std::size_t cluster_units_around(std::string_view in, std::size_t at, Unit unit) {
   std::size_t lo = at;
   while (lo > 0 && !is_grapheme_boundary(in, lo)) --lo;
   std::size_t hi = at;
   while (hi < in.size() && !is_grapheme_boundary(in, hi)) ++hi;
   if (lo == at && hi == at) return 0;
-  return count_units(in.substr(lo, hi - lo), utf16);
+  return units_in(in.substr(lo, hi - lo), unit);
 }
 
 void check_split(const std::string& in, std::size_t limit, Unit unit) {
-  const bool utf16 = unit == Unit::utf16;
   const auto parts = split(in, limit, unit);
   SCOPED_TRACE(::testing::PrintToString(in) + " limit " + std::to_string(limit) +
-               (utf16 ? " utf16" : " cp"));
+               (unit == Unit::utf16 ? " utf16" : unit == Unit::bytes ? " bytes" : " cp"));
   if (in.empty()) {
     ASSERT_TRUE(parts.empty());
   }
   for (const auto& p : parts) {
     ASSERT_FALSE(p.empty());
     ASSERT_TRUE(valid_utf8(p));
-    ASSERT_LE(count_units(p, utf16), limit);
-    ASSERT_EQ(length_in(p, unit), count_units(p, utf16));
+    ASSERT_LE(units_in(p, unit), limit);
+    ASSERT_EQ(length_in(p, unit), units_in(p, unit));
   }
   const auto starts = locate(in, parts);
   ASSERT_TRUE(starts.has_value()) << "parts do not re-join to the input";
@@ -85,7 +89,7 @@ void check_split(const std::string& in, std::size_t limit, Unit unit) {
            (in.compare(at, 2, "\xCC\x81") == 0 || in.compare(at, 3, "\xEF\xB8\x8F") == 0 ||
             in.compare(at, 4, "\xF0\x9F\x8F\xBD") == 0));
       if (obviously_torn || !is_grapheme_boundary(in, at)) {
-        ASSERT_GT(cluster_units_around(in, at, utf16), limit)
+        ASSERT_GT(cluster_units_around(in, at, unit), limit)
             << "cluster split at byte " << at << " of part " << i;
       }
     }
@@ -216,6 +220,44 @@ TEST(SplitTest, PropertiesOverRandomUnicode) {
     const std::size_t limit = std::uniform_int_distribution<std::size_t>(2, 24)(rng);
     ASSERT_NO_FATAL_FAILURE(check_split(in, limit, unit));
   }
+}
+
+// ntfy counts bytes: a cut never falls inside a UTF-8 sequence or a
+// cluster that fits, whatever the mix of 1- to 4-byte characters. Limits
+// start at 4 so that every code point fits a part on its own.
+TEST(SplitTest, BytesOverRandomUnicode) {
+  const std::vector<std::string> pieces = {
+      "a", "word", " ", "\n", "\xC3\xA9", "\xE4\xB8\xAD\xE6\x96\x87", "\xF0\x9F\x98\x80",
+      "e\xCC\x81", "\xF0\x9F\x91\xA8\xE2\x80\x8D\xF0\x9F\x91\xA9\xE2\x80\x8D\xF0\x9F\x91\xA7",
+      "\xF0\x9F\x87\xAF\xF0\x9F\x87\xB5", "\xE2\x9D\xA4\xEF\xB8\x8F", "\r\n", "\xEA\xB0\x80"};
+  std::mt19937 rng(4096);
+  for (int iter = 0; iter < 2000; ++iter) {
+    std::string in;
+    const int n = std::uniform_int_distribution<int>(0, 60)(rng);
+    for (int k = 0; k < n; ++k) {
+      in += pieces[std::uniform_int_distribution<std::size_t>(0, pieces.size() - 1)(rng)];
+    }
+    const std::size_t limit = std::uniform_int_distribution<std::size_t>(4, 40)(rng);
+    ASSERT_NO_FATAL_FAILURE(check_split(in, limit, Unit::bytes));
+  }
+}
+
+TEST(SplitTest, BytesCountUtf8AndCutBetweenCharacters) {
+  EXPECT_EQ(length_in("caf\xC3\xA9", Unit::bytes), 5u);
+  EXPECT_EQ(length_in("\xE4\xB8\xAD\xF0\x9F\x98\x80", Unit::bytes), 7u);
+  const std::string zh = "\xE4\xB8\xAD\xE6\x96\x87\xE5\xAD\x97";  // three 3-byte characters
+  EXPECT_EQ(split(zh, 8, Unit::bytes),
+            (std::vector<std::string>{"\xE4\xB8\xAD\xE6\x96\x87", "\xE5\xAD\x97"}));
+  EXPECT_EQ(split(zh, 9, Unit::bytes), std::vector<std::string>{zh});
+  // A code point over the limit goes alone, whole.
+  EXPECT_EQ(split("a\xF0\x9F\x98\x80", 2, Unit::bytes),
+            (std::vector<std::string>{"a", "\xF0\x9F\x98\x80"}));
+  // An 18-byte family emoji over a 10-byte limit is cut between its code
+  // points (4 + 3 bytes, then 4 + 3, then 4), never inside one.
+  const std::string family =
+      "\xF0\x9F\x91\xA8\xE2\x80\x8D\xF0\x9F\x91\xA9\xE2\x80\x8D\xF0\x9F\x91\xA7";
+  EXPECT_EQ(split(family, 10, Unit::bytes),
+            (std::vector<std::string>{family.substr(0, 7), family.substr(7, 7), family.substr(14)}));
 }
 
 TEST(SplitTest, LargeInputIsLinear) {
