@@ -4,6 +4,7 @@
 #include <set>
 
 #include "services/parts.hpp"
+#include "services/registry.hpp"
 
 namespace notify::app {
 
@@ -79,7 +80,10 @@ PartShape strictest_part(const config::Config& cfg, const std::vector<std::strin
   PartShape shape{0, 0};
   for (const auto& n : reachable(cfg, targets)) {
     auto p = effective(cfg.profiles.at(n), o);
-    const auto units = services::make_service(p)->one_part_text(message_for(p, draft));
+    auto units = services::make_service(p)->one_part_text(message_for(p, draft));
+    // The batcher counts UTF-16 units (stream/batcher.cpp); a unit of text
+    // is at most 3 bytes of UTF-8 (a pair of them, 4).
+    if (services::service_of(p).schema.unit == message::Unit::bytes) units /= 3;
     if (shape.units == 0 || units < shape.units) shape.units = units;
     if (shape.max_parts == 0 || p.max_parts < shape.max_parts) shape.max_parts = p.max_parts;
   }

@@ -199,6 +199,7 @@ const char* unit_name(message::Unit unit) {
   switch (unit) {
     case message::Unit::code_points: return "characters";
     case message::Unit::utf16: return "UTF-16 units";
+    case message::Unit::bytes: return "bytes of UTF-8";
   }
   return "units";
 }

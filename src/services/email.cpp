@@ -1,28 +1,3 @@
-// Registry declaration for type = "email" (the lead's table takes it from here):
-//
-//   key            type          required  secret  default  rule
-//   smtp_url       text          yes       no      -        smtp:// or smtps:// URL with a host;
-//                                                           no userinfo (login goes in username)
-//   username       text          no        no      ""       no control characters
-//   password       text          no        yes     -        also password_file / ${VAR};
-//                                                           required when username is set
-//   from           text          yes       no      -        "Name <a@b>" or "a@b": one '@',
-//                                                           no control characters
-//   to             list of text  yes       no      -        1..50 addresses, each like from
-//   starttls       bool          no        no      true     false: smtp:// may send in clear
-//                                                           when the server offers no STARTTLS
-//   (shared)       timeout_s, retries, ca_file, fallback, spool; max_length and max_parts do
-//                  not apply (one message, never split)
-//
-//   limit: one part of Email::kLimit (1 MiB) of text, unit bytes; files: Email::kMaxFileBytes
-//   silent, username, icon, channel, code monospace: not supported (see notes())
-//   setup prompts: "SMTP server URL (smtps://host:465 or smtp://host:587)", "Login user
-//   (empty for none)", "Password" (secret, asked only with a user), "From address",
-//   "To addresses (comma separated)"; starttls is not asked (the safe default).
-//   notify list shows: "email  to me@example.com, +N via mail.example.com" (the host of
-//   smtp_url, masked with mask_url; never the password).
-//   Masker: add p.secret("password") and add_url(smtp_url).
-
 #include "services/email.hpp"
 
 #include <algorithm>

@@ -1,31 +1,5 @@
 #include "services/ntfy.hpp"
 
-// Registry declaration for type = "ntfy" (for the lead's service table):
-//
-//   key         type     required  secret  default            rule
-//   server      text     no        no      "https://ntfy.sh"  http(s) URL (the loader's URL
-//                                                             check); trailing '/' dropped
-//   topic       text     yes       no      -                  ^[-_A-Za-z0-9]{1,64}$ (ntfy's
-//                                                             topic rule)
-//   token       secret   no        yes     -                  token / token_file / ${VAR};
-//                                                             non-empty, no white space
-//                                                             (ntfy access tokens: tk_...)
-//   priority    integer  no        no      (ntfy's 3)         1..5
-//   max_length  shared   no        no      4096               bytes here; 1..4096
-//
-// Unit: message::Unit::bytes, limit kLimit (4096). Files: yes, max_file_bytes()
-// = 2 MiB (ntfy.sh). Silent: yes (priority 2). Priority: yes (1..5, issue 14
-// plugs into priority_for()). Markdown: yes (X-Markdown). Editing: no.
-// Setup questions, in order:
-//   "ntfy server [https://ntfy.sh]:"
-//   "Topic (on ntfy.sh anyone who knows the name can read it: make it hard
-//    to guess):"
-//   "Access token (empty for none):"            secret, not echoed
-//   "Default priority 1-5 (empty for ntfy's 3):"
-// `notify list` destination: mask_url(server + "/" + topic), i.e. the
-// server with the topic masked ("https://ntfy.sh/***"): on a public
-// server the topic name is the password.
-
 #include <algorithm>
 #include <cstdint>
 
@@ -35,6 +9,7 @@
 #include "services/encoded_word.hpp"
 #include "services/json_util.hpp"
 #include "services/parts.hpp"
+#include "services/registry.hpp"
 
 namespace notify::services {
 
@@ -250,6 +225,61 @@ std::vector<std::string> Ntfy::notes(const Message& m) const {
   if (!m.username.empty()) n.push_back("ntfy has no username override; it is not sent");
   if (!m.channel.empty()) n.push_back("ntfy has no channel override: the topic is the destination");
   return n;
+}
+
+}  // namespace notify::services
+
+namespace notify::services {
+
+namespace {
+
+std::string topic_check(std::string_view v) {
+  if (!v.empty() && v.size() <= 64 &&
+      v.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") ==
+          std::string_view::npos)
+    return "";
+  return "must be 1 to 64 letters, digits, '-' or '_' (ntfy's topic rule)";
+}
+
+std::string token_check(std::string_view v) {
+  if (v.find_first_of(" \t") == std::string_view::npos) return "";
+  return "must be one word (ntfy access tokens look like tk_...)";
+}
+
+std::unique_ptr<Service> make_ntfy(const config::Profile& p) { return std::make_unique<Ntfy>(p); }
+
+std::string ntfy_destination(const config::Profile& p, const std::string&) {
+  return p.text("server") + "/" + p.text("topic");
+}
+
+}  // namespace
+
+const ServiceInfo& ntfy_service() {
+  using config::KeyType;
+  static const ServiceInfo info{
+      {"ntfy",
+       "ntfy publish (ntfy.sh or self-hosted)",
+       {
+           {.name = "server", .type = KeyType::url, .fallback = Ntfy::kDefaultServer,
+            .prompt = "ntfy server", .doc = "the ntfy server"},
+           {.name = "topic", .required = true, .check = topic_check,
+            .prompt = "Topic (on ntfy.sh anyone who knows the name can read it: make it hard "
+                      "to guess)",
+            .doc = "topic to publish to; on a public server, whoever knows it can read it"},
+           {.name = "token", .secret = true, .check = token_check,
+            .prompt = "Access token (empty for none)", .doc = "access token, sent as Bearer (secret)"},
+           {.name = "priority", .type = KeyType::integer, .min = 1, .max = 5,
+            .prompt = "Default priority 1-5 (empty for ntfy's 3)",
+            .doc = "default priority, 1 (min) to 5 (max, rings through Do Not Disturb)"},
+       },
+       Ntfy::kLimit,
+       Ntfy::kLimit,
+       message::Unit::bytes},
+      ntfy_destination,
+      make_ntfy,
+      {},
+      "silent (priority 2), priority 1-5, files (PUT), markdown"};
+  return info;
 }
 
 }  // namespace notify::services

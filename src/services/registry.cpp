@@ -10,6 +10,8 @@ const std::vector<const ServiceInfo*>& all_services() {
       &telegram_service(),
       &line_service(),
       &discord_service(),
+      &slack_service(),
+      &ntfy_service(),
       &email_service(),
   };
   return rows;

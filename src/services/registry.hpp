@@ -53,6 +53,8 @@ const ServiceInfo& mattermost_service();
 const ServiceInfo& telegram_service();
 const ServiceInfo& line_service();
 const ServiceInfo& discord_service();
+const ServiceInfo& slack_service();
+const ServiceInfo& ntfy_service();
 const ServiceInfo& email_service();
 
 }  // namespace notify::services

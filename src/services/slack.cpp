@@ -1,30 +1,5 @@
 #include "services/slack.hpp"
 
-// Registry row for type = "slack" (the lead turns this into the table):
-//
-//   key          type  required  secret  default  rule / setup prompt
-//   webhook_url  text  yes       yes     -        an http(s) URL; Slack's are
-//                https://hooks.slack.com/services/T.../B.../SECRET, but a relay
-//                or a Mattermost "Slack-compatible" hook is fine too.
-//                Also webhook_url_file / "${VAR}" like every secret.
-//                Prompt: "Slack incoming webhook URL (https://hooks.slack.com/services/...)"
-//   username     text  no        no      ""       any text. Prompt: "Post as
-//                (legacy webhooks only; empty keeps the app's name)"
-//   icon_emoji   text  no        no      ""       an emoji name, colons optional
-//                ("bell" or ":bell:"), no spaces; wins over icon_url (Slack's rule)
-//   icon_url     text  no        no      ""       an http(s) URL of an image
-//   channel      text  no        no      ""       "#name", "@user" or an id;
-//                legacy webhooks only (app webhooks post to their own channel)
-//   max_length   int   no        no      4000     1..4000 code points: lowers
-//                the part size, cannot raise it
-//
-//   limits: 4000 code points per message as shown (escapes count as the one
-//   character they show), make_parts numbering, max_parts as usual.
-//   capabilities: no files (max_file_bytes 0), no silent (a note says so),
-//   no editing, no priority; --markdown is rendered to plain text (as LINE).
-//   `notify list` destination: mask_url(webhook_url), i.e.
-//   "https://hooks.slack.com/services/T000/B000/***", then " #channel" when set.
-
 #include <algorithm>
 #include <array>
 #include <string_view>
@@ -33,6 +8,7 @@
 #include "message/markdown.hpp"
 #include "services/json_util.hpp"
 #include "services/parts.hpp"
+#include "services/registry.hpp"
 
 namespace notify::services {
 
@@ -184,6 +160,48 @@ std::vector<std::string> Slack::notes(const Message& m) const {
     n.push_back("Slack's mrkdwn is not Markdown; --markdown is sent rendered as plain text");
   if (!m.files.empty()) n.push_back("Slack webhooks cannot upload files");
   return n;
+}
+
+}  // namespace notify::services
+
+namespace notify::services {
+
+namespace {
+
+std::unique_ptr<Service> make_slack(const config::Profile& p) { return std::make_unique<Slack>(p); }
+
+std::string slack_destination(const config::Profile& p, const std::string& secret) {
+  const auto channel = p.text("channel");
+  if (channel.empty()) return secret;
+  return secret + " " + (channel[0] == '#' || channel[0] == '@' ? "" : "#") + channel;
+}
+
+}  // namespace
+
+const ServiceInfo& slack_service() {
+  using config::KeyType;
+  static const ServiceInfo info{
+      {"slack",
+       "Slack incoming webhook",
+       {
+           {.name = "webhook_url", .type = KeyType::url, .required = true, .secret = true,
+            .prompt = "Slack incoming webhook URL (https://hooks.slack.com/services/...)",
+            .doc = "the incoming webhook's URL (secret)"},
+           {.name = "username", .prompt = "Post as (legacy webhooks only; empty keeps the app's name)",
+            .doc = "sender name (legacy webhooks only)"},
+           {.name = "icon_emoji", .doc = "sender icon as an emoji name (legacy webhooks only)"},
+           {.name = "icon_url", .type = KeyType::url,
+            .doc = "sender icon as an image URL (legacy webhooks only)"},
+           {.name = "channel", .doc = "post to #channel or @user (legacy webhooks only)"},
+       },
+       Slack::kLimit,
+       Slack::kLimit,
+       message::Unit::code_points},
+      slack_destination,
+      make_slack,
+      "whose incoming webhooks cannot carry files",
+      "username and icon overrides (legacy webhooks)"};
+  return info;
 }
 
 }  // namespace notify::services
