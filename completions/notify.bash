@@ -7,11 +7,11 @@
 
 _notify_commands="send setup telegram list test flush check run spool help"
 _notify_spool_actions="list show drop retry"
-_notify_services="mattermost telegram line discord"
+_notify_services="mattermost telegram line discord slack ntfy email"
 _notify_languages="sh bash zsh fish json yaml toml xml html css javascript typescript python ruby go rust c cpp java sql diff log ini dockerfile makefile text"
 
 # Options that take a separate argument word, in any context.
-_notify_arg_opts="-c --config -t --title --username --icon --channel --timeout --retries --max-parts --file --type --webhook-url --token --chat-id --thread-id --to --icon-url --avatar-url --api-base --profile --on"
+_notify_arg_opts="-c --config -t --title --username --icon --channel --timeout --retries --max-parts --file --type --webhook-url --token --chat-id --thread-id --to --icon-url --avatar-url --api-base --server --topic --priority --smtp-url --password --from --profile --on"
 
 _notify_send_opts="-c --config -t --title --code --code= --markdown --silent --username --icon --channel --dry-run --tee --stream --stream= --timeout --retries --max-parts --file --json -v --verbose -q --quiet -h --help --version"
 
@@ -184,7 +184,8 @@ _notify()
             ;;
         -t | --title | --username | --icon | --channel | --timeout | --retries | \
             --max-parts | --webhook-url | --token | --chat-id | --thread-id | --to | \
-            --icon-url | --avatar-url | --api-base)
+            --icon-url | --avatar-url | --api-base | --server | --topic | --priority | \
+            --smtp-url | --password | --from)
             return 0
             ;;
     esac
@@ -195,7 +196,7 @@ _notify()
     case $sub in
         list) opts="--json --names -c --config -h --help" ;;
         check | test | flush) opts="-c --config -h --help" ;;
-        setup) opts="--type --webhook-url --token --chat-id --thread-id --to --username --channel --icon-url --avatar-url --api-base -c --config --force --yes --test -h --help" ;;
+        setup) opts="--type --webhook-url --token --chat-id --thread-id --to --username --channel --icon-url --avatar-url --api-base --server --topic --priority --smtp-url --password --from -c --config --force --yes --test -h --help" ;;
         telegram)
             if [[ $sub2 == discover ]]; then
                 opts="--profile --token --api-base --json -c --config -h --help"

@@ -8,7 +8,8 @@
 # Options that take a separate argument word.
 set -g __notify_arg_opts -c --config -t --title --username --icon --channel --timeout \
     --retries --max-parts --file --type --webhook-url --token --chat-id --thread-id --to \
-    --icon-url --avatar-url --api-base --profile --on
+    --icon-url --avatar-url --api-base --server --topic --priority --smtp-url --password \
+    --from --profile --on
 
 # Positional words before the cursor (options and their arguments removed).
 function __notify_positionals
@@ -169,7 +170,7 @@ complete -c notify -n __notify_no_positional -l version -d 'show version and exi
 complete -c notify -n '__notify_sub list' -l names -d 'only profile and group names, one per line'
 
 # setup
-complete -c notify -n '__notify_sub setup' -l type -x -a 'mattermost telegram line discord' -d service
+complete -c notify -n '__notify_sub setup' -l type -x -a 'mattermost telegram line discord slack ntfy email' -d service
 complete -c notify -n '__notify_sub setup' -l webhook-url -x -d 'incoming webhook URL (- reads stdin)'
 complete -c notify -n '__notify_sub setup; or __notify_telegram_discover' -l token -x -d 'token (- reads stdin)'
 complete -c notify -n '__notify_sub setup' -l chat-id -x -d 'Telegram chat id or @channel'
@@ -178,6 +179,12 @@ complete -c notify -n '__notify_sub setup' -l to -x -d 'LINE user, group or room
 complete -c notify -n '__notify_sub setup' -l icon-url -x -d 'Mattermost sender icon URL'
 complete -c notify -n '__notify_sub setup' -l avatar-url -x -d 'Discord sender avatar URL'
 complete -c notify -n '__notify_sub setup; or __notify_telegram_discover' -l api-base -x -d 'Telegram or LINE API server'
+complete -c notify -n '__notify_sub setup' -l server -x -d 'ntfy server'
+complete -c notify -n '__notify_sub setup' -l topic -x -d 'ntfy topic'
+complete -c notify -n '__notify_sub setup' -l priority -x -a '1 2 3 4 5' -d 'ntfy default priority'
+complete -c notify -n '__notify_sub setup' -l smtp-url -x -d 'SMTP server, smtps:// or smtp://'
+complete -c notify -n '__notify_sub setup' -l password -x -d 'SMTP password (- reads stdin)'
+complete -c notify -n '__notify_sub setup' -l from -x -d 'e-mail sender'
 complete -c notify -n '__notify_sub setup' -l force -d 'replace an existing profile'
 complete -c notify -n '__notify_sub setup' -l yes -d 'ask nothing, take defaults'
 complete -c notify -n '__notify_sub setup' -l test -d 'send a test message through the new profile'

@@ -18,7 +18,7 @@ unset NOTIFY_CONFIG
 # Secret values of the example: tokens whole and after the bot id, webhook
 # URLs by their last path segment (the part a mask must hide).
 mapfile -t secrets < <(
-    sed -nE 's/^[[:space:]]*(token|webhook_url)[[:space:]]*=[[:space:]]*"([^"]*)".*/\2/p' "$example" |
+    sed -nE 's/^[[:space:]]*(token|webhook_url|password)[[:space:]]*=[[:space:]]*"([^"]*)".*/\2/p' "$example" |
         while IFS= read -r v; do
             case $v in
                 http*://*) printf '%s\n' "${v##*/}" ;;
@@ -48,7 +48,7 @@ no_secrets "notify check" "$tmp/check.out"
 rc=$?
 ((rc == 0)) || { cat "$tmp/list.out"; fail "notify list exited $rc"; }
 no_secrets "notify list" "$tmp/list.out"
-for n in ops me family dev all; do
+for n in ops me family dev team phone mail all; do
     grep -qw -- "$n" "$tmp/list.out" || fail "notify list does not show $n"
 done
 
@@ -61,7 +61,8 @@ no_secrets "notify --dry-run (stdout)" "$tmp/dry.out"
 no_secrets "notify --dry-run (stderr)" "$tmp/dry.err"
 grep -q "disk almost full on db1" "$tmp/dry.out" || fail "--dry-run did not show the message"
 # One request per service of the group.
-for host in chat.example.com api.telegram.org api.line.me discord.com; do
+for host in chat.example.com api.telegram.org api.line.me discord.com hooks.slack.com \
+    ntfy.sh mail.example.com; do
     grep -q -- "$host" "$tmp/dry.out" || fail "--dry-run shows no request to $host"
 done
 [[ ! -e $tmp/state/notify/spool ]] || [[ -z $(ls -A "$tmp/state/notify/spool") ]] ||

@@ -768,14 +768,18 @@ TEST_F(ReadmeE2E, dry_run_prints_every_request_with_secrets_masked_and_sends_not
 // --- Profiles ---------------------------------------------------------------------
 
 TEST_F(ReadmeE2E, the_profile_example_loads_and_names_what_is_missing) {
+  home.write_file("secrets/smtp", "smtp-password\n");
   const auto file = home.write_file(
-      "readme.toml", subst(example("```toml [defaults]"), "/run/secrets/telegram-token",
-                           (home / "secrets/telegram-token").string()));
+      "readme.toml",
+      subst(subst(example("```toml [defaults]"), "/run/secrets/telegram-token",
+                  (home / "secrets/telegram-token").string()),
+            "/run/secrets/smtp", (home / "secrets/smtp").string()));
   auto r = sh("notify check -c " + file.string());
   EXPECT_EQ(r.exit_code, 0) << r.err;
   r = sh("notify list -c " + file.string());
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  for (const char* name : {"ops", "me", "all"}) EXPECT_THAT(r.out, HasSubstr(name));
+  for (const char* name : {"ops", "me", "phone", "mail", "all"}) EXPECT_THAT(r.out, HasSubstr(name));
+  EXPECT_THAT(r.out + r.err, Not(HasSubstr("smtp-password")));
   // "An unset variable ... is an error naming the profile, the field and the variable"
   r = sh("notify check -c " + file.string(), std::nullopt, {{"MATTERMOST_WEBHOOK", std::nullopt}});
   EXPECT_EQ(r.exit_code, 2);
