@@ -18,7 +18,9 @@
 #include <cctype>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <regex>
+#include <set>
 #include <sstream>
 #include <string_view>
 
@@ -177,6 +179,7 @@ constexpr Coverage kCoverage[] = {
     {"echo hello | notify --dry-run all", ""},
     {"```toml [defaults]", ""},
     {"``` src/core Result type, exit codes, secret masking", ""},
+    {"``` core <- config <- services <- delivery <- app <- cli <- main.cpp", ""},
 };
 
 const Coverage* coverage_of(std::string_view key) {
@@ -830,6 +833,84 @@ TEST(Readme, architecture_names_directories_that_exist) {
     ++dirs;
   }
   EXPECT_GE(dirs, 10);
+}
+
+std::string read_all(const fs::path& p) {
+  std::ifstream in(p);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+/// The layers `who` links, as its CMake says: notify_<layer> names in
+/// src/<who>/CMakeLists.txt, or in the notify executable's link line for main.cpp.
+std::set<std::string> cmake_links(const std::string& who, const std::set<std::string>& layers) {
+  const fs::path src = fs::path(NOTIFY_SOURCE_DIR) / "src";
+  std::string text = read_all(who == "main.cpp" ? src.parent_path() / "CMakeLists.txt"
+                                                : src / who / "CMakeLists.txt");
+  if (who == "main.cpp") {
+    std::smatch m;
+    text = std::regex_search(text, m, std::regex(R"(target_link_libraries\(notify PRIVATE ([^)]*)\))"))
+               ? m[1].str()
+               : "";
+  }
+  std::set<std::string> out;
+  const std::regex name(R"(notify_([a-z]+))");
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), name); it != std::sregex_iterator();
+       ++it)
+    if (layers.count((*it)[1]) && (*it)[1] != who) out.insert((*it)[1]);
+  return out;
+}
+
+// The README's layer graph is the build's: each arrow is a link in the
+// includer's CMakeLists.txt, and each link the build makes is an arrow or a
+// chain of them, so neither can change without the other.
+TEST(Readme, layer_graph_is_the_cmake_link_graph) {
+  const std::string text = example("``` core <- config <- services <- delivery <- app <- cli <- main.cpp");
+  std::set<std::string> layers;
+  for (const auto& d : fs::directory_iterator(fs::path(NOTIFY_SOURCE_DIR) / "src"))
+    if (d.is_directory()) layers.insert(d.path().filename().string());
+  ASSERT_GE(layers.size(), 10u);
+
+  std::map<std::string, std::set<std::string>> includes;  // includer -> layers it may include
+  std::set<std::string> named;
+  for (const auto& l : lines_of(text)) {
+    std::vector<std::vector<std::string>> groups{{}};
+    std::string word;
+    auto flush = [&] {
+      if (!word.empty()) groups.back().push_back(word), named.insert(word);
+      word.clear();
+    };
+    for (std::size_t i = 0; i < l.size(); ++i) {
+      if (l.compare(i, 2, "<-") == 0) flush(), groups.emplace_back(), ++i;
+      else if (l[i] == ',' || std::isspace(static_cast<unsigned char>(l[i]))) flush();
+      else word += l[i];
+    }
+    flush();
+    for (std::size_t g = 0; g + 1 < groups.size(); ++g)
+      for (const auto& a : groups[g])
+        for (const auto& b : groups[g + 1]) includes[b].insert(a);
+  }
+  for (const auto& n : named)
+    EXPECT_TRUE(layers.count(n) || n == "main.cpp") << n << " is not a folder of src/";
+  for (const auto& l : layers) EXPECT_TRUE(named.count(l)) << "the graph leaves out src/" << l;
+
+  for (const auto& [who, direct] : includes) {
+    const auto links = cmake_links(who, layers);
+    for (const auto& a : direct)
+      EXPECT_TRUE(links.count(a)) << who << " does not link notify_" << a << " but the README says "
+                                  << a << " <- " << who;
+    std::set<std::string> reach(direct.begin(), direct.end());
+    for (std::size_t before = 0; before != reach.size();) {
+      before = reach.size();
+      for (const auto& r : std::set<std::string>(reach))
+        if (includes.count(r)) reach.insert(includes[r].begin(), includes[r].end());
+    }
+    for (const auto& a : links)
+      EXPECT_TRUE(reach.count(a)) << who << " links notify_" << a << ", which the README's graph "
+                                  << "does not let it include";
+  }
+  EXPECT_EQ(cmake_links("main.cpp", layers), (std::set<std::string>{"cli"}));
 }
 
 }  // namespace
