@@ -183,7 +183,7 @@ TEST_F(SetupE2E, interactive_wizard_in_a_terminal) {
   auto r = run_process({NOTIFY_BINARY, "setup"}, o);
   EXPECT_FALSE(r.timed_out);
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_THAT(r.err, HasSubstr("Service (mattermost, telegram, line, discord)"));
+  EXPECT_THAT(r.err, HasSubstr("Service (mattermost, telegram, line, discord, slack, ntfy, email)"));
   EXPECT_THAT(r.err, HasSubstr("must be an http(s) URL"));
   EXPECT_THAT(r.err, HasSubstr("ops: delivered"));
   EXPECT_EQ(mm.request_count(), 1u);
