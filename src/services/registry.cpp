@@ -4,6 +4,15 @@
 
 namespace notify::services {
 
+// Each row is defined at the end of its service's own file.
+const ServiceInfo& mattermost_service();
+const ServiceInfo& telegram_service();
+const ServiceInfo& line_service();
+const ServiceInfo& discord_service();
+const ServiceInfo& slack_service();
+const ServiceInfo& ntfy_service();
+const ServiceInfo& email_service();
+
 const std::vector<const ServiceInfo*>& all_services() {
   static const std::vector<const ServiceInfo*> rows = {
       &mattermost_service(),

@@ -48,13 +48,4 @@ void add_secrets(const config::Profile& profile, Masker& masker);
 /// What the loader needs to know of every service.
 const config::Catalog& catalog();
 
-// The rows, each defined with its service.
-const ServiceInfo& mattermost_service();
-const ServiceInfo& telegram_service();
-const ServiceInfo& line_service();
-const ServiceInfo& discord_service();
-const ServiceInfo& slack_service();
-const ServiceInfo& ntfy_service();
-const ServiceInfo& email_service();
-
 }  // namespace notify::services
