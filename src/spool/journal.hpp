@@ -28,7 +28,5 @@ std::string event_failed(const std::string& target, const TargetState& state);
 /// Applies one event line to a record; false when it is not a valid event.
 bool apply_event(Record& record, const std::string& line);
 
-std::string base64_encode(const std::string& bytes);
-std::optional<std::string> base64_decode(const std::string& text);
 
 }  // namespace notify::spool

@@ -11,6 +11,7 @@
 
 #include "spool/spool.hpp"
 #include "support/temp_dir.hpp"
+#include "core/base64.hpp"
 
 namespace notify::spool {
 namespace {
