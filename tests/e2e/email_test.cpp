@@ -3,6 +3,7 @@
 // hostile input, 4xx retried and 5xx final, the spool and dead letters,
 // fallbacks both ways, attachments, --dry-run, --json, setup and list.
 
+#include <algorithm>
 #include <filesystem>
 
 #include "e2e.hpp"
@@ -66,7 +67,7 @@ class EmailE2E : public E2E {
 };
 
 TEST_F(EmailE2E, delivers_over_starttls_with_the_test_ca) {
-  auto r = run(profile(), {"mail", "--title", "Disk full", "/var is at 91%"});
+  auto r = run(profile(), {"mail", "--title", "Disk full ☃ Grüße", "/var is at 91%"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   expect_no_secret(r);
   ASSERT_EQ(smtp->message_count(), 1u);
@@ -76,7 +77,10 @@ TEST_F(EmailE2E, delivers_over_starttls_with_the_test_ca) {
   EXPECT_EQ(sent.from, "alerts@example.com");
   EXPECT_EQ(sent.recipients, (std::vector<std::string>{"me@example.com", "ops@example.com"}));
   const auto m = mail();
-  EXPECT_EQ(m.decoded_header("subject"), "Disk full");
+  EXPECT_EQ(m.decoded_header("subject"), "Disk full ☃ Grüße");
+  const auto raw = m.header("subject").value_or("");
+  EXPECT_TRUE(std::all_of(raw.begin(), raw.end(), [](char c) { return c > 0 && c < 0x7f; }))
+      << "non-ASCII goes as RFC 2047 encoded words: " << raw;
   EXPECT_EQ(m.text, "/var is at 91%");
   EXPECT_TRUE(m.header("date").has_value());
   EXPECT_TRUE(m.header("message-id").has_value());
