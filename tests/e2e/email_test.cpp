@@ -230,6 +230,30 @@ TEST_F(EmailE2E, a_temporary_failure_is_spooled_and_a_flush_delivers_it_once) {
   EXPECT_EQ(smtp->message_count(), 1u) << "delivered once";
 }
 
+TEST_F(EmailE2E, a_spooled_mail_keeps_its_attachment_not_its_path) {
+  smtp->push_fault(SmtpFault::reply_at(SmtpStep::greeting, 421));
+  TempDir work{"notify-cwd"};
+  work.write_file("report.txt", "nightly numbers\n");
+  RunOptions o;
+  o.isolate(home.path());
+  o.set_env("XDG_STATE_HOME", state());
+  o.cwd = work.path();
+  o.timeout = 60s;
+  const auto path = profile();
+  auto r = run_process({NOTIFY_BINARY, "-c", path, "mail", "--file", "report.txt", "see attached"}, o);
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_EQ(pending(), 1u);
+  std::filesystem::remove(work.path() / "report.txt");
+  auto f = run(path, {"flush"});  // another cwd, and the file is gone anyway
+  EXPECT_EQ(f.exit_code, 0) << f.err;
+  ASSERT_EQ(smtp->message_count(), 1u);
+  ASSERT_EQ(mail().attachments.size(), 1u);
+  EXPECT_EQ(mail().attachments[0].filename, "report.txt");
+  EXPECT_EQ(mail().attachments[0].body, "nightly numbers\n");
+  EXPECT_EQ(mail().text, "see attached");
+  EXPECT_EQ(pending(), 0u);
+}
+
 TEST_F(EmailE2E, a_5xx_is_final_a_dead_letter_not_retried) {
   smtp->push_fault(SmtpFault::reply_at(SmtpStep::message, 554, "5.7.1 rejected as spam"));
   auto r = run(profile(), {"--retries", "3", "mail", "buy now"});
