@@ -53,7 +53,14 @@ services::Message message_for(const config::Profile& p, const Draft& d) {
   m.markdown = d.markdown;
   m.code = !d.markdown && (d.code || p.code);
   m.code_lang = !d.code_lang.empty() ? d.code_lang : p.code_lang;
-  m.silent = d.silent || p.silent;
+  // The command line's level, else the profile's; silent is low.
+  m.priority = d.priority   ? *d.priority
+               : d.silent   ? Priority::low
+               : p.priority ? *p.priority
+               : p.silent   ? Priority::low
+                            : Priority::normal;
+  m.silent = m.priority == Priority::low;
+  if (m.priority == Priority::urgent) m.urgent_mentions = p.urgent_mentions;
   // Presentation keys a service declares under these shared names.
   m.username = d.username.empty() ? p.text("username") : d.username;
   m.channel = d.channel.empty() ? p.text("channel") : d.channel;

@@ -17,6 +17,7 @@ Draft draft_from_options(const CliOptions& o) {
   d.code_lang = o.code_lang;
   d.markdown = o.markdown;
   d.silent = o.silent;
+  d.priority = o.silent ? std::optional<Priority>(Priority::low) : o.priority;
   d.username = o.username.value_or("");
   d.icon = o.icon.value_or("");
   d.channel = o.channel.value_or("");

@@ -64,7 +64,7 @@ const std::set<std::string, std::less<>>& value_options() {
         "-t",        "--title",   "--code-lang", "--username", "--icon",
         "--channel", "--timeout", "--retries",   "--max-parts", "--file",
         "-c",        "--config",  "--stream-seconds", "--on",  "--profile",
-        "--token",   "--api-base"};
+        "--token",   "--api-base", "--priority"};
     for (const auto& f : setup_fields()) out.insert("--" + f);
     return out;
   }();
@@ -130,7 +130,7 @@ std::string command_word(Command c) {
 // that a bad value is reported in notify's words.
 struct Raw {
   bool help = false, version = false, stream = false;
-  std::optional<std::string> timeout, retries, max_parts, stream_seconds, on;
+  std::optional<std::string> timeout, retries, max_parts, stream_seconds, on, priority;
   std::vector<std::string> setup_values;
 };
 
@@ -148,6 +148,7 @@ void add_send_options(CLI::App& app, CliOptions& o, Raw& raw) {
   app.add_flag("--code", o.code);
   app.add_option("--code-lang", o.code_lang);
   app.add_flag("--silent", o.silent);
+  app.add_option("--priority", raw.priority);
   app.add_option("--username", o.username);
   app.add_option("--icon", o.icon);
   app.add_option("--channel", o.channel);
@@ -526,6 +527,12 @@ Result<CliOptions> parse_options(const std::vector<std::string>& raw_args) {
     auto n = whole_number("--max-parts", *raw.max_parts, 1, 1000);
     if (!n) return n.error();
     o.max_parts = *n;
+  }
+  if (raw.priority) {
+    o.priority = parse_priority(*raw.priority);
+    if (!o.priority) return usage("--priority " + *raw.priority + ": give low, normal, high or urgent");
+    if (o.silent && *o.priority != Priority::low)
+      return usage("--silent is --priority low; it cannot go with --priority " + *raw.priority);
   }
   if (!o.code_lang.empty() && !message::is_code_lang(o.code_lang))
     return make_error(ErrorKind::usage, "--code=LANG takes one word of letters, digits and "

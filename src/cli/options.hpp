@@ -8,6 +8,8 @@
 
 #include "core/result.hpp"
 
+#include "message/priority.hpp"
+
 namespace notify::cli {
 
 enum class Command { send, list, check, test, flush, spool, setup, discover, run, help, version };
@@ -28,6 +30,7 @@ struct CliOptions {
   bool markdown = false;
   std::optional<int> stream_s;     ///< --stream[=SECONDS]; set means streaming
   bool silent = false;
+  std::optional<Priority> priority;  ///< --priority
   std::optional<std::string> username;
   std::optional<std::string> icon;
   std::optional<std::string> channel;

@@ -116,7 +116,8 @@ class Reader {
 // Keys every profile may have, whatever its service.
 const std::vector<std::string_view> kCommonKeys = {
     "type", "silent", "code", "code_lang", "max_length", "max_parts",
-    "timeout", "retries", "fallback", "ca_file", "spool"};
+    "timeout", "retries", "fallback", "ca_file", "spool", "priority",
+    "min_priority", "notice_only", "urgent_mentions"};
 
 void read_defaults(Reader& r, const toml::table& t, Defaults& d) {
   static const std::vector<std::string_view> known = {"timeout", "retries", "max_parts",
@@ -297,6 +298,21 @@ void read_profile(Reader& r, const std::string& name, const toml::table& t,
       else read_setting(r, *spec, node, field(k), p);
     } else if (k == "silent") {
       if (auto v = r.boolean(node, field(k))) p.silent = *v;
+    } else if (k == "priority" || k == "min_priority") {
+      if (auto v = r.string(node, field(k))) {
+        const auto level = parse_priority(*v);
+        if (!level) {
+          r.fail(node.source(), field(k) + " must be \"low\", \"normal\", \"high\" or "
+                                           "\"urgent\", not \"" + *v + "\"");
+          return;
+        }
+        if (k == "priority") p.priority = *level;
+        else p.min_priority = *level;
+      }
+    } else if (k == "notice_only") {
+      if (auto v = r.boolean(node, field(k))) p.notice_only = *v;
+    } else if (k == "urgent_mentions") {
+      if (auto v = r.string_list(node, field(k))) p.urgent_mentions = *v;
     } else if (k == "code") {
       if (auto v = r.boolean(node, field(k))) p.code = *v;
     } else if (k == "spool") {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "config/schema.hpp"
+#include "message/priority.hpp"
 
 namespace notify::config {
 
@@ -44,7 +45,13 @@ struct Profile {
   std::string type;   ///< the service, as `type = "..."` names it
 
   // Shared by every service; a service's own keys are in `settings`.
-  bool silent = false;
+  bool silent = false;  ///< the same as priority = "low"
+  std::optional<Priority> priority;     ///< `priority`: the default level
+  Priority min_priority = Priority::low;  ///< quieter messages skip this profile
+  bool notice_only = false;  ///< send a notice of the message, never its text
+  /// Mentions added to an urgent message and allowed to notify, in the
+  /// service's own syntax ("@here", "<@&ROLE_ID>").
+  std::vector<std::string> urgent_mentions;
   bool code = false;
   std::string code_lang;
   std::optional<std::size_t> max_length;

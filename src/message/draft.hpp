@@ -3,8 +3,11 @@
 // send builds from its command line and what the spool keeps, so a flush
 // renders it with the profile as it is then.
 
+#include <optional>
 #include <string>
 #include <vector>
+
+#include "message/priority.hpp"
 
 namespace notify {
 
@@ -20,7 +23,8 @@ struct Draft {
   bool code = false;
   std::string code_lang;
   bool markdown = false;
-  bool silent = false;
+  bool silent = false;  ///< --silent: the same as --priority low
+  std::optional<Priority> priority;  ///< --priority; unset: the profile's
   std::string username;
   std::string icon;     ///< URL or :emoji:
   std::string channel;

@@ -26,7 +26,10 @@ struct Message {
   bool code = false;
   std::string code_lang;
   bool markdown = false;  ///< body is CommonMark/GFM (--markdown); never with code
-  bool silent = false;
+  bool silent = false;  ///< priority == low: the service's no-notification switch
+  Priority priority = Priority::normal;
+  /// The profile's urgent_mentions when priority is urgent; else empty.
+  std::vector<std::string> urgent_mentions;
   std::string username;
   std::string icon_url;
   std::string icon_emoji;

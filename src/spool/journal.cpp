@@ -27,7 +27,8 @@ json draft_json(const Draft& d) {
   return {{"title", d.title},       {"body", d.body},         {"code", d.code},
           {"code_lang", d.code_lang}, {"markdown", d.markdown}, {"silent", d.silent},
           {"username", d.username}, {"icon", d.icon},         {"channel", d.channel},
-          {"max_parts", d.max_parts}, {"files", files}};
+          {"max_parts", d.max_parts}, {"files", files},
+          {"priority", d.priority ? json(to_string(*d.priority)) : json()}};
 }
 
 Draft draft_from(const json& j) {
@@ -38,6 +39,8 @@ Draft draft_from(const json& j) {
   d.code_lang = j.value("code_lang", "");
   d.markdown = j.value("markdown", false);
   d.silent = j.value("silent", false);
+  if (j.contains("priority") && j["priority"].is_string())
+    d.priority = parse_priority(j["priority"].get<std::string>());
   d.username = j.value("username", "");
   d.icon = j.value("icon", "");
   d.channel = j.value("channel", "");
