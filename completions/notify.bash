@@ -13,7 +13,7 @@ _notify_languages="sh bash zsh fish json yaml toml xml html css javascript types
 # Options that take a separate argument word, in any context.
 _notify_arg_opts="-c --config -t --title --username --icon --channel --timeout --retries --max-parts --file --type --webhook-url --token --chat-id --thread-id --to --icon-url --avatar-url --api-base --server --topic --priority --smtp-url --password --from --profile --on"
 
-_notify_send_opts="-c --config -t --title --code --code= --markdown --silent --username --icon --channel --dry-run --tee --stream --stream= --timeout --retries --max-parts --file --json -v --verbose -q --quiet -h --help --version"
+_notify_send_opts="-c --config -t --title --code --code= --markdown --silent --priority --username --icon --channel --dry-run --tee --stream --stream= --timeout --retries --max-parts --file --json -v --verbose -q --quiet -h --help --version"
 
 # Print profile and group names, one per line; silent on any failure.
 _notify_names()

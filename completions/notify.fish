@@ -151,6 +151,7 @@ complete -c notify -n __notify_sending -l code -d 'send as a monospace code bloc
 complete -c notify -n 'string match -q -- "--code=*" (commandline -ct)' -a '(__notify_code_langs)' -d language
 complete -c notify -n __notify_sending -l markdown -d 'message is Markdown, rendered for each service'
 complete -c notify -n __notify_sending -l silent -d 'deliver without notification sound/push'
+complete -c notify -n __notify_sending -l priority -x -a 'low normal high urgent' -d 'how loudly it must arrive'
 complete -c notify -n '__notify_sending; or __notify_sub setup' -l username -x -d 'override the sender name'
 complete -c notify -n __notify_sending -l icon -x -d 'override the sender icon (URL or :emoji:)'
 complete -c notify -n '__notify_sending; or __notify_sub setup' -l channel -x -d 'override the channel (Mattermost)'

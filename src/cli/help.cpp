@@ -29,6 +29,8 @@ message:
                          strikethrough, autolinks, task lists), rendered for
                          each service; not with --code
       --silent           deliver without notification sound or push
+      --priority LEVEL   low, normal, high or urgent: mapped to each service's
+                         own switch (ntfy 5, Mattermost urgent, ...)
       --username NAME    sender name shown (Mattermost, Discord)
       --icon URL|:emoji: sender icon (Mattermost; Discord takes a URL)
       --channel NAME     channel override (Mattermost)

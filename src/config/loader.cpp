@@ -211,6 +211,10 @@ void read_setting(Reader& r, const KeySpec& spec, const toml::node& node,
       break;
     case KeyType::list:
       if (auto v = r.string_list(node, field)) {
+        if (v->empty() && spec.required) {
+          r.fail(node.source(), field + " must name at least one");
+          return;
+        }
         for (const auto& e : *v)
           if (!checked(e)) return;
         p.settings[name] = *v;

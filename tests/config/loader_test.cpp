@@ -186,6 +186,14 @@ TEST(config_loader, line_notify_points_to_messaging_api) {
   EXPECT_THAT(msg, HasSubstr("type = \"line\""));
 }
 
+TEST(config_loader, a_required_list_names_at_least_one) {
+  EXPECT_THAT(error_of("[profiles.m]\ntype = \"email\"\nsmtp_url = \"smtp://h\"\nfrom = \"a@b.c\"\n"
+                       "to = []\n"),
+              HasSubstr(":5:6: profile 'm': 'to' must name at least one"));
+  EXPECT_TRUE(parse("[profiles.m]\ntype = \"email\"\nsmtp_url = \"smtp://h\"\nfrom = \"a@b.c\"\n"
+                    "to = \"x@y.z\"\n"));
+}
+
 TEST(config_loader, unknown_type_and_top_level_key) {
   const auto unknown = error_of("[profiles.x]\ntype = \"slak\"\n");
   EXPECT_THAT(unknown, HasSubstr("unknown type \"slak\" (did you mean \"slack\"?)"));
