@@ -132,7 +132,9 @@ void report_outcomes(const Session& s, const std::vector<delivery::Outcome>& out
                              {"reason", oc.skipped}}
                   .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) +
               "\n");
-      s.verbose(oc.target + ": skipped: " + oc.skipped);
+      // `notify test` must not look like a silent success.
+      if (report_success) s.info(oc.target + ": skipped: " + oc.skipped);
+      else s.verbose(oc.target + ": skipped: " + oc.skipped);
       continue;
     }
     if (s.options.json) {

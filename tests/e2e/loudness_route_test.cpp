@@ -104,6 +104,15 @@ TEST_F(LoudnessRouteE2E, every_target_skipped_exits_0_with_a_verbose_note) {
   EXPECT_EQ(pending(), 0u);
 }
 
+TEST_F(LoudnessRouteE2E, notify_test_says_when_the_profile_skips_its_level) {
+  auto r = run({"test", "phone"});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_THAT(r.err, HasSubstr("phone: skipped: priority normal is below its min_priority urgent"));
+  auto loud = run({"test", "--priority", "urgent", "phone"});
+  EXPECT_EQ(loud.exit_code, 0) << loud.err;
+  EXPECT_EQ(phone.request_count(), 1u);
+}
+
 TEST_F(LoudnessRouteE2E, a_notice_only_profile_never_sees_the_body) {
   auto r = run({"-t", "db alert", "private,public", "password hunter2 leaked"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
