@@ -67,7 +67,9 @@ Result<FlushResult> flush(const config::Config& cfg, const FlushOptions& opts, W
     if (!settled) return make_error(ErrorKind::io, settled.error().message);
     for (auto& oc : round.outcomes) {
       const auto& dead = settled->dead;
-      if (oc.delivered) {
+      if (!oc.skipped.empty()) {
+        // The profile now takes only louder messages: done with, not kept.
+      } else if (oc.delivered) {
         ++result.delivered;
       } else {
         oc.spooled = true;

@@ -25,7 +25,7 @@ struct FlushResult {
     std::uint64_t id = 0;
     delivery::Outcome outcome;
   };
-  std::vector<Item> items;          ///< every target tried, in order
+  std::vector<Item> items;          ///< every target tried or skipped, in order
   std::vector<DryRun> dry_run;
   std::vector<std::string> refused;  ///< files left alone, and why
   int delivered = 0;                 ///< targets delivered

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <ctime>
 #include <map>
+#include <set>
 
 #include "config/loader.hpp"
 #include "services/registry.hpp"
@@ -67,11 +68,21 @@ class Journaller final : public delivery::Observer {
 Planned plan_round(const config::Config& cfg, spool::Record& record, spool::Journal* journal,
                    const RoundOptions& opts, World& world) {
   Planned out;
+  const Draft& draft = record.message;
   std::vector<std::string> live;
   for (const auto& t : record.targets) {
     if (!opts.only.empty() && std::find(opts.only.begin(), opts.only.end(), t) == opts.only.end())
       continue;
-    if (cfg.profiles.count(t)) {
+    if (const auto it = cfg.profiles.find(t); it != cfg.profiles.end()) {
+      // Judged with the profile as it is now: a flush honours a
+      // min_priority raised since the message was kept.
+      if (auto why = skip_reason(it->second, draft); !why.empty()) {
+        delivery::Outcome skipped;
+        skipped.target = t;
+        skipped.skipped = std::move(why);
+        out.settled.push_back(std::move(skipped));
+        continue;
+      }
       live.push_back(t);
       continue;
     }
@@ -81,9 +92,25 @@ Planned plan_round(const config::Config& cfg, spool::Record& record, spool::Jour
     gone.permanent = true;
     out.settled.push_back(std::move(gone));
   }
+  // A notice names where the full text went: the message's other targets
+  // that take it whole.
+  std::vector<std::string> full_text_at;
+  for (const auto& t : record.targets) {
+    const auto it = cfg.profiles.find(t);
+    if (it != cfg.profiles.end() && !it->second.notice_only && skip_reason(it->second, draft).empty())
+      full_text_at.push_back(t);
+  }
+  const bool draft_is_notice = is_notice(draft);
+  std::vector<std::string> destinations;
+  {
+    std::set<std::string> seen;
+    for (const auto& t : live)
+      for (auto& n : chain_of(cfg, t, draft))
+        if (seen.insert(n).second) destinations.push_back(std::move(n));
+  }
   const auto now = world.clock_or_default().unix_seconds();
   std::map<std::string, std::size_t> index;
-  for (const auto& name : reachable(cfg, live)) {
+  for (const auto& name : destinations) {
     delivery::Leg leg;
     out.profiles.push_back(effective(cfg.profiles.at(name), opts.overrides));
     config::Profile& p = out.profiles.back();
@@ -102,7 +129,10 @@ Planned plan_round(const config::Config& cfg, spool::Record& record, spool::Jour
     if (world.masker) {
       services::add_secrets(p, *world.masker);
     }
-    auto m = message_for(p, record.message);
+    // Whether it is a target or a fallback, a notice_only profile's
+    // requests never hold the text.
+    auto m = message_for(p, p.notice_only && !draft_is_notice ? notice_of(draft, full_text_at)
+                                                              : draft);
     const std::size_t accepted = record.accepted.count(name) ? record.accepted.at(name) : 0;
     const spool::Plan* stored = record.plans.count(name) ? &record.plans.at(name) : nullptr;
     if (stored && accepted > 0 && stored->title)
@@ -147,7 +177,7 @@ Planned plan_round(const config::Config& cfg, spool::Record& record, spool::Jour
   for (const auto& t : live) {
     delivery::Plan plan;
     plan.target = t;
-    for (const auto& n : chain_of(cfg, t)) plan.legs.push_back(index.at(n));
+    for (const auto& n : chain_of(cfg, t, draft)) plan.legs.push_back(index.at(n));
     out.plans.push_back(std::move(plan));
   }
   return out;
@@ -160,9 +190,11 @@ std::vector<DryRun> dry_runs(const Planned& planned) {
       const auto& leg = planned.legs[l];
       if (!leg.unavailable.empty()) continue;
       out.push_back(DryRun{plan.target, leg.profile->name, leg.profile->type,
-                           leg.requests});
+                           leg.requests, {}});
       break;
     }
+  for (const auto& oc : planned.settled)
+    if (!oc.skipped.empty()) out.push_back(DryRun{oc.target, "", "", {}, oc.skipped});
   return out;
 }
 
@@ -186,6 +218,13 @@ RoundResult run_round(Planned& planned, spool::Journal* journal, World& world) {
   for (auto& oc : outcomes) {
     if (world.masker) oc.error = world.masker->apply(oc.error);
     if (!journal) continue;
+    if (!oc.skipped.empty()) {
+      // Kept for a target that now skips it (a flush): done with, not failed.
+      const auto& kept = journal->record().targets;
+      if (std::find(kept.begin(), kept.end(), oc.target) != kept.end())
+        journal->append(spool::event_done(oc.target, ""));
+      continue;
+    }
     if (oc.delivered) {
       journal->append(spool::event_done(oc.target, oc.via));
       continue;

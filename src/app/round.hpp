@@ -22,6 +22,7 @@ struct DryRun {
   std::string profile;
   std::string kind;
   std::vector<HttpRequest> requests;
+  std::string skipped;  ///< why the target would take no part; then no requests
 };
 
 struct RoundOptions {

@@ -4,9 +4,16 @@
 
 namespace notify::app {
 
-SendResult send(const config::Config& cfg, const std::vector<std::string>& targets,
-                const Draft& draft, const SendOptions& opts, World& world) {
-  SendResult result;
+namespace {
+
+bool contains(const std::vector<std::string>& v, const std::string& s) {
+  return std::find(v.begin(), v.end(), s) != v.end();
+}
+
+// One message (the draft, or the notice) to some of the targets, with its
+// own journal: the journal of a notice never holds the text.
+void send_round(const config::Config& cfg, const std::vector<std::string>& targets,
+                const Draft& draft, const SendOptions& opts, World& world, SendResult& result) {
   spool::Record record;
   record.message = draft;
   record.targets = targets;
@@ -16,8 +23,8 @@ SendResult send(const config::Config& cfg, const std::vector<std::string>& targe
   ro.dry_run = opts.dry_run;
   auto planned = plan_round(cfg, record, nullptr, ro, world);
   if (opts.dry_run) {
-    result.dry_run = dry_runs(planned);
-    return result;
+    for (auto& d : dry_runs(planned)) result.dry_run.push_back(std::move(d));
+    return;
   }
 
   // Journal first: on disk before the first request, so a process death at
@@ -28,7 +35,9 @@ SendResult send(const config::Config& cfg, const std::vector<std::string>& targe
     kept.targets.clear();
     for (const auto& t : targets) {
       const auto it = cfg.profiles.find(t);
-      if (it != cfg.profiles.end() && !it->second.spool) continue;
+      // Skipped is not failed: nothing to keep for it.
+      if (it != cfg.profiles.end() && (!it->second.spool || !skip_reason(it->second, draft).empty()))
+        continue;
       kept.targets.push_back(t);
     }
     if (!kept.targets.empty()) {
@@ -55,31 +64,50 @@ SendResult send(const config::Config& cfg, const std::vector<std::string>& targe
     } else {
       world.tell(Level::error, "updating the spool: " + settled.error().message);
       for (const auto& oc : round.outcomes)
-        if (!oc.delivered) pending.push_back(oc.target);
+        if (!oc.delivered && oc.skipped.empty()) pending.push_back(oc.target);
     }
   }
   const auto id = journal ? std::to_string(journal->record().id) : std::string();
-  auto in = [](const std::vector<std::string>& v, const std::string& t) {
-    return std::find(v.begin(), v.end(), t) != v.end();
-  };
   for (auto& oc : round.outcomes) {
-    if (oc.delivered) continue;
+    if (oc.delivered || !oc.skipped.empty()) continue;
     result.exit_status = 1;
-    if (in(pending, oc.target) || in(dead, oc.target)) {
+    if (contains(pending, oc.target) || contains(dead, oc.target)) {
       oc.spooled = true;
-      oc.dead = in(dead, oc.target);
+      oc.dead = contains(dead, oc.target);
       oc.spool_id = id;
     } else if (opts.journal) {
       result.lost.push_back(oc.target);
     }
   }
+  for (auto& oc : round.outcomes) result.outcomes.push_back(std::move(oc));
+}
+
+}  // namespace
+
+SendResult send(const config::Config& cfg, const std::vector<std::string>& targets,
+                const Draft& draft, const SendOptions& opts, World& world) {
+  SendResult result;
+  // notice_only targets get their own message: a notice, made and kept
+  // apart, so neither their requests nor their spool entry hold the text.
+  std::vector<std::string> full, notice, full_text_at;
+  for (const auto& t : targets) {
+    const auto it = cfg.profiles.find(t);
+    const bool is_notice_only = it != cfg.profiles.end() && it->second.notice_only;
+    (is_notice_only ? notice : full).push_back(t);
+    if (!is_notice_only && it != cfg.profiles.end() && skip_reason(it->second, draft).empty())
+      full_text_at.push_back(t);
+  }
+  if (!full.empty()) send_round(cfg, full, draft, opts, world, result);
+  if (!notice.empty()) send_round(cfg, notice, notice_of(draft, full_text_at), opts, world, result);
+
   // The caller's order, whatever order the targets finished in.
-  std::stable_sort(round.outcomes.begin(), round.outcomes.end(),
+  auto order = [&](const std::string& t) { return std::find(targets.begin(), targets.end(), t); };
+  std::stable_sort(result.outcomes.begin(), result.outcomes.end(),
                    [&](const delivery::Outcome& a, const delivery::Outcome& b) {
-                     return std::find(targets.begin(), targets.end(), a.target) <
-                            std::find(targets.begin(), targets.end(), b.target);
+                     return order(a.target) < order(b.target);
                    });
-  result.outcomes = std::move(round.outcomes);
+  std::stable_sort(result.dry_run.begin(), result.dry_run.end(),
+                   [&](const DryRun& a, const DryRun& b) { return order(a.target) < order(b.target); });
   return result;
 }
 

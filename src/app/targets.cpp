@@ -1,6 +1,7 @@
 #include "app/targets.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <set>
 
 #include "services/parts.hpp"
@@ -45,6 +46,87 @@ std::vector<std::string> reachable(const config::Config& cfg,
   return out;
 }
 
+Priority level_for(const config::Profile& p, const Draft& d) {
+  return d.priority   ? *d.priority
+         : d.silent   ? Priority::low
+         : p.priority ? *p.priority
+         : p.silent   ? Priority::low
+                      : Priority::normal;
+}
+
+std::string skip_reason(const config::Profile& p, const Draft& d) {
+  const Priority level = level_for(p, d);
+  if (level >= p.min_priority) return {};
+  return std::string("priority ") + to_string(level) + " is below its min_priority " +
+         to_string(p.min_priority);
+}
+
+namespace {
+
+void chain(const config::Config& cfg, const std::string& name, const Draft& d,
+           std::vector<std::string>& out, std::set<std::string>& seen) {
+  auto it = cfg.profiles.find(name);
+  if (it == cfg.profiles.end() || seen.count(name)) return;
+  if (!skip_reason(it->second, d).empty()) return;
+  seen.insert(name);
+  out.push_back(name);
+  for (const auto& f : it->second.fallback) chain(cfg, f, d, out, seen);
+}
+
+constexpr std::string_view kNotice = "new message";
+constexpr std::string_view kNoticeWhere = " (full text: ";
+
+}  // namespace
+
+std::vector<std::string> chain_of(const config::Config& cfg, const std::string& target,
+                                  const Draft& draft) {
+  std::vector<std::string> c;
+  std::set<std::string> seen;
+  chain(cfg, target, draft, c, seen);
+  return c;
+}
+
+Draft notice_of(const Draft& d, const std::vector<std::string>& full_text_at) {
+  Draft n;
+  n.title = d.title;
+  n.body = std::string(kNotice);
+  if (!full_text_at.empty()) {
+    n.body += kNoticeWhere;
+    for (std::size_t i = 0; i < full_text_at.size(); ++i)
+      n.body += (i ? ", " : "") + full_text_at[i];
+    n.body += ")";
+  }
+  // How loudly and as whom it arrives; the text's own shape (code,
+  // markdown) is the text's, and the text is not here.
+  n.silent = d.silent;
+  n.priority = d.priority;
+  n.username = d.username;
+  n.icon = d.icon;
+  n.channel = d.channel;
+  return n;
+}
+
+bool is_notice(const Draft& d) {
+  if (!d.files.empty() || d.code || d.markdown || !d.code_lang.empty() || d.max_parts) return false;
+  const std::string_view b = d.body;
+  if (b == kNotice) return true;
+  const std::string head = std::string(kNotice) + std::string(kNoticeWhere);
+  if (b.size() <= head.size() + 1 || b.substr(0, head.size()) != head || b.back() != ')')
+    return false;
+  // Profile names and ", " between them: no room for any other text.
+  const auto names = b.substr(head.size(), b.size() - head.size() - 1);
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    const char c = names[i];
+    if (c == ',' && i + 1 < names.size() && names[i + 1] == ' ') {
+      ++i;
+      continue;
+    }
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '.' && c != '-')
+      return false;
+  }
+  return true;
+}
+
 services::Message message_for(const config::Profile& p, const Draft& d) {
   services::Message m;
   m.title = d.title;
@@ -54,11 +136,7 @@ services::Message message_for(const config::Profile& p, const Draft& d) {
   m.code = !d.markdown && (d.code || p.code);
   m.code_lang = !d.code_lang.empty() ? d.code_lang : p.code_lang;
   // The command line's level, else the profile's; silent is low.
-  m.priority = d.priority   ? *d.priority
-               : d.silent   ? Priority::low
-               : p.priority ? *p.priority
-               : p.silent   ? Priority::low
-                            : Priority::normal;
+  m.priority = level_for(p, d);
   m.silent = m.priority == Priority::low;
   if (m.priority == Priority::urgent) m.urgent_mentions = p.urgent_mentions;
   // Presentation keys a service declares under these shared names.

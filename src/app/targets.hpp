@@ -30,6 +30,29 @@ std::vector<std::string> chain_of(const config::Config& config, const std::strin
 std::vector<std::string> reachable(const config::Config& config,
                                    const std::vector<std::string>& targets);
 
+/// The level this profile sends the draft at: --priority, else --silent,
+/// else the profile's priority, else its silent, else normal.
+Priority level_for(const config::Profile& profile, const Draft& draft);
+
+/// Why this profile takes no part in sending the draft ("priority normal
+/// is below its min_priority high"); empty when it takes it.
+std::string skip_reason(const config::Profile& profile, const Draft& draft);
+
+/// chain_of for this draft: a profile that skips it is passed over with
+/// the fallbacks it would bring (they stand in for it, and it is not
+/// failing), so a target that skips it has an empty chain.
+std::vector<std::string> chain_of(const config::Config& config, const std::string& target,
+                                  const Draft& draft);
+
+/// What a notice_only profile gets instead of the draft: its title (a
+/// notice's title is the draft's), the body "new message" and where the
+/// full text went; no files, nothing else of the text.
+Draft notice_of(const Draft& draft, const std::vector<std::string>& full_text_at);
+
+/// True when the draft is such a notice already (a spooled notice flushes
+/// as written): nothing in it but what notice_of puts there.
+bool is_notice(const Draft& draft);
+
 /// The message as this profile sends it: the draft's options over the
 /// profile's.
 services::Message message_for(const config::Profile& profile, const Draft& draft);

@@ -1,5 +1,6 @@
 #include "cli/deliver.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 #include <nlohmann/json.hpp>
@@ -92,6 +93,10 @@ app::World app_world(Session& s, const StopSignals* signals, HttpClient* shared_
 
 void print_dry_run(const Session& s, const std::vector<app::DryRun>& runs) {
   for (const auto& run : runs) {
+    if (!run.skipped.empty()) {
+      s.out("--- " + run.target + ": skipped: " + run.skipped + "\n");
+      continue;
+    }
     const auto& reqs = run.requests;
     for (std::size_t i = 0; i < reqs.size(); ++i) {
       const auto& r = reqs[i];
@@ -118,6 +123,20 @@ void print_dry_run(const Session& s, const std::vector<app::DryRun>& runs) {
 void report_outcomes(const Session& s, const std::vector<delivery::Outcome>& outcomes,
                      bool report_success) {
   for (const auto& oc : outcomes) {
+    if (!oc.skipped.empty()) {
+      // Not a failure: the profile asked for louder messages only.
+      if (s.options.json)
+        s.out(nlohmann::json{{"target", oc.target},
+                             {"delivered", false},
+                             {"skipped", true},
+                             {"reason", oc.skipped}}
+                  .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) +
+              "\n");
+      // `notify test` must not look like a silent success.
+      if (report_success) s.info(oc.target + ": skipped: " + oc.skipped);
+      else s.verbose(oc.target + ": skipped: " + oc.skipped);
+      continue;
+    }
     if (s.options.json) {
       nlohmann::json j = {
           {"target", oc.target},
@@ -160,6 +179,10 @@ void report(const Session& s, const app::SendResult& result, const Draft& draft,
             bool report_success) {
   if (s.options.dry_run) return print_dry_run(s, result.dry_run);
   report_outcomes(s, result.outcomes, report_success);
+  if (!result.outcomes.empty() &&
+      std::all_of(result.outcomes.begin(), result.outcomes.end(),
+                  [](const delivery::Outcome& oc) { return !oc.skipped.empty(); }))
+    s.verbose("nothing sent: every target skipped the message for its priority");
   for (const auto& target : result.lost) {
     const auto it = s.config.profiles.find(target);
     if (it != s.config.profiles.end() && !it->second.spool) {

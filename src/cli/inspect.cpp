@@ -29,6 +29,24 @@ std::string destination(const config::Profile& p) {
   return services::service_of(p).destination(p, secret);
 }
 
+// The loudness keys worth a word: only what differs from the defaults.
+std::string loudness(const config::Profile& p) {
+  std::vector<std::string> said;
+  if (p.priority) said.push_back(std::string("priority ") + to_string(*p.priority));
+  else if (p.silent) said.push_back("priority low");
+  if (p.min_priority != Priority::low)
+    said.push_back(std::string("min_priority ") + to_string(p.min_priority));
+  if (p.notice_only) said.push_back("notice_only");
+  if (!p.urgent_mentions.empty()) {
+    std::string m = "urgent_mentions:";
+    for (const auto& u : p.urgent_mentions) m += " " + u;
+    said.push_back(m);
+  }
+  std::string out;
+  for (const auto& w : said) out += (out.empty() ? "" : "; ") + w;
+  return out;
+}
+
 }  // namespace
 
 int cmd_list(Session& s) {
@@ -57,6 +75,12 @@ int cmd_list(Session& s) {
                                {"type", p.type},
                                {"destination", destination(p)},
                                {"fallback", p.fallback},
+                               {"priority", to_string(p.priority ? *p.priority
+                                                      : p.silent ? Priority::low
+                                                                 : Priority::normal)},
+                               {"min_priority", to_string(p.min_priority)},
+                               {"notice_only", p.notice_only},
+                               {"urgent_mentions", p.urgent_mentions},
                                {"spooled", waiting.count(name) ? waiting[name] : 0}});
     }
     for (const auto& [name, g] : cfg.groups) j["groups"][name] = g;
@@ -77,6 +101,7 @@ int cmd_list(Session& s) {
       for (const auto& f : p.fallback) line += " " + f;
       line += ")";
     }
+    if (const auto loud = loudness(p); !loud.empty()) line += "  [" + loud + "]";
     if (waiting.count(name))
       line += "  [" + std::to_string(waiting[name]) + " waiting in the spool]";
     if (failed.count(name))

@@ -49,6 +49,9 @@ struct Outcome {
   /// retrying by itself.
   bool permanent = false;
   bool stopped = false;        ///< cut short by a stop signal
+  /// Why the target took no part (its min_priority): neither delivered
+  /// nor failed, never kept. Empty when it did take part.
+  std::string skipped;
   // Set by the caller:
   bool spooled = false;
   bool dead = false;           ///< moved to the spool's failed/
