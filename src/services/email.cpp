@@ -75,7 +75,7 @@ std::vector<HttpRequest> Email::build(const Message& m, const BuildContext& ctx)
   const std::string mentions = mentions_line(m);
   c.body = mentions.empty() ? m.body : mentions + "\n" + m.body;
   c.files = m.files;
-  if (m.priority == Priority::low) c.importance = "low";
+  if (m.silent || m.priority == Priority::low) c.importance = "low";
   else if (m.priority == Priority::high || m.priority == Priority::urgent) c.importance = "high";
   c.date_unix = ctx.now_unix ? ctx.now_unix() : static_cast<std::int64_t>(std::time(nullptr));
   c.random = ctx.new_uuid ? ctx.new_uuid() : "";

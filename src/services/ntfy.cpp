@@ -88,7 +88,8 @@ Ntfy::Ntfy(const config::Profile& p)
 std::optional<int> Ntfy::priority_for(const Message& m) const {
   // The message's level first; the profile's 1..5 is what "normal" means.
   // A profile that is already below "low" (1, min) stays there.
-  switch (m.priority) {
+  // silent is priority low, however the message was made.
+  switch (m.silent ? Priority::low : m.priority) {
     case Priority::low: return std::min(priority_.value_or(3), kSilentPriority);
     case Priority::normal: return priority_;
     case Priority::high: return kHighPriority;
