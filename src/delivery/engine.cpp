@@ -220,8 +220,10 @@ class Engine {
           if (auto p = leg.service->plain(leg.requests[r.next])) {
             r.plain_tried = true;
             leg.requests[r.next] = std::move(*p);
-            log("warning: " + who(l) + ": the service rejected the formatting (" + v.error +
-                "); resending as plain text");
+            log("warning: " + who(l) + ": " +
+                (v.resend_note.empty() ? "the service rejected the formatting (" + v.error +
+                                             "); resending as plain text"
+                                       : v.resend_note + " (" + v.error + ")"));
             return send(l);
           }
         }

@@ -1,6 +1,8 @@
 #include "services/discord.hpp"
 
+#include "message/split.hpp"
 #include "services/json_util.hpp"
+#include "services/loudness.hpp"
 #include "services/multipart.hpp"
 #include "services/parts.hpp"
 #include "services/registry.hpp"
@@ -13,6 +15,35 @@ namespace {
 std::string with_query(std::string url, const std::string& param) {
   url += (url.find('?') == std::string::npos ? '?' : '&');
   return url + param;
+}
+
+// Who may be pinged: nobody from piped text, exactly the profile's
+// urgent_mentions on an urgent message. @here is governed by "everyone".
+nlohmann::json allowed_mentions(const Message& m) {
+  nlohmann::json parse = nlohmann::json::array();
+  nlohmann::json roles = nlohmann::json::array();
+  nlohmann::json users = nlohmann::json::array();
+  auto id_of = [](const std::string& s, std::size_t from) -> std::string {
+    if (s.size() <= from + 1 || s.back() != '>') return "";
+    std::string id = s.substr(from, s.size() - from - 1);
+    if (id.find_first_not_of("0123456789") != std::string::npos) return "";
+    return id;
+  };
+  for (const auto& mention : m.urgent_mentions) {
+    if (mention == "@everyone" || mention == "@here") {
+      if (parse.empty()) parse.push_back("everyone");
+    } else if (mention.rfind("<@&", 0) == 0) {
+      if (auto id = id_of(mention, 3); !id.empty() && roles.size() < 100) roles.push_back(id);
+    } else if (mention.rfind("<@!", 0) == 0) {
+      if (auto id = id_of(mention, 3); !id.empty() && users.size() < 100) users.push_back(id);
+    } else if (mention.rfind("<@", 0) == 0) {
+      if (auto id = id_of(mention, 2); !id.empty() && users.size() < 100) users.push_back(id);
+    }
+  }
+  nlohmann::json j = {{"parse", parse}};
+  if (!roles.empty()) j["roles"] = roles;
+  if (!users.empty()) j["users"] = users;
+  return j;
 }
 
 }  // namespace
@@ -31,13 +62,20 @@ std::vector<HttpRequest> Discord::build(const Message& m, const BuildContext& ct
   // Discord's mentions are blocked by allowed_mentions, not by editing text.
   const Message escaped = markdown_escaped(m, false);
   const bool files_only = !m.files.empty() && m.body.empty();
-  for (const auto& part : files_only ? std::vector<Part>{}
-                                     : markdown_parts(escaped, limit)) {
+  // The profile's urgent_mentions: a line of their own before the first part.
+  const std::string mentions = mentions_line(m);
+  const std::size_t room = mentions.empty() ? 0 : message::length_in(mentions, message::Unit::code_points) + 1;
+  // Piped text must never ping: no @everyone/@here, roles or users beyond
+  // the listed ones.
+  const nlohmann::json allowed = allowed_mentions(m);
+  const auto parts = files_only ? std::vector<Part>{}
+                                : markdown_parts(escaped, limit > 2 * room ? limit - room : limit / 2);
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    const Part& part = parts[i];
     std::string body = m.code ? markdown_code_block(part.text, m.code_lang) : part.text;
     std::string content = part.header.empty() ? body : "**" + part.header + "**\n" + body;
-    // Piped text must never ping: no @everyone/@here, roles or users.
-    nlohmann::json j = {{"content", content},
-                        {"allowed_mentions", {{"parse", nlohmann::json::array()}}}};
+    if (i == 0 && !mentions.empty()) content = mentions + "\n" + content;
+    nlohmann::json j = {{"content", content}, {"allowed_mentions", allowed}};
     if (!m.username.empty()) j["username"] = m.username;
     if (!m.icon_url.empty()) j["avatar_url"] = m.icon_url;
     if (m.silent) j["flags"] = kSuppressNotifications;
@@ -47,9 +85,11 @@ std::vector<HttpRequest> Discord::build(const Message& m, const BuildContext& ct
                               dump_json(j)});
   }
   for (std::size_t i = 0; i < m.files.size(); ++i) {
-    nlohmann::json j = {{"allowed_mentions", {{"parse", nlohmann::json::array()}}}};
-    if (files_only && i == 0 && !m.title.empty())
-      j["content"] = message::split(m.title, kLimit, message::Unit::code_points).front();
+    nlohmann::json j = {{"allowed_mentions", allowed}};
+    if (files_only && i == 0 && !(m.title.empty() && mentions.empty())) {
+      const std::string title = m.title.empty() ? "" : message::split(m.title, kLimit > 2 * room ? kLimit - room : kLimit / 2, message::Unit::code_points).front();
+      j["content"] = mentions.empty() ? title : title.empty() ? mentions : mentions + "\n" + title;
+    }
     if (!m.username.empty()) j["username"] = m.username;
     if (!m.icon_url.empty()) j["avatar_url"] = m.icon_url;
     if (m.silent) j["flags"] = kSuppressNotifications;
@@ -62,6 +102,14 @@ std::vector<HttpRequest> Discord::build(const Message& m, const BuildContext& ct
                               std::move(mp.body)});
   }
   return out;
+}
+
+std::vector<std::string> Discord::notes(const Message& m) const {
+  if (m.priority == Priority::high) return {no_louder_note("Discord", m)};
+  if (m.priority == Priority::urgent && m.urgent_mentions.empty())
+    return {"Discord has no louder switch: an urgent message rings only through the mentions "
+            "urgent_mentions lists (none in this profile)"};
+  return {};
 }
 
 Verdict Discord::interpret(const HttpResponse& r) const {

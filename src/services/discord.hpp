@@ -10,6 +10,7 @@ class Discord final : public Service {
                                  const BuildContext& ctx) const override;
   Verdict interpret(const HttpResponse& response) const override;
   std::size_t one_part_text(const Message& message) const override;
+  std::vector<std::string> notes(const Message& message) const override;
 
   /// Webhook content limit in code points.
   static constexpr std::size_t kLimit = 2000;

@@ -5,6 +5,7 @@
 
 #include "message/remote.hpp"
 #include "core/mask.hpp"
+#include "services/loudness.hpp"
 #include "services/mail_compose.hpp"
 #include "services/mail_preview.hpp"
 #include "services/registry.hpp"
@@ -70,8 +71,12 @@ std::vector<HttpRequest> Email::build(const Message& m, const BuildContext& ctx)
   if (c.subject.empty() && !m.files.empty()) c.subject = m.files.front().name;
   // Code and markdown go as written: text/plain has no monospace or markup,
   // and the source reads well as it is.
-  c.body = m.body;
+  // The profile's urgent_mentions, as text: mail has no mentions that notify.
+  const std::string mentions = mentions_line(m);
+  c.body = mentions.empty() ? m.body : mentions + "\n" + m.body;
   c.files = m.files;
+  if (m.silent || m.priority == Priority::low) c.importance = "low";
+  else if (m.priority == Priority::high || m.priority == Priority::urgent) c.importance = "high";
   c.date_unix = ctx.now_unix ? ctx.now_unix() : static_cast<std::int64_t>(std::time(nullptr));
   c.random = ctx.new_uuid ? ctx.new_uuid() : "";
 
@@ -126,7 +131,14 @@ std::vector<std::string> Email::notes(const Message& m) const {
     n.push_back("e-mail is sent as text/plain: --code sends the text as it is, and the "
                 "reader's font decides whether it is monospace");
   if (m.markdown) n.push_back("e-mail is sent as text/plain: markdown goes as written");
-  if (m.silent) n.push_back("e-mail has no silent delivery");
+  if (m.silent)
+    n.push_back("e-mail has no silent delivery: it is marked Importance: low, which mail "
+                "clients show but do not make quieter");
+  if (m.priority == Priority::high || m.priority == Priority::urgent)
+    n.push_back(std::string("e-mail marks a ") + to_string(m.priority) +
+                " message Importance: high, which mail clients show but which makes no phone "
+                "ring more" +
+                (m.urgent_mentions.empty() ? "" : "; urgent_mentions are added as text"));
   if (!m.username.empty() || !m.icon_url.empty() || !m.icon_emoji.empty())
     n.push_back("e-mail ignores username and icon: the sender is the profile's `from`");
   return n;

@@ -1,7 +1,9 @@
 #include "services/line.hpp"
 
 #include "message/markdown.hpp"
+#include "message/split.hpp"
 #include "services/json_util.hpp"
+#include "services/loudness.hpp"
 #include "services/parts.hpp"
 #include "services/registry.hpp"
 
@@ -11,9 +13,16 @@ std::vector<HttpRequest> Line::build(const Message& m, const BuildContext& ctx) 
   const std::size_t limit = profile_.max_length.value_or(kLimit);
   // LINE shows plain text only: no code block, no bold; the header is a line.
   // Markdown is rendered to plain text for the same reason.
+  // The profile's urgent_mentions, as text: a line before the first part.
+  const std::string mentions = mentions_line(m);
+  const std::size_t room = mentions.empty() ? 0 : message::length_in(mentions, message::Unit::utf16) + 1;
   auto parts = m.markdown ? make_parts(with_body(m, message::render_markdown(m.body, false).text),
-                                       limit, message::Unit::utf16, 1)
-                          : make_parts(m, limit, message::Unit::utf16, 1);
+                                       limit, message::Unit::utf16, 1 + room)
+                          : make_parts(m, limit, message::Unit::utf16, 1 + room);
+  if (!parts.empty() && !mentions.empty()) {
+    auto& first = parts.front();
+    first.header = first.header.empty() ? mentions : mentions + "\n" + first.header;
+  }
   std::vector<HttpRequest> out;
   for (std::size_t i = 0; i < parts.size(); i += kMessagesPerPush) {
     nlohmann::json messages = nlohmann::json::array();
@@ -38,6 +47,12 @@ std::vector<HttpRequest> Line::build(const Message& m, const BuildContext& ctx) 
 
 std::size_t Line::one_part_text(const Message& m) const {
   return text_budget(m.title, profile_.max_length.value_or(kLimit), message::Unit::utf16, 1);
+}
+
+std::vector<std::string> Line::notes(const Message& m) const {
+  if (m.priority == Priority::high || m.priority == Priority::urgent)
+    return {no_louder_note("LINE", m)};
+  return {};
 }
 
 Verdict Line::interpret(const HttpResponse& r) const {

@@ -10,6 +10,7 @@ class Line final : public Service {
                                  const BuildContext& ctx) const override;
   Verdict interpret(const HttpResponse& response) const override;
   std::size_t one_part_text(const Message& message) const override;
+  std::vector<std::string> notes(const Message& message) const override;
 
   /// Text message limit in UTF-16 units, and text messages per push.
   static constexpr std::size_t kLimit = 5000;

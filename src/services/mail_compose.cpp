@@ -298,6 +298,10 @@ std::string compose_mail(const MailContent& c) {
   out += "Subject: " + encode_header_text(c.subject, 9) + "\r\n";
   out += "Date: " + mail_date(c.date_unix) + "\r\n";
   out += "Message-ID: <" + (random.empty() ? "notify" : random) + "@" + domain + ">\r\n";
+  // What mail clients show as the message's importance (Outlook's flag);
+  // only these two words, so nothing else can reach the header block.
+  if (c.importance == "low" || c.importance == "high")
+    out += "Importance: " + c.importance + "\r\n";
   out += "MIME-Version: 1.0\r\n";
   if (c.files.empty()) {
     out += text_part_headers() + "\r\n" + base64_lines(c.body);

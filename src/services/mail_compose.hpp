@@ -31,6 +31,7 @@ struct MailContent {
   std::vector<Attachment> files;
   std::int64_t date_unix = 0;
   std::string random;     ///< unique per message: Message-ID and MIME boundary
+  std::string importance; ///< "low" or "high" (RFC 2156 Importance); "" for none
 };
 
 /// The subject of a message: its title, else its first non-blank line,

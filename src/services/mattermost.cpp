@@ -2,7 +2,9 @@
 
 #include "message/escape.hpp"
 #include "message/fences.hpp"
+#include "message/split.hpp"
 #include "services/json_util.hpp"
+#include "services/loudness.hpp"
 #include "services/parts.hpp"
 #include "services/registry.hpp"
 
@@ -49,11 +51,22 @@ std::size_t Mattermost::one_part_text(const Message& m) const {
 std::vector<HttpRequest> Mattermost::build(const Message& m, const BuildContext&) const {
   const std::size_t limit = profile_.max_length.value_or(kLimit);
   std::vector<HttpRequest> out;
+  // The profile's urgent_mentions go on a line of their own before the first
+  // part, added after the neutraliser: they notify, piped ones never do.
+  const std::string mentions = mentions_line(m);
+  const std::size_t room = mentions.empty() ? 0 : message::length_in(mentions, message::Unit::code_points) + 1;
   const Message escaped = markdown_escaped(m, !profile_.flag("mentions"));
-  for (const auto& part : markdown_parts(escaped, limit)) {
+  const auto parts = markdown_parts(escaped, limit > 2 * room ? limit - room : limit / 2);
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    const Part& part = parts[i];
     std::string body = m.code ? markdown_code_block(part.text, m.code_lang) : part.text;
     std::string text = part.header.empty() ? body : "**" + part.header + "**\n" + body;
+    if (i == 0 && !mentions.empty()) text = mentions + "\n" + text;
     nlohmann::json j = {{"text", text}};
+    // One ring per message: only the first part carries the priority.
+    if (i == 0) {
+      if (auto priority = priority_json(m)) j["priority"] = std::move(*priority);
+    }
     if (!m.channel.empty()) j["channel"] = m.channel;
     if (!m.username.empty()) j["username"] = m.username;
     if (!m.icon_emoji.empty()) j["icon_emoji"] = m.icon_emoji;
@@ -65,6 +78,26 @@ std::vector<HttpRequest> Mattermost::build(const Message& m, const BuildContext&
                               dump_json(j)});
   }
   return out;
+}
+
+std::optional<nlohmann::json> Mattermost::priority_json(const Message& m) const {
+  // Webhooks take it since server 9.9; "" (standard) is left out, as a
+  // priority object is refused by servers that do not know it.
+  if (m.priority == Priority::high) return nlohmann::json{{"priority", "important"}};
+  if (m.priority != Priority::urgent) return std::nullopt;
+  nlohmann::json j = {{"priority", "urgent"}};
+  if (profile_.flag("requested_ack")) j["requested_ack"] = true;
+  return j;
+}
+
+std::optional<HttpRequest> Mattermost::plain(const HttpRequest& request) const {
+  auto j = parse_json(request.body);
+  if (!j.is_object() || !j.contains("priority")) return std::nullopt;
+  j.erase("priority");
+  j.erase("silent");
+  HttpRequest r = request;
+  r.body = dump_json(j);
+  return r;
 }
 
 Verdict Mattermost::interpret(const HttpResponse& r) const {
@@ -81,6 +114,18 @@ Verdict Mattermost::interpret(const HttpResponse& r) const {
              "Integrations > Incoming Webhooks";
   if (v.kind == Verdict::Kind::fail && r.status == 403)
     v.hint = "the webhook is locked to its channel, or cannot post to that channel";
+  // A server that does not take message priority (turned off, or before
+  // 9.9; requested_ack without a licence is 501) answers 400, 403 or 501
+  // with no telling id: a request that carried a priority goes once more
+  // without it (plain()); one that did not fails as it would have.
+  const bool deleted_hook = json_string(j, "id") == "web.incoming_webhook.invalid.app_error";
+  if (r.error == TransportError::none && !deleted_hook &&
+      (r.status == 400 || r.status == 403 || r.status == 501)) {
+    v.kind = Verdict::Kind::resend_plain;
+    v.retry_after.reset();
+    v.resend_note = "the Mattermost server refused the message priority (it is turned off, or "
+                    "the server is older than 9.9); sending it once more without priority";
+  }
   return v;
 }
 
@@ -89,6 +134,13 @@ std::vector<std::string> Mattermost::notes(const Message& m) const {
   if (m.silent)
     n.push_back("Mattermost servers before 11.10 have no silent switch; they post "
                 "with normal notifications");
+  if (m.priority == Priority::high || m.priority == Priority::urgent)
+    n.push_back(std::string("message priority \"") +
+                (m.priority == Priority::high ? "important" : "urgent") +
+                "\" needs Mattermost 9.9 or later with message priority on; a server that "
+                "refuses it gets the message once more without it");
+  if (m.priority == Priority::urgent && profile_.flag("requested_ack"))
+    n.push_back("requested_ack needs a Mattermost Professional licence");
   if (!m.username.empty() || !m.icon_url.empty() || !m.icon_emoji.empty())
     n.push_back("username/icon overrides need EnablePostUsernameOverride / "
                 "EnablePostIconOverride on the Mattermost server");
@@ -133,6 +185,9 @@ const ServiceInfo& mattermost_service() {
            {.name = "icon_emoji", .doc = "sender icon as an emoji name"},
            {.name = "mentions", .type = KeyType::flag,
             .doc = "let @channel, @all and @here in the text notify (default false)"},
+           {.name = "requested_ack", .type = KeyType::flag,
+            .doc = "urgent messages ask each reader to acknowledge them (server 9.9+, "
+                   "Professional licence; default false)"},
        },
        Mattermost::kLimit,
        65535,
@@ -140,7 +195,8 @@ const ServiceInfo& mattermost_service() {
       mattermost_destination,
       make_mattermost,
       "whose incoming webhooks cannot carry files",
-      "silent (server 11.10+), username and icon overrides"};
+      "silent (server 11.10+), priority important/urgent (server 9.9+), username and icon "
+      "overrides"};
   return info;
 }
 

@@ -1,4 +1,8 @@
 #pragma once
+#include <optional>
+
+#include <nlohmann/json.hpp>
+
 #include "services/service.hpp"
 
 namespace notify::services {
@@ -11,11 +15,15 @@ class Mattermost final : public Service {
   Verdict interpret(const HttpResponse& response) const override;
   std::size_t one_part_text(const Message& message) const override;
   std::vector<std::string> notes(const Message& message) const override;
+  /// The request without its priority (and silent), when it carried one.
+  std::optional<HttpRequest> plain(const HttpRequest& request) const override;
 
   /// Mattermost's default post limit (16383 code points) on current servers.
   static constexpr std::size_t kLimit = 16383;
 
  private:
+  /// The webhook's "priority" object for a high or urgent message.
+  std::optional<nlohmann::json> priority_json(const Message& message) const;
   config::Profile profile_;
 };
 

@@ -8,6 +8,7 @@
 #include "message/split.hpp"
 #include "services/encoded_word.hpp"
 #include "services/json_util.hpp"
+#include "services/loudness.hpp"
 #include "services/parts.hpp"
 #include "services/registry.hpp"
 
@@ -85,9 +86,15 @@ Ntfy::Ntfy(const config::Profile& p)
 }
 
 std::optional<int> Ntfy::priority_for(const Message& m) const {
-  // Issue 14 (--priority) will put the message's own choice first; the
-  // profile's priority is the default.
-  if (m.silent) return std::min(priority_.value_or(3), kSilentPriority);
+  // The message's level first; the profile's 1..5 is what "normal" means.
+  // A profile that is already below "low" (1, min) stays there.
+  // silent is priority low, however the message was made.
+  switch (m.silent ? Priority::low : m.priority) {
+    case Priority::low: return std::min(priority_.value_or(3), kSilentPriority);
+    case Priority::normal: return priority_;
+    case Priority::high: return kHighPriority;
+    case Priority::urgent: return kUrgentPriority;
+  }
   return priority_;
 }
 
@@ -113,17 +120,23 @@ std::vector<HttpRequest> Ntfy::build(const Message& m, const BuildContext&) cons
   };
 
   const bool files_only = !m.files.empty() && m.body.empty();
-  auto parts = files_only ? std::vector<Part>{} : text_parts(m, limit_);
-  if (parts.empty() && m.files.empty() && !title.empty()) parts.push_back(Part{});
-  for (const auto& part : parts) {
+  // The profile's urgent_mentions, as text: a line before the first part.
+  const std::string mentions = mentions_line(m);
+  const std::size_t room = mentions.empty() ? 0 : mentions.size() + 1;
+  auto parts = files_only ? std::vector<Part>{}
+                          : text_parts(m, limit_ > 2 * room ? limit_ - room : limit_ / 2);
+  if (parts.empty() && m.files.empty() && !(title.empty() && mentions.empty())) parts.push_back(Part{});
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    const Part& part = parts[i];
     std::vector<Header> headers{{"Content-Type", "text/plain; charset=utf-8"}};
     // X- names: a bare "Priority" collides with RFC 9218's header, which
     // proxies such as Cloudflare set and ntfy then ignores.
     if (const auto t = joined(title, part.header); !t.empty())
       headers.emplace_back("X-Title", header_text(t));
     if (m.code || m.markdown) headers.emplace_back("X-Markdown", "yes");
-    add("POST", std::move(headers),
-        m.code ? markdown_code_block(part.text, m.code_lang) : part.text);
+    std::string body = m.code ? markdown_code_block(part.text, m.code_lang) : part.text;
+    if (i == 0 && !mentions.empty()) body = body.empty() ? mentions : mentions + "\n" + body;
+    add("POST", std::move(headers), std::move(body));
   }
   for (const auto& file : m.files) {
     // The body is the file: ntfy stores it as an attachment named by X-Filename.
@@ -222,6 +235,9 @@ std::vector<std::string> Ntfy::notes(const Message& m) const {
     n.push_back("ntfy has no silent switch: the message goes out with priority " +
                 std::to_string(*priority_for(m)) +
                 " (no sound or vibration; it waits in the notification drawer)");
+  if (!m.urgent_mentions.empty())
+    n.push_back("ntfy has no mentions: urgent_mentions are added as text and cannot make a "
+                "phone ring more (priority 5 is ntfy's loudest)");
   if (!m.username.empty()) n.push_back("ntfy has no username override; it is not sent");
   if (!m.channel.empty()) n.push_back("ntfy has no channel override: the topic is the destination");
   return n;

@@ -27,6 +27,10 @@ class Ntfy final : public Service {
   /// The quiet priority ("low": no sound or vibration). 1 ("min") would
   /// hide the notification under the fold; --silent asks for quiet, not unseen.
   static constexpr int kSilentPriority = 2;
+  /// --priority high ("high": a long vibration burst) and urgent ("max":
+  /// its own notification channel, which may break through Do Not Disturb).
+  static constexpr int kHighPriority = 4;
+  static constexpr int kUrgentPriority = 5;
   static constexpr const char* kDefaultServer = "https://ntfy.sh";
 
   /// The X-Priority a message goes out with; nullopt leaves ntfy's default (3).

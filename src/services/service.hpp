@@ -50,6 +50,9 @@ struct Verdict {
   std::optional<std::chrono::milliseconds> retry_after;  ///< asked by server
   std::string error;  ///< the service's own words, for the user
   std::string hint;   ///< what to do about it, if we know
+  /// resend_plain: the -v warning when what the plain copy leaves out is not
+  /// formatting (Mattermost's priority); "" for the formatting one.
+  std::string resend_note = {};
 };
 
 /// Injected randomness and time, so payload building stays deterministic in tests.

@@ -6,6 +6,7 @@
 
 #include "message/escape.hpp"
 #include "message/markdown.hpp"
+#include "message/split.hpp"
 #include "services/json_util.hpp"
 #include "services/parts.hpp"
 #include "services/registry.hpp"
@@ -91,6 +92,22 @@ std::string slack_escaped(std::string_view text) {
   return out;
 }
 
+namespace {
+
+// A listed urgent mention as Slack's notifying token: "<!here>", "<@U123>"
+// and the like as written, "@here"/"@channel"/"@everyone" (Mattermost's
+// spelling) as their token; anything else is only text.
+std::string slack_mention(const std::string& mention) {
+  for (const char* word : {"here", "channel", "everyone"})
+    if (mention == std::string("@") + word) return std::string("<!") + word + ">";
+  const bool token = mention.size() > 3 && mention.back() == '>' &&
+                     (mention.rfind("<!", 0) == 0 || mention.rfind("<@", 0) == 0) &&
+                     mention.find_first_of("<>&", 1) == mention.size() - 1;
+  return token ? mention : slack_escaped(mention);
+}
+
+}  // namespace
+
 Slack::Slack(const config::Profile& p)
     : webhook_url_(p.secret("webhook_url")),
       username_(p.text("username")),
@@ -115,12 +132,22 @@ std::vector<HttpRequest> Slack::build(const Message& m, const BuildContext&) con
   // link_names, which is never sent. Escaping after splitting keeps a cut
   // from landing inside an entity.
   std::vector<HttpRequest> out;
-  for (const auto& part : make_parts(source, limit_, message::Unit::code_points, overhead(m))) {
+  // The profile's urgent_mentions, the only text not escaped: a line of
+  // their own before the first part.
+  std::string mentions;
+  for (const auto& mention : m.urgent_mentions)
+    if (!mention.empty()) mentions += (mentions.empty() ? "" : " ") + slack_mention(mention);
+  const std::size_t room = mentions.empty() ? 0 : message::length_in(mentions, message::Unit::code_points) + 1;
+  const auto parts = make_parts(source, limit_ > 2 * room ? limit_ - room : limit_ / 2,
+                                message::Unit::code_points, overhead(m));
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    const Part& part = parts[i];
     std::string body = slack_escaped(part.text);
     if (m.code && !body.empty()) body = "```\n" + body + "\n```";
     std::string text = part.header.empty() ? body
                        : body.empty()      ? "*" + slack_escaped(part.header) + "*"
                                            : "*" + slack_escaped(part.header) + "*\n" + body;
+    if (i == 0 && !mentions.empty()) text = mentions + "\n" + text;
     nlohmann::json j = {{"text", text}};
     const std::string& channel = m.channel.empty() ? channel_ : m.channel;
     if (!channel.empty()) j["channel"] = channel;
@@ -153,6 +180,10 @@ Verdict Slack::interpret(const HttpResponse& r) const {
 std::vector<std::string> Slack::notes(const Message& m) const {
   std::vector<std::string> n;
   if (m.silent) n.push_back("Slack webhooks have no silent switch; the message notifies as usual");
+  if (m.priority == Priority::high || m.priority == Priority::urgent)
+    n.push_back("Slack webhooks have no priority: a " + std::string(to_string(m.priority)) +
+                " message is sent as a normal one" +
+                (m.urgent_mentions.empty() ? "" : ", with the profile's urgent_mentions"));
   if (!m.username.empty() || !m.icon_emoji.empty() || !m.icon_url.empty() || !m.channel.empty())
     n.push_back("Slack app webhooks ignore username, icon and channel overrides; only legacy "
                 "webhooks honour them");

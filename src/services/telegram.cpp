@@ -4,6 +4,7 @@
 
 #include "message/markdown.hpp"
 #include "services/json_util.hpp"
+#include "services/loudness.hpp"
 #include "services/multipart.hpp"
 #include "services/parts.hpp"
 #include "services/registry.hpp"
@@ -126,13 +127,20 @@ std::vector<HttpRequest> Telegram::build(const Message& m, const BuildContext& c
     shaped = with_body(m, std::move(rendered.text));
   }
   SpanCursor spans(rendered.spans);
-  for (const auto& part : files_only ? std::vector<Part>{}
-                                     : make_parts(m.markdown ? shaped : m, limit,
-                                                  message::Unit::code_points, 1)) {
-    std::string text = part.header;
+  // The profile's urgent_mentions, as text (an @username there notifies
+  // that user in a group): a line of their own before the first part.
+  const std::string mentions = mentions_line(m);
+  const std::size_t room = mentions.empty() ? 0 : message::length_in(mentions, message::Unit::code_points) + 1;
+  const auto parts = files_only ? std::vector<Part>{}
+                                : make_parts(m.markdown ? shaped : m, limit,
+                                             message::Unit::code_points, 1 + room);
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    const Part& part = parts[i];
+    std::string text = i == 0 && !mentions.empty() ? mentions + "\n" : "";
     nlohmann::json entities = nlohmann::json::array();
     if (!part.header.empty()) {
-      entities.push_back({{"type", "bold"}, {"offset", 0}, {"length", utf16(part.header)}});
+      entities.push_back({{"type", "bold"}, {"offset", utf16(text)}, {"length", utf16(part.header)}});
+      text += part.header;
       if (!part.text.empty()) text += '\n';
     }
     const std::size_t body_offset = utf16(text);
@@ -157,8 +165,10 @@ std::vector<HttpRequest> Telegram::build(const Message& m, const BuildContext& c
     std::vector<FormField> fields = {{"chat_id", profile_.text("chat_id"), "", ""}};
     if (auto thread = profile_.number("thread_id")) fields.push_back({"message_thread_id", std::to_string(*thread), "", ""});
     if (m.silent) fields.push_back({"disable_notification", "true", "", ""});
-    if (files_only && i == 0 && !m.title.empty())
-      fields.push_back({"caption", message::split(m.title, 1024, message::Unit::code_points).front(), "", ""});
+    if (files_only && i == 0 && !(m.title.empty() && mentions.empty())) {
+      const std::string title = m.title.empty() ? "" : message::split(m.title, 1024 > 2 * room ? 1024 - room : 512, message::Unit::code_points).front();
+      fields.push_back({"caption", mentions.empty() ? title : title.empty() ? mentions : mentions + "\n" + title, "", ""});
+    }
     fields.push_back({"document", m.files[i].data, m.files[i].name, ""});
     auto mp = encode_multipart(fields, "notify-" + ctx.new_uuid());
     out.push_back(HttpRequest{"POST", profile_.text("api_base") + "/bot" + profile_.secret("token") + "/sendDocument",
@@ -179,6 +189,12 @@ std::optional<HttpRequest> Telegram::plain(const HttpRequest& request) const {
   HttpRequest r = request;
   r.body = dump_json(j);
   return r;
+}
+
+std::vector<std::string> Telegram::notes(const Message& m) const {
+  if (m.priority == Priority::high || m.priority == Priority::urgent)
+    return {no_louder_note("Telegram", m)};
+  return {};
 }
 
 Verdict Telegram::interpret(const HttpResponse& r) const {

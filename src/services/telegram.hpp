@@ -10,6 +10,7 @@ class Telegram final : public Service {
                                  const BuildContext& ctx) const override;
   Verdict interpret(const HttpResponse& response) const override;
   std::size_t one_part_text(const Message& message) const override;
+  std::vector<std::string> notes(const Message& message) const override;
   std::optional<HttpRequest> plain(const HttpRequest& request) const override;
 
   /// sendMessage text limit, code points after entity parsing.

@@ -1,0 +1,294 @@
+// --priority as each service's own switch (PRODUCT.md "Loudness"), and the
+// profile's urgent_mentions: build() for every level of every service.
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "services/discord.hpp"
+#include "services/email.hpp"
+#include "services/line.hpp"
+#include "services/mattermost.hpp"
+#include "services/ntfy.hpp"
+#include "services/slack.hpp"
+#include "services/telegram.hpp"
+
+namespace notify::services {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::Not;
+using json = nlohmann::json;
+
+constexpr Priority kLevels[] = {Priority::low, Priority::normal, Priority::high, Priority::urgent};
+
+config::Profile profile(const std::string& kind) {
+  config::Profile p;
+  p.name = "p";
+  p.type = kind;
+  p.secrets["webhook_url"] = kind == "discord" ? "https://discord.com/api/webhooks/1/tok"
+                             : kind == "slack" ? "https://hooks.slack.com/services/T0/B0/x"
+                                               : "https://chat.example.com/hooks/abcdefgh";
+  p.secrets["token"] = "123:secret";
+  p.settings["chat_id"] = std::string("-100123");
+  p.settings["to"] = std::string("U0123456789abcdef0123456789abcdef");
+  p.settings["api_base"] = std::string(kind == "line" ? "https://api.line.me"
+                                                      : "https://api.telegram.org");
+  p.settings["server"] = std::string("https://ntfy.example.com");
+  p.settings["topic"] = std::string("alerts");
+  if (kind == "email") {
+    p.settings["smtp_url"] = std::string("smtps://mail.example.com");
+    p.settings["from"] = std::string("a@example.com");
+    p.settings["to"] = std::vector<std::string>{"b@example.com"};
+  }
+  return p;
+}
+
+/// A message as message_for() makes it: silent is priority low, mentions
+/// only on an urgent one.
+Message msg(Priority level, std::string body = "disk /var 91%",
+            std::vector<std::string> mentions = {}) {
+  Message m;
+  m.body = std::move(body);
+  m.priority = level;
+  m.silent = level == Priority::low;
+  if (level == Priority::urgent) m.urgent_mentions = std::move(mentions);
+  return m;
+}
+
+BuildContext ctx() {
+  static int n = 0;
+  return BuildContext{[] { return "uuid-" + std::to_string(++n); },
+                      [] { return std::int64_t{1796000000}; }};
+}
+
+json body_of(const HttpRequest& r) { return json::parse(r.body); }
+
+std::optional<std::string> header(const HttpRequest& r, const std::string& name) {
+  for (const auto& [k, v] : r.headers)
+    if (k == name) return v;
+  return std::nullopt;
+}
+
+std::string first(const Service& s, const Message& m) { return s.build(m, ctx()).at(0).body; }
+
+// --- Mattermost ---------------------------------------------------------------
+
+TEST(mattermost_loudness, each_level_sets_silent_or_the_priority_object) {
+  Mattermost s(profile("mattermost"));
+  const json expected[] = {json::object(), json::object(), json{{"priority", "important"}},
+                           json{{"priority", "urgent"}}};
+  for (int i = 0; i < 4; ++i) {
+    const json j = body_of(s.build(msg(kLevels[i]), ctx()).at(0));
+    SCOPED_TRACE(to_string(kLevels[i]));
+    EXPECT_EQ(j.value("silent", false), kLevels[i] == Priority::low);
+    EXPECT_EQ(j.contains("priority"), !expected[i].empty());
+    if (!expected[i].empty()) {
+      EXPECT_EQ(j["priority"], expected[i]);
+    }
+  }
+}
+
+TEST(mattermost_loudness, requested_ack_only_on_urgent_and_only_when_the_profile_asks) {
+  auto p = profile("mattermost");
+  EXPECT_FALSE(body_of(Mattermost(p).build(msg(Priority::urgent), ctx()).at(0))["priority"]
+                   .contains("requested_ack"));
+  p.settings["requested_ack"] = true;
+  EXPECT_EQ(body_of(Mattermost(p).build(msg(Priority::urgent), ctx()).at(0))["priority"],
+            (json{{"priority", "urgent"}, {"requested_ack", true}}));
+  EXPECT_EQ(body_of(Mattermost(p).build(msg(Priority::high), ctx()).at(0))["priority"],
+            (json{{"priority", "important"}}));
+}
+
+TEST(mattermost_loudness, only_the_first_part_carries_the_priority) {
+  auto p = profile("mattermost");
+  p.max_length = 200;
+  auto m = msg(Priority::urgent, std::string(500, 'x'));
+  m.max_parts = 10;
+  const auto reqs = Mattermost(p).build(m, ctx());
+  ASSERT_GE(reqs.size(), 3u);
+  EXPECT_TRUE(body_of(reqs[0]).contains("priority"));
+  for (std::size_t i = 1; i < reqs.size(); ++i) EXPECT_FALSE(body_of(reqs[i]).contains("priority"));
+}
+
+TEST(mattermost_loudness, urgent_mentions_pass_the_neutraliser_piped_ones_do_not) {
+  Mattermost s(profile("mattermost"));
+  const auto text = body_of(s.build(msg(Priority::urgent, "db down @channel", {"@here", "@alice"}),
+                                    ctx()).at(0))["text"].get<std::string>();
+  EXPECT_EQ(text.rfind("@here @alice\n", 0), 0u) << text;
+  EXPECT_THAT(text, HasSubstr("@\u200b" "channel"));
+  // Not urgent: the profile's list is not on the message at all.
+  EXPECT_THAT(first(s, msg(Priority::high, "db slow")), Not(HasSubstr("@here")));
+}
+
+TEST(mattermost_loudness, a_refused_priority_is_resent_once_without_it) {
+  Mattermost s(profile("mattermost"));
+  const auto req = s.build(msg(Priority::urgent), ctx()).at(0);
+  for (long status : {400L, 403L, 501L}) {
+    HttpResponse r;
+    r.status = status;
+    r.body = R"({"id":"model.post.is_valid.priority.app_error","message":"Invalid priority"})";
+    const Verdict v = s.interpret(r);
+    EXPECT_EQ(v.kind, Verdict::Kind::resend_plain) << status;
+    EXPECT_THAT(v.resend_note, HasSubstr("priority"));
+  }
+  const auto plain = s.plain(req);
+  ASSERT_TRUE(plain.has_value());
+  const json j = body_of(*plain);
+  EXPECT_FALSE(j.contains("priority"));
+  EXPECT_EQ(j["text"], body_of(req)["text"]);
+  // Nothing to leave out: the engine then fails it as before.
+  EXPECT_FALSE(s.plain(s.build(msg(Priority::normal), ctx()).at(0)).has_value());
+  EXPECT_FALSE(s.plain(*plain).has_value());
+}
+
+TEST(mattermost_loudness, a_deleted_webhook_is_not_resent) {
+  Mattermost s(profile("mattermost"));
+  HttpResponse r;
+  r.status = 400;
+  r.body = R"({"id":"web.incoming_webhook.invalid.app_error","message":"Invalid webhook"})";
+  EXPECT_EQ(s.interpret(r).kind, Verdict::Kind::fail);
+}
+
+TEST(mattermost_loudness, notes_name_the_server_version_for_priority) {
+  Mattermost s(profile("mattermost"));
+  const auto n = s.notes(msg(Priority::high));
+  ASSERT_FALSE(n.empty());
+  EXPECT_THAT(n.back(), HasSubstr("9.9"));
+}
+
+// --- Discord ------------------------------------------------------------------
+
+TEST(discord_loudness, low_suppresses_notifications_other_levels_do_not) {
+  Discord s(profile("discord"));
+  for (auto level : kLevels) {
+    const json j = body_of(s.build(msg(level), ctx()).at(0));
+    EXPECT_EQ(j.contains("flags"), level == Priority::low) << to_string(level);
+    if (level == Priority::low) {
+      EXPECT_EQ(j["flags"], Discord::kSuppressNotifications);
+    }
+    EXPECT_EQ(j["allowed_mentions"], (json{{"parse", json::array()}}));
+  }
+}
+
+TEST(discord_loudness, allowed_mentions_list_exactly_the_profiles) {
+  Discord s(profile("discord"));
+  const json j = body_of(s.build(msg(Priority::urgent, "@everyone <@&999> down",
+                                     {"<@&111>", "<@222>", "<@!333>"}),
+                                 ctx()).at(0));
+  EXPECT_EQ(j["allowed_mentions"],
+            (json{{"parse", json::array()}, {"roles", {"111"}}, {"users", {"222", "333"}}}));
+  EXPECT_EQ(j["content"].get<std::string>().rfind("<@&111> <@222> <@!333>\n", 0), 0u);
+
+  const json e = body_of(s.build(msg(Priority::urgent, "x", {"@here"}), ctx()).at(0));
+  EXPECT_EQ(e["allowed_mentions"], (json{{"parse", {"everyone"}}}));
+}
+
+TEST(discord_loudness, high_is_normal_and_notes_say_so) {
+  Discord s(profile("discord"));
+  EXPECT_EQ(first(s, msg(Priority::high)), first(s, msg(Priority::normal)));
+  ASSERT_EQ(s.notes(msg(Priority::high)).size(), 1u);
+  EXPECT_THAT(s.notes(msg(Priority::high))[0], HasSubstr("normal"));
+}
+
+// --- Slack --------------------------------------------------------------------
+
+TEST(slack_loudness, no_switch_at_any_level_and_notes_say_so) {
+  Slack s(profile("slack"));
+  for (auto level : kLevels) EXPECT_EQ(first(s, msg(level)), first(s, msg(Priority::normal)));
+  EXPECT_THAT(s.notes(msg(Priority::low))[0], HasSubstr("no silent switch"));
+  EXPECT_THAT(s.notes(msg(Priority::urgent)).back(), HasSubstr("no priority"));
+}
+
+TEST(slack_loudness, listed_mentions_are_added_unescaped_piped_ones_stay_escaped) {
+  Slack s(profile("slack"));
+  const json j = body_of(s.build(msg(Priority::urgent, "<!channel> db down",
+                                     {"<!here>", "<@U123ABC>", "@channel", "<b>x"}),
+                                 ctx()).at(0));
+  const std::string text = j["text"];
+  EXPECT_EQ(text.rfind("<!here> <@U123ABC> <!channel> &lt;b&gt;x\n", 0), 0u) << text;
+  EXPECT_THAT(text, HasSubstr("&lt;!channel&gt; db down"));
+}
+
+// --- Telegram -----------------------------------------------------------------
+
+TEST(telegram_loudness, only_low_disables_the_notification) {
+  Telegram s(profile("telegram"));
+  for (auto level : kLevels)
+    EXPECT_EQ(body_of(s.build(msg(level), ctx()).at(0)).value("disable_notification", false),
+              level == Priority::low)
+        << to_string(level);
+  EXPECT_THAT(s.notes(msg(Priority::urgent, "x", {"@oncall"}))[0],
+              HasSubstr("cannot make a phone ring more"));
+  EXPECT_TRUE(s.notes(msg(Priority::normal)).empty());
+}
+
+TEST(telegram_loudness, mentions_lead_the_text_and_the_bold_title_follows_them) {
+  Telegram s(profile("telegram"));
+  auto m = msg(Priority::urgent, "db down", {"@oncall"});
+  m.title = "ALERT";
+  const json j = body_of(s.build(m, ctx()).at(0));
+  EXPECT_EQ(j["text"], "@oncall\nALERT\ndb down");
+  EXPECT_EQ(j["entities"][0], (json{{"type", "bold"}, {"offset", 8}, {"length", 5}}));
+}
+
+// --- LINE ---------------------------------------------------------------------
+
+TEST(line_loudness, only_low_disables_the_notification_and_mentions_are_text) {
+  Line s(profile("line"));
+  for (auto level : kLevels)
+    EXPECT_EQ(body_of(s.build(msg(level), ctx()).at(0)).value("notificationDisabled", false),
+              level == Priority::low)
+        << to_string(level);
+  const json j = body_of(s.build(msg(Priority::urgent, "db down", {"@oncall"}), ctx()).at(0));
+  EXPECT_EQ(j["messages"][0]["text"], "@oncall\ndb down");
+  EXPECT_THAT(s.notes(msg(Priority::high))[0], HasSubstr("normal"));
+}
+
+// --- ntfy ---------------------------------------------------------------------
+
+TEST(ntfy_loudness, levels_are_2_profile_4_5) {
+  auto p = profile("ntfy");
+  Ntfy plain(p);
+  const std::optional<std::string> expected[] = {"2", std::nullopt, "4", "5"};
+  for (int i = 0; i < 4; ++i)
+    EXPECT_EQ(header(plain.build(msg(kLevels[i]), ctx()).at(0), "X-Priority"), expected[i])
+        << to_string(kLevels[i]);
+  // The profile's number is what normal means; a level given overrides it.
+  p.settings["priority"] = std::int64_t{5};
+  Ntfy loud(p);
+  const std::string with_profile[] = {"2", "5", "4", "5"};
+  for (int i = 0; i < 4; ++i)
+    EXPECT_EQ(header(loud.build(msg(kLevels[i]), ctx()).at(0), "X-Priority"), with_profile[i])
+        << to_string(kLevels[i]);
+}
+
+TEST(ntfy_loudness, mentions_are_text_before_the_body) {
+  Ntfy s(profile("ntfy"));
+  EXPECT_EQ(first(s, msg(Priority::urgent, "db down", {"@oncall"})), "@oncall\ndb down");
+  EXPECT_THAT(s.notes(msg(Priority::urgent, "x", {"@oncall"})).back(),
+              HasSubstr("cannot make a phone ring more"));
+}
+
+// --- e-mail -------------------------------------------------------------------
+
+TEST(email_loudness, importance_low_normal_none_high_and_urgent_high) {
+  Email s(profile("email"));
+  const char* expected[] = {"Importance: low\r\n", nullptr, "Importance: high\r\n",
+                            "Importance: high\r\n"};
+  for (int i = 0; i < 4; ++i) {
+    const std::string mail = first(s, msg(kLevels[i]));
+    if (expected[i]) {
+      EXPECT_THAT(mail, HasSubstr(expected[i])) << to_string(kLevels[i]);
+    } else {
+      EXPECT_THAT(mail, Not(HasSubstr("Importance:")));
+    }
+  }
+  EXPECT_THAT(s.notes(msg(Priority::urgent, "x", {"@oncall"})).back(),
+              HasSubstr("urgent_mentions are added as text"));
+}
+
+}  // namespace
+}  // namespace notify::services
