@@ -25,6 +25,7 @@
 #include <string_view>
 
 #include "e2e.hpp"
+#include "support/fake_services2.hpp"
 
 namespace notify::test {
 namespace {
@@ -178,6 +179,9 @@ constexpr Coverage kCoverage[] = {
     {"notify --markdown me,ops -t \"nightly report\" < /var/reports/nightly.md", ""},
     {"echo hello | notify --dry-run all", ""},
     {"```toml [defaults]", ""},
+    {"```toml [profiles.team] # every alert, full text", ""},
+    {"notify alerts --priority urgent -t \"db1 is down\" < /var/log/db1.err", ""},
+    {"notify alerts --priority low \"backup done\"", ""},
     {"``` src/core Result type, exit codes, secret masking", ""},
     {"``` core <- config <- services <- delivery <- app <- cli <- main.cpp", ""},
 };
@@ -769,6 +773,49 @@ TEST_F(ReadmeE2E, dry_run_prints_every_request_with_secrets_masked_and_sends_not
 }
 
 // --- Profiles ---------------------------------------------------------------------
+
+// "Make the phone ring": the recipe's profiles, pointed at the fakes.
+TEST_F(ReadmeE2E, the_phone_rings_for_urgent_and_stays_quiet_for_low) {
+  FakeServer ntfy_server;
+  FakeNtfy ntfy;
+  ntfy_server.set_handler(ntfy.handler());
+  std::string toml = example("```toml [profiles.team] # every alert, full text");
+  toml = subst(toml, "/run/secrets/telegram-token", (home / "secrets/telegram-token").string());
+  toml = subst(toml, "chat_id = 123456789", "chat_id = 111111111\napi_base = \"" + tg.base_url() + "\"");
+  toml = subst(toml, "topic = \"alerts-6f1c2b9e\"",
+               "topic = \"alerts-6f1c2b9e\"\nserver = \"" + ntfy_server.base_url() + "\"");
+  home.write_file(".config/notify/profiles.toml", "[defaults]\nretries = 0\ntimeout = 5\n\n" + toml);
+  home.write_file("db1.err", "connection refused on 5432\n");
+  const Env env = {{"DISCORD_WEBHOOK", discord_url(dc)}};
+
+  auto r = sh(subst(example("notify alerts --priority urgent -t \"db1 is down\" < /var/log/db1.err"),
+                    "/var/log/db1.err", (home / "db1.err").string()),
+              std::nullopt, env);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  ASSERT_EQ(mm.request_count(), 1u);
+  const auto team = nlohmann::json::parse(mm.requests()[0].body);
+  EXPECT_EQ(team["priority"]["priority"], "urgent");
+  EXPECT_THAT(team["text"].get<std::string>(), HasSubstr("@here"));
+  EXPECT_THAT(team["text"].get<std::string>(), HasSubstr("connection refused on 5432"));
+  ASSERT_EQ(tg.request_count(), 1u);
+  EXPECT_THAT(tg.requests()[0].body, HasSubstr("connection refused on 5432"));
+  ASSERT_EQ(ntfy.messages().size(), 1u);
+  EXPECT_EQ(ntfy.messages()[0].priority, 5);
+  EXPECT_EQ(ntfy.messages()[0].title, "db1 is down");
+  EXPECT_THAT(ntfy.messages()[0].message, Not(HasSubstr("5432"))) << "notice_only: no text";
+  ASSERT_EQ(dc.request_count(), 1u);
+  const auto loud = nlohmann::json::parse(dc.requests()[0].body);
+  EXPECT_EQ(loud["allowed_mentions"]["roles"], nlohmann::json::array({"123456789012345678"}));
+
+  r = sh(example("notify alerts --priority low \"backup done\""),
+         std::nullopt, env);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  ASSERT_EQ(mm.request_count(), 2u);
+  EXPECT_EQ(nlohmann::json::parse(mm.requests()[1].body).value("silent", false), true);
+  EXPECT_EQ(tg.request_count(), 1u) << "pager takes urgent only";
+  EXPECT_EQ(ntfy.messages().size(), 1u) << "phone takes high and urgent only";
+  EXPECT_EQ(dc.request_count(), 1u) << "loud takes urgent only";
+}
 
 TEST_F(ReadmeE2E, the_profile_example_loads_and_names_what_is_missing) {
   home.write_file("secrets/smtp", "smtp-password\n");
