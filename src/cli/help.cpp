@@ -154,7 +154,7 @@ cannot be found). Then, by default only when it failed, sends a message:
 the command, how it ended, how long it took and on which host, and the
 tail of its output in a code block.
   --on failure         notify when the command fails [default]
-  --on always          notify whatever happens
+  --on always          notify whatever happens (a success at low priority)
   --on success         notify only when it succeeds
 SIGINT, SIGTERM and SIGHUP are passed on to the command. A message that
 cannot be delivered goes to the spool; the exit status stays the command's.

@@ -200,6 +200,9 @@ int cmd_run(Session& s) {
   dur.precision(secs < 10 ? 2 : 0);
   dur << std::fixed << secs << " s";
   Draft draft = draft_from_options(o);
+  // Good news need not ring: under --on always a success is reported low,
+  // and --priority (or the profile's level) is for the failures.
+  if (o.on == "always" && f.ok) draft.priority = Priority::low;
   const std::string name = o.run_argv[0].substr(o.run_argv[0].rfind('/') + 1);
   draft.title = message::sanitize(o.title.value_or(name + (f.ok ? " succeeded" : " failed")) +
                                   " (" + f.how + ", " + dur.str() + " on " + s.world.hostname() + ")");

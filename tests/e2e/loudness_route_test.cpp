@@ -187,6 +187,15 @@ TEST_F(LoudnessRouteE2E, run_sends_its_report_at_the_given_priority) {
   EXPECT_EQ(loud.exit_code, 3) << loud.err;
   ASSERT_EQ(phone.request_count(), 1u);
   EXPECT_THAT(bodies(phone), HasSubstr("disk gone"));
+  // "failure urgent, success low via --on always": the same line, a success.
+  auto fine = run({"run", "all", "--on", "always", "--priority", "urgent", "--", "sh", "-c",
+                   "echo all good"});
+  EXPECT_EQ(fine.exit_code, 0) << fine.err;
+  EXPECT_EQ(phone.request_count(), 1u) << "a success report is low: phone skips it";
+  ASSERT_EQ(team.request_count(), 1u);
+  const auto report = nlohmann::json::parse(team.requests()[0].body);
+  EXPECT_THAT(report["text"].get<std::string>(), HasSubstr("all good"));
+  EXPECT_EQ(report.value("silent", false), true);
 }
 
 TEST_F(LoudnessRouteE2E, stream_batches_go_at_the_given_priority) {
