@@ -94,12 +94,7 @@ Planned plan_round(const config::Config& cfg, spool::Record& record, spool::Jour
   }
   // A notice names where the full text went: the message's other targets
   // that take it whole.
-  std::vector<std::string> full_text_at;
-  for (const auto& t : record.targets) {
-    const auto it = cfg.profiles.find(t);
-    if (it != cfg.profiles.end() && !it->second.notice_only && skip_reason(it->second, draft).empty())
-      full_text_at.push_back(t);
-  }
+  const auto full_text_at = full_text_targets(cfg, record.targets, draft);
   const bool draft_is_notice = is_notice(draft);
   std::vector<std::string> destinations;
   {

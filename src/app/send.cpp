@@ -89,16 +89,15 @@ SendResult send(const config::Config& cfg, const std::vector<std::string>& targe
   SendResult result;
   // notice_only targets get their own message: a notice, made and kept
   // apart, so neither their requests nor their spool entry hold the text.
-  std::vector<std::string> full, notice, full_text_at;
+  std::vector<std::string> full, notice;
   for (const auto& t : targets) {
     const auto it = cfg.profiles.find(t);
-    const bool is_notice_only = it != cfg.profiles.end() && it->second.notice_only;
-    (is_notice_only ? notice : full).push_back(t);
-    if (!is_notice_only && it != cfg.profiles.end() && skip_reason(it->second, draft).empty())
-      full_text_at.push_back(t);
+    (it != cfg.profiles.end() && it->second.notice_only ? notice : full).push_back(t);
   }
   if (!full.empty()) send_round(cfg, full, draft, opts, world, result);
-  if (!notice.empty()) send_round(cfg, notice, notice_of(draft, full_text_at), opts, world, result);
+  if (!notice.empty())
+    send_round(cfg, notice, notice_of(draft, full_text_targets(cfg, targets, draft)), opts, world,
+               result);
 
   // The caller's order, whatever order the targets finished in.
   auto order = [&](const std::string& t) { return std::find(targets.begin(), targets.end(), t); };

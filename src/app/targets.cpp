@@ -1,7 +1,6 @@
 #include "app/targets.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <set>
 
 #include "services/parts.hpp"
@@ -19,21 +18,33 @@ config::Profile effective(const config::Profile& p, const Overrides& o) {
 
 namespace {
 
-void chain(const config::Config& cfg, const std::string& name, std::vector<std::string>& out,
-           std::set<std::string>& seen) {
+// A profile that skips `draft` (when one is given) is passed over with the
+// fallbacks it would bring.
+void chain(const config::Config& cfg, const std::string& name, const Draft* draft,
+           std::vector<std::string>& out, std::set<std::string>& seen) {
   auto it = cfg.profiles.find(name);
-  if (it == cfg.profiles.end() || !seen.insert(name).second) return;
+  if (it == cfg.profiles.end() || seen.count(name)) return;
+  if (draft && !skip_reason(it->second, *draft).empty()) return;
+  seen.insert(name);
   out.push_back(name);
-  for (const auto& f : it->second.fallback) chain(cfg, f, out, seen);
+  for (const auto& f : it->second.fallback) chain(cfg, f, draft, out, seen);
 }
+
+std::vector<std::string> chain_from(const config::Config& cfg, const std::string& target,
+                                    const Draft* draft) {
+  std::vector<std::string> c;
+  std::set<std::string> seen;
+  chain(cfg, target, draft, c, seen);
+  return c;
+}
+
+constexpr std::string_view kNotice = "new message";
+constexpr std::string_view kNoticeWhere = " (full text: ";
 
 }  // namespace
 
 std::vector<std::string> chain_of(const config::Config& cfg, const std::string& target) {
-  std::vector<std::string> c;
-  std::set<std::string> seen;
-  chain(cfg, target, c, seen);
-  return c;
+  return chain_from(cfg, target, nullptr);
 }
 
 std::vector<std::string> reachable(const config::Config& cfg,
@@ -61,29 +72,21 @@ std::string skip_reason(const config::Profile& p, const Draft& d) {
          to_string(p.min_priority);
 }
 
-namespace {
-
-void chain(const config::Config& cfg, const std::string& name, const Draft& d,
-           std::vector<std::string>& out, std::set<std::string>& seen) {
-  auto it = cfg.profiles.find(name);
-  if (it == cfg.profiles.end() || seen.count(name)) return;
-  if (!skip_reason(it->second, d).empty()) return;
-  seen.insert(name);
-  out.push_back(name);
-  for (const auto& f : it->second.fallback) chain(cfg, f, d, out, seen);
-}
-
-constexpr std::string_view kNotice = "new message";
-constexpr std::string_view kNoticeWhere = " (full text: ";
-
-}  // namespace
-
 std::vector<std::string> chain_of(const config::Config& cfg, const std::string& target,
                                   const Draft& draft) {
-  std::vector<std::string> c;
-  std::set<std::string> seen;
-  chain(cfg, target, draft, c, seen);
-  return c;
+  return chain_from(cfg, target, &draft);
+}
+
+std::vector<std::string> full_text_targets(const config::Config& cfg,
+                                           const std::vector<std::string>& targets,
+                                           const Draft& draft) {
+  std::vector<std::string> out;
+  for (const auto& t : targets) {
+    const auto it = cfg.profiles.find(t);
+    if (it != cfg.profiles.end() && !it->second.notice_only && skip_reason(it->second, draft).empty())
+      out.push_back(t);
+  }
+  return out;
 }
 
 Draft notice_of(const Draft& d, const std::vector<std::string>& full_text_at) {
@@ -103,29 +106,11 @@ Draft notice_of(const Draft& d, const std::vector<std::string>& full_text_at) {
   n.username = d.username;
   n.icon = d.icon;
   n.channel = d.channel;
+  n.notice = true;
   return n;
 }
 
-bool is_notice(const Draft& d) {
-  if (!d.files.empty() || d.code || d.markdown || !d.code_lang.empty() || d.max_parts) return false;
-  const std::string_view b = d.body;
-  if (b == kNotice) return true;
-  const std::string head = std::string(kNotice) + std::string(kNoticeWhere);
-  if (b.size() <= head.size() + 1 || b.substr(0, head.size()) != head || b.back() != ')')
-    return false;
-  // Profile names and ", " between them: no room for any other text.
-  const auto names = b.substr(head.size(), b.size() - head.size() - 1);
-  for (std::size_t i = 0; i < names.size(); ++i) {
-    const char c = names[i];
-    if (c == ',' && i + 1 < names.size() && names[i + 1] == ' ') {
-      ++i;
-      continue;
-    }
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '.' && c != '-')
-      return false;
-  }
-  return true;
-}
+bool is_notice(const Draft& d) { return d.notice; }
 
 services::Message message_for(const config::Profile& p, const Draft& d) {
   services::Message m;

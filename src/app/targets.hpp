@@ -44,13 +44,19 @@ std::string skip_reason(const config::Profile& profile, const Draft& draft);
 std::vector<std::string> chain_of(const config::Config& config, const std::string& target,
                                   const Draft& draft);
 
+/// The targets whose profiles take the draft's full text: not notice_only,
+/// not skipping its level (what a notice names).
+std::vector<std::string> full_text_targets(const config::Config& config,
+                                           const std::vector<std::string>& targets,
+                                           const Draft& draft);
+
 /// What a notice_only profile gets instead of the draft: its title (a
 /// notice's title is the draft's), the body "new message" and where the
 /// full text went; no files, nothing else of the text.
 Draft notice_of(const Draft& draft, const std::vector<std::string>& full_text_at);
 
 /// True when the draft is such a notice already (a spooled notice flushes
-/// as written): nothing in it but what notice_of puts there.
+/// as written): the journal keeps what notice_of marked.
 bool is_notice(const Draft& draft);
 
 /// The message as this profile sends it: the draft's options over the

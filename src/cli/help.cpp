@@ -163,6 +163,17 @@ The send options apply, except --stream and --markdown.
 
 }  // namespace
 
+// A line cut at 80 columns, its continuations indented under the text.
+std::string wrapped(std::string line, std::size_t indent) {
+  std::string out;
+  while (line.size() > 80) {
+    const auto cut = line.rfind(' ', 80);
+    out += line.substr(0, cut) + "\n";
+    line = std::string(indent, ' ') + line.substr(cut + 1);
+  }
+  return out + line + "\n";
+}
+
 // --type and one flag per key any service's setup asks, with the services
 // that have it: the registry is the only list.
 std::string setup_fields() {
@@ -186,13 +197,7 @@ std::string setup_fields() {
     flag += " V";
     flag.resize(std::max<std::size_t>(flag.size() + 1, 21), ' ');
     std::string line = "  " + flag + about[key] + " (" + types[key] + ")";
-    // Wrapped at 80 columns under the description.
-    while (line.size() > 80) {
-      auto cut = line.rfind(' ', 80);
-      out += line.substr(0, cut) + "\n";
-      line = std::string(23, ' ') + line.substr(cut + 1);
-    }
-    out += line + "\n";
+    out += wrapped(line, 23);
   }
   return out;
 }
@@ -227,12 +232,7 @@ std::string services_help() {
       std::string line = key + std::string(k.doc);
       if (k.required) line += " (required)";
       if (!k.fallback.empty()) line += " [default=" + std::string(k.fallback) + "]";
-      while (line.size() > 80) {
-        auto cut = line.rfind(' ', 80);
-        out += line.substr(0, cut) + "\n";
-        line = std::string(16, ' ') + line.substr(cut + 1);
-      }
-      out += line + "\n";
+      out += wrapped(line, 16);
     }
   }
   out += "\nEvery profile also takes type, silent, code, code_lang, max_length, max_parts,\n"

@@ -30,6 +30,8 @@ struct Draft {
   std::string channel;
   int max_parts = 0;    ///< --max-parts; 0 = the profile's
   std::vector<Attachment> files;
+  /// A notice_only profile's notice (app::notice_of): flushed as it is.
+  bool notice = false;
 };
 
 }  // namespace notify

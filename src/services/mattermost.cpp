@@ -157,13 +157,6 @@ std::unique_ptr<Service> make_mattermost(const config::Profile& p) {
   return std::make_unique<Mattermost>(p);
 }
 
-std::string mattermost_destination(const config::Profile& p, const std::string& secret) {
-  // "#town-square" and "@alice" are shown as written, not as "##".
-  const auto channel = p.text("channel");
-  if (channel.empty()) return secret;
-  return secret + " " + (channel[0] == '#' || channel[0] == '@' ? "" : "#") + channel;
-}
-
 }  // namespace
 
 const ServiceInfo& mattermost_service() {
@@ -192,7 +185,7 @@ const ServiceInfo& mattermost_service() {
        Mattermost::kLimit,
        65535,
        message::Unit::code_points},
-      mattermost_destination,
+      webhook_destination,
       make_mattermost,
       "whose incoming webhooks cannot carry files",
       "silent (server 11.10+), priority important/urgent (server 9.9+), username and icon "

@@ -39,6 +39,13 @@ const ServiceInfo& service_of(const config::Profile& profile) {
                               profile.type + "'");
 }
 
+std::string webhook_destination(const config::Profile& p, const std::string& secret) {
+  // "#town-square" and "@alice" are shown as written, not as "##".
+  const auto channel = p.text("channel");
+  if (channel.empty()) return secret;
+  return secret + " " + (channel[0] == '#' || channel[0] == '@' ? "" : "#") + channel;
+}
+
 std::string default_of(std::string_view type, std::string_view key) {
   const auto* service = find_service(type);
   const auto* spec = service ? service->schema.key(key) : nullptr;

@@ -40,6 +40,9 @@ const std::vector<const ServiceInfo*>& all_services();
 const ServiceInfo* find_service(std::string_view type);
 /// The service of a loaded profile (the loader only accepts known types).
 const ServiceInfo& service_of(const config::Profile& profile);
+/// `notify list`'s destination for a webhook with an optional `channel`
+/// key (Mattermost, Slack): the masked URL, then "#channel" or "@user".
+std::string webhook_destination(const config::Profile& profile, const std::string& secret);
 /// The default a service declares for one of its keys; empty when none.
 std::string default_of(std::string_view type, std::string_view key);
 /// Teaches `masker` a resolved profile's secrets, and its server URLs (a

@@ -201,12 +201,6 @@ namespace {
 
 std::unique_ptr<Service> make_slack(const config::Profile& p) { return std::make_unique<Slack>(p); }
 
-std::string slack_destination(const config::Profile& p, const std::string& secret) {
-  const auto channel = p.text("channel");
-  if (channel.empty()) return secret;
-  return secret + " " + (channel[0] == '#' || channel[0] == '@' ? "" : "#") + channel;
-}
-
 }  // namespace
 
 const ServiceInfo& slack_service() {
@@ -228,7 +222,7 @@ const ServiceInfo& slack_service() {
        Slack::kLimit,
        Slack::kLimit,
        message::Unit::code_points},
-      slack_destination,
+      webhook_destination,
       make_slack,
       "whose incoming webhooks cannot carry files",
       "username and icon overrides (legacy webhooks)"};

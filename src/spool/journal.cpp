@@ -28,7 +28,8 @@ json draft_json(const Draft& d) {
           {"code_lang", d.code_lang}, {"markdown", d.markdown}, {"silent", d.silent},
           {"username", d.username}, {"icon", d.icon},         {"channel", d.channel},
           {"max_parts", d.max_parts}, {"files", files},
-          {"priority", d.priority ? json(to_string(*d.priority)) : json()}};
+          {"priority", d.priority ? json(to_string(*d.priority)) : json()},
+          {"notice", d.notice}};
 }
 
 Draft draft_from(const json& j) {
@@ -41,6 +42,7 @@ Draft draft_from(const json& j) {
   d.silent = j.value("silent", false);
   if (j.contains("priority") && j["priority"].is_string())
     d.priority = parse_priority(j["priority"].get<std::string>());
+  d.notice = j.value("notice", false);
   d.username = j.value("username", "");
   d.icon = j.value("icon", "");
   d.channel = j.value("channel", "");
