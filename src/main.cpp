@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "cli/run.hpp"
+#include "cli/signals.hpp"
 
 namespace {
 
@@ -18,6 +19,12 @@ constexpr bool kExitThroughLibc = false;
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Before anything opens a descriptor: a closed stdin must read as
+  // /dev/null, not as the next pipe notify makes (it would wait on itself).
+  notify::cli::open_closed_standard_fds();
+  // A stop at any moment from here on is seen: while the profile file or
+  // standard input is still being read too.
+  notify::cli::install_stop_signals();
   // A reader that goes away (`notify --dry-run x | head`) must give EPIPE,
   // not kill us before the message is sent.
   std::signal(SIGPIPE, SIG_IGN);

@@ -1,8 +1,60 @@
 #include "app/flush.hpp"
 
 #include <algorithm>
+#include <map>
 
 namespace notify::app {
+
+namespace {
+
+// The profile files spooled messages were sent with, each read once.
+class ConfigFiles {
+ public:
+  ConfigFiles(const config::Config& own, World& world) : own_(own), world_(world) {}
+
+  struct Found {
+    const config::Config* config = nullptr;  ///< null: see gone / problem
+    bool gone = false;                       ///< the file no longer exists
+    std::string problem;                     ///< it exists but cannot be used now
+  };
+
+  Found of(const spool::Record& record) {
+    const std::string& path = record.config_path;
+    // Spools from before the path was recorded go with the caller's file.
+    if (path.empty() && own_.path.empty())
+      return {nullptr, false, "it names no profile file and there is none to use"};
+    if (path.empty() || path == own_.absolute_path) return {&own_, false, {}};
+    auto it = cache_.find(path);
+    if (it == cache_.end()) it = cache_.emplace(path, load(path)).first;
+    return it->second.config ? Found{&*it->second.config, false, {}}
+                             : Found{nullptr, it->second.gone, it->second.problem};
+  }
+
+ private:
+  struct Entry {
+    std::optional<config::Config> config;
+    bool gone = false;
+    std::string problem;
+  };
+  Entry load(const std::string& path) {
+    Entry e;
+    if (!world_.load_config || (world_.file_exists && !world_.file_exists(path))) {
+      e.gone = world_.load_config != nullptr;
+      if (!e.gone) e.problem = "cannot read other profile files here";
+      return e;
+    }
+    auto cfg = world_.load_config(path);
+    if (cfg) e.config = std::move(*cfg);
+    else e.problem = cfg.error().message;
+    return e;
+  }
+
+  const config::Config& own_;
+  World& world_;
+  std::map<std::string, Entry> cache_;
+};
+
+}  // namespace
 
 Result<FlushResult> flush(const config::Config& cfg, const FlushOptions& opts, World& world) {
   if (!world.spool)
@@ -14,6 +66,7 @@ Result<FlushResult> flush(const config::Config& cfg, const FlushOptions& opts, W
   sp.tidy();
 
   FlushResult result;
+  ConfigFiles files(cfg, world);
   auto listing = sp.list();
   result.refused = std::move(listing.refused);
   // A target whose message could not go now keeps its later ones back too:
@@ -57,7 +110,35 @@ Result<FlushResult> flush(const config::Config& cfg, const FlushOptions& opts, W
       ro.only.push_back(t);
     }
     if (ro.only.empty()) continue;
-    auto planned = plan_round(cfg, record, opts.dry_run ? nullptr : &journal, ro, world);
+    const auto file = files.of(record);
+    if (!file.config && !file.gone) {
+      // Being edited, say: not a reason to give the message up.
+      world.tell(Level::warning, "message " + std::to_string(entry.id) + " waits: its profile file" +
+                                     (record.config_path.empty() ? "" : " " + record.config_path) +
+                                     " cannot be used now (" + file.problem + ")");
+      for (const auto& t : ro.only) {
+        ++result.left;
+        held_back.insert(t);
+      }
+      continue;
+    }
+    Planned planned;
+    if (file.gone) {
+      // Another file's same-named profile may be another chat: never that.
+      for (const auto& t : ro.only) {
+        delivery::Outcome dead;
+        dead.target = t;
+        const auto id = std::to_string(entry.id);
+        dead.error = "the profile file " + record.config_path + " that message " + id +
+                     " was sent with is gone, so it was not sent; `notify spool retry " + id +
+                     "` sends it to profile '" + t + "' of the profile file that command reads "
+                     "(add -c FILE for another)";
+        dead.permanent = true;
+        planned.settled.push_back(std::move(dead));
+      }
+    } else {
+      planned = plan_round(*file.config, record, opts.dry_run ? nullptr : &journal, ro, world);
+    }
     if (opts.dry_run) {
       for (auto& d : dry_runs(planned)) result.dry_run.push_back(std::move(d));
       continue;

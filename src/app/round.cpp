@@ -105,6 +105,7 @@ Planned plan_round(const config::Config& cfg, spool::Record& record, spool::Jour
   }
   const auto now = world.clock_or_default().unix_seconds();
   std::map<std::string, std::size_t> index;
+  std::set<std::string> moved;  // destinations that now point elsewhere
   for (const auto& name : destinations) {
     delivery::Leg leg;
     out.profiles.push_back(effective(cfg.profiles.at(name), opts.overrides));
@@ -123,6 +124,29 @@ Planned plan_round(const config::Config& cfg, spool::Record& record, spool::Jour
     leg.service = services::make_service(p);
     if (world.masker) {
       services::add_secrets(p, *world.masker);
+    }
+    // A message goes only where it was addressed: a profile that now names
+    // another chat, webhook or recipient gets it only if `spool retry`
+    // said so, and then whole.
+    const std::string identity = services::destination_identity(p);
+    if (const auto it = record.destinations.find(name);
+        it != record.destinations.end() && it->second != identity) {
+      if (!record.accept_new.count(name)) {
+        moved.insert(name);
+        leg.unavailable = "now names a different destination";
+        out.legs.push_back(std::move(leg));
+        continue;
+      }
+      // Accepted by `spool retry`: the new place has none of it yet.
+      record.plans.erase(name);
+      record.accepted.erase(name);
+      record.have.erase(name);
+    }
+    if (!record.destinations.count(name) || record.destinations.at(name) != identity ||
+        record.accept_new.count(name)) {
+      if (journal) journal->append(spool::event_destination(name, identity));
+      record.destinations[name] = identity;
+      record.accept_new.erase(name);
     }
     // Whether it is a target or a fallback, a notice_only profile's
     // requests never hold the text.
@@ -170,9 +194,23 @@ Planned plan_round(const config::Config& cfg, spool::Record& record, spool::Jour
     out.legs.push_back(std::move(leg));
   }
   for (const auto& t : live) {
+    const auto chain = chain_of(cfg, t, draft);
+    const auto changed = std::find_if(chain.begin(), chain.end(),
+                                      [&](const std::string& n) { return moved.count(n) > 0; });
+    if (changed != chain.end()) {
+      delivery::Outcome dead;
+      dead.target = t;
+      dead.error = "profile '" + *changed + "'" + (*changed == t ? "" : " (a fallback)") + " in " +
+                   (cfg.absolute_path.empty() ? cfg.path : cfg.absolute_path) + " now names a different destination than when message " +
+                   std::to_string(record.id) + " was sent, so it was not sent; to send it to '" +
+                   *changed + "' as it is now: notify spool retry " + std::to_string(record.id);
+      dead.permanent = true;
+      out.settled.push_back(std::move(dead));
+      continue;
+    }
     delivery::Plan plan;
     plan.target = t;
-    for (const auto& n : chain_of(cfg, t, draft)) plan.legs.push_back(index.at(n));
+    for (const auto& n : chain) plan.legs.push_back(index.at(n));
     out.plans.push_back(std::move(plan));
   }
   return out;

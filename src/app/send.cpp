@@ -18,6 +18,7 @@ void send_round(const config::Config& cfg, const std::vector<std::string>& targe
   record.message = draft;
   record.targets = targets;
   record.created_unix = world.clock_or_default().unix_seconds();
+  record.config_path = cfg.absolute_path;
   RoundOptions ro;
   ro.overrides = opts.overrides;
   ro.dry_run = opts.dry_run;

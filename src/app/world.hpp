@@ -38,6 +38,10 @@ struct World {
   Masker* masker = nullptr;
   /// Remarks for the user, not yet masked.
   std::function<void(Level, const std::string&)> say;
+  /// Reads another profile file: a spooled message goes out with the file
+  /// it was sent with. Unset: only the caller's file is known.
+  std::function<Result<config::Config>(const std::string& path)> load_config;
+  std::function<bool(const std::string& path)> file_exists;
   /// Profiles whose service notes were given already (once per process).
   std::set<std::string>* noted = nullptr;
 

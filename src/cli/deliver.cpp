@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <filesystem>
 
 #include <nlohmann/json.hpp>
 
@@ -70,6 +71,20 @@ Result<void> attach_files(Session& s, const std::vector<std::string>& names, Dra
   return {};
 }
 
+Result<config::Config> read_profile_file(const World& world, const std::string& path) {
+  auto text = world.read_file(path);
+  if (!text)
+    return make_error(ErrorKind::config, "cannot read profile file " + path + ": " + text.error().message);
+  auto cfg = config::parse_config(*text, path, services::catalog());
+  if (!cfg) return cfg;
+  std::error_code ec;
+  // Kept as given when it cannot be made absolute: then a flush elsewhere
+  // treats it as a file that is gone, never as another one.
+  const auto absolute = std::filesystem::absolute(path, ec);
+  cfg->absolute_path = ec ? path : absolute.lexically_normal().string();
+  return cfg;
+}
+
 app::World app_world(Session& s, const StopSignals* signals, HttpClient* shared_http) {
   app::World w;
   w.http = shared_http;
@@ -79,6 +94,8 @@ app::World app_world(Session& s, const StopSignals* signals, HttpClient* shared_
   w.env = s.world.env;
   w.read_file = s.world.read_file;
   w.masker = &s.masker;
+  w.load_config = [&s](const std::string& path) { return read_profile_file(s.world, path); };
+  w.file_exists = s.world.file_exists;
   w.noted = &s.noted_profiles;
   w.say = [&s](app::Level level, const std::string& text) {
     switch (level) {
@@ -168,10 +185,11 @@ void report_outcomes(const Session& s, const std::vector<delivery::Outcome>& out
     if (!oc.hint.empty()) s.info("hint: " + oc.hint);
     if (oc.dead)
       s.info(oc.target + ": this will not succeed by retrying; the message is kept in the "
-                         "spool's failed/ (id " + oc.spool_id + "): see `notify spool`");
+                         "spool's failed/ (id " + oc.spool_id + "): see `" +
+                         s.command_hint("spool") + "`");
     else if (oc.spooled)
       s.info(oc.target + ": message kept in the spool (id " + oc.spool_id +
-             "); `notify flush` sends it later");
+             "); `" + s.command_hint("flush") + "` sends it later");
   }
 }
 
@@ -204,7 +222,8 @@ void report_stop(const Session& s) {
   said = true;
   const char* abbrev = sigabbrev_np(sig);
   s.info(std::string("stopped by ") + (abbrev ? std::string("SIG") + abbrev : std::string("a signal")) +
-         ": what was not delivered stays in the spool; `notify flush` sends it");
+         ": what was not delivered stays in the spool; `" + s.command_hint("flush") +
+         "` sends it");
 }
 
 }  // namespace notify::cli

@@ -29,6 +29,10 @@ std::optional<std::vector<std::string>> command_targets(Session& s);
 /// profile reached must take files of that size. Usage errors.
 Result<void> attach_files(Session& s, const std::vector<std::string>& names, Draft& draft);
 
+/// Reads and checks a profile file (its absolute path recorded for the
+/// spool). The error says which file and why.
+Result<config::Config> read_profile_file(const World& world, const std::string& path);
+
 /// The app's World over this process's; `signals` (if any) stops it.
 app::World app_world(Session& s, const StopSignals* signals, HttpClient* shared_http = nullptr);
 

@@ -59,12 +59,12 @@ Result<std::string> read_message(int fd, std::size_t budget, int tee_fd,
   return text.finish();
 }
 
-void pass_message_on(int fd, bool is_terminal, std::ostream& err) {
+void pass_message_on(int fd, bool is_terminal, std::ostream& err, int stop_fd) {
   if (is_terminal) return;
   // About what one message of any service keeps; the middle of a bigger
   // input is counted, not printed.
   constexpr std::size_t kKept = 64 * 1024;
-  auto text = read_message(fd, kKept, -1, nullptr);
+  auto text = read_message(fd, kKept, -1, nullptr, stop_fd);
   if (!text) return;
   message::trim_end(*text);
   if (message::is_blank(*text)) return;

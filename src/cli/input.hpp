@@ -18,7 +18,8 @@ Result<std::string> read_message(int fd, std::size_t budget, int tee_fd,
 /// For a send that stops at a usage or configuration error: reads what the
 /// pipe holds to EOF (bounded memory), so the producer never dies of
 /// SIGPIPE, and writes it (head and tail) to `err` after the error, so cron
-/// mails it. Nothing when `fd` is a terminal or the text is blank.
-void pass_message_on(int fd, bool is_terminal, std::ostream& err);
+/// mails it. Nothing when `fd` is a terminal or the text is blank. After a
+/// stop signal (stop_fd readable) only what the pipe holds is read.
+void pass_message_on(int fd, bool is_terminal, std::ostream& err, int stop_fd);
 
 }  // namespace notify::cli

@@ -105,7 +105,7 @@ int cmd_list(Session& s) {
     if (waiting.count(name))
       line += "  [" + std::to_string(waiting[name]) + " waiting in the spool]";
     if (failed.count(name))
-      line += "  [" + std::to_string(failed[name]) + " failed: see `notify spool`]";
+      line += "  [" + std::to_string(failed[name]) + " failed: see `" + s.command_hint("spool") + "`]";
     s.out(line + "\n");
   }
   if (!cfg.groups.empty()) {

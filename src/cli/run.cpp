@@ -1,14 +1,18 @@
 #include "cli/run.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <ostream>
 
+#include "cli/deliver.hpp"
 #include "cli/help.hpp"
 #include "cli/input.hpp"
 #include "cli/output.hpp"
 #include "cli/session.hpp"
+#include "cli/signals.hpp"
 #include "services/registry.hpp"
 #include "config/loader.hpp"
+#include "core/shell.hpp"
 
 namespace notify::cli {
 
@@ -28,6 +32,11 @@ void Session::out(const std::string& text) const {
   *world.out << masker.apply(text);
 }
 
+std::string Session::command_hint(const std::string& rest) const {
+  return "notify " + (options.config ? "-c " + shell_quote(*options.config) + " " : std::string()) +
+         rest;
+}
+
 Result<void> Session::resolve(config::Profile& p) {
   auto r = config::resolve_secrets(p, world.env, world.read_file);
   if (!r) return r;
@@ -37,11 +46,16 @@ Result<void> Session::resolve(config::Profile& p) {
 
 namespace {
 
+// -c FILE or NOTIFY_CONFIG: that file, and no other, must be used.
+bool config_named(const Session& s) {
+  const auto env = s.world.env("NOTIFY_CONFIG");
+  return s.options.config || (env && !env->empty());
+}
+
 // Finds and parses the profile file; errors are printed, exit 2 returned.
 std::optional<int> load_config(Session& s) {
   const auto candidates = config::config_candidates(s.options.config, s.world.env);
-  const bool explicit_path = s.options.config || (s.world.env("NOTIFY_CONFIG") &&
-                                                   !s.world.env("NOTIFY_CONFIG")->empty());
+  const bool explicit_path = config_named(s);
   std::string path;
   for (const auto& c : candidates) {
     if (explicit_path || s.world.file_exists(c)) {
@@ -53,13 +67,9 @@ std::optional<int> load_config(Session& s) {
     s.error(no_profile_file(candidates));
     return kExitUsage;
   }
-  auto text = s.world.read_file(path);
-  if (!text) {
-    s.error("cannot read profile file " + path + ": " + text.error().message);
-    return kExitUsage;
-  }
-  auto cfg = config::parse_config(*text, path, services::catalog());
+  auto cfg = read_profile_file(s.world, path);
   if (!cfg) {
+    if (StopSignals::stopped()) return kExitNotDelivered;  // said by the caller
     s.error(cfg.error().message);
     return kExitUsage;
   }
@@ -75,6 +85,22 @@ std::optional<int> load_config(Session& s) {
   return std::nullopt;
 }
 
+// "SIGTERM", or "a signal" for one without a name.
+std::string stop_signal_name() {
+  const char* abbrev = sigabbrev_np(StopSignals::received());
+  return abbrev ? std::string("SIG") + abbrev : std::string("a signal");
+}
+
+// A stop before anything was sent (the profile file was still being read):
+// one line says so, never a silent death, and what a pipe already holds
+// goes to stderr after it, as at a configuration error.
+int stopped_before_sending(Session& s) {
+  *s.world.err << "notify: stopped by " << stop_signal_name()
+               << " while reading the profile file: nothing was sent\n";
+  if (s.reads_message_from_stdin()) pass_message_on(s);
+  return kExitNotDelivered;
+}
+
 bool has_config_file(const Session& s) {
   const auto candidates = config::config_candidates(s.options.config, s.world.env);
   return std::any_of(candidates.begin(), candidates.end(),
@@ -87,7 +113,8 @@ int run_command_line(const std::vector<std::string>& args, World& world) {
     *world.err << "notify: error: " << parsed.error().message
                << "\nTry 'notify --help' for more information.\n";
     if (message_from_stdin(args))
-      pass_message_on(world.in_fd, world.is_terminal(world.in_fd), *world.err);
+      pass_message_on(world.in_fd, world.is_terminal(world.in_fd), *world.err,
+                      StopSignals::fd());
     // `notify run` must never keep the job from running: a wrong option of
     // its report costs the report, not the job.
     if (auto command = run_command_of(args); !command.empty()) {
@@ -112,10 +139,14 @@ int run_command_line(const std::vector<std::string>& args, World& world) {
   // setup creates the file and discover --token needs none.
   const bool config_optional =
       s.options.command == Command::setup ||
+      // Each spooled message names its own profile file; the default one
+      // is needed only for messages from before that.
       (s.options.command == Command::spool && !has_config_file(s)) ||
+      (s.options.command == Command::flush && !has_config_file(s) && !config_named(s)) ||
       (s.options.command == Command::discover && s.options.token);
   if (!config_optional) {
     if (auto failed = load_config(s)) {
+      if (StopSignals::stopped()) return stopped_before_sending(s);
       // The job notify run wraps must run whatever the profile file says.
       if (s.options.command != Command::run) {
         if (s.reads_message_from_stdin()) pass_message_on(s);
@@ -123,6 +154,13 @@ int run_command_line(const std::vector<std::string>& args, World& world) {
       }
       s.config_broken = true;
     }
+  }
+  // Whoever stopped us does not want a job started now; the command would
+  // have died of the signal had it been running, so its status says that.
+  if (s.options.command == Command::run && StopSignals::stopped()) {
+    *s.world.err << "notify: stopped by " << stop_signal_name()
+                 << " before the command was started: nothing was run\n";
+    return 128 + StopSignals::received();
   }
   if (s.options.command == Command::setup) return cmd_setup(s);
   if (s.options.command == Command::discover) return cmd_discover(s);

@@ -67,7 +67,8 @@ int send(Session& s, Draft draft, bool from_stdin, bool is_test) {
 }  // namespace
 
 void pass_message_on(Session& s) {
-  pass_message_on(s.world.in_fd, s.world.is_terminal(s.world.in_fd), *s.world.err);
+  pass_message_on(s.world.in_fd, s.world.is_terminal(s.world.in_fd), *s.world.err,
+                  StopSignals::fd());
 }
 
 int cmd_send(Session& s) {

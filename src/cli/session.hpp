@@ -33,6 +33,10 @@ struct Session {
     return options.command == Command::send && options.words.empty();
   }
 
+  /// A notify command for the user to run next ("notify flush"), with the
+  /// -c FILE this run was given: the hint must reach the same profiles.
+  std::string command_hint(const std::string& rest) const;
+
   /// Resolves the secrets of one profile and registers them for masking.
   Result<void> resolve(config::Profile& profile);
 };

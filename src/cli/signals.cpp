@@ -13,6 +13,7 @@ namespace {
 std::atomic<int> g_signal{0};
 static_assert(std::atomic<int>::is_always_lock_free);
 int g_pipe[2] = {-1, -1};
+bool g_installed = false;
 
 extern "C" void on_stop_signal(int sig) {
   const int saved = errno;
@@ -22,35 +23,58 @@ extern "C" void on_stop_signal(int sig) {
   sigemptyset(&dfl.sa_mask);
   for (int s : kStopSignals) ::sigaction(s, &dfl, nullptr);
   g_signal = sig;
+  // Never drained: every poll on it, now or later, sees the stop.
   if (g_pipe[1] >= 0) (void)!::write(g_pipe[1], "x", 1);
   errno = saved;
 }
 
+// A descriptor above the standard three, whatever is open at the moment.
+int above_standard(int fd) {
+  if (fd < 0 || fd > 2) return fd;
+  const int moved = ::fcntl(fd, F_DUPFD_CLOEXEC, 3);
+  ::close(fd);
+  return moved;
+}
+
 }  // namespace
 
-StopSignals::StopSignals() {
-  g_signal = 0;
-  if (g_pipe[0] < 0 && ::pipe2(g_pipe, O_CLOEXEC | O_NONBLOCK) != 0) g_pipe[0] = g_pipe[1] = -1;
-  char drain[64];
-  while (g_pipe[0] >= 0 && ::read(g_pipe[0], drain, sizeof drain) > 0) {
+void open_closed_standard_fds() {
+  for (int fd = 0; fd <= 2; ++fd) {
+    if (::fcntl(fd, F_GETFD) != -1 || errno != EBADF) continue;
+    // open() takes the lowest free number, which is this one.
+    const int null = ::open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);
+    if (null >= 0 && null != fd) {
+      ::dup2(null, fd);
+      ::close(null);
+    }
+  }
+}
+
+void install_stop_signals() {
+  if (g_installed) return;
+  g_installed = true;
+  int p[2];
+  if (::pipe2(p, O_CLOEXEC | O_NONBLOCK) == 0) {
+    // Even if /dev/null could not fill a closed standard descriptor, the
+    // wake-up pipe must never be mistaken for standard input or output.
+    g_pipe[0] = above_standard(p[0]);
+    g_pipe[1] = above_standard(p[1]);
+    for (int fd : g_pipe)
+      if (fd >= 0) ::fcntl(fd, F_SETFL, O_NONBLOCK);
   }
   struct sigaction sa {};
   sa.sa_handler = on_stop_signal;
   sigemptyset(&sa.sa_mask);
   for (int s : kStopSignals) sigaddset(&sa.sa_mask, s);
   sa.sa_flags = SA_RESTART;
-  for (std::size_t i = 0; i < std::size(kStopSignals); ++i)
-    ::sigaction(kStopSignals[i], &sa, &old_[i]);
+  for (int s : kStopSignals) ::sigaction(s, &sa, nullptr);
 }
 
-StopSignals::~StopSignals() {
-  for (std::size_t i = 0; i < std::size(kStopSignals); ++i)
-    ::sigaction(kStopSignals[i], &old_[i], nullptr);
-}
+StopSignals::StopSignals() { install_stop_signals(); }
 
 int StopSignals::received() { return g_signal; }
 
-int StopSignals::fd() const { return g_pipe[0]; }
+int StopSignals::fd() { return g_pipe[0]; }
 
 delivery::Stop StopSignals::stop() const {
   delivery::Stop s;

@@ -52,6 +52,8 @@ int list(Session& s, const spool::Spool& sp) {
                        {"state", e.failed ? "failed" : "pending"},
                        {"target", t},
                        {"created_unix", e.record.created_unix},
+                       {"profile_file", e.record.config_path.empty() ? nlohmann::json()
+                                                                     : nlohmann::json(e.record.config_path)},
                        {"age_seconds", now - e.record.created_unix},
                        {"attempts", st.attempts},
                        {"last_error", st.last_error.empty() ? nlohmann::json() : nlohmann::json(st.last_error)},
@@ -107,6 +109,7 @@ int show(Session& s, const spool::Spool& sp) {
       ::gmtime_r(&c, &tm);
       std::strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S UTC", &tm);
       text += std::string("created:  ") + when + "\n";
+      if (!r.config_path.empty()) text += "profiles: " + r.config_path + "\n";
       for (const auto& t : r.targets) {
         const auto st = r.state.count(t) ? r.state.at(t) : spool::TargetState{};
         text += "target:   " + t + " (" + std::to_string(st.attempts) + " attempts" +
@@ -175,7 +178,16 @@ int drop_or_retry(Session& s, const spool::Spool& sp, bool retry) {
   for (const auto& [id, failed] : chosen) {
     Result<void> r;
     if (retry) {
-      r = sp.retry(id);
+      // The user asked for this message to go to its profiles as they are
+      // now: a changed destination is accepted (and gets the whole
+      // message), and a profile file that is gone gives way to the one
+      // this command reads.
+      r = sp.retry(id, [&s](spool::Record& rec) {
+        for (const auto& [dest, identity] : rec.destinations) rec.accept_new.insert(dest);
+        if (!rec.config_path.empty() && !s.world.file_exists(rec.config_path) &&
+            !s.config.absolute_path.empty())
+          rec.config_path = s.config.absolute_path;
+      });
     } else {
       spool::Journal j;
       std::string why;
@@ -195,7 +207,7 @@ int drop_or_retry(Session& s, const spool::Spool& sp, bool retry) {
   }
   s.info(std::string(retry ? "moved back to the queue: " : "dropped: ") + std::to_string(done) +
          (done == 1 ? " message" : " messages") +
-         (retry && done ? " (`notify flush` sends them)" : ""));
+         (retry && done ? " (`" + s.command_hint("flush") + "` sends them)" : ""));
   return problems ? kExitNotDelivered : kExitOk;
 }
 

@@ -1,5 +1,7 @@
 #include "cli/world.hpp"
 
+#include <fcntl.h>
+#include <poll.h>
 #include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -7,13 +9,55 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <iostream>
-#include <sstream>
 
+#include "cli/signals.hpp"
 #include "transport/curl_http_client.hpp"
 
 namespace notify::cli {
+
+namespace {
+
+// A profile file may be a pipe (`-c <(decrypt profiles.toml.gpg)`) whose
+// writer takes its time: reading it must give way to a stop signal.
+Result<std::string> read_file_or_stop(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) return make_error(ErrorKind::io, std::strerror(errno));
+  std::string text;
+  std::string problem;
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) problem = std::strerror(errno);
+  else if (S_ISDIR(st.st_mode)) problem = std::strerror(EISDIR);
+  // A FIFO opened without blocking reads as empty until its writer
+  // comes: wait for data (or the writer's end) before each read.
+  const bool wait_first = problem.empty() && !S_ISREG(st.st_mode);
+  char buf[65536];
+  while (problem.empty()) {
+    if (wait_first) {
+      pollfd fds[2] = {{fd, POLLIN, 0}, {StopSignals::fd(), POLLIN, 0}};
+      if (::poll(fds, fds[1].fd >= 0 ? 2 : 1, -1) < 0) {
+        if (errno != EINTR) problem = std::strerror(errno);
+        continue;
+      }
+      if (fds[1].revents & POLLIN) {
+        problem = "interrupted by a stop signal";
+        break;
+      }
+    }
+    const ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n > 0) {
+      text.append(buf, static_cast<std::size_t>(n));
+      continue;
+    }
+    if (n == 0) break;
+    if (errno != EINTR && errno != EAGAIN) problem = std::strerror(errno);
+  }
+  ::close(fd);
+  if (!problem.empty()) return make_error(ErrorKind::io, problem);
+  return text;
+}
+
+}  // namespace
 
 World real_world() {
   World w;
@@ -30,14 +74,7 @@ World real_world() {
         return std::string(pw->pw_dir);
     return std::nullopt;
   };
-  w.read_file = [](const std::string& path) -> Result<std::string> {
-    std::ifstream f(path, std::ios::binary);
-    if (!f) return make_error(ErrorKind::io, std::strerror(errno));
-    std::ostringstream ss;
-    ss << f.rdbuf();
-    if (f.bad()) return make_error(ErrorKind::io, "read error");
-    return ss.str();
-  };
+  w.read_file = read_file_or_stop;
   w.is_terminal = [](int fd) { return ::isatty(fd) == 1; };
   w.file_mode = [](const std::string& path) -> std::optional<unsigned> {
     struct stat st {};

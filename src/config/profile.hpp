@@ -91,6 +91,9 @@ struct Profile {
 
 struct Config {
   std::string path;  ///< where it was read from; empty when none
+  /// `path` made absolute when it was read (the spool records it: a flush
+  /// may run in another directory).
+  std::string absolute_path;
   Defaults defaults;
   std::map<std::string, Profile> profiles;
   std::map<std::string, std::vector<std::string>> groups;

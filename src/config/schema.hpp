@@ -44,6 +44,9 @@ struct KeySpec {
   /// Kept under this shared name instead: the service's own word for a
   /// setting others spell differently (Discord's avatar_url is icon_url).
   std::string_view stored_as{};
+  /// Part of where a message goes (a webhook URL, a chat, a topic, the
+  /// recipients): a spooled message is sent only while these are unchanged.
+  bool address = false;
 };
 
 struct ServiceSchema {

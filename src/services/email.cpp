@@ -208,7 +208,7 @@ const ServiceInfo& email_service() {
            {.name = "from", .required = true, .check = address_check,
             .prompt = "From address", .doc = "sender: \"a@b\" or \"Name <a@b>\""},
            {.name = "to", .type = KeyType::list, .required = true, .check = address_check,
-            .prompt = "To address", .doc = "recipient, or a list of them"},
+            .prompt = "To address", .doc = "recipient, or a list of them", .address = true},
            {.name = "starttls", .type = KeyType::flag,
             .doc = "false lets smtp:// send in clear to a server without STARTTLS "
                    "(default true)"},

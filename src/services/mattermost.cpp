@@ -167,9 +167,9 @@ const ServiceInfo& mattermost_service() {
        {
            {.name = "webhook_url", .type = KeyType::url, .required = true, .secret = true,
             .prompt = "Incoming webhook URL (Integrations > Incoming Webhooks)",
-            .doc = "the incoming webhook's URL (secret)"},
+            .doc = "the incoming webhook's URL (secret)", .address = true},
            {.name = "channel", .prompt = "Channel name (empty: the webhook's own)",
-            .doc = "post to this channel instead of the webhook's own"},
+            .doc = "post to this channel instead of the webhook's own", .address = true},
            {.name = "username", .prompt = "Sender name (needs EnablePostUsernameOverride)",
             .doc = "sender name (server needs EnablePostUsernameOverride)"},
            {.name = "icon_url", .type = KeyType::url,

@@ -277,11 +277,11 @@ const ServiceInfo& ntfy_service() {
        "ntfy publish (ntfy.sh or self-hosted)",
        {
            {.name = "server", .type = KeyType::url, .fallback = Ntfy::kDefaultServer,
-            .prompt = "ntfy server", .doc = "the ntfy server"},
+            .prompt = "ntfy server", .doc = "the ntfy server", .address = true},
            {.name = "topic", .required = true, .check = topic_check,
             .prompt = "Topic (on ntfy.sh anyone who knows the name can read it: make it hard "
                       "to guess)",
-            .doc = "topic to publish to; on a public server, whoever knows it can read it"},
+            .doc = "topic to publish to; on a public server, whoever knows it can read it", .address = true},
            {.name = "token", .secret = true, .check = token_check,
             .prompt = "Access token (empty for none)", .doc = "access token, sent as Bearer (secret)"},
            {.name = "priority", .type = KeyType::integer, .min = 1, .max = 5,

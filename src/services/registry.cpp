@@ -1,5 +1,7 @@
 #include "services/registry.hpp"
 
+#include <cstdint>
+#include <cstdio>
 #include <stdexcept>
 
 namespace notify::services {
@@ -61,6 +63,31 @@ void add_secrets(const config::Profile& p, Masker& masker) {
     for (const auto& key : service->schema.keys)
       if (key.type == config::KeyType::url || p.text(key.name).find("://") != std::string::npos)
         masker.add_url(p.text(key.name));
+}
+
+std::string destination_identity(const config::Profile& p) {
+  std::uint64_t h = 1469598103934665603ull;  // FNV-1a: a changed address, not an attacker
+  auto mix = [&h](std::string_view s) {
+    for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
+    h = (h ^ 0xff) * 1099511628211ull;
+  };
+  mix(p.type);
+  if (const auto* service = find_service(p.type))
+    for (const auto& key : service->schema.keys) {
+      if (!key.address) continue;
+      const std::string_view name = key.stored_as.empty() ? key.name : key.stored_as;
+      mix(name);
+      if (key.secret) {
+        mix(p.secret(name));
+      } else if (const auto n = p.number(name)) {
+        mix(std::to_string(*n));
+      } else {
+        for (const auto& v : p.list(name)) mix(v);
+      }
+    }
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
 }
 
 const config::Catalog& catalog() {

@@ -48,6 +48,10 @@ std::string default_of(std::string_view type, std::string_view key);
 /// Teaches `masker` a resolved profile's secrets, and its server URLs (a
 /// relay or self-hosted server may carry a secret in its path).
 void add_secrets(const config::Profile& profile, Masker& masker);
+/// Where a resolved profile sends to, as a short hash of its type and its
+/// address keys (see config::KeySpec::address): equal while the profile
+/// still names the same destination. Holds no secret in readable form.
+std::string destination_identity(const config::Profile& profile);
 /// What the loader needs to know of every service.
 const config::Catalog& catalog();
 

@@ -107,12 +107,15 @@ std::string encode_record(const Record& r) {
   return dump_line({{"version", kVersion},
                     {"id", r.id},
                     {"created", r.created_unix},
+                    {"config", r.config_path},
                     {"message", draft_json(r.message)},
                     {"targets", r.targets},
                     {"state", state},
                     {"plans", plans},
                     {"accepted", r.accepted},
-                    {"have", r.have}});
+                    {"have", r.have},
+                    {"destinations", r.destinations},
+                    {"accept_new", r.accept_new}});
 }
 
 std::string event_part(const std::string& destination, std::size_t part) {
@@ -120,6 +123,9 @@ std::string event_part(const std::string& destination, std::size_t part) {
 }
 std::string event_plan(const std::string& destination, const Plan& plan) {
   return dump_line({{"ev", "plan"}, {"dest", destination}, {"plan", plan_json(plan)}});
+}
+std::string event_destination(const std::string& destination, const std::string& identity) {
+  return dump_line({{"ev", "dest"}, {"dest", destination}, {"id", identity}});
 }
 std::string event_done(const std::string& target, const std::string& via) {
   return dump_line({{"ev", "done"}, {"target", target}, {"via", via}});
@@ -142,6 +148,17 @@ bool apply_event(Record& r, const std::string& line) {
       const auto dest = j.at("dest").get<std::string>();
       r.plans[dest] = plan_from(j.at("plan"));
       r.accepted.erase(dest);
+    } else if (ev == "dest") {
+      const auto dest = j.at("dest").get<std::string>();
+      const auto id = j.at("id").get<std::string>();
+      if (const auto it = r.destinations.find(dest); it != r.destinations.end() && it->second != id) {
+        // A new place (accepted by `spool retry`) has none of the message.
+        r.plans.erase(dest);
+        r.accepted.erase(dest);
+        r.have.erase(dest);
+      }
+      r.destinations[dest] = id;
+      r.accept_new.erase(dest);
     } else if (ev == "done") {
       const auto target = j.at("target").get<std::string>();
       r.have.insert(j.at("via").get<std::string>());
@@ -177,6 +194,7 @@ std::optional<Record> decode_journal(const std::string& text) {
     if (version != kVersion) return std::nullopt;
     r.id = j.at("id").get<std::uint64_t>();
     r.created_unix = j.value("created", std::int64_t{0});
+    r.config_path = j.value("config", "");
     r.message = draft_from(j.at("message"));
     r.targets = j.at("targets").get<std::vector<std::string>>();
     const json state = j.value("state", json::object());
@@ -186,6 +204,8 @@ std::optional<Record> decode_journal(const std::string& text) {
     for (const auto& [d, p] : plans.items()) r.plans[d] = plan_from(p);
     r.accepted = j.value("accepted", std::map<std::string, std::size_t>{});
     r.have = j.value("have", std::set<std::string>{});
+    r.destinations = j.value("destinations", std::map<std::string, std::string>{});
+    r.accept_new = j.value("accept_new", std::set<std::string>{});
   } catch (const json::exception&) {
     return std::nullopt;
   } catch (const BadRecord&) {

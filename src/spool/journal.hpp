@@ -22,6 +22,9 @@ std::optional<Record> decode_journal(const std::string& text);
 /// Event lines, each ending in '\n'.
 std::string event_part(const std::string& destination, std::size_t part);
 std::string event_plan(const std::string& destination, const Plan& plan);
+/// Where a destination profile sends to, now known (or, after `spool
+/// retry`, accepted anew: then it holds none of the message yet).
+std::string event_destination(const std::string& destination, const std::string& identity);
 std::string event_done(const std::string& target, const std::string& via);
 std::string event_failed(const std::string& target, const TargetState& state);
 

@@ -35,12 +35,23 @@ struct TargetState {
 struct Record {
   std::uint64_t id = 0;  ///< spool sequence number: flush order
   std::int64_t created_unix = 0;
+  /// The absolute path of the profile file the message was sent with: a
+  /// flush sends it with that file, never another one's same-named
+  /// profile. Empty in spools older than this field.
+  std::string config_path;
   Draft message;
   std::vector<std::string> targets;         ///< not yet delivered, in order
   std::map<std::string, TargetState> state;  ///< by target
   std::map<std::string, Plan> plans;         ///< by destination profile
   std::map<std::string, std::size_t> accepted;  ///< parts taken, by destination
   std::set<std::string> have;  ///< destinations that hold the whole message
+  /// Where each destination profile sent to when it was first planned
+  /// (services::destination_identity): a flush sends only while it is
+  /// unchanged.
+  std::map<std::string, std::string> destinations;
+  /// Destinations `notify spool retry` said to take as they are now, even
+  /// if they changed (then they get the whole message).
+  std::set<std::string> accept_new;
 };
 
 }  // namespace notify::spool

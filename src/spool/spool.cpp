@@ -374,7 +374,7 @@ Spool::ClaimStatus Spool::claim(std::uint64_t id, bool failed, Journal& out,
   return ClaimStatus::claimed;
 }
 
-Result<void> Spool::retry(std::uint64_t id) const {
+Result<void> Spool::retry(std::uint64_t id, const std::function<void(Record&)>& amend) const {
   Journal dead;
   std::string why;
   switch (claim(id, true, dead, &why)) {
@@ -409,6 +409,9 @@ Result<void> Spool::retry(std::uint64_t id) const {
       if (letter.accepted.count(dest)) merged.accepted[dest] = letter.accepted.at(dest);
     }
   merged.have.insert(letter.have.begin(), letter.have.end());
+  if (merged.config_path.empty()) merged.config_path = letter.config_path;
+  merged.destinations.insert(letter.destinations.begin(), letter.destinations.end());
+  if (amend) amend(merged);
   if (auto w = write_file_atomically(path_of(id, false), encode_record(merged)); !w) return w;
   return dead.remove();
 }

@@ -8,6 +8,7 @@
 // others, of bounded size, are read.
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -107,8 +108,10 @@ class Spool {
   ClaimStatus claim(std::uint64_t id, bool failed, Journal& out, std::string* why) const;
 
   /// Moves a dead letter back to the pending queue (merged with the pending
-  /// part of the same message, if any), its targets' failure marks cleared.
-  Result<void> retry(std::uint64_t id) const;
+  /// part of the same message, if any), its targets' failure marks cleared,
+  /// after `amend` (if any) changed the merged record.
+  Result<void> retry(std::uint64_t id,
+                     const std::function<void(Record&)>& amend = nullptr) const;
 
   /// Removes temp files a crashed writer left behind (unlocked, a minute
   /// old) and gives first-edition spool files (named by time) a sequence

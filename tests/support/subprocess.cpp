@@ -92,7 +92,7 @@ std::vector<char*> c_strings(std::vector<std::string>& v) {
 
 // Between fork and exec only async-signal-safe calls are allowed.
 [[noreturn]] void exec_child(char* const* argv, char* const* envp, const char* cwd, int in_fd,
-                             int out_fd, int err_fd, bool tty, int errpipe) {
+                             int out_fd, int err_fd, bool tty, int errpipe, unsigned closed) {
   if (tty) {
     ::setsid();
     ::ioctl(in_fd, TIOCSCTTY, 0);
@@ -100,6 +100,8 @@ std::vector<char*> c_strings(std::vector<std::string>& v) {
     ::setpgid(0, 0);
   }
   if (::dup2(in_fd, 0) < 0 || ::dup2(out_fd, 1) < 0 || ::dup2(err_fd, 2) < 0) goto fail;
+  for (int fd = 0; fd <= 2; ++fd)
+    if (closed & (1u << fd)) ::close(fd);
   // Undo what the test process changed: ignored SIGPIPE, blocked signals.
   for (int sig : {SIGPIPE, SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGCHLD}) ::signal(sig, SIG_DFL);
   {
@@ -361,11 +363,14 @@ Child spawn(const std::vector<std::string>& argv_in, const RunOptions& options) 
     if (child_in.get() < 0) throw_errno("open /dev/null");
   }
 
+  unsigned closed = 0;
+  for (int fd : options.closed_fds)
+    if (fd >= 0 && fd <= 2) closed |= 1u << fd;
   const pid_t pid = ::fork();
   if (pid < 0) throw_errno("fork");
   if (pid == 0)
     exec_child(argv.data(), envp.data(), cwd.empty() ? nullptr : cwd.c_str(), child_in.get(),
-               out.write.get(), err.write.get(), options.stdin_tty, errpipe.write.get());
+               out.write.get(), err.write.get(), options.stdin_tty, errpipe.write.get(), closed);
 
   st->pid = pid;
   st->out = std::move(out.read);

@@ -25,6 +25,9 @@ struct RunOptions {
   /// Make stdin a pseudo-terminal (the child also gets it as controlling terminal).
   /// stdin_data, if any, is typed into the terminal; no EOF is sent.
   bool stdin_tty = false;
+  /// Standard descriptors (0, 1, 2) the child starts with closed, as some
+  /// daemons and cron wrappers leave them (`<&-`, `>&-`, `2>&-`).
+  std::vector<int> closed_fds;
   /// Working directory of the child; empty keeps the current one.
   std::filesystem::path cwd;
   /// After this the child's process group gets SIGKILL and the result says timed_out.
