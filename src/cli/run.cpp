@@ -93,10 +93,17 @@ std::string stop_signal_name() {
 
 // A stop before anything was sent (the profile file was still being read):
 // one line says so, never a silent death, and what a pipe already holds
-// goes to stderr after it, as at a configuration error.
-int stopped_before_sending(Session& s) {
-  *s.world.err << "notify: stopped by " << stop_signal_name()
-               << " while reading the profile file: nothing was sent\n";
+// goes to stderr after it, as at a configuration error. `run` starts no
+// job then: the command would have died of the signal had it been running,
+// so its status says that.
+int stopped_early(Session& s, const char* while_doing) {
+  if (s.options.command == Command::run) {
+    *s.world.err << "notify: stopped by " << stop_signal_name() << " " << while_doing
+                 << ": the command was not started\n";
+    return 128 + StopSignals::received();
+  }
+  *s.world.err << "notify: stopped by " << stop_signal_name() << " " << while_doing
+               << ": nothing was sent\n";
   if (s.reads_message_from_stdin()) pass_message_on(s);
   return kExitNotDelivered;
 }
@@ -146,7 +153,7 @@ int run_command_line(const std::vector<std::string>& args, World& world) {
       (s.options.command == Command::discover && s.options.token);
   if (!config_optional) {
     if (auto failed = load_config(s)) {
-      if (StopSignals::stopped()) return stopped_before_sending(s);
+      if (StopSignals::stopped()) return stopped_early(s, "while reading the profile file");
       // The job notify run wraps must run whatever the profile file says.
       if (s.options.command != Command::run) {
         if (s.reads_message_from_stdin()) pass_message_on(s);
@@ -157,11 +164,8 @@ int run_command_line(const std::vector<std::string>& args, World& world) {
   }
   // Whoever stopped us does not want a job started now; the command would
   // have died of the signal had it been running, so its status says that.
-  if (s.options.command == Command::run && StopSignals::stopped()) {
-    *s.world.err << "notify: stopped by " << stop_signal_name()
-                 << " before the command was started: nothing was run\n";
-    return 128 + StopSignals::received();
-  }
+  if (s.options.command == Command::run && StopSignals::stopped())
+    return stopped_early(s, "before the command was started");
   if (s.options.command == Command::setup) return cmd_setup(s);
   if (s.options.command == Command::discover) return cmd_discover(s);
   switch (s.options.command) {
