@@ -1,5 +1,7 @@
 #include "app/flush.hpp"
 
+#include "app/stream_journal.hpp"
+
 #include <algorithm>
 #include <map>
 
@@ -73,6 +75,9 @@ Result<FlushResult> flush(const config::Config& cfg, const FlushOptions& opts, W
   // they must arrive in order.
   std::set<std::string> held_back;
   auto wanted = [&](const std::string& t) { return !opts.only || opts.only->count(t); };
+  // What a dead --stream had read is newer than the batches it had cut.
+  std::stable_partition(listing.pending.begin(), listing.pending.end(),
+                        [](const spool::Listed& e) { return !e.record.stream_open; });
   for (const auto& entry : listing.pending) {
     if (world.stop.requested && world.stop.requested()) {
       result.stopped = true;
@@ -89,13 +94,39 @@ Result<FlushResult> flush(const config::Config& cfg, const FlushOptions& opts, W
         result.refused.push_back(entry.path + ": " + why + "; left alone");
         continue;
       case spool::Spool::ClaimStatus::busy:
-        // Being sent or flushed by another notify right now.
+        // Being sent or flushed by another notify right now. A running
+        // --stream's buffer is not a message yet: nothing waits behind it.
+        if (entry.record.stream_open) continue;
         world.tell(Level::verbose, "message " + std::to_string(entry.id) +
                                        " is being delivered by another notify; skipped");
         for (const auto& t : entry.record.targets) held_back.insert(t);
         continue;
       case spool::Spool::ClaimStatus::claimed:
         break;
+    }
+    if (journal.record().stream_open) {
+      // A --stream that died: what it had read and not yet sent.
+      const auto leftover = stream_leftover(sp, journal.record());
+      if (!leftover) {
+        if (!opts.dry_run) (void)journal.remove();
+        continue;
+      }
+      if (opts.dry_run) {
+        spool::Record sealed = journal.record();
+        sealed.stream_open = false;
+        sealed.message.body = *leftover;
+        journal = spool::Journal();  // the dry run changes nothing
+        RoundOptions ro;
+        ro.overrides = opts.overrides;
+        ro.dry_run = true;
+        const auto file = files.of(sealed);
+        if (file.config)
+          for (auto& d : dry_runs(plan_round(*file.config, sealed, nullptr, ro, world)))
+            result.dry_run.push_back(std::move(d));
+        continue;
+      }
+      if (auto r = sp.renumber(journal); !r) return make_error(ErrorKind::io, r.error().message);
+      journal.append(spool::event_stream_seal(*leftover));
     }
     spool::Record record = journal.record();
     RoundOptions ro;
@@ -113,7 +144,7 @@ Result<FlushResult> flush(const config::Config& cfg, const FlushOptions& opts, W
     const auto file = files.of(record);
     if (!file.config && !file.gone) {
       // Being edited, say: not a reason to give the message up.
-      world.tell(Level::warning, "message " + std::to_string(entry.id) + " waits: its profile file" +
+      world.tell(Level::warning, "message " + std::to_string(record.id) + " waits: its profile file" +
                                      (record.config_path.empty() ? "" : " " + record.config_path) +
                                      " cannot be used now (" + file.problem + ")");
       for (const auto& t : ro.only) {
@@ -128,7 +159,7 @@ Result<FlushResult> flush(const config::Config& cfg, const FlushOptions& opts, W
       for (const auto& t : ro.only) {
         delivery::Outcome dead;
         dead.target = t;
-        const auto id = std::to_string(entry.id);
+        const auto id = std::to_string(record.id);
         dead.error = "the profile file " + record.config_path + " that message " + id +
                      " was sent with is gone, so it was not sent; `notify spool retry " + id +
                      "` sends it to profile '" + t + "' of the profile file that command reads "
@@ -154,7 +185,7 @@ Result<FlushResult> flush(const config::Config& cfg, const FlushOptions& opts, W
         ++result.delivered;
       } else {
         oc.spooled = true;
-        oc.spool_id = std::to_string(entry.id);
+        oc.spool_id = std::to_string(record.id);
         oc.dead = std::find(dead.begin(), dead.end(), oc.target) != dead.end();
         if (oc.dead) {
           ++result.dead;
@@ -164,7 +195,7 @@ Result<FlushResult> flush(const config::Config& cfg, const FlushOptions& opts, W
         }
       }
       if (oc.stopped) result.stopped = true;
-      result.items.push_back({entry.id, std::move(oc)});
+      result.items.push_back({record.id, std::move(oc)});
     }
   }
   result.exit_status = (result.left || result.dead) ? 1 : 0;

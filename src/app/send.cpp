@@ -12,50 +12,57 @@ bool contains(const std::vector<std::string>& v, const std::string& s) {
 
 // One message (the draft, or the notice) to some of the targets, with its
 // own journal: the journal of a notice never holds the text.
-void send_round(const config::Config& cfg, const std::vector<std::string>& targets,
-                const Draft& draft, const SendOptions& opts, World& world, SendResult& result) {
+struct Round {
   spool::Record record;
+  Planned planned;
+  std::optional<spool::Journal> journal;
+};
+
+Round prepare(const config::Config& cfg, const std::vector<std::string>& targets, const Draft& draft,
+              const SendOptions& opts, World& world, SendResult& result) {
+  Round round;
+  spool::Record& record = round.record;
   record.message = draft;
   record.targets = targets;
   record.created_unix = world.clock_or_default().unix_seconds();
   record.config_path = cfg.absolute_path;
+  record.batch_of = opts.batch_of;
   RoundOptions ro;
   ro.overrides = opts.overrides;
   ro.dry_run = opts.dry_run;
-  auto planned = plan_round(cfg, record, nullptr, ro, world);
+  round.planned = plan_round(cfg, record, nullptr, ro, world);
+  if (opts.dry_run || !opts.journal) return round;
+
+  spool::Record kept = record;
+  kept.targets.clear();
+  for (const auto& t : targets) {
+    const auto it = cfg.profiles.find(t);
+    // Skipped is not failed: nothing to keep for it.
+    if (it != cfg.profiles.end() && (!it->second.spool || !skip_reason(it->second, draft).empty()))
+      continue;
+    kept.targets.push_back(t);
+  }
+  if (kept.targets.empty()) return round;
+  if (!world.spool) {
+    result.unspooled_reason = "neither XDG_STATE_HOME nor HOME is set";
+  } else if (auto j = world.spool->begin(kept); j) {
+    round.journal = std::move(*j);
+  } else {
+    result.unspooled_reason = j.error().message;
+  }
+  if (!result.unspooled_reason.empty())
+    world.tell(Level::warning, "cannot write the spool (" + result.unspooled_reason +
+                                   "); sending without a safety copy");
+  return round;
+}
+
+void deliver(Round& r, const SendOptions& opts, World& world, SendResult& result) {
   if (opts.dry_run) {
-    for (auto& d : dry_runs(planned)) result.dry_run.push_back(std::move(d));
+    for (auto& d : dry_runs(r.planned)) result.dry_run.push_back(std::move(d));
     return;
   }
-
-  // Journal first: on disk before the first request, so a process death at
-  // any moment leaves the message delivered or in the spool.
-  std::optional<spool::Journal> journal;
-  if (opts.journal) {
-    spool::Record kept = record;
-    kept.targets.clear();
-    for (const auto& t : targets) {
-      const auto it = cfg.profiles.find(t);
-      // Skipped is not failed: nothing to keep for it.
-      if (it != cfg.profiles.end() && (!it->second.spool || !skip_reason(it->second, draft).empty()))
-        continue;
-      kept.targets.push_back(t);
-    }
-    if (!kept.targets.empty()) {
-      if (!world.spool) {
-        result.unspooled_reason = "neither XDG_STATE_HOME nor HOME is set";
-      } else if (auto j = world.spool->begin(kept); j) {
-        journal = std::move(*j);
-      } else {
-        result.unspooled_reason = j.error().message;
-      }
-      if (!result.unspooled_reason.empty())
-        world.tell(Level::warning, "cannot write the spool (" + result.unspooled_reason +
-                                       "); sending without a safety copy");
-    }
-  }
-
-  auto round = run_round(planned, journal ? &*journal : nullptr, world);
+  auto& journal = r.journal;
+  auto round = run_round(r.planned, journal ? &*journal : nullptr, world);
   std::vector<std::string> pending, dead;
   if (journal) {
     auto settled = journal->settle();
@@ -95,10 +102,16 @@ SendResult send(const config::Config& cfg, const std::vector<std::string>& targe
     const auto it = cfg.profiles.find(t);
     (it != cfg.profiles.end() && it->second.notice_only ? notice : full).push_back(t);
   }
-  if (!full.empty()) send_round(cfg, full, draft, opts, world, result);
+  // Journal first, for both: a death while the full text goes out must not
+  // cost the notice targets their message.
+  std::vector<Round> rounds;
+  rounds.reserve(2);
+  if (!full.empty()) rounds.push_back(prepare(cfg, full, draft, opts, world, result));
   if (!notice.empty())
-    send_round(cfg, notice, notice_of(draft, full_text_targets(cfg, targets, draft)), opts, world,
-               result);
+    rounds.push_back(prepare(cfg, notice, notice_of(draft, full_text_targets(cfg, targets, draft)),
+                             opts, world, result));
+  if (opts.journalled) opts.journalled();
+  for (auto& r : rounds) deliver(r, opts, world, result);
 
   // The caller's order, whatever order the targets finished in.
   auto order = [&](const std::string& t) { return std::find(targets.begin(), targets.end(), t); };

@@ -4,6 +4,7 @@
 // come through here.
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,6 +22,11 @@ struct SendOptions {
   /// Keep the message in the spool until delivered. Off for connectivity
   /// checks (`notify test`, `setup --test`), which are reported, not kept.
   bool journal = true;
+  /// A --stream batch: recorded in its journal ("BUFFER_ID:SEQ").
+  std::string batch_of;
+  /// Called once every journal of the message is written (or it was found
+  /// that none will be), before the first request goes out.
+  std::function<void()> journalled;
 };
 
 struct SendResult {

@@ -17,6 +17,7 @@
 #include <mutex>
 #include <thread>
 
+#include "app/stream_journal.hpp"
 #include "cli/deliver.hpp"
 #include "cli/signals.hpp"
 #include "core/files.hpp"
@@ -34,6 +35,10 @@ using stream::Clock;
 // so a `kill` right after a burst does not lose the burst.
 constexpr std::size_t kDrainOnStopBytes = 1 << 20;
 
+// Lines waiting for their batch reach the journal at most this late, also
+// while a delivery waits out a long Retry-After.
+constexpr auto kJournalLag = std::chrono::milliseconds(900);
+
 // What the reader thread and the sending thread share, under `mu`.
 struct Shared {
   explicit Shared(stream::Limits limits) : batcher(limits) {}
@@ -43,6 +48,20 @@ struct Shared {
   bool reader_done = false;
   std::string read_error;
   std::string tee_warning;
+  /// The spool's copy of what waits; null when there is none.
+  app::StreamJournal* journal = nullptr;
+  /// Since when lines wait that the journal does not have yet.
+  std::optional<Clock::time_point> unjournalled_since;
+
+  // Callers hold `mu`.
+  void journal_now() {
+    if (journal) journal->snapshot(batcher.peek_all());
+    unjournalled_since.reset();
+  }
+  std::optional<Clock::time_point> journal_due() const {
+    if (!journal || !unjournalled_since) return std::nullopt;
+    return *unjournalled_since + kJournalLag;
+  }
 };
 
 // Where to cut a line longer than `max` bytes: a grapheme boundary near
@@ -130,6 +149,8 @@ class LineReader {
     {
       std::lock_guard lk(shared_.mu);
       for (const auto& l : lines) shared_.batcher.add_line(l, now);
+      if (!shared_.unjournalled_since) shared_.unjournalled_since = now;
+      if (const auto due = shared_.journal_due(); due && *due <= now) shared_.journal_now();
     }
     shared_.cv.notify_all();
   }
@@ -159,13 +180,25 @@ void read_stream(int in_fd, int tee_fd, int wake_fd, std::size_t max_line, Share
   std::size_t drain_left = 0;
   bool draining = false;
   for (;;) {
+    int timeout_ms = -1;
+    {
+      // Lines that wait (a delivery stuck in a 429, a long interval) go to
+      // the journal even when no more input comes.
+      std::lock_guard lk(shared.mu);
+      if (const auto due = shared.journal_due()) {
+        const auto left = std::chrono::ceil<std::chrono::milliseconds>(*due - Clock::now()).count();
+        if (left <= 0) shared.journal_now();
+        else timeout_ms = static_cast<int>(left);
+      }
+    }
     pollfd fds[2] = {{in_fd, POLLIN, 0}, {wake_fd, POLLIN, 0}};
-    const int ready = ::poll(fds, draining ? 1 : 2, draining ? 0 : -1);
+    const int ready = ::poll(fds, draining ? 1 : 2, draining ? 0 : timeout_ms);
     if (ready < 0) {
       if (errno == EINTR) continue;
       error = std::string("waiting for standard input: ") + std::strerror(errno);
       break;
     }
+    if (ready == 0 && !draining) continue;  // time to journal
     if (!draining && (fds[1].revents & POLLIN)) {
       draining = true;
       drain_left = kDrainOnStopBytes;
@@ -234,16 +267,45 @@ int cmd_stream(Session& s) {
   std::size_t batches = 0;
   app::SendOptions so;
   so.overrides = overrides;
-  auto send = [&](std::string text, bool last_after_signal) {
+
+  // Lines waiting for their batch are kept in the spool too, so a SIGKILL
+  // (or a 429 wait longer than the kill's patience) costs at most the
+  // last second of input.
+  std::optional<app::StreamJournal> journal;
+  if (!s.options.dry_run) {
+    auto world = app_world(s, nullptr);
+    if (auto j = app::StreamJournal::begin(s.config, *names, base, world)) {
+      journal = std::move(*j);
+      shared.journal = &*journal;
+    } else {
+      s.warning("--stream: lines waiting for their batch are kept in memory only: " +
+                j.error().message);
+    }
+  }
+  // Callers hold shared.mu: the cut is journalled before the batch's own
+  // journal is written, and that the batch got it right after.
+  auto cut = [&](std::string text) {
+    std::string tag = shared.journal ? shared.journal->take(text, shared.batcher.peek_all()) : "";
+    shared.unjournalled_since.reset();
+    return std::pair{std::move(text), std::move(tag)};
+  };
+  auto send = [&](std::pair<std::string, std::string> batch, bool last_after_signal) {
+    auto& [text, tag] = batch;
+    app::SendOptions options = so;
+    options.batch_of = tag;
+    options.journalled = [&shared] {
+      std::lock_guard g(shared.mu);
+      if (shared.journal) shared.journal->taken();
+    };
     message::trim_end(text);
-    if (message::is_blank(text)) return;
+    if (message::is_blank(text)) return options.journalled();
     ++batches;
     Draft d = base;
     d.body = std::move(text);
     // The last batch after a signal must still go out once, so it is not
     // given the stop (which forbids new requests).
     auto world = app_world(s, last_after_signal ? nullptr : &signals, http.get());
-    auto result = app::send(s.config, *names, d, so, world);
+    auto result = app::send(s.config, *names, d, options, world);
     report(s, result, d, false);
     if (result.exit_status != kExitOk) status = kExitNotDelivered;
   };
@@ -264,11 +326,11 @@ int cmd_stream(Session& s) {
       if (shared.reader_done && !due) break;
       const auto now = Clock::now();
       if (due && *due <= now) {
-        std::string text = shared.batcher.take(now);
+        auto batch = cut(shared.batcher.take(now));
         lk.unlock();
-        const auto n = std::count(text.begin(), text.end(), '\n') + 1;
+        const auto n = std::count(batch.first.begin(), batch.first.end(), '\n') + 1;
         s.verbose("stream: sending " + std::to_string(n) + (n == 1 ? " line" : " lines"));
-        send(std::move(text), false);
+        send(std::move(batch), false);
         lk.lock();
       } else {
         // The reader wakes us on a signal too; the tick is for a reader
@@ -289,8 +351,16 @@ int cmd_stream(Session& s) {
     s.verbose(std::string("stream: ") + strsignal(StopSignals::received()) +
               ": sending what has arrived, once; the spool keeps it if that fails");
   }
-  std::string rest = shared.batcher.take_all();
-  send(std::move(rest), StopSignals::stopped());
+  {
+    std::unique_lock lk(shared.mu);
+    auto rest = cut(shared.batcher.take_all());
+    lk.unlock();
+    send(std::move(rest), StopSignals::stopped());
+    lk.lock();
+    // Every line is delivered or in a batch's journal now.
+    if (shared.journal) shared.journal->close();
+    shared.journal = nullptr;
+  }
 
   if (!shared.read_error.empty()) {
     s.error(shared.read_error);

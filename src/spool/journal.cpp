@@ -115,7 +115,10 @@ std::string encode_record(const Record& r) {
                     {"accepted", r.accepted},
                     {"have", r.have},
                     {"destinations", r.destinations},
-                    {"accept_new", r.accept_new}});
+                    {"accept_new", r.accept_new},
+                    {"stream", r.stream_open},
+                    {"taking", r.taking ? json{{"seq", r.taking->seq}, {"batch", r.taking->batch}} : json()},
+                    {"batch_of", r.batch_of}});
 }
 
 std::string event_part(const std::string& destination, std::size_t part) {
@@ -129,6 +132,18 @@ std::string event_destination(const std::string& destination, const std::string&
 }
 std::string event_done(const std::string& target, const std::string& via) {
   return dump_line({{"ev", "done"}, {"target", target}, {"via", via}});
+}
+std::string event_stream_text(const std::string& waiting) {
+  return dump_line({{"ev", "text"}, {"body", waiting}});
+}
+std::string event_stream_take(std::uint64_t seq, const std::string& batch, const std::string& rest) {
+  return dump_line({{"ev", "take"}, {"seq", seq}, {"batch", batch}, {"rest", rest}});
+}
+std::string event_stream_taken(std::uint64_t seq) {
+  return dump_line({{"ev", "taken"}, {"seq", seq}});
+}
+std::string event_stream_seal(const std::string& body) {
+  return dump_line({{"ev", "seal"}, {"body", body}});
 }
 std::string event_failed(const std::string& target, const TargetState& s) {
   return dump_line({{"ev", "failed"}, {"target", target}, {"attempts", s.attempts},
@@ -148,6 +163,21 @@ bool apply_event(Record& r, const std::string& line) {
       const auto dest = j.at("dest").get<std::string>();
       r.plans[dest] = plan_from(j.at("plan"));
       r.accepted.erase(dest);
+    } else if (ev == "text" || ev == "take" || ev == "taken" || ev == "seal") {
+      // Only an open --stream buffer has these.
+      if (!r.stream_open) return false;
+      if (ev == "text") {
+        r.message.body = j.at("body").get<std::string>();
+      } else if (ev == "take") {
+        r.taking = Record::Taking{j.at("seq").get<std::uint64_t>(), j.at("batch").get<std::string>()};
+        r.message.body = j.at("rest").get<std::string>();
+      } else if (ev == "taken") {
+        if (r.taking && r.taking->seq == j.at("seq").get<std::uint64_t>()) r.taking.reset();
+      } else {
+        r.message.body = j.at("body").get<std::string>();
+        r.taking.reset();
+        r.stream_open = false;
+      }
     } else if (ev == "dest") {
       const auto dest = j.at("dest").get<std::string>();
       const auto id = j.at("id").get<std::string>();
@@ -206,6 +236,11 @@ std::optional<Record> decode_journal(const std::string& text) {
     r.have = j.value("have", std::set<std::string>{});
     r.destinations = j.value("destinations", std::map<std::string, std::string>{});
     r.accept_new = j.value("accept_new", std::set<std::string>{});
+    r.stream_open = j.value("stream", false);
+    if (j.contains("taking") && j["taking"].is_object())
+      r.taking = Record::Taking{j["taking"].at("seq").get<std::uint64_t>(),
+                                j["taking"].at("batch").get<std::string>()};
+    r.batch_of = j.value("batch_of", "");
   } catch (const json::exception&) {
     return std::nullopt;
   } catch (const BadRecord&) {

@@ -26,6 +26,13 @@ std::string event_plan(const std::string& destination, const Plan& plan);
 /// retry`, accepted anew: then it holds none of the message yet).
 std::string event_destination(const std::string& destination, const std::string& identity);
 std::string event_done(const std::string& target, const std::string& via);
+/// A --stream buffer's events: the text now waiting; a batch cut from it
+/// (before the batch's own journal is written) and what stays; the batch
+/// journalled; and, at a flush, the buffer made a plain message.
+std::string event_stream_text(const std::string& waiting);
+std::string event_stream_take(std::uint64_t seq, const std::string& batch, const std::string& rest);
+std::string event_stream_taken(std::uint64_t seq);
+std::string event_stream_seal(const std::string& body);
 std::string event_failed(const std::string& target, const TargetState& state);
 
 /// Applies one event line to a record; false when it is not a valid event.

@@ -49,6 +49,20 @@ struct Record {
   /// (services::destination_identity): a flush sends only while it is
   /// unchanged.
   std::map<std::string, std::string> destinations;
+  /// A --stream's buffer (app/stream_journal.hpp): lines read and not yet
+  /// in a batch of their own. While open, the body is the latest snapshot
+  /// of what waits; `taking` is a batch cut from it whose own journal may
+  /// or may not have been written when the stream died. Sealed (a plain
+  /// message) once a flush takes it over.
+  bool stream_open = false;
+  struct Taking {
+    std::uint64_t seq = 0;
+    std::string batch;
+  };
+  std::optional<Taking> taking;
+  /// On a batch of a --stream: "BUFFER_ID:SEQ", so that a buffer's
+  /// unfinished take can tell whether its batch reached the spool.
+  std::string batch_of;
   /// Destinations `notify spool retry` said to take as they are now, even
   /// if they changed (then they get the whole message).
   std::set<std::string> accept_new;

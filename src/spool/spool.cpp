@@ -100,7 +100,7 @@ std::optional<std::string> default_dir(const std::optional<std::string>& xdg_sta
 
 Journal::Journal(Journal&& o) noexcept
     : fd_(o.fd_), path_(std::move(o.path_)), failed_dir_(std::move(o.failed_dir_)),
-      record_(std::move(o.record_)), write_failed_(o.write_failed_) {
+      record_(std::move(o.record_)), write_failed_(o.write_failed_), appended_(o.appended_) {
   o.fd_ = -1;
 }
 
@@ -112,6 +112,7 @@ Journal& Journal::operator=(Journal&& o) noexcept {
     failed_dir_ = std::move(o.failed_dir_);
     record_ = std::move(o.record_);
     write_failed_ = o.write_failed_;
+    appended_ = o.appended_;
     o.fd_ = -1;
   }
   return *this;
@@ -126,6 +127,31 @@ void Journal::append(const std::string& event) {
   if (fd_ < 0 || write_failed_) return;
   // O_APPEND: one write(2) per event, so a crash tears at most this line.
   if (!write_all(fd_, event.data(), event.size())) write_failed_ = true;
+  appended_ += event.size();
+}
+
+Result<void> Journal::compact() {
+  if (fd_ < 0) return {};
+  const auto slash = path_.rfind('/');
+  const std::string tmp = path_.substr(0, slash + 1) + ".tmp-" + std::to_string(::getpid()) + "-" +
+                          path_.substr(slash + 1);
+  const int fd = ::open(tmp.c_str(), O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_APPEND | O_CLOEXEC, 0600);
+  if (fd < 0) return make_error(ErrorKind::io, errno_text("creating " + tmp));
+  const std::string text = encode_record(record_);
+  // Locked before it takes the name: no claimant ever holds the new file.
+  if (::flock(fd, LOCK_EX) != 0 || !write_all(fd, text.data(), text.size()) ||
+      ::rename(tmp.c_str(), path_.c_str()) != 0) {
+    const int saved = errno;
+    ::unlink(tmp.c_str());
+    ::close(fd);
+    errno = saved;
+    return make_error(ErrorKind::io, errno_text("rewriting " + path_));
+  }
+  ::close(fd_);
+  fd_ = fd;
+  appended_ = 0;
+  write_failed_ = false;
+  return {};
 }
 
 void Journal::sync() {
@@ -414,6 +440,21 @@ Result<void> Spool::retry(std::uint64_t id, const std::function<void(Record&)>& 
   if (amend) amend(merged);
   if (auto w = write_file_atomically(path_of(id, false), encode_record(merged)); !w) return w;
   return dead.remove();
+}
+
+Result<void> Spool::renumber(Journal& journal) const {
+  for (int tries = 0; tries < 3; ++tries) {
+    auto id = next_id(tries > 0);
+    if (!id) return id.error();
+    const std::string to = path_of(*id, false);
+    if (rename_new(journal.path_, to)) {
+      journal.path_ = to;
+      journal.record_.id = *id;
+      return {};
+    }
+    if (errno != EEXIST) break;
+  }
+  return make_error(ErrorKind::io, errno_text("renaming " + journal.path_));
 }
 
 void Spool::tidy() const {

@@ -57,6 +57,11 @@ class Journal {
   Result<Settled> settle();
   /// Deletes the message (dropped), releasing the hold.
   Result<void> remove();
+  /// Replaces the file with the record as it stands, its events folded
+  /// in, keeping the hold (a long --stream's buffer stays small).
+  Result<void> compact();
+  /// Bytes appended since the file was last written whole.
+  std::size_t appended() const { return appended_; }
 
  private:
   friend class Spool;
@@ -65,6 +70,7 @@ class Journal {
   std::string failed_dir_;
   Record record_;
   bool write_failed_ = false;
+  std::size_t appended_ = 0;
 };
 
 /// One file found in the spool.
@@ -112,6 +118,10 @@ class Spool {
   /// after `amend` (if any) changed the merged record.
   Result<void> retry(std::uint64_t id,
                      const std::function<void(Record&)>& amend = nullptr) const;
+
+  /// Gives a held message the next sequence number (its file renamed, the
+  /// hold kept): what a dead --stream left is newer than its batches.
+  Result<void> renumber(Journal& journal) const;
 
   /// Removes temp files a crashed writer left behind (unlocked, a minute
   /// old) and gives first-edition spool files (named by time) a sequence

@@ -84,6 +84,16 @@ std::string Batcher::take(Clock::time_point now) {
   return out;
 }
 
+std::string Batcher::peek_all() const {
+  std::string out;
+  for (const auto& e : waiting_) {
+    if (e.note && e.skipped == 0) continue;
+    if (!out.empty()) out += '\n';
+    out += e.note ? skip_note(e.skipped) : e.text;
+  }
+  return out;
+}
+
 std::string Batcher::take_all() {
   std::string out;
   while (!waiting_.empty()) pop_front_into(out);

@@ -54,6 +54,8 @@ class Batcher {
 
   /// Removes and returns everything waiting (shutdown: no time for more).
   std::string take_all();
+  /// What take_all() would return, left waiting (the journal's copy).
+  std::string peek_all() const;
 
   bool empty() const { return waiting_.empty(); }
   /// What waits, in UTF-16 units (each line with its newline).
