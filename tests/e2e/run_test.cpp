@@ -251,15 +251,16 @@ TEST_F(RunE2E, ctrl_z_stops_the_job_and_fg_gives_the_command_the_terminal_again)
 }
 
 // In a pipeline notify shares its process group with the other programs: they
-// keep the terminal (a pager reads its keys there), and Ctrl-C, which the
-// terminal sends to that group, is passed on to the command once.
+// keep the terminal (a pager reads its keys there), Ctrl-C, which the terminal
+// sends to that group, is passed on to the command once, and the command gets
+// the terminal when it reads it.
 TEST_F(RunE2E, in_a_pipeline_the_others_keep_the_terminal_and_ctrl_c_is_passed_on_once) {
   const std::string ready = marker("tty-ready"), interrupts = marker("interrupts"),
                     done = marker("peer-done");
   const std::string command =
       "trap 'echo INT >> " + interrupts + "' INT; "
       "set -- $(cat /proc/$$/stat); " + write_marker(ready, "$1 $4 $5 $8") + "; "
-      "until [ -e " + done + " ]; do sleep 0.05; done; echo command-done";
+      "until [ -e " + done + " ]; do sleep 0.05; done; read y; echo \"command read: $y\"";
   const std::string peer = "trap '' INT; read x < /dev/tty; echo \"peer read: $x\"; touch " +
                            done + "; cat";
   // The shell survives Ctrl-C (a trap, unlike an ignored signal, is not inherited).
@@ -280,10 +281,13 @@ TEST_F(RunE2E, in_a_pipeline_the_others_keep_the_terminal_and_ctrl_c_is_passed_o
   ASSERT_TRUE(child.type("\x03"));  // Ctrl-C: to the pipeline's group, notify included
   ASSERT_TRUE(wait_for_file(interrupts, seconds(10))) << "the interrupt was not passed on";
   ASSERT_TRUE(child.type("typed line\n"));  // for the pager-like reader of /dev/tty
+  ASSERT_TRUE(wait_for_file(done, seconds(10))) << "the other program could not read the terminal";
+  // Now the command reads it: it gets the terminal when it does.
+  ASSERT_TRUE(child.type("second line\n"));
   const RunResult r = child.wait();
   EXPECT_FALSE(r.timed_out);
   EXPECT_THAT(r.out, HasSubstr("peer read: typed line\n"));
-  EXPECT_THAT(r.out, HasSubstr("command-done\n"));
+  EXPECT_THAT(r.out, HasSubstr("command read: second line\n"));
   EXPECT_EQ(slurp(interrupts), "INT\n") << "one Ctrl-C must reach the command once";
   ASSERT_EQ(mm.request_count(), 1u) << r.err;
   EXPECT_THAT(texts_of(mm.requests()[0])[0], HasSubstr("sh succeeded (exit 0"));
