@@ -156,8 +156,11 @@ tail of its output in a code block.
   --on failure         notify when the command fails [default]
   --on always          notify whatever happens (a success at low priority)
   --on success         notify only when it succeeds
-SIGINT, SIGTERM and SIGHUP are passed on to the command. A message that
-cannot be delivered goes to the spool; the exit status stays the command's.
+COMMAND runs in a process group of its own; SIGINT, SIGTERM and SIGHUP are
+passed on to that group (not again when the terminal sent them to it). Once
+it exits, its output is read for at most 1 second more: a daemon it left
+holding the output never keeps notify waiting. A message that cannot be
+delivered goes to the spool; the exit status stays the command's.
 The send options apply, except --stream and --markdown.
 )";
 

@@ -2,18 +2,14 @@
 // its exit status is ours, and a message with the tail of its output goes
 // out on failure (or always, or on success).
 
-#include <fcntl.h>
-#include <poll.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
-#include <cerrno>
-#include <chrono>
-#include <csignal>
 #include <cstring>
 #include <sstream>
+#include <string_view>
 
 #include "cli/deliver.hpp"
+#include "cli/process_runner.hpp"
 #include "cli/signals.hpp"
 #include "config/loader.hpp"
 #include "core/files.hpp"
@@ -23,18 +19,6 @@
 namespace notify::cli {
 
 namespace {
-
-volatile sig_atomic_t g_child = 0;
-
-// systemd and CI runners signal only the main process; the command must
-// hear it too, and we stay alive to report how it ended.
-extern "C" void forward_signal(int sig, siginfo_t* info, void*) {
-  // The terminal (Ctrl-C, a hangup) signals the whole foreground process
-  // group, the command included: passing it on would make it twice, and a
-  // second interrupt means "abort now" to many tools.
-  if (info && info->si_code == SI_KERNEL) return;
-  if (g_child > 0) ::kill(static_cast<pid_t>(g_child), sig);
-}
 
 std::string shell_quote(const std::string& arg) {
   if (!arg.empty() && arg.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -90,96 +74,21 @@ int cmd_run(Session& s) {
     for (const auto& n : *names) cap = std::min(cap, services::part_limit(s.config.profiles.at(n)));
   cap = cap > 700 ? cap - 400 : 300;
 
-  int out_pipe[2], err_pipe[2], exec_pipe[2];
-  if (::pipe2(out_pipe, O_CLOEXEC) || ::pipe2(err_pipe, O_CLOEXEC) || ::pipe2(exec_pipe, O_CLOEXEC)) {
-    s.error(std::string("run: pipe: ") + std::strerror(errno));
-    return kExitNotDelivered;
-  }
-  // Handlers go in before the fork, with the signals blocked across it: a
-  // signal in between would otherwise kill us and orphan the command. The
-  // child gets the default actions back before exec.
-  sigset_t stop_set, old_mask;
-  sigemptyset(&stop_set);
-  for (int sig : kStopSignals) sigaddset(&stop_set, sig);
-  ::sigprocmask(SIG_BLOCK, &stop_set, &old_mask);
-  struct sigaction forward {}, old_actions[std::size(kStopSignals)] {};
-  forward.sa_sigaction = forward_signal;
-  forward.sa_flags = SA_SIGINFO;
-  sigemptyset(&forward.sa_mask);
-  for (std::size_t i = 0; i < std::size(kStopSignals); ++i)
-    ::sigaction(kStopSignals[i], &forward, &old_actions[i]);
-  auto restore = [&] {
-    for (std::size_t i = 0; i < std::size(kStopSignals); ++i)
-      ::sigaction(kStopSignals[i], &old_actions[i], nullptr);
-    ::sigprocmask(SIG_SETMASK, &old_mask, nullptr);
-  };
-  const auto started = std::chrono::steady_clock::now();
-  pid_t pid = ::fork();
-  if (pid < 0) {
-    restore();
-    s.error(std::string("run: fork: ") + std::strerror(errno));
-    return kExitNotDelivered;
-  }
-  if (pid == 0) {
-    struct sigaction dfl {};
-    dfl.sa_handler = SIG_DFL;
-    sigemptyset(&dfl.sa_mask);
-    for (int sig : kStopSignals) ::sigaction(sig, &dfl, nullptr);
-    ::sigprocmask(SIG_SETMASK, &old_mask, nullptr);
-    ::dup2(out_pipe[1], 1);
-    ::dup2(err_pipe[1], 2);
-    std::signal(SIGPIPE, SIG_DFL);
-    std::signal(SIGXFSZ, SIG_DFL);  // ignored dispositions survive exec
-    std::vector<char*> argv;
-    for (const auto& a : o.run_argv) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    ::execvp(argv[0], argv.data());
-    int e = errno;
-    (void)!::write(exec_pipe[1], &e, sizeof e);
-    ::_exit(127);
-  }
-  g_child = pid;
-  ::sigprocmask(SIG_SETMASK, &old_mask, nullptr);
-  ::close(out_pipe[1]);
-  ::close(err_pipe[1]);
-  ::close(exec_pipe[1]);
-
   Tail tail(cap);
-  pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
-  const int to[2] = {1, 2};
-  int open_fds = 2;
-  char buf[65536];
-  while (open_fds > 0) {
-    if (::poll(fds, 2, -1) < 0) {
-      if (errno == EINTR) continue;
-      break;
-    }
-    for (int i = 0; i < 2; ++i) {
-      if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
-      ssize_t n = ::read(fds[i].fd, buf, sizeof buf);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) {
-        ::close(fds[i].fd);
-        fds[i].fd = -1;
-        --open_fds;
-        continue;
-      }
-      (void)write_all(to[i], buf, static_cast<std::size_t>(n));
-      tail.add(buf, static_cast<std::size_t>(n));
-    }
+  auto ended = run_in_own_group(o.run_argv, [&](int stream, std::string_view bytes) {
+    (void)write_all(stream, bytes.data(), bytes.size());
+    tail.add(bytes.data(), bytes.size());
+  });
+  if (!ended) {
+    s.error("run: " + ended.error().message);
+    return kExitNotDelivered;
   }
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  g_child = 0;
-  restore();
-  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  int exec_errno = 0;
-  const bool exec_failed = ::read(exec_pipe[0], &exec_errno, sizeof exec_errno) == sizeof exec_errno;
-  ::close(exec_pipe[0]);
+  const int status = ended->status;
+  const int exec_errno = ended->exec_errno;
+  const double secs = ended->seconds;
 
   Finished f;
-  if (exec_failed) {
+  if (exec_errno != 0) {
     f.exit_code = exec_errno == ENOENT ? 127 : 126;
     f.how = std::string("could not start: ") + std::strerror(exec_errno);
     s.error("run: " + o.run_argv[0] + ": " + std::strerror(exec_errno));

@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "support/fake_services.hpp"
+#include "support/fake_services2.hpp"
 
 namespace notify::test {
 
@@ -18,6 +19,12 @@ std::optional<std::string> find_marker(const Recorded& r, const std::regex& patt
   return std::nullopt;
 }
 
+Handler handler_of(const std::string& kind) {
+  if (kind == "slack") return FakeSlack().handler();
+  if (kind == "ntfy") return FakeNtfy().handler();
+  return service_handler(kind);
+}
+
 }  // namespace
 
 std::string_view fault_name(Fault f) {
@@ -25,12 +32,13 @@ std::string_view fault_name(Fault f) {
     case Fault::http_500: return "500";
     case Fault::http_429_after_1s: return "429/1s";
     case Fault::drop: return "drop";
+    case Fault::accept_then_drop: return "accept+drop";
   }
   return "?";
 }
 
 MarkedService::MarkedService(std::string kind, std::string marker_pattern)
-    : kind_(std::move(kind)), marker_(marker_pattern), service_(service_handler(kind_)) {}
+    : kind_(std::move(kind)), marker_(marker_pattern), service_(handler_of(kind_)) {}
 
 void MarkedService::install(FakeServer& server) {
   server.set_handler([this](const Recorded& r) { return answer(r); });
@@ -65,11 +73,14 @@ int MarkedService::unmarked() const {
 Reply MarkedService::fault_reply(Fault f) const {
   switch (f) {
     case Fault::http_500: return server_error(500);
-    case Fault::drop: return dropped_reply();
+    case Fault::drop:
+    case Fault::accept_then_drop: return dropped_reply();
     case Fault::http_429_after_1s:
       if (kind_ == "telegram") return telegram_429(1);
       if (kind_ == "discord") return discord_429(1.0);
       if (kind_ == "mattermost") return mattermost_429(1);
+      if (kind_ == "slack") return slack_429(1);
+      if (kind_ == "ntfy") return ntfy_429(1);
       {
         // LINE's own 429 has no Retry-After; the trials want the same wait everywhere.
         Reply r = line_429();
@@ -105,6 +116,10 @@ Reply MarkedService::answer_counting(const Recorded& r, const std::optional<std:
     const Fault f = faults.front();
     faults.erase(faults.begin());
     ++c.faults;
+    if (f == Fault::accept_then_drop) {
+      const Reply acted = service_(r);
+      if (acted.status >= 200 && acted.status < 300) ++c.accepted;
+    }
     return fault_reply(f);
   }
   // The service handler decides what "accepted" means: LINE answers a repeated retry

@@ -24,21 +24,25 @@ enum class Fault {
   http_500,            ///< 500 from a reverse proxy
   http_429_after_1s,   ///< 429 in the service's own form, with Retry-After: 1
   drop,                ///< connection closed with no answer
+  /// The service acts on the request (it counts as accepted), then the
+  /// connection is closed before the answer: a lost connection in flight.
+  accept_then_drop,
 };
 
-/// "500", "429/1s" or "drop", for messages.
+/// "500", "429/1s", "drop" or "accept+drop", for messages.
 std::string_view fault_name(Fault f);
 
 /// Per-marker counts.
 struct MarkerCounts {
   int requests = 0;  ///< requests that carried the marker
   int faults = 0;    ///< of them, answered with a planned fault
-  int accepted = 0;  ///< of them, answered 2xx by the service handler
+  int accepted = 0;  ///< of them, answered 2xx by the service handler (accept_then_drop too)
 };
 
 class MarkedService {
  public:
-  /// kind: "mattermost", "telegram", "line" or "discord" (see service_handler).
+  /// kind: "mattermost", "telegram", "line", "discord" (see service_handler), "slack"
+  /// (FakeSlack) or "ntfy" (FakeNtfy).
   /// marker: what identifies a message in a request body; the first match is the marker.
   explicit MarkedService(std::string kind, std::string marker_pattern = "msg-[0-9]+");
   MarkedService(const MarkedService&) = delete;

@@ -278,7 +278,10 @@ void Child::State::run_pump() {
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
-  master.reset();
+  {
+    std::lock_guard lock(mutex);  // type() may be writing to it
+    master.reset();
+  }
 
   int exec_errno = 0;
   if (::read(errpipe.get(), &exec_errno, sizeof exec_errno) ==
@@ -320,6 +323,18 @@ bool Child::signal(int sig) {
   std::lock_guard lock(state_->mutex);
   if (state_->reaped) return false;
   return ::kill(state_->pid, sig) == 0;
+}
+
+bool Child::type(const std::string& bytes) {
+  std::lock_guard lock(state_->mutex);
+  if (state_->reaped || state_->master.get() < 0) return false;
+  std::size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t n = ::write(state_->master.get(), bytes.data() + done, bytes.size() - done);
+    if (n > 0) done += static_cast<std::size_t>(n);
+    else if (n < 0 && errno != EINTR && errno != EAGAIN) return false;
+  }
+  return true;
 }
 
 RunResult Child::wait() {

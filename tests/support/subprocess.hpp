@@ -65,6 +65,9 @@ class Child {
   /// Sends sig to the child (not its process group) unless it has already been
   /// reaped, so a recycled pid is never hit. True if the signal was sent.
   bool signal(int sig);
+  /// Types bytes into the child's terminal now (options.stdin_tty), e.g. "\x03" for
+  /// Ctrl-C once the child is ready for it. False without a terminal or once reaped.
+  bool type(const std::string& bytes);
   /// Waits for the child to end and its output to close; call once.
   RunResult wait();
 
