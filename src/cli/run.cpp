@@ -95,12 +95,15 @@ int run_command_line(const std::vector<std::string>& args, World& world) {
       bare.command = Command::run;
       bare.run_argv = std::move(command);
       Session s{world, std::move(bare), {}, {}, {}};
+      services::add_url_shapes(s.masker);
       s.config_broken = true;
       return cmd_run(s);
     }
     return kExitUsage;
   }
   Session s{world, std::move(*parsed), {}, {}, {}};
+  // Every line printed is masked; URLs nobody registered by these shapes.
+  services::add_url_shapes(s.masker);
   if (s.options.command == Command::help) {
     *world.out << s.options.help_text;
     return kExitOk;
