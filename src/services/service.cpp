@@ -14,6 +14,8 @@ std::optional<HttpRequest> Service::plain(const HttpRequest&) const {
   return std::nullopt;
 }
 
+std::string Service::plain_note(const HttpRequest&) const { return ""; }
+
 std::vector<std::string> Service::notes(const Message&) const { return {}; }
 
 namespace {
