@@ -100,5 +100,19 @@ TEST_F(MaskingE2E, an_error_quoting_the_url_is_masked_in_the_error_line_verbose_
   }
 }
 
+TEST_F(MaskingE2E, spool_show_masks_the_url_of_a_profile_whose_secret_does_not_resolve) {
+  // The token's variable is unset: the profile cannot be resolved, yet its
+  // api_base is written out and must still be masked where it is quoted.
+  const std::string relay = "http://127.0.0.1:1" + kRelayPath;
+  const auto p = config("[profiles.me]\ntype = \"telegram\"\ntoken = \"${TG_TOKEN}\"\nchat_id = 1\n"
+                        "api_base = \"" + relay + "\"\n");
+  auto sent = notify({"-c", p, "me", "the relay " + relay + " is down"});
+  EXPECT_EQ(sent.exit_code, 1) << sent.err;
+  auto shown = notify({"-c", p, "spool", "show", "1"});
+  EXPECT_EQ(shown.exit_code, 0) << shown.err;
+  expect_masked(shown, "spool show");
+  EXPECT_THAT(shown.out, HasSubstr("the relay http://127.0.0.1:1/*** is down"));
+}
+
 }  // namespace
 }  // namespace notify::test
