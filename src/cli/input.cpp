@@ -17,7 +17,7 @@ namespace notify::cli {
 
 
 Result<std::string> read_message(int fd, std::size_t budget, int tee_fd,
-                                 std::string* tee_warning, int stop_fd) {
+                                 std::string* tee_error, int stop_fd) {
   message::BoundedText text(budget);
   std::vector<char> buf(1 << 16);
   // After a stop signal: what the pipe holds now, not what may come.
@@ -50,7 +50,7 @@ Result<std::string> read_message(int fd, std::size_t budget, int tee_fd,
     const auto len = static_cast<std::size_t>(n);
     if (tee_fd >= 0 && !write_all(tee_fd, buf.data(), len)) {
       // The tee reader went away; the message still matters more.
-      if (tee_warning) *tee_warning = std::string("--tee: ") + std::strerror(errno);
+      if (tee_error) *tee_error = std::strerror(errno);
       tee_fd = -1;
     }
     text.feed(std::string_view(buf.data(), len));

@@ -10,10 +10,12 @@ namespace notify::cli {
 /// Reads fd to EOF (always: the writer of a pipeline must never die of
 /// SIGPIPE), keeping at most about budget code points of sanitised text
 /// (head and tail). With tee_fd >= 0, copies every byte read there
-/// unchanged. When stop_fd (if >= 0) becomes readable (a stop signal), what
-/// the pipe already holds is still read, up to 1 MiB, and reading ends.
+/// unchanged; when that write fails (a full disk, a reader gone), copying
+/// stops, reading goes on, and *tee_error gets strerror's words. When
+/// stop_fd (if >= 0) becomes readable (a stop signal), what the pipe
+/// already holds is still read, up to 1 MiB, and reading ends.
 Result<std::string> read_message(int fd, std::size_t budget, int tee_fd,
-                                 std::string* tee_warning, int stop_fd = -1);
+                                 std::string* tee_error, int stop_fd = -1);
 
 /// For a send that stops at a usage or configuration error: reads what the
 /// pipe holds to EOF (bounded memory), so the producer never dies of

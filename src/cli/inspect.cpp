@@ -13,19 +13,17 @@ namespace notify::cli {
 namespace {
 
 // How a secret is shown: references as written (they hold no secret),
-// literal values masked down to their host.
-std::string describe_secret(const config::SecretSource& src) {
+// literal URLs as far as their service's shapes allow.
+std::string describe_secret(const config::Profile& p, const config::SecretSource& src) {
   if (src.is_file) return src.key + "=" + src.value;
   if (src.value.find("${") != std::string::npos) return src.value;
-  Masker m;
-  m.add_url(src.value);
   if (!src.url) return "***";
-  return m.apply(src.value);
+  return mask_url(src.value, services::url_shapes(p, src.field));
 }
 
 std::string destination(const config::Profile& p) {
   std::string secret;
-  for (const auto& src : p.secret_sources) secret = describe_secret(src);
+  for (const auto& src : p.secret_sources) secret = describe_secret(p, src);
   return services::service_of(p).destination(p, secret);
 }
 
@@ -51,6 +49,9 @@ std::string loudness(const config::Profile& p) {
 
 int cmd_list(Session& s) {
   const auto& cfg = s.config;
+  // A destination may show a server URL (ntfy's server, a relay): masked on
+  // the way out like everything else, without resolving any secret.
+  for (const auto& [name, p] : cfg.profiles) services::add_secrets(p, s.masker);
   if (s.options.names) {
     for (const auto& [name, p] : cfg.profiles) s.out(name + "\n");
     for (const auto& [name, g] : cfg.groups) s.out(name + "\n");

@@ -8,7 +8,7 @@
 
 namespace notify::cli {
 
-int finish_output(std::ostream& out, std::ostream& err, int status) {
+int finish_output(std::ostream& out, std::ostream& err, int status, bool already_said) {
   errno = 0;
   bool failed = !out.flush().good();
   int reason = errno;
@@ -19,7 +19,7 @@ int finish_output(std::ostream& out, std::ostream& err, int status) {
     if (std::fflush(stdout) != 0) reason = errno;
     failed = failed || std::ferror(stdout);
   }
-  if (!failed) return status;
+  if (!failed || already_said) return status;
   err << "notify: error: cannot write to standard output"
       << (reason ? std::string(": ") + std::strerror(reason) : std::string()) << '\n';
   err.flush();

@@ -11,6 +11,8 @@ inline constexpr int kExitOutputFailed = 1;
 
 /// Flushes out. When it cannot be written, says so in one line on err and
 /// returns kExitOutputFailed if status was 0; otherwise returns status.
-int finish_output(std::ostream& out, std::ostream& err, int status);
+/// `already_said`: a failed write to standard output was reported during
+/// the run (--tee), with its status; no second line.
+int finish_output(std::ostream& out, std::ostream& err, int status, bool already_said = false);
 
 }  // namespace notify::cli

@@ -37,6 +37,11 @@ std::string Session::command_hint(const std::string& rest) const {
          rest;
 }
 
+void Session::tee_failed(const std::string& why, std::string_view consequence) {
+  error("--tee: cannot write to standard output: " + why + "; " + std::string(consequence));
+  stdout_failure_said = true;
+}
+
 Result<void> Session::resolve(config::Profile& p) {
   auto r = config::resolve_secrets(p, world.env, world.read_file);
   if (!r) return r;
@@ -114,27 +119,9 @@ bool has_config_file(const Session& s) {
                      [&](const std::string& c) { return s.world.file_exists(c); });
 }
 
-int run_command_line(const std::vector<std::string>& args, World& world) {
-  auto parsed = parse_options(args);
-  if (!parsed) {
-    *world.err << "notify: error: " << parsed.error().message
-               << "\nTry 'notify --help' for more information.\n";
-    if (message_from_stdin(args))
-      pass_message_on(world.in_fd, world.is_terminal(world.in_fd), *world.err,
-                      StopSignals::fd());
-    // `notify run` must never keep the job from running: a wrong option of
-    // its report costs the report, not the job.
-    if (auto command = run_command_of(args); !command.empty()) {
-      CliOptions bare;
-      bare.command = Command::run;
-      bare.run_argv = std::move(command);
-      Session s{world, std::move(bare), {}, {}, {}};
-      s.config_broken = true;
-      return cmd_run(s);
-    }
-    return kExitUsage;
-  }
-  Session s{world, std::move(*parsed), {}, {}, {}};
+// One command of a parsed command line.
+int run_session(Session& s) {
+  World& world = s.world;
   if (s.options.command == Command::help) {
     *world.out << s.options.help_text;
     return kExitOk;
@@ -179,10 +166,42 @@ int run_command_line(const std::vector<std::string>& args, World& world) {
   }
 }
 
+// `stdout_said`: the run reported a failed write to standard output itself.
+int run_command_line(const std::vector<std::string>& args, World& world, bool& stdout_said) {
+  auto parsed = parse_options(args);
+  if (!parsed) {
+    *world.err << "notify: error: " << parsed.error().message
+               << "\nTry 'notify --help' for more information.\n";
+    if (message_from_stdin(args))
+      pass_message_on(world.in_fd, world.is_terminal(world.in_fd), *world.err,
+                      StopSignals::fd());
+    // `notify run` must never keep the job from running: a wrong option of
+    // its report costs the report, not the job.
+    if (auto command = run_command_of(args); !command.empty()) {
+      CliOptions bare;
+      bare.command = Command::run;
+      bare.run_argv = std::move(command);
+      Session s{world, std::move(bare), {}, {}, {}};
+      services::add_url_shapes(s.masker);
+      s.config_broken = true;
+      return cmd_run(s);
+    }
+    return kExitUsage;
+  }
+  Session s{world, std::move(*parsed), {}, {}, {}};
+  // Every line printed is masked; URLs nobody registered by these shapes.
+  services::add_url_shapes(s.masker);
+  const int status = run_session(s);
+  stdout_said = s.stdout_failure_said;
+  return status;
+}
+
 }  // namespace
 
 int run(const std::vector<std::string>& args, World& world) {
-  return finish_output(*world.out, *world.err, run_command_line(args, world));
+  bool stdout_said = false;
+  const int status = run_command_line(args, world, stdout_said);
+  return finish_output(*world.out, *world.err, status, stdout_said);
 }
 
 }  // namespace notify::cli

@@ -1,7 +1,10 @@
 // send and test: the message from words or stdin, to targets.
 
+#include <algorithm>
+
 #include "cli/deliver.hpp"
 #include "cli/input.hpp"
+#include "cli/output.hpp"
 #include "config/loader.hpp"
 #include "message/sanitize.hpp"
 
@@ -22,6 +25,15 @@ int send(Session& s, Draft draft, bool from_stdin, bool is_test) {
     return kExitUsage;
   }
 
+  // Why the --tee copy could not be written; said once the message is sent.
+  std::string tee_error;
+  // A pipeline that lost its copy of the input failed, even with the
+  // message delivered: the contract is exit status 1 and one line.
+  auto with_tee = [&](int status) {
+    if (tee_error.empty()) return status;
+    s.tee_failed(tee_error, "the copy of the input is incomplete (the message was read whole)");
+    return std::max<int>(status, kExitOutputFailed);
+  };
   // `notify me --file report.pdf` typed at a terminal: the file is the message.
   if (from_stdin && !draft.files.empty() && s.world.is_terminal(s.world.in_fd)) from_stdin = false;
   // From here on a stop signal keeps what was read: reading ends with what
@@ -33,14 +45,12 @@ int send(Session& s, Draft draft, bool from_stdin, bool is_test) {
               "(e.g. `df -h | notify " + o.targets + "`)");
       return kExitUsage;
     }
-    std::string tee_warning;
     auto text = read_message(s.world.in_fd,
                              app::input_budget(s.config, *names, overrides_from_options(o)),
-                             o.tee ? s.world.tee_fd : -1, &tee_warning, signals.fd());
-    if (!tee_warning.empty()) s.warning(tee_warning);
+                             o.tee ? s.world.tee_fd : -1, &tee_error, signals.fd());
     if (!text) {
       s.error(text.error().message);
-      return kExitNotDelivered;
+      return with_tee(kExitNotDelivered);
     }
     draft.body = std::move(*text);
   }
@@ -52,7 +62,7 @@ int send(Session& s, Draft draft, bool from_stdin, bool is_test) {
     if (o.json)
       for (const auto& t : *names)
         s.out("{\"target\":\"" + t + "\",\"delivered\":false,\"skipped\":\"empty message\"}\n");
-    return kExitOk;
+    return with_tee(kExitOk);
   }
   auto world = app_world(s, &signals);
   app::SendOptions so;
@@ -61,7 +71,7 @@ int send(Session& s, Draft draft, bool from_stdin, bool is_test) {
   so.journal = !is_test;
   auto result = app::send(s.config, *names, draft, so, world);
   report(s, result, draft, is_test);
-  return result.exit_status;
+  return with_tee(result.exit_status);
 }
 
 }  // namespace

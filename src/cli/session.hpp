@@ -21,12 +21,18 @@ struct Session {
   /// The profile file could not be used (error printed): `run` still runs
   /// its command.
   bool config_broken = false;
+  /// A failed write to standard output was reported already (--tee): the
+  /// end of the run does not say it again.
+  bool stdout_failure_said = false;
 
   void error(const std::string& text) const;    ///< "notify: error: ..."
   void warning(const std::string& text) const;  ///< unless --quiet
   void info(const std::string& text) const;     ///< unless --quiet
   void verbose(const std::string& text) const;  ///< only with -v
   void out(const std::string& text) const;      ///< stdout, masked
+  /// The one line for a --tee copy that could not be written (`why`:
+  /// strerror's words); the caller then exits with at least status 1.
+  void tee_failed(const std::string& why, std::string_view consequence);
 
   /// A send (or --stream) whose message comes from standard input.
   bool reads_message_from_stdin() const {

@@ -7,6 +7,7 @@
 
 #include "cli/deliver.hpp"
 #include "config/loader.hpp"
+#include "services/registry.hpp"
 #include "services/telegram_updates.hpp"
 
 namespace notify::cli {
@@ -33,9 +34,11 @@ std::optional<std::uint64_t> parse_id(const std::string& word) {
 }
 
 // Every secret the profile file can give, so `show` masks what a last
-// error or a body may quote; one that does not resolve masks nothing.
+// error or a body may quote; of one that does not resolve, what is written
+// out (its URLs, literal secrets).
 void learn_secrets(Session& s) {
-  for (auto& [name, p] : s.config.profiles) (void)s.resolve(p);
+  for (auto& [name, p] : s.config.profiles)
+    if (!s.resolve(p)) services::add_secrets(p, s.masker);
 }
 
 int list(Session& s, const spool::Spool& sp) {

@@ -19,6 +19,7 @@
 
 #include "app/stream_journal.hpp"
 #include "cli/deliver.hpp"
+#include "cli/output.hpp"
 #include "cli/signals.hpp"
 #include "core/files.hpp"
 #include "message/sanitize.hpp"
@@ -47,7 +48,12 @@ struct Shared {
   stream::Batcher batcher;
   bool reader_done = false;
   std::string read_error;
-  std::string tee_warning;
+  /// Why the --tee copy could not be written (strerror's words); empty
+  /// while it is fine.
+  std::string tee_error;
+  /// The --tee copy stopped at a stop signal: a reader that stopped reading
+  /// must not keep us from finishing; no failure of standard output.
+  bool tee_stopped = false;
   /// The spool's copy of what waits; null when there is none.
   app::StreamJournal* journal = nullptr;
   /// Since when lines wait that the journal does not have yet.
@@ -109,9 +115,13 @@ class LineReader {
 
   void feed(const char* data, std::size_t n) {
     if (tee_fd_ >= 0 && !tee_write(tee_fd_, data, n, wake_fd_)) {
-      std::lock_guard lk(shared_.mu);
-      shared_.tee_warning = std::string("--tee: ") +
-                            (errno == EINTR ? "stopped copying at the stop signal" : std::strerror(errno));
+      const int why = errno;
+      {
+        std::lock_guard lk(shared_.mu);
+        if (why == EINTR) shared_.tee_stopped = true;
+        else shared_.tee_error = std::strerror(why);
+      }
+      shared_.cv.notify_all();  // said at once, not at the next batch
       tee_fd_ = -1;
     }
     sanitizer_.feed(std::string_view(data, n), pending_);
@@ -313,14 +323,23 @@ int cmd_stream(Session& s) {
   std::thread reader(read_stream, s.world.in_fd, s.options.tee ? s.world.tee_fd : -1,
                      signals.fd(), limits.part_units > 1 ? limits.part_units - 1 : 1,
                      std::ref(shared));
-  std::string warned_tee;
+  bool said_tee = false;
+  auto say_tee = [&] {
+    if (said_tee) return;
+    if (!shared.tee_error.empty()) {
+      // A stream may run for days: the pipeline hears of it now.
+      s.tee_failed(shared.tee_error, "the copy stops here; the input is still read and sent");
+      status = std::max<int>(status, kExitOutputFailed);
+      said_tee = true;
+    } else if (shared.tee_stopped) {
+      s.warning("--tee: stopped copying at the stop signal");
+      said_tee = true;
+    }
+  };
   {
     std::unique_lock lk(shared.mu);
     for (;;) {
-      if (!shared.tee_warning.empty() && warned_tee.empty()) {
-        warned_tee = shared.tee_warning;
-        s.warning(warned_tee);
-      }
+      say_tee();
       if (StopSignals::stopped()) break;
       const auto due = shared.batcher.due();
       if (shared.reader_done && !due) break;
@@ -361,6 +380,7 @@ int cmd_stream(Session& s) {
     if (shared.journal) shared.journal->close();
     shared.journal = nullptr;
   }
+  say_tee();
 
   if (!shared.read_error.empty()) {
     s.error(shared.read_error);

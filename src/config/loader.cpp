@@ -4,8 +4,17 @@
 #include <set>
 #include <string>
 
+// toml++ asserts on some malformed input that it then reports well: a
+// table header "[.a]" aborts a debug build, and with NDEBUG the same check
+// becomes an assumption (undefined behaviour under Clang). Its checks are
+// plain no-ops here, so every malformed file is an error, never a crash.
+#pragma push_macro("NDEBUG")
+#undef NDEBUG
+#define TOML_ASSERT(expr) static_cast<void>(0)
 #include <toml++/toml.h>
+#pragma pop_macro("NDEBUG")
 
+#include "config/syntax_error.hpp"
 #include "core/names.hpp"
 #include "core/url.hpp"
 #include "message/escape.hpp"
@@ -376,8 +385,11 @@ Result<Config> parse_config(std::string_view text, const std::string& path,
   try {
     root = toml::parse(text, path);
   } catch (const toml::parse_error& e) {
-    return make_error(ErrorKind::config,
-                      where(path, e.source()) + ": " + std::string(e.description()));
+    // In notify's words: the parser's own message only tells which mistake.
+    const auto said = explain_syntax_error(text, e.description(), e.source().begin.line,
+                                           e.source().begin.column);
+    return make_error(ErrorKind::config, path + ":" + std::to_string(said.line) + ":" +
+                                             std::to_string(said.column) + ": " + said.what);
   }
   Config cfg;
   cfg.path = path;

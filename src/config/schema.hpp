@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/mask.hpp"
 #include "message/split.hpp"
 
 namespace notify::config {
@@ -44,6 +45,10 @@ struct KeySpec {
   /// Kept under this shared name instead: the service's own word for a
   /// setting others spell differently (Discord's avatar_url is icon_url).
   std::string_view stored_as{};
+  /// url keys (and text keys holding a URL): the shapes the service knows
+  /// the URL in, for masking (core/mask.hpp). None: a bare origin; a URL
+  /// with anything after its host is then shown as scheme://host/***.
+  UrlShapes shapes{};
   /// Part of where a message goes (a webhook URL, a chat, a topic, the
   /// recipients): a spooled message is sent only while these are unchanged.
   bool address = false;

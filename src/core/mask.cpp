@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <optional>
 
 #include "core/url.hpp"
 
@@ -32,52 +33,105 @@ bool is_secret_name(std::string_view name) {
   return n.ends_with("_auth") || n.starts_with("key_") || n.starts_with("x_amz_");
 }
 
-bool all_digits(std::string_view s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+// A path segment or query value worth masking wherever it appears: letters
+// and digits mixed ("relaySecret987"), or long. Ordinary words ("post",
+// "services", "api") and numbers are not, so that masking them does not
+// garble the rest of the text.
+bool looks_like_key(std::string_view s) {
+  const bool digit = std::any_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+  const bool letter = std::any_of(s.begin(), s.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+  });
+  return (s.size() >= 8 && digit && letter) || s.size() >= 24;
 }
 
-// Non-empty segments of a path, as views.
-std::vector<std::string_view> segments(std::string_view path) {
+// Non-empty pieces of text between separators, as views.
+std::vector<std::string_view> split(std::string_view text, char sep) {
   std::vector<std::string_view> out;
   std::size_t i = 0;
-  while (i < path.size()) {
-    const auto slash = path.find('/', i);
-    const auto end = slash == std::string_view::npos ? path.size() : slash;
-    if (end > i) out.push_back(path.substr(i, end - i));
+  while (i < text.size()) {
+    const auto at = text.find(sep, i);
+    const auto end = at == std::string_view::npos ? text.size() : at;
+    if (end > i) out.push_back(text.substr(i, end - i));
     i = end + 1;
   }
   return out;
 }
 
-void path_secrets(std::string_view path, bool unknown_last, std::vector<std::string_view>& out) {
-  const auto segs = segments(path);
-  for (std::size_t i = 0; i < segs.size(); ++i) {
-    const auto s = segs[i];
-    // Telegram: /bot123456:ABC.../method
-    if (s.starts_with("bot")) {
-      const auto colon = s.find(':');
-      if (colon != std::string_view::npos && all_digits(s.substr(3, colon - 3))) {
-        out.push_back(s.substr(3));
-        return;
-      }
+// One segment against one pattern segment (not "**"); the secret part, if
+// the pattern has one, is added to `secrets`.
+bool segment_matches(std::string_view pattern, std::string_view segment,
+                     std::vector<std::string_view>& secrets) {
+  const auto wild = pattern.find_first_of("*#");
+  if (wild == std::string_view::npos) return pattern == segment;
+  const auto prefix = pattern.substr(0, wild);
+  if (segment.size() <= prefix.size() || !segment.starts_with(prefix)) return false;
+  if (pattern[wild] == '#') secrets.push_back(segment.substr(prefix.size()));
+  return true;
+}
+
+bool path_matches(const std::vector<std::string_view>& pattern, std::size_t p,
+                  const std::vector<std::string_view>& path, std::size_t s,
+                  std::vector<std::string_view>& secrets) {
+  if (p == pattern.size()) return s == path.size();
+  if (pattern[p] == "**") {
+    for (std::size_t skip = s; skip <= path.size(); ++skip)
+      if (path_matches(pattern, p + 1, path, skip, secrets)) return true;
+    return false;
+  }
+  if (s == path.size()) return false;
+  const auto before = secrets.size();
+  if (segment_matches(pattern[p], path[s], secrets) &&
+      path_matches(pattern, p + 1, path, s + 1, secrets))
+    return true;
+  secrets.resize(before);
+  return false;
+}
+
+struct QueryPair {
+  std::string_view name, value, whole;
+  bool has_value = false;
+};
+
+std::vector<QueryPair> query_pairs(std::string_view query) {
+  std::vector<QueryPair> out;
+  for (auto pair : split(query, '&')) {
+    QueryPair q{pair, {}, pair};
+    if (const auto eq = pair.find('='); eq != std::string_view::npos) {
+      q.name = pair.substr(0, eq);
+      q.value = pair.substr(eq + 1);
+      q.has_value = true;
     }
-    if (s == "hooks" && i + 1 < segs.size()) {
-      // Everything after /hooks/ is the credential (Mattermost id, or a
-      // Slack-like path on a relay).
-      const auto from = segs[i + 1].data();
-      out.push_back(std::string_view(from, std::size_t(path.data() + path.size() - from)));
-      return;
-    }
-    if (s == "webhooks" && i + 1 < segs.size()) {
-      out.push_back(segs[i + 2 < segs.size() ? i + 2 : i + 1]);
-      return;
-    }
-    if (s == "services" && i + 3 < segs.size()) {
-      out.push_back(segs[i + 3]);
-      return;
+    out.push_back(q);
+  }
+  return out;
+}
+
+// The secret pieces of a URL whose path fits `shape`; nullopt when it does
+// not. `open_query`: every parameter the shape does not list is masked (a
+// profile's URL); otherwise only those named like secrets (free text).
+std::optional<std::vector<std::string_view>> shape_secrets(const UrlView& u, std::string_view shape,
+                                                           bool open_query) {
+  const auto q = shape.find('?');
+  const auto pattern = split(shape.substr(0, q), '/');
+  const auto shown = q == std::string_view::npos ? std::vector<std::string_view>{}
+                                                 : split(shape.substr(q + 1), '&');
+  std::vector<std::string_view> secrets;
+  if (!path_matches(pattern, 0, split(u.path, '/'), 0, secrets)) return std::nullopt;
+  for (const auto& pair : query_pairs(u.query)) {
+    const bool listed = std::find(shown.begin(), shown.end(), pair.name) != shown.end() ||
+                        (std::find(shown.begin(), shown.end(), "*") != shown.end() &&
+                         !is_secret_name(pair.name));
+    const bool secret = open_query ? !listed : is_secret_name(pair.name);
+    if (!secret) continue;
+    if (pair.has_value) {
+      if (!pair.value.empty()) secrets.push_back(pair.value);
+    } else {
+      secrets.push_back(pair.whole);
     }
   }
-  if (unknown_last && !segs.empty()) out.push_back(segs.back());
+  if (open_query && !u.fragment.empty()) secrets.push_back(u.fragment);
+  return secrets;
 }
 
 // A URL's extent in free text: up to a space, a quote, a bracket or a control.
@@ -108,57 +162,101 @@ std::string replace_pieces(std::string_view url, std::vector<std::string_view> p
   return out;
 }
 
-}  // namespace
-
-std::vector<std::string_view> url_secrets(std::string_view url, bool unknown_last_segment) {
-  std::vector<std::string_view> out;
-  const auto u = split_url(url);
-  if (!u) return out;
-  if (u->has_userinfo && !u->userinfo.empty()) out.push_back(u->userinfo);
-  path_secrets(u->path, unknown_last_segment, out);
-  std::string_view q = u->query;
-  while (!q.empty()) {
-    const auto amp = q.find('&');
-    const auto pair = q.substr(0, amp);
-    if (const auto eq = pair.find('='); eq != std::string_view::npos && eq + 1 < pair.size())
-      if (is_secret_name(pair.substr(0, eq))) out.push_back(pair.substr(eq + 1));
-    if (amp == std::string_view::npos) break;
-    q.remove_prefix(amp + 1);
-  }
-  return out;
+// "host[:port]" as written in the URL.
+std::string_view host_and_port(const UrlView& u) {
+  const char* end = u.has_port ? u.port.data() + u.port.size() : u.host.data() + u.host.size();
+  return std::string_view(u.host.data(), std::size_t(end - u.host.data()));
 }
 
-std::string mask_url(std::string_view url) {
-  return replace_pieces(url, url_secrets(url, true));
+// Everything after "host[:port]": path, query and fragment.
+std::string_view after_host(std::string_view url, const UrlView& u) {
+  const auto hp = host_and_port(u);
+  return url.substr(std::size_t(hp.data() + hp.size() - url.data()));
+}
+
+bool bare_origin(std::string_view rest) { return rest.empty() || rest == "/"; }
+
+// The pieces a person may not see of a URL a profile holds, when it has a
+// declared shape; nullopt when it has none (then all after the host goes).
+std::optional<std::vector<std::string_view>> known_secrets(const UrlView& u, std::string_view url,
+                                                           const UrlShapes& shapes) {
+  for (auto shape : shapes)
+    if (auto secrets = shape_secrets(u, shape, true)) return secrets;
+  if (bare_origin(after_host(url, u))) return std::vector<std::string_view>{};
+  return std::nullopt;
+}
+
+std::vector<std::string_view> userinfo_of(const UrlView& u) {
+  if (u.has_userinfo && !u.userinfo.empty()) return {u.userinfo};
+  return {};
+}
+
+}  // namespace
+
+std::string mask_url(std::string_view url, const UrlShapes& shapes) {
+  const auto u = split_url(url);
+  if (!u) return std::string(url);
+  auto pieces = userinfo_of(*u);
+  if (auto secrets = known_secrets(*u, url, shapes)) {
+    pieces.insert(pieces.end(), secrets->begin(), secrets->end());
+    return replace_pieces(url, pieces);
+  }
+  const auto rest = after_host(url, *u);
+  return replace_pieces(url.substr(0, url.size() - rest.size()), pieces) + "/***";
+}
+
+void Masker::add_piece(std::string text, std::string shown) {
+  if (text.empty()) return;
+  for (const auto& p : pieces_)
+    if (p.text == text) return;
+  pieces_.push_back(Piece{std::move(text), std::move(shown)});
+  std::stable_sort(pieces_.begin(), pieces_.end(),
+                   [](const auto& a, const auto& b) { return a.text.size() > b.text.size(); });
 }
 
 void Masker::add(std::string_view secret) {
   if (secret.size() < 6) return;
-  std::string s(secret);
-  if (std::find(secrets_.begin(), secrets_.end(), s) != secrets_.end()) return;
-  secrets_.push_back(std::move(s));
-  std::stable_sort(secrets_.begin(), secrets_.end(),
-                   [](const auto& a, const auto& b) { return a.size() > b.size(); });
+  add_piece(std::string(secret), "***");
 }
 
-void Masker::add_url(std::string_view url) {
-  if (url.find("://") == std::string_view::npos) return add(url);
-  for (auto piece : url_secrets(url, true)) {
-    add(piece);
+void Masker::add_url(std::string_view url, const UrlShapes& shapes) {
+  const auto u = split_url(url);
+  if (!u) return add(url);
+  if (u->has_userinfo) {
+    add(u->userinfo);
     // A password alone too: libcurl may quote the user name without it.
-    if (const auto colon = piece.find(':'); colon != std::string_view::npos &&
-                                            piece.data() == split_url(url)->userinfo.data())
-      add(piece.substr(colon + 1));
+    if (const auto colon = u->userinfo.find(':'); colon != std::string_view::npos)
+      add(u->userinfo.substr(colon + 1));
   }
+  if (auto secrets = known_secrets(*u, url, shapes)) {
+    for (auto piece : *secrets) add(piece);
+    return;
+  }
+  // A shape nobody knows: the host stays, the rest goes as a whole, also
+  // where a server quotes the path without the host ("no route for /...").
+  const auto rest = after_host(url, *u);
+  const auto hp = host_and_port(*u);
+  add_piece(std::string(hp) + std::string(rest), std::string(hp) + "/***");
+  if (rest.front() == '/' && rest.size() >= 6) add_piece(std::string(rest), "/***");
+  for (auto segment : split(u->path, '/'))
+    if (looks_like_key(segment)) add(segment);
+  for (const auto& pair : query_pairs(u->query))
+    if (looks_like_key(pair.value) || is_secret_name(pair.name)) add(pair.value);
+}
+
+void Masker::add_shape(std::string_view shape) {
+  if (shape.find('#') == std::string_view::npos) return;  // nothing to hide
+  if (std::find(shapes_.begin(), shapes_.end(), shape) == shapes_.end())
+    shapes_.emplace_back(shape);
 }
 
 std::string Masker::apply(std::string_view text) const {
   std::string out(text);
-  for (const auto& s : secrets_) {
+  for (const auto& p : pieces_) {
     std::size_t pos = 0;
-    while ((pos = out.find(s, pos)) != std::string::npos) {
-      out.replace(pos, s.size(), "***");
-      pos += 3;
+    while ((pos = out.find(p.text, pos)) != std::string::npos) {
+      out.replace(pos, p.text.size(), p.shown);
+      pos += p.shown.size();
     }
   }
   if (out.find("://") == std::string::npos) return out;
@@ -176,7 +274,16 @@ std::string Masker::apply(std::string_view text) const {
     const std::size_t end = url_end(out, sep + 3);
     const std::string_view url(out.data() + start, end - start);
     scrubbed.append(out, done, start - done);
-    scrubbed += replace_pieces(url, url_secrets(url, false));
+    std::vector<std::string_view> pieces;
+    if (const auto u = split_url(url)) {
+      pieces = userinfo_of(*u);
+      std::optional<std::vector<std::string_view>> secrets;
+      for (const auto& shape : shapes_)
+        if ((secrets = shape_secrets(*u, shape, false))) break;
+      if (!secrets) secrets = shape_secrets(*u, "/**", false);  // named like secrets only
+      if (secrets) pieces.insert(pieces.end(), secrets->begin(), secrets->end());
+    }
+    scrubbed += replace_pieces(url, pieces);
     done = end;
   }
   scrubbed.append(out, done, std::string::npos);

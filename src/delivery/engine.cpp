@@ -218,12 +218,13 @@ class Engine {
       case Verdict::Kind::resend_plain:
         if (!r.plain_tried) {
           if (auto p = leg.service->plain(leg.requests[r.next])) {
+            const std::string note = leg.service->plain_note(leg.requests[r.next]);
             r.plain_tried = true;
             leg.requests[r.next] = std::move(*p);
             log("warning: " + who(l) + ": " +
-                (v.resend_note.empty() ? "the service rejected the formatting (" + v.error +
-                                             "); resending as plain text"
-                                       : v.resend_note + " (" + v.error + ")"));
+                (note.empty() ? "the service rejected the formatting (" + v.error +
+                                    "); resending as plain text"
+                              : note + " (" + v.error + ")"));
             return send(l);
           }
         }

@@ -154,10 +154,15 @@ const ServiceInfo& discord_service() {
        {
            {.name = "webhook_url", .type = KeyType::url, .required = true, .secret = true,
             .prompt = "Webhook URL (channel settings > Integrations > Webhooks)",
-            .doc = "the webhook's URL (secret)", .address = true},
+            .doc = "the webhook's URL (secret)",
+            // As copied from Discord, or with an API version; the query is
+            // what notify adds itself.
+            .shapes = {"/api/webhooks/*/#?wait&thread_id",
+                       "/api/v*/webhooks/*/#?wait&thread_id"},
+            .address = true},
            {.name = "username", .prompt = "Sender name", .doc = "sender name"},
            {.name = "avatar_url", .type = KeyType::url, .prompt = "Avatar URL",
-            .doc = "sender avatar", .stored_as = "icon_url"},
+            .doc = "sender avatar", .stored_as = "icon_url", .shapes = {"/**?*"}},
            {.name = "thread_id", .type = KeyType::integer, .min = 1, .max = INT64_MAX,
             .doc = "thread (or forum post) to post in", .address = true},
        },

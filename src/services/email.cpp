@@ -185,9 +185,7 @@ std::string email_destination(const config::Profile& p, const std::string&) {
   const auto to = p.list("to");
   std::string out = "to " + (to.empty() ? std::string("?") : parse_mailbox(to.front()).address);
   if (to.size() > 1) out += ", +" + std::to_string(to.size() - 1);
-  Masker masker;
-  masker.add_url(p.text("smtp_url"));
-  return out + " via " + masker.apply(p.text("smtp_url"));
+  return out + " via " + mask_url(p.text("smtp_url"), url_shapes(p, "smtp_url"));
 }
 
 }  // namespace

@@ -184,7 +184,8 @@ std::string show_entity(const Entity& e) {
 }  // namespace
 
 std::string email_preview(const HttpRequest& request) {
-  std::string out = "SMTP " + mask_url(request.url) + "\n";
+  // smtp_url declares no shape: a server, nothing after its host.
+  std::string out = "SMTP " + mask_url(request.url, {}) + "\n";
   if (request.mail) {
     const MailEnvelope& m = *request.mail;
     const bool implicit = lower(request.url).rfind("smtps://", 0) == 0;

@@ -92,12 +92,27 @@ std::optional<nlohmann::json> Mattermost::priority_json(const Message& m) const 
 
 std::optional<HttpRequest> Mattermost::plain(const HttpRequest& request) const {
   auto j = parse_json(request.body);
-  if (!j.is_object() || !j.contains("priority")) return std::nullopt;
+  if (!j.is_object() || (!j.contains("priority") && !j.contains("silent"))) return std::nullopt;
   j.erase("priority");
   j.erase("silent");
   HttpRequest r = request;
   r.body = dump_json(j);
   return r;
+}
+
+std::string Mattermost::plain_note(const HttpRequest& request) const {
+  const auto j = parse_json(request.body);
+  const bool priority = j.is_object() && j.contains("priority");
+  const bool silent = j.is_object() && j.contains("silent");
+  if (priority && silent)
+    return "the Mattermost server refused the message priority or the silent switch; sending it "
+           "once more without either";
+  if (silent)
+    return "the Mattermost server refused the silent switch (it is older than 11.10, or a relay "
+           "in front of it does not know it); sending it once more without silent, so it "
+           "notifies as usual";
+  return "the Mattermost server refused the message priority (it is turned off, or the server "
+         "is older than 9.9); sending it once more without priority";
 }
 
 Verdict Mattermost::interpret(const HttpResponse& r) const {
@@ -115,16 +130,15 @@ Verdict Mattermost::interpret(const HttpResponse& r) const {
   if (v.kind == Verdict::Kind::fail && r.status == 403)
     v.hint = "the webhook is locked to its channel, or cannot post to that channel";
   // A server that does not take message priority (turned off, or before
-  // 9.9; requested_ack without a licence is 501) answers 400, 403 or 501
-  // with no telling id: a request that carried a priority goes once more
-  // without it (plain()); one that did not fails as it would have.
+  // 9.9; requested_ack without a licence is 501) or the silent switch
+  // answers 400, 403 or 501 with no telling id: a request that carried
+  // either goes once more without them (plain()); one that did not fails
+  // as it would have.
   const bool deleted_hook = json_string(j, "id") == "web.incoming_webhook.invalid.app_error";
   if (r.error == TransportError::none && !deleted_hook &&
       (r.status == 400 || r.status == 403 || r.status == 501)) {
     v.kind = Verdict::Kind::resend_plain;
     v.retry_after.reset();
-    v.resend_note = "the Mattermost server refused the message priority (it is turned off, or "
-                    "the server is older than 9.9); sending it once more without priority";
   }
   return v;
 }
@@ -133,7 +147,8 @@ std::vector<std::string> Mattermost::notes(const Message& m) const {
   std::vector<std::string> n;
   if (m.silent)
     n.push_back("Mattermost servers before 11.10 have no silent switch; they post "
-                "with normal notifications");
+                "with normal notifications, and one that refuses it gets the message once "
+                "more without it");
   if (m.priority == Priority::high || m.priority == Priority::urgent)
     n.push_back(std::string("message priority \"") +
                 (m.priority == Priority::high ? "important" : "urgent") +
@@ -167,14 +182,14 @@ const ServiceInfo& mattermost_service() {
        {
            {.name = "webhook_url", .type = KeyType::url, .required = true, .secret = true,
             .prompt = "Incoming webhook URL (Integrations > Incoming Webhooks)",
-            .doc = "the incoming webhook's URL (secret)", .address = true},
+            .doc = "the incoming webhook's URL (secret)", .shapes = {"/hooks/#"}, .address = true},
            {.name = "channel", .prompt = "Channel name (empty: the webhook's own)",
             .doc = "post to this channel instead of the webhook's own", .address = true},
            {.name = "username", .prompt = "Sender name (needs EnablePostUsernameOverride)",
             .doc = "sender name (server needs EnablePostUsernameOverride)"},
            {.name = "icon_url", .type = KeyType::url,
             .prompt = "Sender icon URL (needs EnablePostIconOverride)",
-            .doc = "sender icon (server needs EnablePostIconOverride)"},
+            .doc = "sender icon (server needs EnablePostIconOverride)", .shapes = {"/**?*"}},
            {.name = "icon_emoji", .doc = "sender icon as an emoji name"},
            {.name = "mentions", .type = KeyType::flag,
             .doc = "let @channel, @all and @here in the text notify (default false)"},

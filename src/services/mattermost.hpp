@@ -15,8 +15,10 @@ class Mattermost final : public Service {
   Verdict interpret(const HttpResponse& response) const override;
   std::size_t one_part_text(const Message& message) const override;
   std::vector<std::string> notes(const Message& message) const override;
-  /// The request without its priority (and silent), when it carried one.
+  /// The request without its priority and silent switch, when it carried
+  /// either.
   std::optional<HttpRequest> plain(const HttpRequest& request) const override;
+  std::string plain_note(const HttpRequest& request) const override;
 
   /// Mattermost's default post limit (16383 code points) on current servers.
   static constexpr std::size_t kLimit = 16383;

@@ -54,15 +54,49 @@ std::string default_of(std::string_view type, std::string_view key) {
   return spec ? std::string(spec->fallback) : std::string();
 }
 
+const UrlShapes& url_shapes(const config::Profile& p, std::string_view key) {
+  static const UrlShapes none;
+  const auto* service = find_service(p.type);
+  const auto* spec = service ? service->schema.key(key) : nullptr;
+  return spec ? spec->shapes : none;
+}
+
+const UrlShapes& all_url_shapes() {
+  static const UrlShapes shapes = [] {
+    UrlShapes out;
+    for (const auto* s : all_services()) {
+      for (const auto& key : s->schema.keys)
+        out.insert(out.end(), key.shapes.begin(), key.shapes.end());
+      out.insert(out.end(), s->request_shapes.begin(), s->request_shapes.end());
+    }
+    // Only shapes that hide something say anything about a stranger's URL.
+    std::erase_if(out, [](std::string_view shape) { return shape.find('#') == shape.npos; });
+    return out;
+  }();
+  return shapes;
+}
+
+void add_url_shapes(Masker& masker) {
+  for (auto shape : all_url_shapes()) masker.add_shape(shape);
+}
+
 void add_secrets(const config::Profile& p, Masker& masker) {
+  add_url_shapes(masker);
   for (const auto& src : p.secret_sources) {
-    if (src.url) masker.add_url(p.secret(src.field));
-    else masker.add(p.secret(src.field));
+    const bool written_out = !src.is_file && src.value.find("${") == std::string::npos;
+    const std::string& value =
+        !p.secrets_resolved && written_out ? src.value : p.secret(src.field);
+    if (value.empty()) continue;
+    if (src.url) masker.add_url(value, url_shapes(p, src.field));
+    else masker.add(value);
   }
   if (const auto* service = find_service(p.type))
-    for (const auto& key : service->schema.keys)
-      if (key.type == config::KeyType::url || p.text(key.name).find("://") != std::string::npos)
-        masker.add_url(p.text(key.name));
+    for (const auto& key : service->schema.keys) {
+      const std::string name(key.stored_as.empty() ? key.name : key.stored_as);
+      const auto text = p.text(name);
+      if (key.type == config::KeyType::url || text.find("://") != std::string::npos)
+        if (!text.empty()) masker.add_url(text, key.shapes);
+    }
 }
 
 std::string destination_identity(const config::Profile& p) {

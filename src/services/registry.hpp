@@ -32,6 +32,10 @@ struct ServiceInfo {
   /// How --dry-run shows one of its requests, when not as HTTP (e-mail: the
   /// envelope and the message as the recipient reads it); secrets masked.
   std::string (*preview)(const HttpRequest& request) = nullptr;
+  /// Shapes of the URLs it sends to that hold a secret in their path and
+  /// are no key's value (Telegram's /bot<TOKEN>/method), for masking; the
+  /// shapes of its keys' URLs are in the schema (KeySpec::shapes).
+  UrlShapes request_shapes{};
 };
 
 /// Every service, in the order help and the man page list them.
@@ -45,13 +49,23 @@ const ServiceInfo& service_of(const config::Profile& profile);
 std::string webhook_destination(const config::Profile& profile, const std::string& secret);
 /// The default a service declares for one of its keys; empty when none.
 std::string default_of(std::string_view type, std::string_view key);
-/// Teaches `masker` a resolved profile's secrets, and its server URLs (a
-/// relay or self-hosted server may carry a secret in its path).
+/// Teaches `masker` a profile's secrets and every URL it holds, each with
+/// the shapes its service knows for it (a relay or self-hosted server may
+/// carry a secret in its path). Secrets not resolved yet count as written,
+/// when written out (`list` resolves nothing); ${VAR} and *_file ones then
+/// hold nothing to mask.
 void add_secrets(const config::Profile& profile, Masker& masker);
 /// Where a resolved profile sends to, as a short hash of its type and its
 /// address keys (see config::KeySpec::address): equal while the profile
 /// still names the same destination. Holds no secret in readable form.
 std::string destination_identity(const config::Profile& profile);
+/// The shapes the service of `profile` knows for the URL in `key`.
+const UrlShapes& url_shapes(const config::Profile& profile, std::string_view key);
+/// Every shape with a secret that any service declares: what a URL nobody
+/// registered (a redirect's Location, a URL quoted back) is read with.
+const UrlShapes& all_url_shapes();
+/// Teaches `masker` all_url_shapes().
+void add_url_shapes(Masker& masker);
 /// What the loader needs to know of every service.
 const config::Catalog& catalog();
 

@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 
+#include "services/registry.hpp"
 #include "services/server_wait.hpp"
 #include "core/mask.hpp"
 #include "message/remote.hpp"
@@ -12,6 +13,8 @@ namespace notify::services {
 std::optional<HttpRequest> Service::plain(const HttpRequest&) const {
   return std::nullopt;
 }
+
+std::string Service::plain_note(const HttpRequest&) const { return ""; }
 
 std::vector<std::string> Service::notes(const Message&) const { return {}; }
 
@@ -60,7 +63,7 @@ Verdict generic_verdict(const HttpResponse& r, std::string error) {
     v.kind = Verdict::Kind::fail;
     const auto location = r.header("location");
     v.error = message::status_line(r.status) + ": the webhook moved" +
-              (location ? " to " + mask_url(message::printable_remote(*location)) : "") +
+              (location ? " to " + mask_url(message::printable_remote(*location), all_url_shapes()) : "") +
               "; copy it again";
     v.hint = "copy the webhook URL (or api_base) again from the service into the profile";
     return v;

@@ -50,9 +50,6 @@ struct Verdict {
   std::optional<std::chrono::milliseconds> retry_after;  ///< asked by server
   std::string error;  ///< the service's own words, for the user
   std::string hint;   ///< what to do about it, if we know
-  /// resend_plain: the -v warning when what the plain copy leaves out is not
-  /// formatting (Mattermost's priority); "" for the formatting one.
-  std::string resend_note = {};
 };
 
 /// Injected randomness and time, so payload building stays deterministic in tests.
@@ -73,6 +70,9 @@ class Service {
   virtual Verdict interpret(const HttpResponse& response) const = 0;
   /// The same request without formatting, if it carried any.
   virtual std::optional<HttpRequest> plain(const HttpRequest& request) const;
+  /// The -v warning when plain(request) leaves out something other than
+  /// formatting (Mattermost's priority or silent switch); "" for formatting.
+  virtual std::string plain_note(const HttpRequest& request) const;
   /// The most body text (in the service's unit) that goes out as one part
   /// of a message shaped like `message` (title, code, markdown), whatever
   /// its body: what --stream fills one message with.

@@ -211,12 +211,15 @@ const ServiceInfo& slack_service() {
        {
            {.name = "webhook_url", .type = KeyType::url, .required = true, .secret = true,
             .prompt = "Slack incoming webhook URL (https://hooks.slack.com/services/...)",
-            .doc = "the incoming webhook's URL (secret)", .address = true},
+            .doc = "the incoming webhook's URL (secret)",
+            // Incoming webhooks, and Workflow Builder's webhook triggers.
+            .shapes = {"/services/*/*/#", "/triggers/*/*/#"},
+            .address = true},
            {.name = "username", .prompt = "Post as (legacy webhooks only; empty keeps the app's name)",
             .doc = "sender name (legacy webhooks only)"},
            {.name = "icon_emoji", .doc = "sender icon as an emoji name (legacy webhooks only)"},
            {.name = "icon_url", .type = KeyType::url,
-            .doc = "sender icon as an image URL (legacy webhooks only)"},
+            .doc = "sender icon as an image URL (legacy webhooks only)", .shapes = {"/**?*"}},
            {.name = "channel", .doc = "post to #channel or @user (legacy webhooks only)", .address = true},
        },
        Slack::kLimit,

@@ -292,7 +292,9 @@ const ServiceInfo& telegram_service() {
       telegram_destination,
       make_telegram,
       {},
-      "silent, files, markdown as entities, forum topics"};
+      "silent, files, markdown as entities, forum topics",
+      nullptr,
+      {"/bot#/*"}};
   return info;
 }
 

@@ -34,6 +34,15 @@ TEST(Output, UnwrittenResultsAreOneLineAndStatus1) {
   EXPECT_EQ(err.str().find('\n'), err.str().size() - 1);
 }
 
+TEST(Output, AFailureSaidDuringTheRunIsNotSaidTwice) {
+  FullBuf full;
+  std::ostream out(&full);
+  std::ostringstream err;
+  out << "{\"target\":\"ops\"}\n";
+  EXPECT_EQ(finish_output(out, err, 1, true), 1);
+  EXPECT_EQ(err.str(), "");
+}
+
 TEST(Output, AnEarlierErrorStatusIsKept) {
   FullBuf full;
   std::ostream out(&full);

@@ -2,6 +2,7 @@
 // the field named, nothing sent.
 
 #include "e2e.hpp"
+#include "support/toml_mistakes.hpp"
 
 namespace notify::test {
 namespace {
@@ -44,6 +45,26 @@ class ConfigE2E : public E2E {
 
 TEST_F(ConfigE2E, malformed_toml) {
   expect_config_error(ops() + "[profiles.me\n", ":4:");
+}
+
+TEST_F(ConfigE2E, toml_syntax_errors_are_in_notifys_words_never_the_parsers) {
+  for (const auto& m : toml_mistakes()) {
+    SCOPED_TRACE(m.name);
+    const auto p = config(m.text);
+    for (const auto& args : {std::vector<std::string>{"check"}, {"ops", "hi"}}) {
+      std::vector<std::string> all = {"-c", p};
+      all.insert(all.end(), args.begin(), args.end());
+      auto r = notify(all);
+      EXPECT_EQ(r.exit_code, 2) << r.err;
+      EXPECT_EQ(r.signal, 0) << "never a crash";
+      EXPECT_THAT(r.err, ::testing::StartsWith("notify: error: " + p + ":" + m.where + ": "));
+      EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+      EXPECT_THAT(r.err, HasSubstr(m.says));
+      for (const auto& phrase : toml_library_phrases())
+        EXPECT_THAT(r.err, Not(HasSubstr(phrase))) << r.err;
+    }
+  }
+  EXPECT_EQ(mm.request_count(), 0u);
 }
 
 TEST_F(ConfigE2E, unknown_key_elsewhere_in_the_file_stops_everything) {

@@ -212,6 +212,36 @@ TEST_F(LoudnessE2E, a_server_that_refuses_the_priority_gets_it_once_more_without
   EXPECT_EQ(pending(), 0u);
 }
 
+TEST_F(LoudnessE2E, a_server_that_refuses_silent_gets_it_once_more_without) {
+  auto plain = mattermost_handler();
+  mm.set_handler([plain](const Recorded& req) {
+    if (req.body.find("\"silent\"") != std::string::npos)
+      return error_reply(400, R"({"id":"model.incoming_hook.silent.app_error","message":"Invalid )"
+                              R"(field silent.","status_code":400})");
+    return plain(req);
+  });
+  auto r = run({"-v", "--silent", "ops", "nightly backup done"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  const auto reqs = mm.requests();
+  ASSERT_EQ(reqs.size(), 2u);
+  const json first = json::parse(reqs[0].body);
+  const json again = json::parse(reqs[1].body);
+  EXPECT_EQ(first["silent"], true);
+  EXPECT_FALSE(again.contains("silent"));
+  EXPECT_EQ(again["text"], first["text"]);
+  EXPECT_THAT(r.err, HasSubstr("warning: ops: part 1: the Mattermost server refused the silent switch"));
+  EXPECT_THAT(r.err, HasSubstr("without silent"));
+  EXPECT_EQ(pending(), 0u);
+
+  // Refused again without it: no third try; kept as a dead letter.
+  mm.reset();
+  mm.set_handler([](const Recorded&) { return error_reply(400, R"({"message":"no"})"); });
+  auto twice = run({"--silent", "ops", "nightly backup done"});
+  EXPECT_EQ(twice.exit_code, 1);
+  EXPECT_EQ(mm.request_count(), 2u);
+  EXPECT_EQ(failed(), 1u);
+}
+
 TEST_F(LoudnessE2E, a_refusal_of_a_message_without_priority_is_not_resent) {
   mm.push_reply(error_reply(403, R"({"id":"api.webhook.channel_locked","message":"locked"})"));
   auto r = run({"ops", "db on host7 is down"});

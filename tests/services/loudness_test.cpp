@@ -132,8 +132,8 @@ TEST(mattermost_loudness, a_refused_priority_is_resent_once_without_it) {
     r.body = R"({"id":"model.post.is_valid.priority.app_error","message":"Invalid priority"})";
     const Verdict v = s.interpret(r);
     EXPECT_EQ(v.kind, Verdict::Kind::resend_plain) << status;
-    EXPECT_THAT(v.resend_note, HasSubstr("priority"));
   }
+  EXPECT_THAT(s.plain_note(req), HasSubstr("refused the message priority"));
   const auto plain = s.plain(req);
   ASSERT_TRUE(plain.has_value());
   const json j = body_of(*plain);
@@ -141,6 +141,19 @@ TEST(mattermost_loudness, a_refused_priority_is_resent_once_without_it) {
   EXPECT_EQ(j["text"], body_of(req)["text"]);
   // Nothing to leave out: the engine then fails it as before.
   EXPECT_FALSE(s.plain(s.build(msg(Priority::normal), ctx()).at(0)).has_value());
+  EXPECT_FALSE(s.plain(*plain).has_value());
+}
+
+TEST(mattermost_loudness, a_refused_silent_switch_is_resent_once_without_it) {
+  Mattermost s(profile("mattermost"));
+  const auto req = s.build(msg(Priority::low), ctx()).at(0);
+  ASSERT_EQ(body_of(req)["silent"], true);
+  const auto plain = s.plain(req);
+  ASSERT_TRUE(plain.has_value());
+  const json j = body_of(*plain);
+  EXPECT_FALSE(j.contains("silent"));
+  EXPECT_EQ(j["text"], body_of(req)["text"]);
+  EXPECT_THAT(s.plain_note(req), HasSubstr("refused the silent switch"));
   EXPECT_FALSE(s.plain(*plain).has_value());
 }
 
