@@ -4,6 +4,38 @@
 
 namespace notify::app {
 
+namespace {
+
+// A journal that contradicts its record cannot say what was delivered:
+// the whole message becomes a dead letter, never a delivered one, and
+// `notify spool retry` decides to send again what it does not prove.
+Result<void> bury_damaged(spool::Journal& journal, std::uint64_t id, FlushResult& result) {
+  const std::string reason = "journal damaged: " + journal.record().damaged;
+  const auto targets = journal.record().targets;
+  for (const auto& t : targets) {
+    auto state = journal.record().state.count(t) ? journal.record().state.at(t)
+                                                 : spool::TargetState{};
+    state.last_error = reason;
+    state.dead = true;
+    journal.append(spool::event_failed(t, state));
+  }
+  auto settled = journal.settle();
+  if (!settled) return make_error(ErrorKind::io, settled.error().message);
+  for (const auto& t : targets) {
+    delivery::Outcome oc;
+    oc.target = t;
+    oc.error = reason;
+    oc.spooled = true;
+    oc.dead = true;
+    oc.spool_id = std::to_string(id);
+    ++result.dead;
+    result.items.push_back({id, std::move(oc), true});
+  }
+  return {};
+}
+
+}  // namespace
+
 Result<FlushResult> flush(const config::Config& cfg, const FlushOptions& opts, World& world) {
   if (!world.spool)
     return make_error(ErrorKind::io, "no spool: neither XDG_STATE_HOME nor HOME is set");
@@ -15,7 +47,7 @@ Result<FlushResult> flush(const config::Config& cfg, const FlushOptions& opts, W
 
   FlushResult result;
   auto listing = sp.list();
-  result.refused = std::move(listing.refused);
+  for (const auto& r : listing.refused) result.refused.push_back(r.text());
   // A target whose message could not go now keeps its later ones back too:
   // they must arrive in order.
   std::set<std::string> held_back;
@@ -43,6 +75,18 @@ Result<FlushResult> flush(const config::Config& cfg, const FlushOptions& opts, W
         continue;
       case spool::Spool::ClaimStatus::claimed:
         break;
+    }
+    if (!journal.record().damaged.empty()) {
+      if (!std::any_of(journal.record().targets.begin(), journal.record().targets.end(), wanted))
+        continue;
+      if (opts.dry_run) {
+        world.tell(Level::warning, "message " + std::to_string(entry.id) + ": journal damaged: " +
+                                       journal.record().damaged +
+                                       "; a flush makes it a dead letter");
+        continue;
+      }
+      if (auto dead = bury_damaged(journal, entry.id, result); !dead) return dead.error();
+      continue;
     }
     spool::Record record = journal.record();
     RoundOptions ro;
@@ -83,7 +127,7 @@ Result<FlushResult> flush(const config::Config& cfg, const FlushOptions& opts, W
         }
       }
       if (oc.stopped) result.stopped = true;
-      result.items.push_back({entry.id, std::move(oc)});
+      result.items.push_back({entry.id, std::move(oc), false});
     }
   }
   result.exit_status = (result.left || result.dead) ? 1 : 0;

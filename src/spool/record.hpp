@@ -41,6 +41,11 @@ struct Record {
   std::map<std::string, Plan> plans;         ///< by destination profile
   std::map<std::string, std::size_t> accepted;  ///< parts taken, by destination
   std::set<std::string> have;  ///< destinations that hold the whole message
+  /// Why the journal cannot be trusted, naming the first line that
+  /// contradicts the record ("" when every line agrees with it). Never
+  /// written: a damaged journal is read again as damaged, and once it is a
+  /// dead letter the reason is each target's last error.
+  std::string damaged;
 };
 
 }  // namespace notify::spool
