@@ -115,9 +115,9 @@ constexpr const char* kSpoolHelp = R"(usage: notify spool [list] [--json]
 
 The messages kept in the spool ($XDG_STATE_HOME/notify/spool): pending ones,
 and failed ones (an answer that will never succeed, or a damaged journal;
-never retried by itself). list shows id, target, age, attempts, last error and first line;
-show prints one message, secrets masked; drop deletes; retry moves failed
-messages back to pending.
+never retried by itself). list shows id, target, age, attempts, last error
+and first line; show prints one message, secrets masked; drop deletes; retry
+moves failed messages back to pending.
   --failed     every failed message
   --all        every message (drop only)
 )";
