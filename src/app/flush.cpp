@@ -56,6 +56,34 @@ class ConfigFiles {
   std::map<std::string, Entry> cache_;
 };
 
+// A journal that contradicts its record cannot say what was delivered:
+// the whole message becomes a dead letter, never a delivered one, and
+// `notify spool retry` decides to send again what it does not prove.
+Result<void> bury_damaged(spool::Journal& journal, std::uint64_t id, FlushResult& result) {
+  const std::string reason = "journal damaged: " + journal.record().damaged;
+  const auto targets = journal.record().targets;
+  for (const auto& t : targets) {
+    auto state = journal.record().state.count(t) ? journal.record().state.at(t)
+                                                 : spool::TargetState{};
+    state.last_error = reason;
+    state.dead = true;
+    journal.append(spool::event_failed(t, state));
+  }
+  auto settled = journal.settle();
+  if (!settled) return make_error(ErrorKind::io, settled.error().message);
+  for (const auto& t : targets) {
+    delivery::Outcome oc;
+    oc.target = t;
+    oc.error = reason;
+    oc.spooled = true;
+    oc.dead = true;
+    oc.spool_id = std::to_string(id);
+    ++result.dead;
+    result.items.push_back({id, std::move(oc), true});
+  }
+  return {};
+}
+
 }  // namespace
 
 Result<FlushResult> flush(const config::Config& cfg, const FlushOptions& opts, World& world) {
@@ -70,7 +98,7 @@ Result<FlushResult> flush(const config::Config& cfg, const FlushOptions& opts, W
   FlushResult result;
   ConfigFiles files(cfg, world);
   auto listing = sp.list();
-  result.refused = std::move(listing.refused);
+  for (const auto& r : listing.refused) result.refused.push_back(r.text());
   // A target whose message could not go now keeps its later ones back too:
   // they must arrive in order.
   std::set<std::string> held_back;
@@ -103,6 +131,18 @@ Result<FlushResult> flush(const config::Config& cfg, const FlushOptions& opts, W
         continue;
       case spool::Spool::ClaimStatus::claimed:
         break;
+    }
+    if (!journal.record().damaged.empty()) {
+      if (!std::any_of(journal.record().targets.begin(), journal.record().targets.end(), wanted))
+        continue;
+      if (opts.dry_run) {
+        world.tell(Level::warning, "message " + std::to_string(entry.id) + ": journal damaged: " +
+                                       journal.record().damaged +
+                                       "; a flush makes it a dead letter");
+        continue;
+      }
+      if (auto dead = bury_damaged(journal, entry.id, result); !dead) return dead.error();
+      continue;
     }
     if (journal.record().stream_open) {
       // A --stream that died: what it had read and not yet sent.
@@ -195,7 +235,7 @@ Result<FlushResult> flush(const config::Config& cfg, const FlushOptions& opts, W
         }
       }
       if (oc.stopped) result.stopped = true;
-      result.items.push_back({record.id, std::move(oc)});
+      result.items.push_back({record.id, std::move(oc), false});
     }
   }
   result.exit_status = (result.left || result.dead) ? 1 : 0;

@@ -1,7 +1,9 @@
 #pragma once
 // The flush use case: deliver what the spool holds, oldest first by
 // sequence number, one claimant per message, each target's messages in
-// order, and nothing sent that could not afterwards be marked done.
+// order, and nothing sent that could not afterwards be marked done. A
+// message whose journal contradicts its record is not sent at all: it
+// becomes a dead letter whose reason starts "journal damaged".
 
 #include <optional>
 #include <set>
@@ -24,6 +26,8 @@ struct FlushResult {
   struct Item {
     std::uint64_t id = 0;
     delivery::Outcome outcome;
+    /// Its journal contradicts its record: a dead letter, nothing sent.
+    bool damaged = false;
   };
   std::vector<Item> items;          ///< every target tried or skipped, in order
   std::vector<DryRun> dry_run;

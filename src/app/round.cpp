@@ -251,11 +251,13 @@ RoundResult run_round(Planned& planned, spool::Journal* journal, World& world) {
   for (auto& oc : outcomes) {
     if (world.masker) oc.error = world.masker->apply(oc.error);
     if (!journal) continue;
+    // A target the journal does not keep (spool = false, or skipped when
+    // sent) has no line in it: a line naming it would contradict the record.
+    const auto& kept = journal->record().targets;
+    if (std::find(kept.begin(), kept.end(), oc.target) == kept.end()) continue;
     if (!oc.skipped.empty()) {
       // Kept for a target that now skips it (a flush): done with, not failed.
-      const auto& kept = journal->record().targets;
-      if (std::find(kept.begin(), kept.end(), oc.target) != kept.end())
-        journal->append(spool::event_done(oc.target, ""));
+      journal->append(spool::event_done(oc.target, ""));
       continue;
     }
     if (oc.delivered) {

@@ -184,9 +184,9 @@ void report_outcomes(const Session& s, const std::vector<delivery::Outcome>& out
     s.error(oc.target + ": not delivered: " + oc.error.substr(named ? oc.target.size() + 2 : 0));
     if (!oc.hint.empty()) s.info("hint: " + oc.hint);
     if (oc.dead)
-      s.info(oc.target + ": this will not succeed by retrying; the message is kept in the "
-                         "spool's failed/ (id " + oc.spool_id + "): see `" +
-                         s.command_hint("spool") + "`");
+      s.info(oc.target + ": " + (oc.permanent ? "this will not succeed by retrying; " : "") +
+             "the message is kept in the spool's failed/ (id " + oc.spool_id + "): see `" +
+             s.command_hint("spool") + "`");
     else if (oc.spooled)
       s.info(oc.target + ": message kept in the spool (id " + oc.spool_id +
              "); `" + s.command_hint("flush") + "` sends it later");

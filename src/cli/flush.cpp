@@ -7,6 +7,24 @@
 
 namespace notify::cli {
 
+namespace {
+
+// How to call notify again as this run was called: a hint after a run
+// with -c FILE repeats it, quoted for a shell when it has to be.
+std::string notify_command(const Session& s) {
+  if (!s.options.config) return "notify";
+  const std::string& path = *s.options.config;
+  const bool plain = !path.empty() &&
+                     path.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                            "0123456789@%_+=:,./-") == std::string::npos;
+  if (plain) return "notify -c " + path;
+  std::string quoted = "'";
+  for (const char c : path) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return "notify -c " + quoted + "'";
+}
+
+}  // namespace
+
 int cmd_flush(Session& s) {
   app::FlushOptions fo;
   if (!s.options.targets.empty()) {
@@ -32,7 +50,15 @@ int cmd_flush(Session& s) {
     return kExitOk;
   }
   std::vector<delivery::Outcome> outcomes;
-  for (const auto& item : result->items) outcomes.push_back(item.outcome);
+  for (const auto& item : result->items) {
+    outcomes.push_back(item.outcome);
+    if (!item.damaged) continue;
+    const std::string id = std::to_string(item.id);
+    outcomes.back().hint = "nothing was sent, as the journal cannot tell what " +
+                           item.outcome.target + " got; `" + notify_command(s) + " spool retry " +
+                           id + "` queues it again and the next flush sends every part the "
+                           "journal does not prove delivered";
+  }
   report_outcomes(s, outcomes, false);
   if (result->delivered || result->left || result->dead) {
     auto count = [](int n, const char* one, const char* many) {

@@ -102,7 +102,8 @@ Delivers the messages waiting in the spool ($XDG_STATE_HOME/notify/spool, by
 default ~/.local/state/notify/spool), oldest first, sending only the parts
 each target still lacks, and removes each one once every target has it.
 One notify at a time holds a message, so none is delivered twice. A file
-that is not a notify spool file of yours is reported and left alone; dead
+that is not a notify spool file of yours is reported and left alone; a
+message whose journal is damaged is not sent but made a dead letter; dead
 letters (failed/) are not retried, see `notify spool`. Exit 0 when nothing
 is left waiting, 1 when messages are left (or one failed for good now).
 )";
@@ -113,10 +114,10 @@ constexpr const char* kSpoolHelp = R"(usage: notify spool [list] [--json]
        notify spool retry ID... | --failed
 
 The messages kept in the spool ($XDG_STATE_HOME/notify/spool): pending ones,
-and failed ones (an answer that will never succeed; never retried by
-itself). list shows id, target, age, attempts, last error and first line;
-show prints one message, secrets masked; drop deletes; retry moves failed
-messages back to pending.
+and failed ones (an answer that will never succeed, or a damaged journal;
+never retried by itself). list shows id, target, age, attempts, last error
+and first line; show prints one message, secrets masked; drop deletes; retry
+moves failed messages back to pending.
   --failed     every failed message
   --all        every message (drop only)
 )";

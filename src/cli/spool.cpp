@@ -33,6 +33,18 @@ std::optional<std::uint64_t> parse_id(const std::string& word) {
   return std::stoull(word);
 }
 
+// Why a target waits: a damaged journal says so before any error of its own.
+std::string reason(const spool::Record& r, const spool::TargetState& st) {
+  return r.damaged.empty() ? st.last_error : "journal damaged: " + r.damaged;
+}
+
+// A file of that id the spool would not read, if any.
+const spool::Refused* refused_id(const spool::Spool::Listing& listing, std::uint64_t id) {
+  for (const auto& r : listing.refused)
+    if (r.id == id) return &r;
+  return nullptr;
+}
+
 // Every secret the profile file can give, so `show` masks what a last
 // error or a body may quote; of one that does not resolve, what is written
 // out (its URLs, literal secrets).
@@ -43,7 +55,7 @@ void learn_secrets(Session& s) {
 
 int list(Session& s, const spool::Spool& sp) {
   const auto listing = sp.list();
-  for (const auto& why : listing.refused) s.warning(why);
+  for (const auto& r : listing.refused) s.warning(r.text());
   const auto now = static_cast<std::int64_t>(std::time(nullptr));
   if (s.options.json) {
     nlohmann::json j = nlohmann::json::array();
@@ -51,6 +63,7 @@ int list(Session& s, const spool::Spool& sp) {
       for (const auto& e : *group)
         for (const auto& t : e.record.targets) {
           const auto st = e.record.state.count(t) ? e.record.state.at(t) : spool::TargetState{};
+          const auto why = reason(e.record, st);
           j.push_back({{"id", e.id},
                        {"state", e.failed ? "failed" : "pending"},
                        {"target", t},
@@ -59,7 +72,7 @@ int list(Session& s, const spool::Spool& sp) {
                                                                      : nlohmann::json(e.record.config_path)},
                        {"age_seconds", now - e.record.created_unix},
                        {"attempts", st.attempts},
-                       {"last_error", st.last_error.empty() ? nlohmann::json() : nlohmann::json(st.last_error)},
+                       {"last_error", why.empty() ? nlohmann::json() : nlohmann::json(why)},
                        {"first_line", first_line(e.record.message)}});
         }
     s.out(j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
@@ -80,7 +93,7 @@ int list(Session& s, const spool::Spool& sp) {
         };
         s.out(pad(std::to_string(e.id), 7) + pad(e.failed ? "failed" : "pending", 9) + pad(t, 14) +
               pad(age_text(now - e.record.created_unix), 6) + pad(std::to_string(st.attempts), 7) +
-              (st.last_error.empty() ? "" : services::one_line(st.last_error, 60) + " / ") +
+              (reason(e.record, st).empty() ? "" : services::one_line(reason(e.record, st), 60) + " / ") +
               first_line(e.record.message) + "\n");
       }
   return kExitOk;
@@ -118,6 +131,7 @@ int show(Session& s, const spool::Spool& sp) {
         text += "target:   " + t + " (" + std::to_string(st.attempts) + " attempts" +
                 (st.last_error.empty() ? "" : "; last error: " + st.last_error) + ")\n";
       }
+      if (!r.damaged.empty()) text += "journal:  damaged: " + r.damaged + "\n";
       if (!r.have.empty()) {
         text += "has it:  ";
         for (const auto& h : r.have) text += " " + h;
@@ -130,6 +144,10 @@ int show(Session& s, const spool::Spool& sp) {
       s.out(text);
     }
   if (!found) {
+    if (const auto* r = refused_id(listing, *id)) {
+      s.error("spool show: " + r->text());
+      return kExitNotDelivered;
+    }
     s.error("spool show: no message " + std::to_string(*id) + " in " + sp.dir());
     return kExitUsage;
   }
@@ -171,6 +189,10 @@ int drop_or_retry(Session& s, const spool::Spool& sp, bool retry) {
         for (const auto& e : listing.pending)
           if (e.id == *id) chosen.emplace_back(*id, false), any = true;
       if (!any) {
+        if (const auto* r = refused_id(listing, *id); r && (r->failed || !retry)) {
+          s.error(std::string("spool ") + verb + ": " + r->text());
+          return kExitNotDelivered;
+        }
         s.error(std::string("spool ") + verb + ": no " + (retry ? "failed " : "") + "message " +
                 word + " in " + sp.dir());
         return kExitUsage;

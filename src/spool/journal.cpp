@@ -1,6 +1,8 @@
 #include "spool/journal.hpp"
 
 #include <algorithm>
+#include <cstdint>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -12,7 +14,7 @@ namespace {
 
 using nlohmann::json;
 
-constexpr int kVersion = 2;
+constexpr int kVersion = 3;
 
 // Thrown inside decoding for content nlohmann accepts but we do not.
 struct BadRecord {};
@@ -96,7 +98,217 @@ void drop_target(Record& r, const std::string& target) {
   r.state.erase(target);
 }
 
+bool has_target(const Record& r, const std::string& target) {
+  return std::find(r.targets.begin(), r.targets.end(), target) != r.targets.end();
+}
+
+// The head line: what makes a file a journal of this edition.
+json head_json() { return {{"journal", "notify"}, {"version", kVersion}}; }
+
+bool is_head(const json& j) {
+  return j.is_object() && j.size() == 2 && j.contains("journal") && j["journal"] == "notify" &&
+         j.contains("version") && j["version"].is_number_integer() && j["version"] == kVersion;
+}
+
+// Accepts any JSON so far: only where the parse stopped matters.
+struct PrefixSax {
+  std::size_t stopped_at = 0;
+  bool null() { return true; }
+  bool boolean(bool) { return true; }
+  bool number_integer(json::number_integer_t) { return true; }
+  bool number_unsigned(json::number_unsigned_t) { return true; }
+  bool number_float(json::number_float_t, const std::string&) { return true; }
+  bool string(std::string&) { return true; }
+  bool binary(json::binary_t&) { return true; }
+  bool start_object(std::size_t) { return true; }
+  bool key(std::string&) { return true; }
+  bool end_object() { return true; }
+  bool start_array(std::size_t) { return true; }
+  bool end_array() { return true; }
+  bool parse_error(std::size_t position, const std::string&, const nlohmann::detail::exception&) {
+    stopped_at = position;
+    return false;
+  }
+};
+
+// Whether `start` is the beginning of a well-formed JSON text: the parse
+// fails only where the input runs out.
+bool well_formed_so_far(std::string_view start) {
+  PrefixSax sax;
+  if (json::sax_parse(start.begin(), start.end(), &sax, json::input_format_t::json, false))
+    return true;
+  return sax.stopped_at > start.size();  // the end of input was read
+}
+
+// The record line of an earlier edition: version 1 (one target, no
+// progress) or 2.
+bool is_legacy_record(const json& j) {
+  if (!j.is_object() || !j.contains("version") || !j["version"].is_number_integer()) return false;
+  const auto v = j["version"].get<int>();
+  return (v == 1 && j.contains("target")) || (v == 2 && j.contains("targets"));
+}
+
+std::string quoted(const std::string& name) { return "'" + name + "'"; }
+
+// Progress claimed by the record line itself must fit its plans too.
+void check_accepted(Record& r, std::vector<std::string>& problems) {
+  for (auto it = r.accepted.begin(); it != r.accepted.end();) {
+    const auto plan = r.plans.find(it->first);
+    std::string problem;
+    if (plan == r.plans.end())
+      problem = "the record counts " + std::to_string(it->second) + " part(s) of " +
+                quoted(it->first) + ", which has no plan";
+    else if (it->second > plan->second.parts)
+      problem = "the record counts " + std::to_string(it->second) + " part(s) of " +
+                quoted(it->first) + ", whose plan has " + std::to_string(plan->second.parts);
+    if (problem.empty()) {
+      ++it;
+      continue;
+    }
+    problems.push_back(std::move(problem));
+    it = r.accepted.erase(it);  // how far it got cannot be known: all of it again
+  }
+}
+
+const std::string kNotAnEvent = "not a journal event";
+
+// Applies one parsed event; `count_parts` false once progress cannot be
+// known (part events are then read but not counted).
+std::string apply_parsed(Record& r, const json& j, bool count_parts) {
+  if (!j.is_object() || !j.contains("ev") || !j["ev"].is_string()) return kNotAnEvent;
+  try {
+    const auto ev = j.at("ev").get<std::string>();
+    if (ev == "part") {
+      const auto dest = j.at("dest").get<std::string>();
+      const json& part = j.at("part");
+      if (!part.is_number_integer() || part.get<std::int64_t>() < 0)
+        return "part " + part.dump() + " of " + quoted(dest) + " is not a part number";
+      const auto k = part.get<std::size_t>();
+      const auto plan = r.plans.find(dest);
+      if (plan == r.plans.end())
+        return "part " + std::to_string(k) + " of " + quoted(dest) + ", which has no plan";
+      if (k >= plan->second.parts)
+        return "part " + std::to_string(k) + " of " + quoted(dest) + ", whose plan has " +
+               std::to_string(plan->second.parts) + " part(s), numbered from 0";
+      if (!count_parts) return {};
+      // Parts go out in order, one after the other: a number past the next
+      // one says a part was skipped, which the journal cannot prove.
+      auto& n = r.accepted[dest];
+      if (k > n)
+        return "part " + std::to_string(k) + " of " + quoted(dest) + " before part " +
+               std::to_string(n) + " was recorded";
+      n = std::max(n, k + 1);
+    } else if (ev == "plan") {
+      const auto dest = j.at("dest").get<std::string>();
+      r.plans[dest] = plan_from(j.at("plan"));
+      r.accepted.erase(dest);
+    } else if (ev == "text" || ev == "take" || ev == "taken" || ev == "seal") {
+      if (!r.stream_open) return ev + " in a message that is not an open --stream buffer";
+      if (ev == "text") {
+        r.message.body = j.at("body").get<std::string>();
+      } else if (ev == "take") {
+        r.taking = Record::Taking{j.at("seq").get<std::uint64_t>(), j.at("batch").get<std::string>()};
+        r.message.body = j.at("rest").get<std::string>();
+      } else if (ev == "taken") {
+        if (r.taking && r.taking->seq == j.at("seq").get<std::uint64_t>()) r.taking.reset();
+      } else {
+        r.message.body = j.at("body").get<std::string>();
+        r.taking.reset();
+        r.stream_open = false;
+      }
+    } else if (ev == "dest") {
+      const auto dest = j.at("dest").get<std::string>();
+      const auto id = j.at("id").get<std::string>();
+      if (const auto it = r.destinations.find(dest); it != r.destinations.end() && it->second != id) {
+        // A new place (accepted by `spool retry`) has none of the message.
+        r.plans.erase(dest);
+        r.accepted.erase(dest);
+        r.have.erase(dest);
+      }
+      r.destinations[dest] = id;
+      r.accept_new.erase(dest);
+    } else if (ev == "done") {
+      const auto target = j.at("target").get<std::string>();
+      const auto via = j.at("via").get<std::string>();
+      if (!has_target(r, target))
+        return "done for " + quoted(target) + ", which is not a target of this message";
+      // "" is a target that now skips the message: nothing was sent.
+      if (!via.empty() && !r.have.count(via)) {
+        const auto plan = r.plans.find(via);
+        if (plan == r.plans.end())
+          return "done for " + quoted(target) + " via " + quoted(via) + ", which has no plan";
+        const auto got = r.accepted.count(via) ? r.accepted.at(via) : 0;
+        if (got < plan->second.parts)
+          return "done for " + quoted(target) + " via " + quoted(via) + " after " +
+                 std::to_string(got) + " of its " + std::to_string(plan->second.parts) +
+                 " part(s)";
+      }
+      if (!via.empty()) r.have.insert(via);
+      drop_target(r, target);
+    } else if (ev == "failed") {
+      const auto target = j.at("target").get<std::string>();
+      if (!has_target(r, target))
+        return "failed for " + quoted(target) + ", which is not a target of this message";
+      auto& s = r.state[target];
+      s.attempts = j.value("attempts", s.attempts);
+      s.last_error = j.value("error", "");
+      s.dead = j.value("dead", false);
+    } else {
+      return kNotAnEvent;
+    }
+  } catch (const json::exception&) {
+    return kNotAnEvent;
+  }
+  return {};
+}
+
+// The record from its line; nullopt when it is not one.
+std::optional<Record> record_from(const json& j, int version) {
+  Record r;
+  try {
+    if (version == 1) return from_first_edition(j);
+    r.id = j.at("id").get<std::uint64_t>();
+    r.created_unix = j.value("created", std::int64_t{0});
+    r.message = draft_from(j.at("message"));
+    r.targets = j.at("targets").get<std::vector<std::string>>();
+    const json state = j.value("state", json::object());
+    for (const auto& [t, s] : state.items())
+      r.state[t] = TargetState{s.value("attempts", 0), s.value("error", ""), s.value("dead", false)};
+    const json plans = j.value("plans", json::object());
+    for (const auto& [d, p] : plans.items()) r.plans[d] = plan_from(p);
+    r.accepted = j.value("accepted", std::map<std::string, std::size_t>{});
+    r.have = j.value("have", std::set<std::string>{});
+    r.config_path = j.value("config", "");
+    r.destinations = j.value("destinations", std::map<std::string, std::string>{});
+    r.accept_new = j.value("accept_new", std::set<std::string>{});
+    r.stream_open = j.value("stream", false);
+    if (j.contains("taking") && j["taking"].is_object())
+      r.taking = Record::Taking{j["taking"].at("seq").get<std::uint64_t>(),
+                                j["taking"].at("batch").get<std::string>()};
+    r.batch_of = j.value("batch_of", "");
+  } catch (const json::exception&) {
+    return std::nullopt;
+  } catch (const BadRecord&) {
+    return std::nullopt;
+  }
+  if (r.targets.empty() && r.state.empty()) return std::nullopt;
+  return r;
+}
+
 }  // namespace
+
+bool recognised(std::string_view start, bool whole) {
+  const auto nl = start.find('\n');
+  if (nl == std::string_view::npos && !whole) {
+    // An earlier edition's record line, longer than what is read here.
+    for (const std::string_view first_key : {std::string_view(R"({"accepted":{)"),
+                                              std::string_view(R"({"body":")")})
+      if (start.substr(0, first_key.size()) == first_key) return well_formed_so_far(start);
+    return false;
+  }
+  const auto j = json::parse(start.substr(0, nl), nullptr, false);
+  return is_head(j) || is_legacy_record(j);
+}
 
 std::string encode_record(const Record& r) {
   json state = json::object();
@@ -104,7 +316,8 @@ std::string encode_record(const Record& r) {
     state[t] = {{"attempts", s.attempts}, {"error", s.last_error}, {"dead", s.dead}};
   json plans = json::object();
   for (const auto& [d, p] : r.plans) plans[d] = plan_json(p);
-  return dump_line({{"version", kVersion},
+  return dump_line(head_json()) +
+         dump_line({{"version", kVersion},
                     {"id", r.id},
                     {"created", r.created_unix},
                     {"config", r.config_path},
@@ -150,112 +363,62 @@ std::string event_failed(const std::string& target, const TargetState& s) {
                     {"error", s.last_error}, {"dead", s.dead}});
 }
 
-bool apply_event(Record& r, const std::string& line) {
-  auto j = json::parse(line, nullptr, false);
-  if (!j.is_object()) return false;
-  try {
-    const auto ev = j.at("ev").get<std::string>();
-    if (ev == "part") {
-      const auto dest = j.at("dest").get<std::string>();
-      auto& n = r.accepted[dest];
-      n = std::max(n, j.at("part").get<std::size_t>() + 1);
-    } else if (ev == "plan") {
-      const auto dest = j.at("dest").get<std::string>();
-      r.plans[dest] = plan_from(j.at("plan"));
-      r.accepted.erase(dest);
-    } else if (ev == "text" || ev == "take" || ev == "taken" || ev == "seal") {
-      // Only an open --stream buffer has these.
-      if (!r.stream_open) return false;
-      if (ev == "text") {
-        r.message.body = j.at("body").get<std::string>();
-      } else if (ev == "take") {
-        r.taking = Record::Taking{j.at("seq").get<std::uint64_t>(), j.at("batch").get<std::string>()};
-        r.message.body = j.at("rest").get<std::string>();
-      } else if (ev == "taken") {
-        if (r.taking && r.taking->seq == j.at("seq").get<std::uint64_t>()) r.taking.reset();
-      } else {
-        r.message.body = j.at("body").get<std::string>();
-        r.taking.reset();
-        r.stream_open = false;
-      }
-    } else if (ev == "dest") {
-      const auto dest = j.at("dest").get<std::string>();
-      const auto id = j.at("id").get<std::string>();
-      if (const auto it = r.destinations.find(dest); it != r.destinations.end() && it->second != id) {
-        // A new place (accepted by `spool retry`) has none of the message.
-        r.plans.erase(dest);
-        r.accepted.erase(dest);
-        r.have.erase(dest);
-      }
-      r.destinations[dest] = id;
-      r.accept_new.erase(dest);
-    } else if (ev == "done") {
-      const auto target = j.at("target").get<std::string>();
-      r.have.insert(j.at("via").get<std::string>());
-      drop_target(r, target);
-    } else if (ev == "failed") {
-      auto& s = r.state[j.at("target").get<std::string>()];
-      s.attempts = j.value("attempts", s.attempts);
-      s.last_error = j.value("error", "");
-      s.dead = j.value("dead", false);
-    } else {
-      return false;
-    }
-  } catch (const json::exception&) {
-    return false;
-  }
-  return true;
+std::string apply_event(Record& r, const std::string& line) {
+  return apply_parsed(r, json::parse(line, nullptr, false), true);
 }
 
 std::optional<Record> decode_journal(const std::string& text) {
-  const auto first_end = text.find('\n');
-  auto j = json::parse(text.substr(0, first_end), nullptr, false);
-  if (!j.is_object()) return std::nullopt;
-  Record r;
-  try {
-    const int version = j.value("version", 0);
-    if (version == 1) {
-      try {
-        return from_first_edition(j);
-      } catch (const BadRecord&) {
-        return std::nullopt;
-      }
-    }
-    if (version != kVersion) return std::nullopt;
-    r.id = j.at("id").get<std::uint64_t>();
-    r.created_unix = j.value("created", std::int64_t{0});
-    r.config_path = j.value("config", "");
-    r.message = draft_from(j.at("message"));
-    r.targets = j.at("targets").get<std::vector<std::string>>();
-    const json state = j.value("state", json::object());
-    for (const auto& [t, s] : state.items())
-      r.state[t] = TargetState{s.value("attempts", 0), s.value("error", ""), s.value("dead", false)};
-    const json plans = j.value("plans", json::object());
-    for (const auto& [d, p] : plans.items()) r.plans[d] = plan_from(p);
-    r.accepted = j.value("accepted", std::map<std::string, std::size_t>{});
-    r.have = j.value("have", std::set<std::string>{});
-    r.destinations = j.value("destinations", std::map<std::string, std::string>{});
-    r.accept_new = j.value("accept_new", std::set<std::string>{});
-    r.stream_open = j.value("stream", false);
-    if (j.contains("taking") && j["taking"].is_object())
-      r.taking = Record::Taking{j["taking"].at("seq").get<std::uint64_t>(),
-                                j["taking"].at("batch").get<std::string>()};
-    r.batch_of = j.value("batch_of", "");
-  } catch (const json::exception&) {
-    return std::nullopt;
-  } catch (const BadRecord&) {
-    return std::nullopt;
+  auto line_end = [&text](std::size_t from) { return text.find('\n', from); };
+  const auto first_end = line_end(0);
+  const auto first = json::parse(text.substr(0, first_end), nullptr, false);
+  std::optional<Record> r;
+  std::size_t pos = 0;  // where the events start
+  int line = 1;         // the record's line number
+  if (is_head(first)) {
+    // This edition: the record line must be complete (a torn one is not
+    // a record, even when what was written happens to parse).
+    if (first_end == std::string::npos) return std::nullopt;
+    const auto record_end = line_end(first_end + 1);
+    if (record_end == std::string::npos) return std::nullopt;
+    const auto j = json::parse(text.substr(first_end + 1, record_end - first_end - 1), nullptr, false);
+    if (!j.is_object() || !j.contains("version") || j["version"] != kVersion) return std::nullopt;
+    r = record_from(j, kVersion);
+    pos = record_end + 1;
+    line = 2;
+  } else if (is_legacy_record(first)) {
+    r = record_from(first, first["version"].get<int>());
+    pos = first_end == std::string::npos ? text.size() : first_end + 1;
   }
-  if (r.targets.empty() && r.state.empty()) return std::nullopt;
+  if (!r) return std::nullopt;
+
+  std::vector<std::string> problems;  // each with its line
+  std::vector<std::string> in_record;
+  check_accepted(*r, in_record);
+  for (auto& p : in_record) problems.push_back("line " + std::to_string(line) + ": " + p);
   // Events: only complete lines count; a crash mid-append leaves at most
-  // the last one torn.
-  std::size_t pos = first_end == std::string::npos ? text.size() : first_end + 1;
+  // the last one torn, and that is not damage.
+  bool progress_known = true;
   while (pos < text.size()) {
-    const auto nl = text.find('\n', pos);
+    const auto nl = line_end(pos);
     if (nl == std::string::npos) break;
-    apply_event(r, text.substr(pos, nl - pos));
+    ++line;
+    const auto j = json::parse(text.substr(pos, nl - pos), nullptr, false);
+    auto problem = apply_parsed(*r, j, progress_known);
+    if (problem == kNotAnEvent && progress_known) {
+      // It may have been a plan or a part: how far each destination got
+      // can no longer be told, so all of it goes again (never a part
+      // skipped; LINE's retry keys, kept in the plans, still hold).
+      progress_known = false;
+      r->accepted.clear();
+    }
+    if (!problem.empty()) problems.push_back("line " + std::to_string(line) + ": " + problem);
     pos = nl + 1;
   }
+  if (!problems.empty())
+    r->damaged = problems.front() +
+                 (problems.size() > 1 ? " (and " + std::to_string(problems.size() - 1) +
+                                            " more line" + (problems.size() > 2 ? "s" : "") + ")"
+                                      : "");
   return r;
 }
 

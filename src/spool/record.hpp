@@ -66,6 +66,11 @@ struct Record {
   /// Destinations `notify spool retry` said to take as they are now, even
   /// if they changed (then they get the whole message).
   std::set<std::string> accept_new;
+  /// Why the journal cannot be trusted, naming the first line that
+  /// contradicts the record ("" when every line agrees with it). Never
+  /// written: a damaged journal is read again as damaged, and once it is a
+  /// dead letter the reason is each target's last error.
+  std::string damaged;
 };
 
 }  // namespace notify::spool

@@ -80,10 +80,37 @@ int open_trusted(const std::string& path, int flags, std::string* why) {
   return fd;
 }
 
-bool read_fd(int fd, std::string& text) {
-  if (::lseek(fd, 0, SEEK_SET) < 0) return false;
-  text.clear();
-  return read_all(fd, text);
+enum class Contents { journal, empty, foreign, unreadable };
+
+// Reads a spool file only as far as it is recognised: its first
+// kRecogniseBytes, then the rest only for a journal. Whatever the size of a
+// junk file, it costs the same.
+Contents read_journal(int fd, std::string& text) {
+  text.assign(kRecogniseBytes, '\0');
+  std::size_t got = 0;
+  while (got < kRecogniseBytes) {
+    const ssize_t n = ::pread(fd, text.data() + got, kRecogniseBytes - got, static_cast<off_t>(got));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return Contents::unreadable;
+    if (n == 0) break;
+    got += static_cast<std::size_t>(n);
+  }
+  text.resize(got);
+  if (got == 0) return Contents::empty;
+  if (!recognised(text, got < kRecogniseBytes)) return Contents::foreign;
+  if (got < kRecogniseBytes) return Contents::journal;
+  struct stat st {};
+  if (::fstat(fd, &st) == 0 && st.st_size > 0) text.reserve(static_cast<std::size_t>(st.st_size) + 1);
+  if (::lseek(fd, static_cast<off_t>(got), SEEK_SET) < 0 || !read_all(fd, text))
+    return Contents::unreadable;
+  return Contents::journal;
+}
+
+const char* const kNotOurs = "not a notify spool file";
+
+// What a read that found no journal says.
+std::string why_not(Contents c) {
+  return c == Contents::unreadable ? std::string(std::strerror(errno)) : kNotOurs;
 }
 
 }  // namespace
@@ -123,7 +150,7 @@ Journal::~Journal() {
 }
 
 void Journal::append(const std::string& event) {
-  apply_event(record_, event.substr(0, event.size() - 1));
+  (void)apply_event(record_, event.substr(0, event.size() - 1));
   if (fd_ < 0 || write_failed_) return;
   // O_APPEND: one write(2) per event, so a crash tears at most this line.
   if (!write_all(fd_, event.data(), event.size())) write_failed_ = true;
@@ -174,7 +201,7 @@ Result<Journal::Settled> Journal::settle() {
     // A retried dead letter may meet an earlier one of the same message.
     std::string why, text;
     if (const int fd = open_trusted(failed_path, O_RDONLY, &why); fd >= 0) {
-      if (read_fd(fd, text))
+      if (read_journal(fd, text) == Contents::journal)
         if (auto earlier = decode_journal(text))
           for (const auto& t : earlier->targets)
             if (std::find(dead.targets.begin(), dead.targets.end(), t) == dead.targets.end()) {
@@ -337,15 +364,16 @@ Spool::Listing Spool::list() const {
       const int fd = open_trusted(path, O_RDONLY, &why);
       if (fd == -2) continue;
       if (fd < 0) {
-        out.refused.push_back(path + ": " + why + "; left alone");
+        out.refused.push_back(Refused{id, failed, path, why});
         continue;
       }
-      const bool ok = read_fd(fd, text);
+      const auto contents = read_journal(fd, text);
+      if (contents != Contents::journal) why = why_not(contents);
       ::close(fd);
-      if (ok && text.empty()) continue;  // a sender is writing it right now
-      auto record = ok ? decode_journal(text) : std::nullopt;
+      if (contents == Contents::empty) continue;  // a sender is writing it right now
+      auto record = contents == Contents::journal ? decode_journal(text) : std::nullopt;
       if (!record) {
-        out.refused.push_back(path + ": not a notify spool file; left alone");
+        out.refused.push_back(Refused{id, failed, path, why.empty() ? kNotOurs : why});
         continue;
       }
       record->id = id;
@@ -378,18 +406,32 @@ Spool::ClaimStatus Spool::claim(std::uint64_t id, bool failed, Journal& out,
     return ClaimStatus::gone;
   }
   std::string text;
-  const bool read = read_fd(fd, text);
-  if (read && text.empty()) {
+  const auto contents = read_journal(fd, text);
+  if (contents == Contents::empty) {
     // Created a moment ago by a sender that has not locked it yet: ours
     // once it is written, never a flush's.
     ::close(fd);
     return ClaimStatus::busy;
   }
-  auto record = read ? decode_journal(text) : std::nullopt;
+  const std::string not_read = why_not(contents);
+  auto record = contents == Contents::journal ? decode_journal(text) : std::nullopt;
   if (!record) {
     ::close(fd);
-    if (why) *why = "not a notify spool file";
+    if (why) *why = contents == Contents::journal ? kNotOurs : not_read;
     return ClaimStatus::refused;
+  }
+  if (text.back() != '\n') {
+    // A torn last line (a crash mid-append) is not read; cut off, it cannot
+    // swallow the next event appended here. A record alone on an
+    // unterminated line (a first-edition file) gets its newline instead.
+    const auto nl = text.rfind('\n');
+    const bool ok = nl == std::string::npos ? write_all(fd, "\n", 1)
+                                            : ::ftruncate(fd, static_cast<off_t>(nl + 1)) == 0;
+    if (!ok) {
+      ::close(fd);
+      if (why) *why = errno_text("mending its torn last line");
+      return ClaimStatus::refused;
+    }
   }
   record->id = id;
   out = Journal();
@@ -487,7 +529,7 @@ void Spool::tidy() const {
     std::string why, text;
     const int fd = open_trusted(path, O_RDONLY, &why);
     if (fd < 0) continue;
-    const bool ok = read_fd(fd, text) && decode_journal(text).has_value();
+    const bool ok = read_journal(fd, text) == Contents::journal && decode_journal(text).has_value();
     ::close(fd);
     if (!ok) continue;
     for (int tries = 0; tries < 3; ++tries) {

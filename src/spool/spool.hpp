@@ -5,7 +5,9 @@
 // moment leaves it delivered or here. Dead letters (permanent failures)
 // wait in failed/ until the user retries or drops them. Nothing in the
 // directory is trusted: only the user's own regular files, not writable by
-// others, of bounded size, are read.
+// others, of bounded size, are read, and each only once its first line
+// says it is a journal (see journal.hpp): junk costs the same small amount
+// whatever its size.
 
 #include <cstdint>
 #include <functional>
@@ -73,6 +75,15 @@ class Journal {
   std::size_t appended_ = 0;
 };
 
+/// A file in the spool that is not read, and why.
+struct Refused {
+  std::uint64_t id = 0;
+  bool failed = false;  ///< in failed/
+  std::string path;
+  std::string why;
+  std::string text() const { return path + ": " + why + "; left alone"; }
+};
+
 /// One file found in the spool.
 struct Listed {
   std::uint64_t id = 0;
@@ -99,18 +110,19 @@ class Spool {
   Result<Journal> begin(Record& record) const;
 
   /// Every readable message, pending then failed, each by id. Files that
-  /// fail the trust checks or do not decode are described in `refused`.
+  /// fail the trust checks or are not journals are in `refused`.
   struct Listing {
     std::vector<Listed> pending;
     std::vector<Listed> failed;
-    std::vector<std::string> refused;
+    std::vector<Refused> refused;
   };
   Listing list() const;
 
   enum class ClaimStatus { claimed, busy, gone, refused };
   /// Locks and reads a pending (or, with `failed`, a dead-letter) message.
   /// busy: another notify holds it; gone: not there (delivered meanwhile);
-  /// refused: it failed the trust checks or does not decode (*why says how).
+  /// refused: it failed the trust checks or is not a journal (*why says
+  /// how). A torn last line is cut off, so the next event starts a line.
   ClaimStatus claim(std::uint64_t id, bool failed, Journal& out, std::string* why) const;
 
   /// Moves a dead letter back to the pending queue (merged with the pending

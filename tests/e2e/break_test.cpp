@@ -60,21 +60,23 @@ class BreakE2E : public E2E {
     return n;
   }
 
-  // Rewrites the journal header of the only pending message.
+  // Rewrites the record of the only pending message (the journal's second
+  // line: the first is its head).
   void edit_pending_header(const std::function<void(nlohmann::json&)>& edit) {
     std::vector<fs::path> files;
     for (auto& e : fs::directory_iterator(spool_dir()))
       if (e.path().extension() == ".msg") files.push_back(e.path());
     ASSERT_EQ(files.size(), 1u);
     std::ifstream in(files[0]);
-    std::string first, rest, line;
-    std::getline(in, first);
+    std::string head, record, rest, line;
+    std::getline(in, head);
+    std::getline(in, record);
     while (std::getline(in, line)) rest += line + "\n";
     in.close();
-    auto j = nlohmann::json::parse(first);
+    auto j = nlohmann::json::parse(record);
     edit(j);
     std::ofstream out(files[0], std::ios::trunc);
-    out << j.dump() << "\n" << rest;
+    out << head << "\n" << j.dump() << "\n" << rest;
   }
 
   static Reply ok() { return text_reply(200, "ok"); }

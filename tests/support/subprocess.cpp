@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <csignal>
 #include <cstdlib>
+#include <cstdio>
 #include <cstring>
 #include <mutex>
 #include <stdexcept>
@@ -180,6 +181,8 @@ struct Child::State {
   int status = 0;
   rusage usage{};
 
+  std::string peak_rss_file;  // where the peak_rss helper writes (own_peak_rss)
+
   RunResult result;
   std::thread pump;
   bool waited = false;
@@ -297,6 +300,17 @@ void Child::State::run_pump() {
     return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
   };
   result.cpu_seconds = seconds(usage.ru_utime) + seconds(usage.ru_stime);
+  result.max_rss_kib = usage.ru_maxrss;
+  if (!peak_rss_file.empty()) {
+    if (std::FILE* f = std::fopen(peak_rss_file.c_str(), "r")) {
+      long kib = 0;
+      result.max_rss_kib = std::fscanf(f, "%ld", &kib) == 1 ? kib : 0;
+      std::fclose(f);
+    } else {
+      result.max_rss_kib = 0;
+    }
+    ::unlink(peak_rss_file.c_str());
+  }
 }
 
 Child::Child(std::unique_ptr<State> state) : state_(std::move(state)) {}
@@ -353,6 +367,14 @@ Child spawn(const std::vector<std::string>& argv_in, const RunOptions& options) 
   st->argv = argv_in;
   st->options = options;
   std::vector<std::string> argv_store = argv_in;
+  if (options.own_peak_rss) {
+    char name[] = "/tmp/notify-peak-rss-XXXXXX";
+    const int fd = ::mkstemp(name);
+    if (fd < 0) throw_errno("mkstemp");
+    ::close(fd);
+    st->peak_rss_file = name;
+    argv_store.insert(argv_store.begin(), {PEAK_RSS_BINARY, name});
+  }
   std::vector<std::string> env_store = build_env(options);
   std::vector<char*> argv = c_strings(argv_store);
   std::vector<char*> envp = c_strings(env_store);

@@ -32,6 +32,11 @@ struct RunOptions {
   std::filesystem::path cwd;
   /// After this the child's process group gets SIGKILL and the result says timed_out.
   std::chrono::milliseconds timeout{60000};
+  /// RunResult::max_rss_kib is the program's own peak: it runs under a small
+  /// helper (peak_rss) that forks it, so the test process's image, which a
+  /// fork from here would count, is not in the figure. Child::signal() then
+  /// reaches the helper, not the program: for runs that are not signalled.
+  bool own_peak_rss = false;
 
   /// Adds one env change (value nullopt = unset); returns *this for chaining.
   RunOptions& set_env(std::string name, std::optional<std::string> value);
@@ -48,6 +53,9 @@ struct RunResult {
   bool timed_out = false;  ///< killed because options.timeout elapsed
   std::string out, err;    ///< everything written to stdout / stderr
   double cpu_seconds = 0;  ///< the child's user + system CPU time (wait4's rusage)
+  /// The child's peak resident set size in KiB (wait4's ru_maxrss). It counts
+  /// the test process's image forked before exec unless options.own_peak_rss.
+  long max_rss_kib = 0;
 };
 
 /// A running child. Its stdin is fed and its output collected in the background
