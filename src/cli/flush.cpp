@@ -7,24 +7,6 @@
 
 namespace notify::cli {
 
-namespace {
-
-// How to call notify again as this run was called: a hint after a run
-// with -c FILE repeats it, quoted for a shell when it has to be.
-std::string notify_command(const Session& s) {
-  if (!s.options.config) return "notify";
-  const std::string& path = *s.options.config;
-  const bool plain = !path.empty() &&
-                     path.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-                                            "0123456789@%_+=:,./-") == std::string::npos;
-  if (plain) return "notify -c " + path;
-  std::string quoted = "'";
-  for (const char c : path) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return "notify -c " + quoted + "'";
-}
-
-}  // namespace
-
 int cmd_flush(Session& s) {
   app::FlushOptions fo;
   if (!s.options.targets.empty()) {
@@ -55,8 +37,7 @@ int cmd_flush(Session& s) {
     if (!item.damaged) continue;
     const std::string id = std::to_string(item.id);
     outcomes.back().hint = "nothing was sent, as the journal cannot tell what " +
-                           item.outcome.target + " got; `" + notify_command(s) + " spool retry " +
-                           id + "` queues it again and the next flush sends every part the "
+                           item.outcome.target + " got; `" + s.command_hint("spool retry " + id) + "` queues it again and the next flush sends every part the "
                            "journal does not prove delivered";
   }
   report_outcomes(s, outcomes, false);

@@ -13,21 +13,13 @@
 #include "cli/signals.hpp"
 #include "config/loader.hpp"
 #include "core/files.hpp"
+#include "core/shell.hpp"
 #include "message/sanitize.hpp"
 #include "services/service.hpp"
 
 namespace notify::cli {
 
 namespace {
-
-std::string shell_quote(const std::string& arg) {
-  if (!arg.empty() && arg.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                            "0123456789-_./=:,+@%") == std::string::npos)
-    return arg;
-  std::string out = "'";
-  for (char c : arg) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
 
 // Keeps the last `cap` bytes seen, amortised: trims only when twice as big.
 class Tail {
