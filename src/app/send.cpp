@@ -34,14 +34,7 @@ Round prepare(const config::Config& cfg, const std::vector<std::string>& targets
   if (opts.dry_run || !opts.journal) return round;
 
   spool::Record kept = record;
-  kept.targets.clear();
-  for (const auto& t : targets) {
-    const auto it = cfg.profiles.find(t);
-    // Skipped is not failed: nothing to keep for it.
-    if (it != cfg.profiles.end() && (!it->second.spool || !skip_reason(it->second, draft).empty()))
-      continue;
-    kept.targets.push_back(t);
-  }
+  kept.targets = kept_targets(cfg, targets, draft);
   if (kept.targets.empty()) return round;
   if (!world.spool) {
     result.unspooled_reason = "neither XDG_STATE_HOME nor HOME is set";

@@ -25,12 +25,7 @@ Result<StreamJournal> StreamJournal::begin(const config::Config& cfg,
   record.created_unix = world.clock_or_default().unix_seconds();
   record.config_path = cfg.absolute_path;
   record.stream_open = true;
-  for (const auto& t : targets) {
-    const auto it = cfg.profiles.find(t);
-    if (it != cfg.profiles.end() && (!it->second.spool || !skip_reason(it->second, base).empty()))
-      continue;
-    record.targets.push_back(t);
-  }
+  record.targets = kept_targets(cfg, targets, base);
   if (record.targets.empty()) return out;
   if (!world.spool) return make_error(ErrorKind::io, "neither XDG_STATE_HOME nor HOME is set");
   auto journal = world.spool->begin(record);

@@ -77,6 +77,18 @@ std::vector<std::string> chain_of(const config::Config& cfg, const std::string& 
   return chain_from(cfg, target, &draft);
 }
 
+std::vector<std::string> kept_targets(const config::Config& cfg,
+                                      const std::vector<std::string>& targets, const Draft& draft) {
+  std::vector<std::string> out;
+  for (const auto& t : targets) {
+    const auto it = cfg.profiles.find(t);
+    if (it != cfg.profiles.end() && (!it->second.spool || !skip_reason(it->second, draft).empty()))
+      continue;
+    out.push_back(t);
+  }
+  return out;
+}
+
 std::vector<std::string> full_text_targets(const config::Config& cfg,
                                            const std::vector<std::string>& targets,
                                            const Draft& draft) {

@@ -44,6 +44,12 @@ std::string skip_reason(const config::Profile& profile, const Draft& draft);
 std::vector<std::string> chain_of(const config::Config& config, const std::string& target,
                                   const Draft& draft);
 
+/// The targets whose message the spool keeps until delivered: not those
+/// with `spool = false`, nor those that skip the draft's level (skipped is
+/// not failed, so nothing waits for them).
+std::vector<std::string> kept_targets(const config::Config& config,
+                                      const std::vector<std::string>& targets, const Draft& draft);
+
 /// The targets whose profiles take the draft's full text: not notice_only,
 /// not skipping its level (what a notice names).
 std::vector<std::string> full_text_targets(const config::Config& config,
