@@ -43,12 +43,17 @@ class BoundedText {
 
  private:
   void take(std::string_view clean);
+  void trim_window();  // drops what is before the tail window
   void drop(std::string_view gone);
 
   std::size_t head_cap_;  // code points
   std::size_t tail_cap_;  // code points
+  // The tail's code points lie in its last 4 * tail_cap_ + 4 bytes (room for
+  // tail_cap_ + 1 whole ones after a cut inside a sequence), so bytes
+  // before those are dropped uncounted; the exact cut is made once, at
+  // finish(). Only the head and that cut count code points.
+  std::size_t tail_window_;  // bytes
   std::size_t head_cps_ = 0;
-  std::size_t tail_cps_ = 0;  // in the live tail
   std::uint64_t total_bytes_ = 0;
   std::uint64_t omitted_bytes_ = 0;
   std::uint64_t omitted_lines_ = 0;  // newlines dropped until finish()
@@ -61,9 +66,9 @@ class BoundedText {
   // tail: what the cluster rules need to see across each cut.
   std::string after_head_;
   std::string before_tail_;
-  // The live tail is tail_[tail_off_, end): dropping from its front moves an
-  // offset, and the dead prefix is erased only once it is as big as the
-  // tail itself, so each byte is moved O(1) times.
+  // The live tail window is tail_[tail_off_, end): dropping from its front
+  // moves an offset, and the dead prefix is erased only once it is as big
+  // as the window itself, so each byte is moved O(1) times.
   std::string tail_;
   std::size_t tail_off_ = 0;
 };

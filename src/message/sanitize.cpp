@@ -3,6 +3,8 @@
 #include <cstdint>
 #include <cstring>
 
+
+#include "message/ascii.hpp"
 #include "message/unicode.hpp"
 
 namespace notify::message {
@@ -12,16 +14,6 @@ namespace {
 // Longest unfinished line held back for CR handling; past it, memory wins.
 constexpr std::size_t kMaxHeldLine = 64 * 1024;
 constexpr char kReplacement[] = "\xEF\xBF\xBD";
-
-// True when one of the 8 bytes in w is not printable ASCII (< 0x20 or
-// >= 0x7F). Exact for "any"; which byte is found by the byte loop after.
-inline bool has_special(std::uint64_t w) {
-  constexpr std::uint64_t kOnes = 0x0101010101010101ull;
-  constexpr std::uint64_t kHighs = 0x8080808080808080ull;
-  const std::uint64_t below_space = (w - kOnes * 0x20) & ~w & kHighs;
-  const std::uint64_t del_or_high = ((w + kOnes) | w) & kHighs;
-  return (below_space | del_or_high) != 0;
-}
 
 // Length of the valid, complete, non-C1 UTF-8 sequence at q, or 0.
 inline std::size_t plain_sequence(const unsigned char* q, const unsigned char* end) {
@@ -45,19 +37,14 @@ inline std::size_t plain_sequence(const unsigned char* q, const unsigned char* e
 }
 
 // End of the run from p of text that is kept byte for byte: printable ASCII
-// (8 bytes at a time) and valid UTF-8 other than C1 controls.
-inline const unsigned char* plain_run(const unsigned char* q, const unsigned char* end) {
+// (and newlines when `newline_plain`) and valid UTF-8 other than C1
+// controls.
+inline const unsigned char* plain_run(const unsigned char* q, const unsigned char* end,
+                                      bool newline_plain) {
   for (;;) {
-    while (end - q >= 8) {
-      std::uint64_t w;
-      std::memcpy(&w, q, 8);
-      if (has_special(w)) break;
-      q += 8;
-    }
+    q = plain_ascii_end(q, end, newline_plain);
     if (q == end) return q;
-    if (static_cast<unsigned char>(*q - 0x20) < 0x5F) {
-      ++q;
-    } else if (const std::size_t len = plain_sequence(q, end)) {
+    if (const std::size_t len = plain_sequence(q, end)) {
       q += len;
     } else {
       return q;
@@ -151,11 +138,20 @@ void Sanitizer::feed(std::string_view chunk, std::string& out) {
     switch (mode_) {
       case Mode::text: {
         // Text that passes unchanged is nearly all of a log: find the run,
-        // copy it once.
-        const unsigned char* const q = plain_run(p, end);
+        // copy it once. Once the held line is out, whole lines go in one
+        // run (a newline only has to move the line's start).
+        const bool newline_plain = dst == &out;
+        const unsigned char* const q = plain_run(p, end, newline_plain);
         if (q != p) {
+          // "\r\n" keeps the line: only text after a CR replaces it.
+          if (*p == '\n') cr_pending_ = false;
           resolve_cr(*dst, line_start);
           dst->append(reinterpret_cast<const char*>(p), std::size_t(q - p));
+          if (newline_plain)
+            if (const void* nl = ::memrchr(p, '\n', std::size_t(q - p))) {
+              cr_pending_ = false;
+              line_start = dst->size() - std::size_t(q - static_cast<const unsigned char*>(nl) - 1);
+            }
           p = q;
           if (p == end) break;
         }

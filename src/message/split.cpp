@@ -1,8 +1,10 @@
 #include "message/split.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <string>
 
+#include "message/ascii.hpp"
 #include "message/omission.hpp"
 #include "message/unicode.hpp"
 
@@ -53,19 +55,26 @@ Cut find_cut(std::string_view text, std::size_t start, std::size_t limit, Unit u
     // clusters of their own: a tight loop for the bulk of real text.
     if (state.prev != GraphemeClass::zwj && state.prev != GraphemeClass::cr) {
       const std::size_t fast_end = std::min(text.size(), pos + (limit - units));
-      std::size_t q = pos;
-      while (q < fast_end) {
-        const unsigned char b = base[q];
-        if (static_cast<unsigned char>(b - 0x20) >= 0x5F && b != '\n') break;
-        if (q > start) {
-          last_boundary = q;
-          if (pending_space != npos) last_space = pending_space;
-          if (b == '\n') last_nl = q;
-        }
-        pending_space = b == ' ' && q > start ? q : npos;
-        ++q;
-      }
+      const std::size_t q = std::size_t(plain_ascii_end(base + pos, base + fast_end, true) - base);
       if (q != pos) {
+        // Every position of the run is a cluster boundary: only the last
+        // newline and the last space (with a byte after it) matter, found
+        // from the end rather than tracked byte by byte.
+        const std::size_t from = std::max(pos, start + 1);
+        if (q > from) {
+          const auto* run = reinterpret_cast<const char*>(base + from);
+          const std::size_t n = q - from;
+          last_boundary = q - 1;
+          if (pending_space != npos) last_space = pending_space;
+          if (const void* nl = ::memrchr(run, '\n', n))
+            last_nl = std::size_t(static_cast<const unsigned char*>(nl) - base);
+          if (n > 1)
+            if (const void* sp = ::memrchr(run, ' ', n - 1))
+              last_space = std::size_t(static_cast<const unsigned char*>(sp) - base);
+          pending_space = base[q - 1] == ' ' ? q - 1 : npos;
+        } else {
+          pending_space = npos;
+        }
         state.prev = base[q - 1] == '\n' ? GraphemeClass::lf : GraphemeClass::other;
         state.ri_run = 0;
         units += q - pos;
