@@ -78,10 +78,15 @@ Result<config::Config> read_profile_file(const World& world, const std::string& 
   auto cfg = config::parse_config(*text, path, services::catalog());
   if (!cfg) return cfg;
   std::error_code ec;
-  // Kept as given when it cannot be made absolute: then a flush elsewhere
-  // treats it as a file that is gone, never as another one.
-  const auto absolute = std::filesystem::absolute(path, ec);
-  cfg->absolute_path = ec ? path : absolute.lexically_normal().string();
+  // A pipe (`-c <(gpg -d profiles.toml.gpg)`, /dev/fd/63) cannot be read
+  // again by a later flush, and its name may then be another pipe: it is
+  // not recorded, and a flush sends such a message with its own file, only
+  // where each destination is unchanged.
+  if (!std::filesystem::is_regular_file(path, ec)) return cfg;
+  // The file itself, links resolved: /dev/stdin redirected from a file
+  // names that file, not whatever a later flush has on its stdin.
+  const auto canonical = std::filesystem::canonical(path, ec);
+  if (!ec) cfg->absolute_path = canonical.string();
   return cfg;
 }
 

@@ -92,7 +92,7 @@ struct Profile {
 struct Config {
   std::string path;  ///< where it was read from; empty when none
   /// `path` made absolute when it was read (the spool records it: a flush
-  /// may run in another directory).
+  /// may run in another directory); empty when it is not a regular file.
   std::string absolute_path;
   Defaults defaults;
   std::map<std::string, Profile> profiles;

@@ -5,6 +5,8 @@
 // destination makes a dead letter, and `notify spool retry ID` sends it to
 // the profile as it is now.
 
+#include <sys/stat.h>
+
 #include <filesystem>
 
 #include "e2e.hpp"
@@ -184,6 +186,49 @@ TEST_F(RoutingE2E, spool_list_json_names_the_profile_file) {
   auto j = nlohmann::json::parse(l.out);
   ASSERT_EQ(j.size(), 1u);
   EXPECT_EQ(j[0]["profile_file"], other);
+}
+
+// `-c <(gpg -d profiles.toml.gpg)`: a pipe cannot be read again by a later
+// flush (and its name may be another pipe by then), so the message goes with
+// the file the flush reads, and only where each destination is unchanged.
+class PipedProfilesE2E : public RoutingE2E {
+ protected:
+  RunResult send_through_a_pipe(const std::string& profiles, const std::string& text) {
+    const auto fifo = (home.path() / "profiles.fifo").string();
+    std::filesystem::remove(fifo);
+    EXPECT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+    RunOptions o;
+    o.isolate(home.path());
+    o.set_env("XDG_STATE_HOME", state());
+    o.set_env("PROFILES", profiles);
+    o.timeout = std::chrono::seconds(30);
+    // The writer is a shell beside notify, as bash's process substitution is.
+    return run_process({"sh", "-c", "printf '%s' \"$PROFILES\" > \"$0\" & exec \"$1\" -c \"$0\" tg \"$2\"",
+                        fifo, NOTIFY_BINARY, text},
+                       o);
+  }
+};
+
+TEST_F(PipedProfilesE2E, a_flush_sends_it_where_the_same_destination_is_named) {
+  home_tg.push_reply(server_error(503));
+  auto r = send_through_a_pipe(tg_file(home_tg, "111"), "from a pipe");
+  ASSERT_EQ(r.exit_code, 1) << r.err;
+  ASSERT_EQ(pending(), 1u);
+  auto f = notify({"flush"});
+  EXPECT_EQ(f.exit_code, 0) << f.err;
+  ASSERT_EQ(home_tg.request_count(), 2u);
+  EXPECT_EQ(chat_of(home_tg.requests()[1]), "111");
+}
+
+TEST_F(PipedProfilesE2E, a_flush_never_sends_it_to_another_destination_of_the_same_name) {
+  other_tg.push_reply(server_error(503));
+  auto r = send_through_a_pipe(tg_file(other_tg, "222"), "not for chat 111");
+  ASSERT_EQ(r.exit_code, 1) << r.err;
+  auto f = notify({"flush"});
+  EXPECT_EQ(f.exit_code, 1);
+  EXPECT_EQ(home_tg.request_count(), 0u) << "sent to the default file's tg: another chat";
+  EXPECT_THAT(f.err, HasSubstr("now names a different destination"));
+  EXPECT_EQ(failed(), 1u);
 }
 
 }  // namespace
