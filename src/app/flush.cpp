@@ -95,6 +95,19 @@ Result<FlushResult> flush(const config::Config& cfg, const FlushOptions& opts, W
     return make_error(ErrorKind::io, w.error().message + "; nothing was sent");
   sp.tidy();
 
+  // One client for the whole flush: its connections (and TLS sessions) are
+  // reused from one spooled message to the next.
+  std::unique_ptr<HttpClient> own_http;
+  struct Restore {
+    World& w;
+    HttpClient* before;
+    ~Restore() { w.http = before; }
+  } restore{world, world.http};
+  if (!world.http && world.make_http) {
+    own_http = world.make_http();
+    world.http = own_http.get();
+  }
+
   FlushResult result;
   ConfigFiles files(cfg, world);
   auto listing = sp.list();

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <list>
+#include <memory>
 #include <utility>
 #include <vector>
 
@@ -22,24 +23,75 @@ constexpr std::size_t kMaxReplyBytes = 1 << 20;
 constexpr std::size_t kMaxSmtpReplyBytes = 4096;
 constexpr std::size_t kSmtpRepliesKept = 4;
 
+// libcurl's handles, each freed by its own function whatever way a
+// transfer ends.
+struct SlistFree {
+  void operator()(curl_slist* l) const { curl_slist_free_all(l); }
+};
+using Slist = std::unique_ptr<curl_slist, SlistFree>;
+
+// Appends to a list owned by `list`; false when libcurl is out of memory.
+bool append(Slist& list, const std::string& item) {
+  curl_slist* grown = curl_slist_append(list.get(), item.c_str());
+  if (!grown) return false;
+  (void)list.release();
+  list.reset(grown);
+  return true;
+}
+
+struct MultiFree {
+  void operator()(CURLM* m) const { curl_multi_cleanup(m); }
+};
+using Multi = std::unique_ptr<CURLM, MultiFree>;
+
+// An easy handle in a multi: taken out of it before it is freed.
+class Easy {
+ public:
+  Easy() = default;
+  explicit Easy(CURLM* multi) : multi_(multi), easy_(curl_easy_init()) {}
+  Easy(Easy&& o) noexcept
+      : multi_(o.multi_), easy_(std::exchange(o.easy_, nullptr)), added_(std::exchange(o.added_, false)) {}
+  Easy& operator=(Easy&& o) noexcept {
+    if (this != &o) {
+      release();
+      multi_ = o.multi_;
+      easy_ = std::exchange(o.easy_, nullptr);
+      added_ = std::exchange(o.added_, false);
+    }
+    return *this;
+  }
+  Easy(const Easy&) = delete;
+  ~Easy() { release(); }
+
+  CURL* get() const { return easy_; }
+  bool add() { return added_ = curl_multi_add_handle(multi_, easy_) == CURLM_OK; }
+  void release() {
+    if (!easy_) return;
+    if (added_) curl_multi_remove_handle(multi_, easy_);
+    curl_easy_cleanup(easy_);
+    easy_ = nullptr;
+    added_ = false;
+  }
+
+ private:
+  CURLM* multi_ = nullptr;
+  CURL* easy_ = nullptr;
+  bool added_ = false;
+};
+
 struct Transfer {
   HttpRequest request;
   HttpClient::Handler on_done;
   HttpResponse response;
-  CURL* easy = nullptr;
-  curl_slist* headers = nullptr;
-  curl_slist* recipients = nullptr;
+  Easy easy;
+  Slist headers;
+  Slist recipients;
   std::size_t uploaded = 0;
   std::string smtp_reply;  // lines of the SMTP reply being read
   std::vector<std::string> smtp_replies;  // the last complete ones
   char error_buffer[CURL_ERROR_SIZE] = {};
 
   bool is_mail() const { return request.mail.has_value(); }
-  void free_lists() {
-    curl_slist_free_all(headers);
-    curl_slist_free_all(recipients);
-    headers = recipients = nullptr;
-  }
 };
 
 size_t on_body(char* data, size_t size, size_t n, void* user) {
@@ -156,8 +208,8 @@ void set_mail_options(CURL* e, Transfer& t) {
   // An e-mail profile reaches SMTP servers and nothing else.
   curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
   curl_easy_setopt(e, CURLOPT_MAIL_FROM, ("<" + mail.from + ">").c_str());
-  for (const auto& r : mail.rcpt) t.recipients = curl_slist_append(t.recipients, ("<" + r + ">").c_str());
-  curl_easy_setopt(e, CURLOPT_MAIL_RCPT, t.recipients);
+  for (const auto& r : mail.rcpt) (void)append(t.recipients, "<" + r + ">");
+  curl_easy_setopt(e, CURLOPT_MAIL_RCPT, t.recipients.get());
   if (!mail.username.empty()) {
     curl_easy_setopt(e, CURLOPT_USERNAME, mail.username.c_str());
     curl_easy_setopt(e, CURLOPT_PASSWORD, mail.password.c_str());
@@ -185,14 +237,24 @@ std::string env_ca_bundle() {
 
 }  // namespace
 
+// Once per process, before the first handle: libcurl's global set-up is not
+// thread-safe and costs a TLS library initialisation each time.
+void global_init() {
+  static const bool done = [] { return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK; }();
+  (void)done;
+}
+
 struct CurlHttpClient::Impl {
-  CURLM* multi = nullptr;
+  Multi multi;
   std::list<Transfer> transfers;
+  // Requests that could not even be started (no handle): answered by the
+  // next poll, never from inside start().
+  std::vector<std::pair<HttpClient::Handler, HttpResponse>> refused;
   std::string env_ca = env_ca_bundle();
 
   void finish(CURL* easy, CURLcode code) {
     for (auto it = transfers.begin(); it != transfers.end(); ++it) {
-      if (it->easy != easy) continue;
+      if (it->easy.get() != easy) continue;
       long status = 0;
       curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
       it->response.status = status;
@@ -207,39 +269,45 @@ struct CurlHttpClient::Impl {
           it->response.error_text =
               it->error_buffer[0] ? it->error_buffer : curl_easy_strerror(code);
       }
-      curl_multi_remove_handle(multi, easy);
-      curl_easy_cleanup(easy);
-      it->free_lists();
-      Transfer done = std::move(*it);
+      HttpClient::Handler handler = std::move(it->on_done);
+      HttpResponse response = std::move(it->response);
       transfers.erase(it);
       // The handler may start new transfers; it runs after bookkeeping.
-      done.on_done(std::move(done.response));
+      handler(std::move(response));
       return;
     }
   }
 };
 
 CurlHttpClient::CurlHttpClient() : impl_(std::make_unique<Impl>()) {
-  curl_global_init(CURL_GLOBAL_DEFAULT);
-  impl_->multi = curl_multi_init();
+  global_init();
+  impl_->multi.reset(curl_multi_init());
 }
 
-CurlHttpClient::~CurlHttpClient() {
-  for (auto& t : impl_->transfers) {
-    curl_multi_remove_handle(impl_->multi, t.easy);
-    curl_easy_cleanup(t.easy);
-    t.free_lists();
-  }
-  curl_multi_cleanup(impl_->multi);
-  curl_global_cleanup();
-}
+// The transfers (easy handles out of the multi first) go before the multi.
+CurlHttpClient::~CurlHttpClient() { impl_->transfers.clear(); }
 
 void CurlHttpClient::start(HttpRequest request, RequestOptions options, Handler on_done) {
+  if (!impl_->multi) {
+    HttpResponse r;
+    r.error = TransportError::other;
+    r.error_text = "libcurl could not be set up (out of memory?)";
+    impl_->refused.emplace_back(std::move(on_done), std::move(r));
+    return;
+  }
   auto& t = impl_->transfers.emplace_back();
   t.request = std::move(request);
   t.on_done = std::move(on_done);
-  t.easy = curl_easy_init();
-  CURL* e = t.easy;
+  t.easy = Easy(impl_->multi.get());
+  CURL* e = t.easy.get();
+  if (!e) {
+    HttpResponse r;
+    r.error = TransportError::other;
+    r.error_text = "libcurl could not create a transfer (out of memory?)";
+    impl_->refused.emplace_back(std::move(t.on_done), std::move(r));
+    impl_->transfers.pop_back();
+    return;
+  }
   curl_easy_setopt(e, CURLOPT_URL, t.request.url.c_str());
   curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
   if (t.is_mail()) {
@@ -247,13 +315,13 @@ void CurlHttpClient::start(HttpRequest request, RequestOptions options, Handler 
   } else {
     bool has_agent = false;
     for (const auto& [k, v] : t.request.headers) {
-      t.headers = curl_slist_append(t.headers, (k + ": " + v).c_str());
+      (void)append(t.headers, k + ": " + v);
       if (k == "User-Agent") has_agent = true;
     }
     // A 1 s stall on "Expect: 100-continue" for bodies over 1 KiB buys nothing.
-    t.headers = curl_slist_append(t.headers, "Expect:");
+    (void)append(t.headers, "Expect:");
     curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(e, CURLOPT_HTTPHEADER, t.headers);
+    curl_easy_setopt(e, CURLOPT_HTTPHEADER, t.headers.get());
     if (!has_agent) curl_easy_setopt(e, CURLOPT_USERAGENT, "notify/" NOTIFY_VERSION);
     curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(e, CURLOPT_HEADERDATA, &t);
@@ -280,14 +348,27 @@ void CurlHttpClient::start(HttpRequest request, RequestOptions options, Handler 
   curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
   curl_easy_setopt(e, CURLOPT_WRITEDATA, &t);
   curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t.error_buffer);
-  curl_multi_add_handle(impl_->multi, e);
+  if (!t.easy.add()) {
+    HttpResponse r;
+    r.error = TransportError::other;
+    r.error_text = "libcurl could not start the transfer";
+    impl_->refused.emplace_back(std::move(t.on_done), std::move(r));
+    impl_->transfers.pop_back();
+  }
 }
 
 std::size_t CurlHttpClient::poll(std::chrono::milliseconds max_wait, int wake_fd) {
+  if (!impl_->refused.empty()) {
+    auto refused = std::move(impl_->refused);
+    impl_->refused.clear();
+    for (auto& [handler, response] : refused) handler(std::move(response));
+    return impl_->transfers.size() + impl_->refused.size();
+  }
+  if (!impl_->multi) return 0;
   auto drain = [this] {
     bool any = false;
     int left = 0;
-    while (CURLMsg* msg = curl_multi_info_read(impl_->multi, &left)) {
+    while (CURLMsg* msg = curl_multi_info_read(impl_->multi.get(), &left)) {
       if (msg->msg != CURLMSG_DONE) continue;
       impl_->finish(msg->easy_handle, msg->data.result);
       any = true;
@@ -295,7 +376,7 @@ std::size_t CurlHttpClient::poll(std::chrono::milliseconds max_wait, int wake_fd
     return any;
   };
   int running = 0;
-  curl_multi_perform(impl_->multi, &running);
+  curl_multi_perform(impl_->multi.get(), &running);
   // A handler that ran may have queued more work or changed the caller's
   // timers: hand control back before sleeping.
   if (drain()) return impl_->transfers.size();
@@ -305,9 +386,9 @@ std::size_t CurlHttpClient::poll(std::chrono::milliseconds max_wait, int wake_fd
   extra.fd = wake_fd;
   extra.events = CURL_WAIT_POLLIN;
   const auto ms = std::max<long long>(0, max_wait.count());
-  curl_multi_poll(impl_->multi, wake_fd >= 0 ? &extra : nullptr, wake_fd >= 0 ? 1 : 0,
+  curl_multi_poll(impl_->multi.get(), wake_fd >= 0 ? &extra : nullptr, wake_fd >= 0 ? 1 : 0,
                   static_cast<int>(std::min<long long>(ms, 1 << 30)), nullptr);
-  curl_multi_perform(impl_->multi, &running);
+  curl_multi_perform(impl_->multi.get(), &running);
   drain();
   return impl_->transfers.size();
 }
@@ -318,7 +399,7 @@ void CurlHttpClient::cancel_all() {
   std::vector<std::pair<Handler, HttpResponse>> accepted;
   for (auto& t : impl_->transfers) {
     long status = 0;
-    curl_easy_getinfo(t.easy, CURLINFO_RESPONSE_CODE, &status);
+    curl_easy_getinfo(t.easy.get(), CURLINFO_RESPONSE_CODE, &status);
     // An SMTP 250 answers EHLO, MAIL and RCPT too: only the end of the
     // transfer tells that the message itself was taken.
     if (status >= 200 && status < 300 && !t.is_mail()) {
@@ -328,11 +409,9 @@ void CurlHttpClient::cancel_all() {
       t.response.received_unix = static_cast<std::int64_t>(std::time(nullptr));
       accepted.emplace_back(std::move(t.on_done), std::move(t.response));
     }
-    curl_multi_remove_handle(impl_->multi, t.easy);
-    curl_easy_cleanup(t.easy);
-    t.free_lists();
   }
   impl_->transfers.clear();
+  impl_->refused.clear();
   for (auto& [handler, response] : accepted) handler(std::move(response));
 }
 

@@ -262,3 +262,30 @@ TEST_F(AppTest, a_stop_before_the_first_request_keeps_the_message_in_the_spool) 
 
 }  // namespace
 }  // namespace notify::app
+
+namespace notify::app {
+namespace {
+
+// A flush of many messages must not pay a new client (connections, TLS
+// handshakes) for each one.
+TEST_F(AppTest, a_flush_makes_one_client_for_all_its_messages) {
+  http.respond = [](const HttpRequest&) { return status_reply(503); };
+  for (int i = 0; i < 5; ++i) send({"me"}, "kept " + std::to_string(i));
+  ASSERT_EQ(spooled(), 5u);
+  http.respond = nullptr;
+  int made = 0;
+  auto w = world();
+  w.http = nullptr;
+  w.make_http = [&] {
+    ++made;
+    return std::make_unique<test::FakeHttpClient>(&clock);
+  };
+  auto r = app::flush(cfg, FlushOptions{}, w);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->delivered, 5);
+  EXPECT_EQ(made, 1);
+  EXPECT_EQ(w.http, nullptr) << "the flush's client outlived it in the world";
+}
+
+}  // namespace
+}  // namespace notify::app
