@@ -6,7 +6,7 @@ set -euo pipefail
 build_pkgs=(g++ cmake make pkg-config libcli11-dev libcurl4-openssl-dev
             nlohmann-json3-dev libtomlplusplus-dev libcmark-gfm-dev
             libcmark-gfm-extensions-dev ca-certificates)
-test_pkgs=(libgtest-dev libgmock-dev libcpp-httplib-dev libssl-dev
+test_pkgs=(ninja-build libgtest-dev libgmock-dev libcpp-httplib-dev libssl-dev
            mandoc groff-base zsh fish bash-completion curl)
 
 want=("${build_pkgs[@]}")
