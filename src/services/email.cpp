@@ -193,7 +193,7 @@ std::string email_destination(const config::Profile& p, const std::string&) {
 const ServiceInfo& email_service() {
   using config::KeyType;
   static const ServiceInfo info{
-      {"email",
+      .schema = {"email",
        "e-mail through an SMTP server",
        {
            {.name = "smtp_url", .required = true, .check = smtp_url_check,
@@ -214,11 +214,15 @@ const ServiceInfo& email_service() {
        Email::kLimit,
        0,
        message::Unit::code_points},
-      email_destination,
-      make_email,
-      {},
-      "files (attachments), one message however long",
-      email_preview};
+      .name = "e-mail",
+      .destination = email_destination,
+      .make = make_email,
+      .can = "one message however long",
+      .preview = email_preview,
+      .loudness = {.low = {"Importance", "low"},
+                   .high = {"Importance", "high"},
+                   .urgent = {"Importance", "high"},
+                   .note = "mail clients show Importance; it makes no phone ring"}};
   return info;
 }
 
