@@ -27,6 +27,7 @@
 #   parts                  those that split, each with its part size
 #   lower-only             those whose max_length may only lower the size
 #   count                  (names none) says how many services there are
+#   secret-keys            (names keys) every key some service keeps secret
 # Each document must hold the claims listed under "required" below.
 # usage: registry_claims.sh NOTIFY_BINARY SOURCE_DIR BUILD_DIR
 set -u
@@ -94,6 +95,14 @@ count_word=${words[count]:-$count}
 # (`count`: TEXT says how many services there are).
 check_region() {
     local where=$1 spec=$2 text=$3 want got
+    if [[ $spec == secret-keys ]]; then
+        local key
+        while IFS= read -r key; do
+            grep -qE "(^|[^a-z_])${key}([^a-z_]|\$)" <<<"$text" ||
+                bad "$where: the secret key '$key' is not named in: $text"
+        done < <(jq -r '[.services[].keys[] | select(.secret) | .name] | unique[]' <<<"$json")
+        return
+    fi
     if [[ $spec == count ]]; then
         grep -qiE "(^|[^a-z0-9])($count|$count_word)([^a-z0-9]|\$)" <<<"$text" ||
             bad "$where: says '$text', but there are $count_word services"
@@ -171,9 +180,9 @@ check_file shell "$src/completions/notify.fish" fish
 
 required=(
     "man|all" "man|can files" "man|cannot files" "man|can username" "man|can icon"
-    "man|can channel" "man|can mentions" "man|parts" "man|lower-only"
+    "man|can channel" "man|can mentions" "man|parts" "man|lower-only" "man|secret-keys"
     "README|all" "README|count" "README|can files" "README|cannot files" "README|parts"
-    "README|no-switch" "README|can silent" "README|can louder"
+    "README|no-switch" "README|can silent" "README|can louder" "README|secret-keys"
     "zsh|can files" "zsh|can channel" "fish|can files" "fish|can channel"
 )
 # Every flag of setup is explained per service in the man page.
@@ -244,6 +253,14 @@ man_rows=$(awk '/^\.\\" claim: priority-table/ { on = 1; next } on && /^\.(fi|EE
                 on && !/^\./' "$man" | unroff)
 [[ $man_rows == "$want_rows" ]] ||
     bad "man Loudness table differs from notify help priority:"$'\n'"$(diff <(printf '%s\n' "$man_rows") <(printf '%s\n' "$want_rows"))"
+
+# Every key every profile takes has its entry under "Fields common to every
+# profile" (each service's own keys: services_documented.sh).
+common=$(awk '/^\.SS "Fields common to every profile"/ { on = 1; next } on && /^\.S[SH] / { exit } on' "$man")
+while IFS= read -r key; do
+    grep -qE "^\.BR? $key( |\$)" <<<"$common" ||
+        bad "man page 'Fields common to every profile' does not document '$key'"
+done < <(jq -r '.common_keys[].name' <<<"$json")
 
 # --- The .deb description -------------------------------------------------------
 cpack=$build/CPackConfig.cmake
