@@ -139,8 +139,12 @@ std::vector<std::string> Email::notes(const Message& m) const {
                 " message Importance: high, which mail clients show but which makes no phone "
                 "ring more" +
                 (m.urgent_mentions.empty() ? "" : "; urgent_mentions are added as text"));
-  if (!m.username.empty() || !m.icon_url.empty() || !m.icon_emoji.empty())
-    n.push_back("e-mail ignores username and icon: the sender is the profile's `from`");
+  // The message carries the profile's username, here the SMTP login: only
+  // a different one is a --username that e-mail leaves aside.
+  const bool own_username = !m.username.empty() && m.username != username_;
+  if (own_username || !m.icon_url.empty() || !m.icon_emoji.empty())
+    n.push_back("e-mail ignores --username and --icon: the sender is the profile's `from`, "
+                "and its username is the SMTP login");
   return n;
 }
 
