@@ -30,12 +30,15 @@ set(CPACK_PACKAGE_NAME "notify")
 set(CPACK_PACKAGE_VENDOR "notify developers")
 set(CPACK_PACKAGE_CONTACT "notify developers")
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
+# The services named here are the registry's: tests/docs/registry_claims.sh
+# reads them from CPackConfig.cmake and fails when one is missing or extra.
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY
-  "send messages from pipes and scripts to Mattermost, Telegram, LINE or Discord")
+  "send messages from pipes and scripts to chat, push and mail services")
 set(CPACK_PACKAGE_DESCRIPTION
   "notify reads a message from stdin or its arguments, resolves a named profile
-from a TOML file and delivers it to Mattermost, Telegram, LINE or Discord, with
-splitting, escaping, retries and a spool for undelivered messages.")
+from a TOML file and delivers it to Mattermost, Telegram, LINE, Discord, Slack,
+ntfy or e-mail (SMTP), with splitting, escaping, retries and an on-disk journal
+that keeps every message until it is delivered.")
 set(CPACK_PACKAGING_INSTALL_PREFIX "/usr")
 
 set(CPACK_DEBIAN_PACKAGE_NAME "notify")

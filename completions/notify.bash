@@ -206,7 +206,7 @@ _notify()
             ;;
         run) opts="--on -c --config -h --help" ;;
         spool) opts="--failed --all --json -c --config -h --help" ;;
-        help) opts="-h --help" ;;
+        help) opts="--json -h --help" ;;
         *) opts=$_notify_send_opts ;;
     esac
 
@@ -235,7 +235,7 @@ _notify()
             ((npos == 1)) && COMPREPLY=($(compgen -W "$_notify_spool_actions" -- "$cur"))
             ;;
         help)
-            ((npos == 1)) && COMPREPLY=($(compgen -W "$_notify_commands" -- "$cur"))
+            ((npos == 1)) && COMPREPLY=($(compgen -W "$_notify_commands services priority" -- "$cur"))
             ;;
         *)
             # setup PROFILE: a new name; send: message words.

@@ -133,7 +133,7 @@ complete -c notify -n __notify_no_positional -a send -d 'send to a target named 
 complete -c notify -n __notify_no_positional -a help -d 'show help for a command'
 complete -c notify -n __notify_no_positional -a '(__notify_targets)' -d target
 complete -c notify -n '__notify_sub_npos spool 1' -a 'list show drop retry' -d action
-complete -c notify -n '__notify_sub_npos help 1' -a 'send list check test flush spool setup run telegram help' -d command
+complete -c notify -n '__notify_sub_npos help 1' -a 'send list check test flush spool setup run telegram help services priority' -d 'command or topic'
 complete -c notify -n '__notify_sub spool' -l failed -d 'every failed message'
 complete -c notify -n '__notify_sub spool' -l all -d 'every message (drop)'
 
@@ -152,17 +152,23 @@ complete -c notify -n 'string match -q -- "--code=*" (commandline -ct)' -a '(__n
 complete -c notify -n __notify_sending -l markdown -d 'message is Markdown, rendered for each service'
 complete -c notify -n __notify_sending -l silent -d 'deliver without notification sound/push'
 complete -c notify -n __notify_sending -l priority -x -a 'low normal high urgent' -d 'how loudly it must arrive'
-complete -c notify -n '__notify_sending; or __notify_sub setup' -l username -x -d 'override the sender name'
-complete -c notify -n __notify_sending -l icon -x -d 'override the sender icon (URL or :emoji:)'
-complete -c notify -n '__notify_sending; or __notify_sub setup' -l channel -x -d 'override the channel (Mattermost)'
+# Which services take an option is the registry's: a `claim` comment names
+# what tests/docs/registry_claims.sh checks the next line for.
+# claim: can username
+complete -c notify -n __notify_sending -l username -x -d 'override the sender name (Mattermost, Discord, Slack)'
+# claim: can icon
+complete -c notify -n __notify_sending -l icon -x -d 'override the sender icon, URL or :emoji: (Mattermost, Discord, Slack, ntfy)'
+# claim: can channel
+complete -c notify -n __notify_sending -l channel -x -d 'post to another channel (Mattermost, Slack)'
 complete -c notify -n __notify_sending -l dry-run -d 'print every request (secrets masked), send nothing'
 complete -c notify -n __notify_sending -l tee -d 'copy stdin to stdout while reading it'
 complete -c notify -n __notify_sending -l stream -d 'send stdin in batches as lines arrive (--stream=SECONDS)'
 complete -c notify -n __notify_sending -l timeout -x -d 'per-request timeout in seconds (default 10)'
 complete -c notify -n __notify_sending -l retries -x -d 'extra attempts for retryable failures (default 3)'
 complete -c notify -n __notify_sending -l max-parts -x -d 'cap on parts per message (default 10)'
-complete -c notify -n __notify_sending -l file -r -F -d 'attach a file (Telegram, Discord)'
-complete -c notify -n '__notify_sending; or __notify_sub list; or __notify_telegram_discover' -l json -d 'print JSON'
+# claim: can files
+complete -c notify -n __notify_sending -l file -r -F -d 'attach a file (Telegram, Discord, ntfy, e-mail)'
+complete -c notify -n '__notify_sending; or __notify_sub list; or __notify_sub help; or __notify_telegram_discover' -l json -d 'print JSON'
 complete -c notify -n __notify_sending -s v -l verbose -d 'say what happens, secrets masked'
 complete -c notify -n __notify_sending -s q -l quiet -d 'only errors on stderr'
 complete -c notify -n __notify_no_positional -l version -d 'show version and exit'
@@ -172,19 +178,36 @@ complete -c notify -n '__notify_sub list' -l names -d 'only profile and group na
 
 # setup
 complete -c notify -n '__notify_sub setup' -l type -x -a 'mattermost telegram line discord slack ntfy email' -d service
-complete -c notify -n '__notify_sub setup' -l webhook-url -x -d 'incoming webhook URL (- reads stdin)'
+# claim: setup webhook_url
+complete -c notify -n '__notify_sub setup' -l webhook-url -x -d 'Mattermost, Discord or Slack webhook URL (- reads stdin)'
 complete -c notify -n '__notify_sub setup; or __notify_telegram_discover' -l token -x -d 'token (- reads stdin)'
+# claim: setup chat_id
 complete -c notify -n '__notify_sub setup' -l chat-id -x -d 'Telegram chat id or @channel'
+# claim: setup thread_id
 complete -c notify -n '__notify_sub setup' -l thread-id -x -d 'Telegram forum topic id'
-complete -c notify -n '__notify_sub setup' -l to -x -d 'LINE user, group or room id'
+# claim: setup to
+complete -c notify -n '__notify_sub setup' -l to -x -d 'LINE user, group or room id; e-mail recipient'
+# claim: setup username
+complete -c notify -n '__notify_sub setup' -l username -x -d 'Mattermost, Discord or Slack sender name; e-mail SMTP login'
+# claim: setup channel
+complete -c notify -n '__notify_sub setup' -l channel -x -d 'Mattermost channel'
+# claim: setup icon_url
 complete -c notify -n '__notify_sub setup' -l icon-url -x -d 'Mattermost sender icon URL'
+# claim: setup avatar_url
 complete -c notify -n '__notify_sub setup' -l avatar-url -x -d 'Discord sender avatar URL'
+# claim: setup api_base
 complete -c notify -n '__notify_sub setup; or __notify_telegram_discover' -l api-base -x -d 'Telegram or LINE API server'
+# claim: setup server
 complete -c notify -n '__notify_sub setup' -l server -x -d 'ntfy server'
+# claim: setup topic
 complete -c notify -n '__notify_sub setup' -l topic -x -d 'ntfy topic'
+# claim: setup priority
 complete -c notify -n '__notify_sub setup' -l priority -x -a '1 2 3 4 5' -d 'ntfy default priority'
-complete -c notify -n '__notify_sub setup' -l smtp-url -x -d 'SMTP server, smtps:// or smtp://'
-complete -c notify -n '__notify_sub setup' -l password -x -d 'SMTP password (- reads stdin)'
+# claim: setup smtp_url
+complete -c notify -n '__notify_sub setup' -l smtp-url -x -d 'e-mail: SMTP server, smtps:// or smtp://'
+# claim: setup password
+complete -c notify -n '__notify_sub setup' -l password -x -d 'e-mail: SMTP password (- reads stdin)'
+# claim: setup from
 complete -c notify -n '__notify_sub setup' -l from -x -d 'e-mail sender'
 complete -c notify -n '__notify_sub setup' -l force -d 'replace an existing profile'
 complete -c notify -n '__notify_sub setup' -l yes -d 'ask nothing, take defaults'

@@ -1,8 +1,13 @@
 #include "cli/help.hpp"
 
 #include <algorithm>
+#include <array>
 #include <map>
+#include <utility>
 
+#include <nlohmann/json.hpp>
+
+#include "config/schema.hpp"
 #include "services/registry.hpp"
 
 namespace notify::cli {
@@ -29,15 +34,11 @@ message:
                          strikethrough, autolinks, task lists), rendered for
                          each service; not with --code
       --silent           deliver without notification sound or push
-      --priority LEVEL   low, normal, high or urgent: mapped to each service's
-                         own switch (ntfy 5, Mattermost urgent, ...)
-      --username NAME    sender name shown (Mattermost, Discord)
-      --icon URL|:emoji: sender icon (Mattermost; Discord takes a URL)
-      --channel NAME     channel override (Mattermost)
-      --max-parts N      cap on parts per message, head and tail kept
+      --priority LEVEL   low, normal, high or urgent, sent as each service's
+                         own switch (`notify help priority` shows them)
+@USERNAME@@ICON@@CHANNEL@      --max-parts N      cap on parts per message, head and tail kept
                          [default=10]
-      --file PATH        attach a file (Telegram, Discord); repeatable
-
+@FILE@
 delivery:
       --timeout SECONDS  per-request timeout [default=10]
       --retries N        extra attempts for 429, 5xx and network errors
@@ -70,7 +71,8 @@ commands:
   telegram discover      list the chats a Telegram bot can reach
   run TARGET -- CMD...   run a command, report its failure with its output
   help [COMMAND]         this help, or a command's (as COMMAND --help)
-  help services          the services, their profile keys and limits
+  help services [--json] the services, their profile keys and limits
+  help priority          how each service takes each --priority level
 
 See notify(1) for the profile file format.
 )";
@@ -178,20 +180,69 @@ std::string wrapped(std::string line, std::size_t indent) {
   return out + line + "\n";
 }
 
-// --type and one flag per key any service's setup asks, with the services
-// that have it: the registry is the only list.
+// The services of which `has` holds, named as prose names them:
+// "Telegram, Discord, ntfy and e-mail".
+template <typename Pred>
+std::string services_that(Pred has) {
+  std::vector<std::string> names;
+  for (const auto* service : services::all_services())
+    if (has(*service)) names.emplace_back(service->name);
+  std::string out;
+  for (std::size_t i = 0; i < names.size(); ++i)
+    out += (i == 0 ? "" : i + 1 == names.size() ? " and " : ", ") + names[i];
+  return out.empty() ? "none" : out;
+}
+
+// One option of the main help whose meaning depends on the service.
+std::string option_entry(std::string_view flag, const std::string& text) {
+  std::string line = "      " + std::string(flag);
+  line.resize(std::max<std::size_t>(line.size() + 1, 25), ' ');
+  return wrapped(line + text, 25);
+}
+
+std::string main_help() {
+  const std::pair<std::string_view, std::string> entries[] = {
+      {"@USERNAME@",
+       option_entry("--username NAME", "sender name shown: " + services_that([](const auto& s) {
+                                         return !s.options.username.empty();
+                                       }))},
+      {"@ICON@", option_entry("--icon URL|:emoji:", "sender icon: " + services_that([](const auto& s) {
+                                                       return !s.options.icon.empty();
+                                                     }))},
+      {"@CHANNEL@",
+       option_entry("--channel NAME", "post to this channel instead: " +
+                                          services_that([](const auto& s) {
+                                            return !s.options.channel.empty();
+                                          }))},
+      {"@FILE@", option_entry("--file PATH", "attach a file, repeatable: " +
+                                                 services_that([](const auto& s) {
+                                                   return s.no_files.empty();
+                                                 }))},
+  };
+  std::string text = kMainHelp;
+  for (const auto& [mark, entry] : entries) text.replace(text.find(mark), mark.size(), entry);
+  return text;
+}
+
+// --type and one flag per key any service's setup asks. A key means what
+// its service's doc says, and services differ (username is a sender name
+// for one, the SMTP login for another): each meaning is given with the
+// services it holds for.
 std::string setup_fields() {
+  struct Meaning {
+    std::string doc, types;
+  };
   std::vector<std::string> keys;
-  std::map<std::string, std::string> about, types;
+  std::map<std::string, std::vector<Meaning>> meanings;
   for (const auto* service : services::all_services()) {
     for (const auto& k : service->schema.keys) {
       if (k.prompt.empty()) continue;
       const std::string key(k.name);
-      if (!about.count(key)) {
-        keys.push_back(key);
-        about[key] = std::string(k.doc);
-      }
-      types[key] += (types[key].empty() ? "" : ", ") + std::string(service->schema.type);
+      if (!meanings.count(key)) keys.push_back(key);
+      auto& m = meanings[key];
+      auto same = std::find_if(m.begin(), m.end(), [&](const Meaning& x) { return x.doc == k.doc; });
+      if (same == m.end()) m.push_back({std::string(k.doc), std::string(service->schema.type)});
+      else same->types += ", " + std::string(service->schema.type);
     }
   }
   std::string out = "  --type T             " + services::catalog().type_list() + "\n";
@@ -200,8 +251,16 @@ std::string setup_fields() {
     std::replace(flag.begin(), flag.end(), '_', '-');
     flag += " V";
     flag.resize(std::max<std::size_t>(flag.size() + 1, 21), ' ');
-    std::string line = "  " + flag + about[key] + " (" + types[key] + ")";
-    out += wrapped(line, 23);
+    const auto& m = meanings[key];
+    if (m.size() == 1) {
+      out += wrapped("  " + flag + m[0].doc + " (" + m[0].types + ")", 23);
+      continue;
+    }
+    std::string indent = "  " + flag;
+    for (const auto& meaning : m) {
+      out += wrapped(indent + meaning.types + ": " + meaning.doc, 25);
+      indent = std::string(23, ' ');
+    }
   }
   return out;
 }
@@ -215,20 +274,48 @@ const char* unit_name(message::Unit unit) {
   return "units";
 }
 
+std::string parts_text(const config::ServiceSchema& schema) {
+  if (schema.max_limit == 0)
+    return "one message, never split (" + std::to_string(schema.limit) + " " +
+           unit_name(schema.unit) + " of text at most)";
+  return std::to_string(schema.limit) + " " + unit_name(schema.unit) +
+         (schema.max_limit > schema.limit
+              ? " (max_length up to " + std::to_string(schema.max_limit) + ")"
+              : "");
+}
+
+// A level's cell in the priority table: "X-Priority: 4", or "no switch".
+std::string switch_text(const services::LevelSwitch& s) {
+  return s.field.empty() ? "no switch" : std::string(s.field) + ": " + std::string(s.value);
+}
+
+std::string key_line(std::string_view name, std::string_view doc) {
+  std::string key = "  " + std::string(name);
+  key.resize(std::max<std::size_t>(key.size() + 1, 18), ' ');
+  return wrapped(key + std::string(doc), 18);
+}
+
 std::string services_help() {
-  std::string out = "usage: notify help services\n\nThe services a profile can name as type = \"...\":\n";
+  std::string out = "usage: notify help services [--json]\n\nThe services a profile can name as type = \"...\":\n";
   for (const auto* service : services::all_services()) {
     const auto& schema = service->schema;
     out += "\n" + std::string(schema.type) + ": " + std::string(schema.title) + "\n";
-    out += "  parts: " +
-           (schema.max_limit == 0 ? "one message, never split (" + std::to_string(schema.limit) +
-                                        " " + unit_name(schema.unit) + " of text at most)"
-                              : std::to_string(schema.limit) + " " + unit_name(schema.unit) +
-                                    (schema.max_limit > schema.limit
-                                         ? " (max_length up to " + std::to_string(schema.max_limit) + ")"
-                                         : "")) +
-           "\n";
+    out += "  parts: " + parts_text(schema) + "\n";
     out += "  files: " + std::string(service->no_files.empty() ? "yes" : "no") + "\n";
+    const auto& l = service->loudness;
+    out += wrapped("  priority: low = " + switch_text(l.low) + ", high = " + switch_text(l.high) +
+                       ", urgent = " + switch_text(l.urgent),
+                   4);
+    const std::pair<const char*, std::string_view> options[] = {
+        {"--username", service->options.username},
+        {"--icon", service->options.icon},
+        {"--channel", service->options.channel}};
+    std::string ignored;
+    for (const auto& [flag, meaning] : options) {
+      if (meaning.empty()) ignored += (ignored.empty() ? "" : ", ") + std::string(flag);
+      else out += wrapped("  " + std::string(flag) + ": " + std::string(meaning), 4);
+    }
+    if (!ignored.empty()) out += "  ignores: " + ignored + "\n";
     if (!service->can.empty()) out += "  can: " + std::string(service->can) + "\n";
     for (const auto& k : schema.keys) {
       std::string key = "  " + std::string(k.name);
@@ -239,8 +326,101 @@ std::string services_help() {
       out += wrapped(line, 16);
     }
   }
-  out += "\nEvery profile also takes type, silent, code, code_lang, max_length, max_parts,\n"
-         "timeout, retries, fallback, ca_file and spool (see notify(1)).\n";
+  out += "\nEvery profile also takes these keys, whatever its service (see notify(1)):\n";
+  for (const auto& k : config::common_keys())
+    if (!k.loudness) out += key_line(k.name, k.doc);
+  out += "\nand these, which set how loudly its messages arrive (notify help priority\n"
+         "shows each service's switch):\n";
+  for (const auto& k : config::common_keys())
+    if (k.loudness) out += key_line(k.name, k.doc);
+  return out;
+}
+
+std::string services_json() {
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto* service : services::all_services()) {
+    const auto& schema = service->schema;
+    auto level = [](const services::LevelSwitch& s) {
+      return s.field.empty() ? nlohmann::json(nullptr) : nlohmann::json(switch_text(s));
+    };
+    auto text = [](std::string_view v) {
+      return v.empty() ? nlohmann::json(nullptr) : nlohmann::json(std::string(v));
+    };
+    nlohmann::json keys = nlohmann::json::array();
+    for (const auto& k : schema.keys)
+      keys.push_back({{"name", k.name},
+                      {"doc", k.doc},
+                      {"required", k.required},
+                      {"secret", k.secret},
+                      {"default", text(k.fallback)},
+                      {"setup", !k.prompt.empty()}});
+    nlohmann::json can = nlohmann::json::array();
+    for (auto word : services::capability_words(*service)) can.push_back(word);
+    const auto& l = service->loudness;
+    list.push_back({{"type", schema.type},
+                    {"name", service->name},
+                    {"title", schema.title},
+                    {"parts", {{"limit", schema.limit},
+                               {"max_length", schema.max_limit},
+                               {"unit", unit_name(schema.unit)},
+                               {"text", parts_text(schema)}}},
+                    {"files", service->no_files.empty()},
+                    {"can", can},
+                    {"also", text(service->can)},
+                    {"priority", {{"low", level(l.low)},
+                                  {"high", level(l.high)},
+                                  {"urgent", level(l.urgent)},
+                                  {"mentions_notify", l.mentions_notify},
+                                  {"note", text(l.note)}}},
+                    {"options", {{"username", text(service->options.username)},
+                                 {"icon", text(service->options.icon)},
+                                 {"channel", text(service->options.channel)}}},
+                    {"keys", keys}});
+  }
+  nlohmann::json common = nlohmann::json::array();
+  for (const auto& k : config::common_keys())
+    common.push_back({{"name", k.name}, {"doc", k.doc}, {"loudness", k.loudness}});
+  return nlohmann::json{{"services", list}, {"common_keys", common}}.dump(2) + "\n";
+}
+
+std::string priority_help() {
+  std::string out = R"(usage: notify help priority
+
+A message's level is --priority (low, normal, high or urgent), else low for
+--silent, else the profile's priority, else normal. Each service sends a
+level as the switch below; where it has "no switch", the level goes as normal
+(-v says so). Normal is each service's usual delivery.
+
+)";
+  const auto& rows = services::all_services();
+  std::vector<std::array<std::string, 4>> table = {{"TYPE", "LOW", "HIGH", "URGENT"}};
+  for (const auto* service : rows) {
+    const auto& l = service->loudness;
+    table.push_back({std::string(service->schema.type), switch_text(l.low), switch_text(l.high),
+                     switch_text(l.urgent)});
+  }
+  std::array<std::size_t, 4> width{};
+  for (const auto& row : table)
+    for (std::size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], row[i].size() + 2);
+  for (const auto& row : table) {
+    std::string line;
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      line += row[i];
+      if (i + 1 < row.size()) line.resize(line.size() + width[i] - row[i].size(), ' ');
+    }
+    out += line + "\n";
+  }
+  out += "\n";
+  for (const auto* service : rows)
+    if (!service->loudness.note.empty())
+      out += wrapped(std::string(service->schema.type) + ": " + std::string(service->loudness.note), 2);
+  out += wrapped("\nAn urgent message also carries the profile's urgent_mentions, which notify on " +
+                     services_that([](const auto& s) { return s.loudness.mentions_notify; }) +
+                     "; elsewhere they are plain text.",
+                 0);
+  out += "\nEvery profile takes these keys (notify help services, notify(1)):\n";
+  for (const auto& k : config::common_keys())
+    if (k.loudness) out += key_line(k.name, k.doc);
   return out;
 }
 
@@ -258,7 +438,7 @@ std::string help_for(Command command) {
     }
     case Command::discover: return kDiscoverHelp;
     case Command::run: return kRunHelp;
-    default: return kMainHelp;
+    default: return main_help();
   }
 }
 

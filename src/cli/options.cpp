@@ -494,15 +494,20 @@ Result<CliOptions> parse_options(const std::vector<std::string>& raw_args) {
       if (auto e = at_most(1, "notify help [COMMAND]")) return *e;
       std::optional<Command> topic = Command::send;
       if (!words.empty() && words.front() == "services") {
-        o.help_text = services_help();
+        o.help_text = o.json ? services_json() : services_help();
+        return o;
+      }
+      if (!words.empty() && words.front() == "priority") {
+        o.help_text = priority_help();
         return o;
       }
       if (!words.empty()) {
         topic = command_named(words.front());
         if (!topic) {
           std::vector<std::string_view> names(std::begin(kCommandNames), std::end(kCommandNames));
+          names.insert(names.end(), {"services", "priority"});
           auto best = closest(words.front(), names);
-          return usage("help: no command '" + words.front() + "'" +
+          return usage("help: no command or topic '" + words.front() + "'" +
                        (best.empty() ? "" : " (did you mean '" + best + "'?)"));
         }
       }

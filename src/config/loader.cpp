@@ -122,12 +122,6 @@ class Reader {
 };
 
 
-// Keys every profile may have, whatever its service.
-const std::vector<std::string_view> kCommonKeys = {
-    "type", "silent", "code", "code_lang", "max_length", "max_parts",
-    "timeout", "retries", "fallback", "ca_file", "spool", "priority",
-    "min_priority", "notice_only", "urgent_mentions"};
-
 void read_defaults(Reader& r, const toml::table& t, Defaults& d) {
   static const std::vector<std::string_view> known = {"timeout", "retries", "max_parts",
                                                        "silent", "code"};
@@ -255,7 +249,8 @@ void read_profile(Reader& r, const std::string& name, const toml::table& t,
   std::vector<std::string> names;  // owns the _file spellings
   for (const auto& k : schema->keys)
     if (k.secret) names.push_back(std::string(k.name) + "_file");
-  std::vector<std::string_view> known = kCommonKeys;
+  std::vector<std::string_view> known;
+  for (const auto& k : common_keys()) known.push_back(k.name);
   for (const auto& k : schema->keys) known.push_back(k.name);
   for (const auto& n : names) known.push_back(n);
 

@@ -14,6 +14,29 @@ const ServiceSchema* Catalog::find(std::string_view type) const {
   return nullptr;
 }
 
+const std::vector<CommonKey>& common_keys() {
+  static const std::vector<CommonKey> keys = {
+      {"type", "the service, one of those above (required)"},
+      {"silent", "true: deliver without a sound, as priority \"low\" [default=false]"},
+      {"code", "true: send every message as a code block [default=false]"},
+      {"code_lang", "language tag of that code block"},
+      {"max_length", "largest part, in the service's unit (parts: above)"},
+      {"max_parts", "most parts per message, head and tail kept [default=10]"},
+      {"timeout", "seconds for one request, 1 to 3600 [default=10]"},
+      {"retries", "extra attempts, 0 to 100 [default=3]"},
+      {"fallback", "profile, or list of them, tried when this one fails"},
+      {"ca_file", "PEM file of a private certificate authority"},
+      {"spool", "false: drop a message that cannot be delivered [default=true]"},
+      {"priority",
+       "the level when --priority gives none: low, normal, high or urgent [default=normal]",
+       true},
+      {"min_priority", "quieter messages skip this profile [default=low]", true},
+      {"notice_only", "true: send the title and where the text went, never the text", true},
+      {"urgent_mentions", "mentions added to an urgent message, allowed to notify", true},
+  };
+  return keys;
+}
+
 std::string Catalog::type_list(std::string_view last_word) const {
   std::string out;
   for (std::size_t i = 0; i < services.size(); ++i) {

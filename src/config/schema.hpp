@@ -68,6 +68,19 @@ struct ServiceSchema {
   const KeySpec* key(std::string_view name) const;
 };
 
+/// A key every profile takes, whatever its service; the loader reads these
+/// itself, and help lists them from here.
+struct CommonKey {
+  std::string_view name;
+  /// One line for `notify help services`.
+  std::string_view doc;
+  /// How loudly its messages arrive (PRODUCT.md "Loudness").
+  bool loudness = false;
+};
+
+/// Every common key, in the order help lists them.
+const std::vector<CommonKey>& common_keys();
+
 /// The services the loader accepts, in the order help lists them.
 struct Catalog {
   std::vector<const ServiceSchema*> services;

@@ -149,7 +149,7 @@ std::string discord_destination(const config::Profile& p, const std::string& sec
 const ServiceInfo& discord_service() {
   using config::KeyType;
   static const ServiceInfo info{
-      {"discord",
+      .schema = {"discord",
        "Discord webhook",
        {
            {.name = "webhook_url", .type = KeyType::url, .required = true, .secret = true,
@@ -169,10 +169,14 @@ const ServiceInfo& discord_service() {
        Discord::kLimit,
        Discord::kLimit,
        message::Unit::code_points},
-      discord_destination,
-      make_discord,
-      {},
-      "silent (SUPPRESS_NOTIFICATIONS), files, username and avatar overrides"};
+      .name = "Discord",
+      .destination = discord_destination,
+      .make = make_discord,
+      .loudness = {.low = {"flags", "4096"},
+                   .mentions_notify = true,
+                   .note = "flags 4096 is SUPPRESS_NOTIFICATIONS; urgent rings only through "
+                           "urgent_mentions (a role made loud on the phone)"},
+      .options = {.username = "sender name", .icon = "avatar_url (a URL; :emoji: is ignored)"}};
   return info;
 }
 

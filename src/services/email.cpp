@@ -139,8 +139,12 @@ std::vector<std::string> Email::notes(const Message& m) const {
                 " message Importance: high, which mail clients show but which makes no phone "
                 "ring more" +
                 (m.urgent_mentions.empty() ? "" : "; urgent_mentions are added as text"));
-  if (!m.username.empty() || !m.icon_url.empty() || !m.icon_emoji.empty())
-    n.push_back("e-mail ignores username and icon: the sender is the profile's `from`");
+  // The message carries the profile's username, here the SMTP login: only
+  // a different one is a --username that e-mail leaves aside.
+  const bool own_username = !m.username.empty() && m.username != username_;
+  if (own_username || !m.icon_url.empty() || !m.icon_emoji.empty())
+    n.push_back("e-mail ignores --username and --icon: the sender is the profile's `from`, "
+                "and its username is the SMTP login");
   return n;
 }
 
@@ -193,7 +197,7 @@ std::string email_destination(const config::Profile& p, const std::string&) {
 const ServiceInfo& email_service() {
   using config::KeyType;
   static const ServiceInfo info{
-      {"email",
+      .schema = {"email",
        "e-mail through an SMTP server",
        {
            {.name = "smtp_url", .required = true, .check = smtp_url_check,
@@ -214,11 +218,15 @@ const ServiceInfo& email_service() {
        Email::kLimit,
        0,
        message::Unit::code_points},
-      email_destination,
-      make_email,
-      {},
-      "files (attachments), one message however long",
-      email_preview};
+      .name = "e-mail",
+      .destination = email_destination,
+      .make = make_email,
+      .can = "one message however long",
+      .preview = email_preview,
+      .loudness = {.low = {"Importance", "low"},
+                   .high = {"Importance", "high"},
+                   .urgent = {"Importance", "high"},
+                   .note = "mail clients show Importance; it makes no phone ring"}};
   return info;
 }
 

@@ -107,7 +107,7 @@ std::string line_destination(const config::Profile& p, const std::string&) {
 const ServiceInfo& line_service() {
   using config::KeyType;
   static const ServiceInfo info{
-      {"line",
+      .schema = {"line",
        "LINE Messaging API push",
        {
            {.name = "token", .required = true, .secret = true,
@@ -122,10 +122,12 @@ const ServiceInfo& line_service() {
        Line::kLimit,
        Line::kLimit,
        message::Unit::utf16},
-      line_destination,
-      make_line,
-      "whose push messages cannot carry files",
-      "silent (notificationDisabled), retry keys: never twice"};
+      .name = "LINE",
+      .destination = line_destination,
+      .make = make_line,
+      .no_files = "whose push messages cannot carry files",
+      .can = "retry keys: never twice",
+      .loudness = {.low = {"notificationDisabled", "true"}}};
   return info;
 }
 

@@ -177,7 +177,7 @@ std::unique_ptr<Service> make_mattermost(const config::Profile& p) {
 const ServiceInfo& mattermost_service() {
   using config::KeyType;
   static const ServiceInfo info{
-      {"mattermost",
+      .schema = {"mattermost",
        "Mattermost incoming webhook",
        {
            {.name = "webhook_url", .type = KeyType::url, .required = true, .secret = true,
@@ -200,11 +200,21 @@ const ServiceInfo& mattermost_service() {
        Mattermost::kLimit,
        65535,
        message::Unit::code_points},
-      webhook_destination,
-      make_mattermost,
-      "whose incoming webhooks cannot carry files",
-      "silent (server 11.10+), priority important/urgent (server 9.9+), username and icon "
-      "overrides"};
+      .name = "Mattermost",
+      .destination = webhook_destination,
+      .make = make_mattermost,
+      .no_files = "whose incoming webhooks cannot carry files",
+      .loudness = {.low = {"silent", "true"},
+                   .high = {"priority", "important"},
+                   .urgent = {"priority", "urgent"},
+                   .mentions_notify = true,
+                   .note = "silent needs server 11.10+ and priority 9.9+ (a server that refuses "
+                           "either gets the message once more without it); urgent also asks "
+                           "for an acknowledgement with requested_ack = true"},
+      .options = {.username = "sender name (server needs EnablePostUsernameOverride)",
+                  .icon = "icon_url, or :emoji: as icon_emoji (server needs "
+                          "EnablePostIconOverride)",
+                  .channel = "channel name, or @user for a direct message"}};
   return info;
 }
 

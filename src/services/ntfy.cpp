@@ -273,7 +273,7 @@ std::string ntfy_destination(const config::Profile& p, const std::string&) {
 const ServiceInfo& ntfy_service() {
   using config::KeyType;
   static const ServiceInfo info{
-      {"ntfy",
+      .schema = {"ntfy",
        "ntfy publish (ntfy.sh or self-hosted)",
        {
            {.name = "server", .type = KeyType::url, .fallback = Ntfy::kDefaultServer,
@@ -291,10 +291,16 @@ const ServiceInfo& ntfy_service() {
        Ntfy::kLimit,
        Ntfy::kLimit,
        message::Unit::bytes},
-      ntfy_destination,
-      make_ntfy,
-      {},
-      "silent (priority 2), priority 1-5, files (PUT), markdown"};
+      .name = "ntfy",
+      .destination = ntfy_destination,
+      .make = make_ntfy,
+      .can = "markdown",
+      .loudness = {.low = {"X-Priority", "2"},
+                   .high = {"X-Priority", "4"},
+                   .urgent = {"X-Priority", "5"},
+                   .note = "normal is the profile's own priority, else ntfy's 3; 5 rings "
+                           "through Do Not Disturb"},
+      .options = {.icon = "X-Icon for a URL, X-Tags for an :emoji:"}};
   return info;
 }
 

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <stdexcept>
+#include <utility>
 
 namespace notify::services {
 
@@ -39,6 +40,25 @@ const ServiceInfo& service_of(const config::Profile& profile) {
   // Only a Profile built by hand can get here; the loader rejects the rest.
   throw std::invalid_argument("profile '" + profile.name + "' has unknown type '" +
                               profile.type + "'");
+}
+
+std::vector<std::string_view> capability_words(const ServiceInfo& s) {
+  const auto& l = s.loudness;
+  const std::pair<bool, std::string_view> all[] = {
+      {s.no_files.empty(), "files"},
+      {!l.low.field.empty(), "silent"},
+      {!l.high.field.empty() || !l.urgent.field.empty(), "louder"},
+      {l.mentions_notify, "mentions"},
+      {!s.options.username.empty(), "username"},
+      {!s.options.icon.empty(), "icon"},
+      {!s.options.channel.empty(), "channel"},
+      {s.capabilities.edit, "edit"},
+      {s.capabilities.reply, "reply"},
+  };
+  std::vector<std::string_view> out;
+  for (const auto& [has, word] : all)
+    if (has) out.push_back(word);
+  return out;
 }
 
 std::string webhook_destination(const config::Profile& p, const std::string& secret) {

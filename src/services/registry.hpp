@@ -18,8 +18,46 @@
 
 namespace notify::services {
 
+/// What build() sets for one level of --priority (PRODUCT.md "Loudness"): a
+/// field (JSON key, header, flag) and its value. No field: the service has no
+/// switch for that level, which then goes as normal. tests/services'
+/// registry_test builds every level of every row and holds it to this.
+struct LevelSwitch {
+  std::string_view field{};
+  std::string_view value{};
+};
+
+/// How each level reaches the service: `notify help priority` and the man
+/// page's Loudness table print it (normal is the service's usual delivery).
+struct Loudness {
+  LevelSwitch low{}, high{}, urgent{};
+  /// The profile's urgent_mentions notify there; elsewhere they are text.
+  bool mentions_notify = false;
+  /// One more thing to know about its switches; empty for none.
+  std::string_view note{};
+};
+
+/// What the per-message options do at this service, in a few words;
+/// empty where it ignores the option.
+struct MessageOptions {
+  std::string_view username{};
+  std::string_view icon{};
+  std::string_view channel{};
+};
+
+/// What a service can do that is no key, option or level. Room for PRODUCT.md
+/// "A status that updates itself": a service that learns --edit or --reply
+/// says so here, and help and the docs tests follow.
+struct Capabilities {
+  bool edit = false;
+  bool reply = false;
+};
+
 struct ServiceInfo {
   config::ServiceSchema schema;
+  /// Its name in prose ("Mattermost", "LINE", "e-mail"): help and the docs
+  /// name services so (tests/docs/registry_claims.sh reads them by it).
+  std::string_view name;
   /// Where a message goes, for `notify list`; `secret` is the profile's
   /// secret as it may be shown (a masked URL, "***" or a ${VAR} reference).
   std::string (*destination)(const config::Profile& profile, const std::string& secret);
@@ -27,7 +65,8 @@ struct ServiceInfo {
   /// Why --file cannot go there; empty when the service carries files
   /// (its Service::max_file_bytes() says how large).
   std::string_view no_files{};
-  /// What it can do besides plain text, for help ("silent, files").
+  /// What else it does that help should name ("markdown as entities");
+  /// files, loudness and the options have fields of their own.
   std::string_view can{};
   /// How --dry-run shows one of its requests, when not as HTTP (e-mail: the
   /// envelope and the message as the recipient reads it); secrets masked.
@@ -36,7 +75,15 @@ struct ServiceInfo {
   /// are no key's value (Telegram's /bot<TOKEN>/method), for masking; the
   /// shapes of its keys' URLs are in the schema (KeySpec::shapes).
   UrlShapes request_shapes{};
+  Loudness loudness{};
+  MessageOptions options{};
+  Capabilities capabilities{};
 };
+
+/// What a service can do, in the words `notify help services --json` and
+/// the docs tests use: "files", "silent" (a low switch), "louder" (a high or
+/// urgent one), "mentions", "username", "icon", "channel", "edit", "reply".
+std::vector<std::string_view> capability_words(const ServiceInfo& service);
 
 /// Every service, in the order help and the man page list them.
 const std::vector<const ServiceInfo*>& all_services();

@@ -206,7 +206,7 @@ std::unique_ptr<Service> make_slack(const config::Profile& p) { return std::make
 const ServiceInfo& slack_service() {
   using config::KeyType;
   static const ServiceInfo info{
-      {"slack",
+      .schema = {"slack",
        "Slack incoming webhook",
        {
            {.name = "webhook_url", .type = KeyType::url, .required = true, .secret = true,
@@ -225,10 +225,14 @@ const ServiceInfo& slack_service() {
        Slack::kLimit,
        Slack::kLimit,
        message::Unit::code_points},
-      webhook_destination,
-      make_slack,
-      "whose incoming webhooks cannot carry files",
-      "username and icon overrides (legacy webhooks)"};
+      .name = "Slack",
+      .destination = webhook_destination,
+      .make = make_slack,
+      .no_files = "whose incoming webhooks cannot carry files",
+      .loudness = {.mentions_notify = true},
+      .options = {.username = "sender name (legacy webhooks only)",
+                  .icon = "icon_url or :emoji: (legacy webhooks only)",
+                  .channel = "#channel or @user (legacy webhooks only)"}};
   return info;
 }
 

@@ -273,7 +273,7 @@ std::string telegram_destination(const config::Profile& p, const std::string&) {
 const ServiceInfo& telegram_service() {
   using config::KeyType;
   static const ServiceInfo info{
-      {"telegram",
+      .schema = {"telegram",
        "Telegram bot",
        {
            {.name = "token", .required = true, .secret = true, .check = token_check,
@@ -289,12 +289,12 @@ const ServiceInfo& telegram_service() {
        Telegram::kLimit,
        Telegram::kLimit,
        message::Unit::code_points},
-      telegram_destination,
-      make_telegram,
-      {},
-      "silent, files, markdown as entities, forum topics",
-      nullptr,
-      {"/bot#/*"}};
+      .name = "Telegram",
+      .destination = telegram_destination,
+      .make = make_telegram,
+      .can = "markdown as entities, forum topics",
+      .request_shapes = {"/bot#/*"},
+      .loudness = {.low = {"disable_notification", "true"}}};
   return info;
 }
 

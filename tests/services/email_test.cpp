@@ -123,6 +123,18 @@ TEST(email_build, code_and_markdown_go_as_written_and_notes_say_so) {
   EXPECT_THAT(e.notes(c), ::testing::Contains(HasSubstr("monospace")));
 }
 
+// An e-mail profile's username is its SMTP login, and the message carries
+// it as every profile's username (app::message_for): -v must not call that
+// an ignored --username. A --username given on the command line is one.
+TEST(email_build, the_profiles_own_login_is_no_ignored_username) {
+  const Email e(profile("smtps://h"));
+  Message m = msg("x");
+  m.username = "alerts@example.com";  // the profile's, as message_for copies it
+  EXPECT_THAT(e.notes(m), ::testing::Each(::testing::Not(HasSubstr("e-mail ignores"))));
+  m.username = "deploy-bot";  // --username deploy-bot
+  EXPECT_THAT(e.notes(m), ::testing::Contains(HasSubstr("e-mail ignores")));
+}
+
 TEST(email_build, never_split_one_part_holds_a_mebibyte) {
   const Email e(profile("smtps://h"));
   EXPECT_EQ(e.one_part_text(msg("")), 1u << 20);
