@@ -182,7 +182,7 @@ complete -c notify -n '__notify_sub setup' -l avatar-url -x -d 'Discord sender a
 complete -c notify -n '__notify_sub setup; or __notify_telegram_discover' -l api-base -x -d 'Telegram or LINE API server'
 complete -c notify -n '__notify_sub setup' -l server -x -d 'ntfy server'
 complete -c notify -n '__notify_sub setup' -l topic -x -d 'ntfy topic'
-complete -c notify -n '__notify_sub setup' -l priority -x -a '1 2 3 4 5' -d 'ntfy default priority'
+complete -c notify -n '__notify_sub setup' -l priority -x -a 'low normal high urgent 1 2 3 4 5 min default max' -d 'the profile\'s priority'
 complete -c notify -n '__notify_sub setup' -l smtp-url -x -d 'SMTP server, smtps:// or smtp://'
 complete -c notify -n '__notify_sub setup' -l password -x -d 'SMTP password (- reads stdin)'
 complete -c notify -n '__notify_sub setup' -l from -x -d 'e-mail sender'

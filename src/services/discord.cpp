@@ -172,7 +172,10 @@ const ServiceInfo& discord_service() {
       discord_destination,
       make_discord,
       {},
-      "silent (SUPPRESS_NOTIFICATIONS), files, username and avatar overrides"};
+      "silent (SUPPRESS_NOTIFICATIONS), files, username and avatar overrides",
+      nullptr,
+      {},
+      {.low = "flag SUPPRESS_NOTIFICATIONS (4096)"}};
   return info;
 }
 

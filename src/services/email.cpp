@@ -218,7 +218,9 @@ const ServiceInfo& email_service() {
       make_email,
       {},
       "files (attachments), one message however long",
-      email_preview};
+      email_preview,
+      {},
+      {.low = "Importance: low", .high = "Importance: high", .urgent = "Importance: high"}};
   return info;
 }
 

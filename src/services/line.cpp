@@ -125,7 +125,10 @@ const ServiceInfo& line_service() {
       line_destination,
       make_line,
       "whose push messages cannot carry files",
-      "silent (notificationDisabled), retry keys: never twice"};
+      "silent (notificationDisabled), retry keys: never twice",
+      nullptr,
+      {},
+      {.low = "notificationDisabled"}};
   return info;
 }
 

@@ -204,7 +204,12 @@ const ServiceInfo& mattermost_service() {
       make_mattermost,
       "whose incoming webhooks cannot carry files",
       "silent (server 11.10+), priority important/urgent (server 9.9+), username and icon "
-      "overrides"};
+      "overrides",
+      nullptr,
+      {},
+      {.low = "\"silent\": true (server 11.10+)",
+       .high = "priority \"important\" (server 9.9+)",
+       .urgent = "priority \"urgent\" (server 9.9+; requested_ack when the profile sets it)"}};
   return info;
 }
 

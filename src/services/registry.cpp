@@ -41,6 +41,16 @@ const ServiceInfo& service_of(const config::Profile& profile) {
                               profile.type + "'");
 }
 
+std::string_view level_switch(const ServiceInfo& service, Priority level) {
+  switch (level) {
+    case Priority::low: return service.levels.low;
+    case Priority::normal: return service.levels.normal;
+    case Priority::high: return service.levels.high;
+    case Priority::urgent: return service.levels.urgent;
+  }
+  return {};
+}
+
 std::string webhook_destination(const config::Profile& p, const std::string& secret) {
   // "#town-square" and "@alice" are shown as written, not as "##".
   const auto channel = p.text("channel");

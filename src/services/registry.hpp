@@ -18,6 +18,18 @@
 
 namespace notify::services {
 
+/// The switch each level of a message sets on a service (PRODUCT.md
+/// "Loudness"), in the service's own words: what `notify help priority` and
+/// the man page show. Empty: no switch, the level goes as normal there.
+/// The profile's urgent_mentions, which every service adds to an urgent
+/// message, are not a switch and are not listed here.
+struct LevelSwitches {
+  std::string_view low{};
+  std::string_view normal{};
+  std::string_view high{};
+  std::string_view urgent{};
+};
+
 struct ServiceInfo {
   config::ServiceSchema schema;
   /// Where a message goes, for `notify list`; `secret` is the profile's
@@ -36,7 +48,13 @@ struct ServiceInfo {
   /// are no key's value (Telegram's /bot<TOKEN>/method), for masking; the
   /// shapes of its keys' URLs are in the schema (KeySpec::shapes).
   UrlShapes request_shapes{};
+  /// How --priority (or the profile's `priority`) reaches this service;
+  /// tests/services/loudness_test.cpp holds each row to what build() does.
+  LevelSwitches levels{};
 };
+
+/// The switch `level` sets on `service`; empty when it has none.
+std::string_view level_switch(const ServiceInfo& service, Priority level);
 
 /// Every service, in the order help and the man page list them.
 const std::vector<const ServiceInfo*>& all_services();

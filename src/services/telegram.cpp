@@ -294,7 +294,8 @@ const ServiceInfo& telegram_service() {
       {},
       "silent, files, markdown as entities, forum topics",
       nullptr,
-      {"/bot#/*"}};
+      {"/bot#/*"},
+      {.low = "disable_notification"}};
   return info;
 }
 

@@ -11,6 +11,7 @@
 #include "services/line.hpp"
 #include "services/mattermost.hpp"
 #include "services/ntfy.hpp"
+#include "services/registry.hpp"
 #include "services/slack.hpp"
 #include "services/telegram.hpp"
 
@@ -262,19 +263,20 @@ TEST(line_loudness, only_low_disables_the_notification_and_mentions_are_text) {
 
 // --- ntfy ---------------------------------------------------------------------
 
-TEST(ntfy_loudness, levels_are_2_profile_4_5) {
+TEST(ntfy_loudness, levels_are_2_default_4_5_and_a_profile_written_as_1_keeps_1) {
   auto p = profile("ntfy");
   Ntfy plain(p);
   const std::optional<std::string> expected[] = {"2", std::nullopt, "4", "5"};
   for (int i = 0; i < 4; ++i)
     EXPECT_EQ(header(plain.build(msg(kLevels[i]), ctx()).at(0), "X-Priority"), expected[i])
         << to_string(kLevels[i]);
-  // The profile's number is what normal means; a level given overrides it.
-  p.settings["priority"] = std::int64_t{5};
-  Ntfy loud(p);
-  const std::string with_profile[] = {"2", "5", "4", "5"};
+  // `priority = 1` (or "min") is low for every service, and ntfy's own 1.
+  p.priority = Priority::low;
+  p.priority_lowest = true;
+  Ntfy lowest(p);
+  const std::optional<std::string> with_profile[] = {"1", std::nullopt, "4", "5"};
   for (int i = 0; i < 4; ++i)
-    EXPECT_EQ(header(loud.build(msg(kLevels[i]), ctx()).at(0), "X-Priority"), with_profile[i])
+    EXPECT_EQ(header(lowest.build(msg(kLevels[i]), ctx()).at(0), "X-Priority"), with_profile[i])
         << to_string(kLevels[i]);
 }
 
@@ -283,6 +285,37 @@ TEST(ntfy_loudness, mentions_are_text_before_the_body) {
   EXPECT_EQ(first(s, msg(Priority::urgent, "db down", {"@oncall"})), "@oncall\ndb down");
   EXPECT_THAT(s.notes(msg(Priority::urgent, "x", {"@oncall"})).back(),
               HasSubstr("cannot make a phone ring more"));
+}
+
+// --- The registry's table of switches --------------------------------------------
+
+// What `notify help priority` prints comes from each service's row: a level
+// the row gives no switch goes out exactly as normal, and one it names does not.
+TEST(registry_loudness, each_rows_switches_are_what_build_does) {
+  const BuildContext fixed{[] { return std::string("uuid-fixed"); },
+                           [] { return std::int64_t{1796000000}; }};
+  auto requests = [&](const Service& s, Priority level) {
+    std::string all;
+    for (const auto& r : s.build(msg(level), fixed)) {
+      all += r.method + " " + r.url + "\n";
+      for (const auto& [k, v] : r.headers) all += k + ": " + v + "\n";
+      all += r.body + "\n--\n";
+    }
+    return all;
+  };
+  for (const auto* info : all_services()) {
+    const std::string type(info->schema.type);
+    SCOPED_TRACE(type);
+    const auto service = info->make(profile(type));
+    const auto normal = requests(*service, Priority::normal);
+    for (const Priority level : {Priority::low, Priority::high, Priority::urgent}) {
+      if (level_switch(*info, level).empty())
+        EXPECT_EQ(requests(*service, level), normal) << to_string(level) << " has no switch";
+      else
+        EXPECT_NE(requests(*service, level), normal) << to_string(level) << ": "
+                                                     << level_switch(*info, level);
+    }
+  }
 }
 
 // --- e-mail -------------------------------------------------------------------
