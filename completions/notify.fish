@@ -201,8 +201,7 @@ complete -c notify -n '__notify_sub setup; or __notify_telegram_discover' -l api
 complete -c notify -n '__notify_sub setup' -l server -x -d 'ntfy server'
 # claim: setup topic
 complete -c notify -n '__notify_sub setup' -l topic -x -d 'ntfy topic'
-# claim: setup priority
-complete -c notify -n '__notify_sub setup' -l priority -x -a '1 2 3 4 5' -d 'ntfy default priority'
+complete -c notify -n '__notify_sub setup' -l priority -x -a 'low normal high urgent 1 2 3 4 5 min default max' -d 'the profile\'s default level'
 # claim: setup smtp_url
 complete -c notify -n '__notify_sub setup' -l smtp-url -x -d 'e-mail: SMTP server, smtps:// or smtp://'
 # claim: setup password

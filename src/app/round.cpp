@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include "app/attachments.hpp"
 #include "config/loader.hpp"
 #include "services/registry.hpp"
 
@@ -150,8 +151,12 @@ Planned plan_round(const config::Config& cfg, spool::Record& record, spool::Jour
     }
     // Whether it is a target or a fallback, a notice_only profile's
     // requests never hold the text.
-    auto m = message_for(p, p.notice_only && !draft_is_notice ? notice_of(draft, full_text_at)
-                                                              : draft);
+    std::optional<Draft> notice;
+    if (p.notice_only && !draft_is_notice) notice = notice_of(draft, full_text_at);
+    const Draft& sent = notice ? *notice : draft;
+    auto m = message_for(p, sent);
+    if (auto fit = fit_files(p, sent.files); !fit.left_out.empty())
+      out.files_left_out[name] = std::move(fit.left_out);
     const std::size_t accepted = record.accepted.count(name) ? record.accepted.at(name) : 0;
     const spool::Plan* stored = record.plans.count(name) ? &record.plans.at(name) : nullptr;
     if (stored && accepted > 0 && stored->title)
@@ -222,12 +227,15 @@ std::vector<DryRun> dry_runs(const Planned& planned) {
     for (const auto l : plan.legs) {
       const auto& leg = planned.legs[l];
       if (!leg.unavailable.empty()) continue;
-      out.push_back(DryRun{plan.target, leg.profile->name, leg.profile->type,
-                           leg.requests, {}});
+      DryRun run{plan.target, leg.profile->name, leg.profile->type, leg.requests, {}, {}};
+      if (const auto it = planned.files_left_out.find(leg.profile->name);
+          it != planned.files_left_out.end())
+        run.files_left_out = it->second;
+      out.push_back(std::move(run));
       break;
     }
   for (const auto& oc : planned.settled)
-    if (!oc.skipped.empty()) out.push_back(DryRun{oc.target, "", "", {}, oc.skipped});
+    if (!oc.skipped.empty()) out.push_back(DryRun{oc.target, "", "", {}, oc.skipped, {}});
   return out;
 }
 
@@ -249,7 +257,14 @@ RoundResult run_round(Planned& planned, spool::Journal* journal, World& world) {
   }
   for (auto& oc : planned.settled) outcomes.push_back(std::move(oc));
   for (auto& oc : outcomes) {
-    if (world.masker) oc.error = world.masker->apply(oc.error);
+    // What the profile that has the message (or would have had it) left out.
+    if (const auto it = planned.files_left_out.find(oc.delivered ? oc.via : oc.target);
+        it != planned.files_left_out.end() && oc.skipped.empty())
+      oc.files_left_out = it->second;
+    if (world.masker) {
+      oc.error = world.masker->apply(oc.error);
+      oc.fallback_reason = world.masker->apply(oc.fallback_reason);
+    }
     if (!journal) continue;
     // A target the journal does not keep (spool = false, or skipped when
     // sent) has no line in it: a line naming it would contradict the record.

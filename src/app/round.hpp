@@ -4,8 +4,10 @@
 // Shared by send (a new message) and flush (a spooled one).
 
 #include <deque>
+#include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "app/targets.hpp"
@@ -23,6 +25,8 @@ struct DryRun {
   std::string kind;
   std::vector<HttpRequest> requests;
   std::string skipped;  ///< why the target would take no part; then no requests
+  /// Files this leg cannot carry, each with why (named in its text).
+  std::vector<std::pair<std::string, std::string>> files_left_out;
 };
 
 struct RoundOptions {
@@ -48,6 +52,8 @@ struct Planned {
   std::vector<delivery::Plan> plans;
   std::vector<delivery::Outcome> settled;  ///< targets decided without sending
   std::deque<config::Profile> profiles;  ///< storage behind the legs' profile pointers
+  /// By destination profile: the files it cannot carry, each with why.
+  std::map<std::string, std::vector<std::pair<std::string, std::string>>> files_left_out;
 };
 Planned plan_round(const config::Config& config, spool::Record& record,
                    spool::Journal* journal, const RoundOptions& options, World& world);

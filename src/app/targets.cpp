@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "app/attachments.hpp"
 #include "services/parts.hpp"
 #include "services/registry.hpp"
 
@@ -153,7 +154,11 @@ services::Message message_for(const config::Profile& p, const Draft& d) {
     m.icon_emoji.clear();
   }
   m.max_parts = d.max_parts > 0 ? d.max_parts : p.max_parts;
-  m.files = d.files;
+  // What it cannot carry is named at the end of the text, where a capped
+  // message keeps its tail.
+  const auto fit = fit_files(p, d.files);
+  for (const auto i : fit.carried) m.files.push_back(d.files[i]);
+  if (!fit.note.empty()) m.body += (m.body.empty() ? "" : "\n") + fit.note;
   return m;
 }
 

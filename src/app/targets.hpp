@@ -66,7 +66,8 @@ Draft notice_of(const Draft& draft, const std::vector<std::string>& full_text_at
 bool is_notice(const Draft& draft);
 
 /// The message as this profile sends it: the draft's options over the
-/// profile's.
+/// profile's; the files it cannot carry left out and named in a line at
+/// the end of the text (fit_files).
 services::Message message_for(const config::Profile& profile, const Draft& draft);
 
 /// The least body text one message of any profile these targets reach

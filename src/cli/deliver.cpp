@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "app/attachments.hpp"
 #include "config/loader.hpp"
 #include "message/sanitize.hpp"
 #include "services/registry.hpp"
@@ -46,27 +47,61 @@ std::optional<spool::Spool> user_spool(const Session& s) {
   return spool::Spool(*dir);
 }
 
+namespace {
+
+// The group of the command line's TARGET words that brought `name` in, if
+// it came through one: an error about it must say which group.
+std::string group_of(const Session& s, const std::string& name) {
+  std::string_view words = s.options.targets;
+  while (!words.empty()) {
+    const auto comma = words.find(',');
+    const std::string word(words.substr(0, comma));
+    words = comma == std::string_view::npos ? std::string_view() : words.substr(comma + 1);
+    const auto g = s.config.groups.find(word);
+    if (g != s.config.groups.end() &&
+        std::find(g->second.begin(), g->second.end(), name) != g->second.end())
+      return word;
+  }
+  return {};
+}
+
+}  // namespace
+
 Result<void> attach_files(Session& s, const std::vector<std::string>& names, Draft& draft) {
+  // Whoever may get the files: every profile reached, fallbacks too, but a
+  // notice_only one gets a notice and never files.
+  std::vector<const config::Profile*> carriers;
+  for (const auto& n : app::reachable(s.config, names))
+    if (const auto& p = s.config.profiles.at(n); !p.notice_only) carriers.push_back(&p);
   for (const auto& path : s.options.files) {
     auto size = s.world.readable_size(path);
     if (!size) return make_error(ErrorKind::usage, "--file " + path + ": " + size.error().message);
-    for (const auto& n : app::reachable(s.config, names)) {
-      const auto& p = s.config.profiles.at(n);
-      const auto& service = services::service_of(p);
-      if (!service.no_files.empty())
-        return make_error(ErrorKind::usage, "--file: profile '" + n + "' is " + p.type + ", " +
-                                                std::string(service.no_files));
-      const auto limit = service.make(p)->max_file_bytes();
-      if (*size > limit)
-        return make_error(ErrorKind::usage, "--file " + path + ": " + std::to_string(*size) +
-                                                " bytes is over " + p.type + "'s limit of " +
-                                                std::to_string(limit) + " bytes");
+    // One target: a file it cannot carry would reach nobody, so it is a
+    // mistake to say at once. Several: each gets what it can carry.
+    if (names.size() == 1) {
+      const auto& p = s.config.profiles.at(names.front());
+      const auto group = group_of(s, p.name);
+      if (auto why = p.notice_only ? "" : app::cannot_carry(p, *size); !why.empty())
+        return make_error(ErrorKind::usage,
+                          "--file " + path + ": profile '" + p.name + "'" +
+                              (group.empty() ? "" : " (through group '" + group + "')") +
+                              " cannot carry it: " + why);
+    }
+    std::string name = path.substr(path.rfind('/') + 1);
+    const bool wanted = std::any_of(carriers.begin(), carriers.end(), [&](const config::Profile* p) {
+      return app::cannot_carry(*p, *size).empty();
+    });
+    if (!wanted) {
+      // Too large for all of them: not read into memory nor the spool, only
+      // named in each target's text.
+      draft.files.push_back(Attachment{std::move(name), {}, *size});
+      continue;
     }
     // Read once, now: the spool keeps the content, so a flush never
     // depends on the path (relative to a cwd, or gone by then).
     auto data = s.world.read_file(path);
     if (!data) return make_error(ErrorKind::usage, "--file " + path + ": " + data.error().message);
-    draft.files.push_back(Attachment{path.substr(path.rfind('/') + 1), std::move(*data)});
+    draft.files.push_back(Attachment{std::move(name), std::move(*data), std::nullopt});
   }
   return {};
 }
@@ -119,6 +154,9 @@ void print_dry_run(const Session& s, const std::vector<app::DryRun>& runs) {
       s.out("--- " + run.target + ": skipped: " + run.skipped + "\n");
       continue;
     }
+    if (!run.files_left_out.empty())
+      s.out("--- " + run.target + " (" + run.kind + "): " + left_out_text(run.files_left_out) +
+            "\n");
     const auto& reqs = run.requests;
     for (std::size_t i = 0; i < reqs.size(); ++i) {
       const auto& r = reqs[i];
@@ -140,6 +178,22 @@ void print_dry_run(const Session& s, const std::vector<app::DryRun>& runs) {
       s.out(text);
     }
   }
+}
+
+namespace {
+
+nlohmann::json left_out_json(const std::vector<std::pair<std::string, std::string>>& files) {
+  auto out = nlohmann::json::array();
+  for (const auto& [name, why] : files) out.push_back({{"file", name}, {"reason", why}});
+  return out;
+}
+
+}  // namespace
+
+std::string left_out_text(const std::vector<std::pair<std::string, std::string>>& files) {
+  std::string out = "files left out, named in the text instead:";
+  for (const auto& [name, why] : files) out += " " + name + " (" + why + ")";
+  return out;
 }
 
 void report_outcomes(const Session& s, const std::vector<delivery::Outcome>& outcomes,
@@ -164,6 +218,8 @@ void report_outcomes(const Session& s, const std::vector<delivery::Outcome>& out
           {"target", oc.target},
           {"delivered", oc.delivered},
           {"via", oc.via.empty() ? nlohmann::json() : nlohmann::json(oc.via)},
+          {"fallback_reason",
+           oc.fallback_reason.empty() ? nlohmann::json() : nlohmann::json(oc.fallback_reason)},
           {"parts", oc.parts},
           {"parts_sent", oc.parts_sent},
           {"http_status", oc.http_status},
@@ -171,7 +227,8 @@ void report_outcomes(const Session& s, const std::vector<delivery::Outcome>& out
           {"error", oc.error.empty() ? nlohmann::json() : nlohmann::json(oc.error)},
           {"spooled", oc.spooled && !oc.dead},
           {"failed", oc.dead},
-          {"spool_id", oc.spool_id.empty() ? nlohmann::json() : nlohmann::json(oc.spool_id)}};
+          {"spool_id", oc.spool_id.empty() ? nlohmann::json() : nlohmann::json(oc.spool_id)},
+          {"files_left_out", left_out_json(oc.files_left_out)}};
       s.out(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
     }
     if (oc.delivered) {
@@ -179,9 +236,12 @@ void report_outcomes(const Session& s, const std::vector<delivery::Outcome>& out
       std::string line = oc.target + ": delivered" +
                          (fallback ? " via fallback '" + oc.via + "'" : "") + " (" +
                          std::to_string(oc.parts) + (oc.parts == 1 ? " part" : " parts") +
-                         ", HTTP " + std::to_string(oc.http_status) + ")";
+                         ", HTTP " + std::to_string(oc.http_status) + ")" +
+                         (oc.fallback_reason.empty() ? "" : "; " + oc.fallback_reason);
       if (report_success || fallback) s.info(line);
       else s.verbose(line);
+      if (!oc.files_left_out.empty())
+        s.verbose(oc.target + ": " + left_out_text(oc.files_left_out));
       continue;
     }
     // The outcome names each profile tried; the first is this target.

@@ -48,6 +48,10 @@ void report_outcomes(const Session& s, const std::vector<delivery::Outcome>& out
                      bool report_success);
 void print_dry_run(const Session& s, const std::vector<app::DryRun>& runs);
 
+/// "files left out, named in the text instead: a.log (why)": --dry-run
+/// and -v about a target that cannot carry some of the files.
+std::string left_out_text(const std::vector<std::pair<std::string, std::string>>& files);
+
 /// "stopped by SIGTERM" style note when a stop signal cut the work short.
 void report_stop(const Session& s);
 

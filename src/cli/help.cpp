@@ -34,8 +34,9 @@ message:
                          strikethrough, autolinks, task lists), rendered for
                          each service; not with --code
       --silent           deliver without notification sound or push
-      --priority LEVEL   low, normal, high or urgent, sent as each service's
-                         own switch (`notify help priority` shows them)
+      --priority LEVEL   low, normal, high or urgent (any case; also ntfy's
+                         1-5, min, default, max), sent as each service's own
+                         switch (`notify help priority` shows them)
 @USERNAME@@ICON@@CHANNEL@      --max-parts N      cap on parts per message, head and tail kept
                          [default=10]
 @FILE@
@@ -88,8 +89,10 @@ Lists the profiles (name, type, destination; secrets masked) and groups.
 constexpr const char* kCheckHelp = R"(usage: notify check [-c PATH]
 
 Validates the whole profile file: syntax, keys and types, every ${VAR} and
-every *_file secret of every profile. Sends nothing. Exit 0 when valid, 2
-otherwise, with one line per problem naming file:line:column.
+every *_file secret of every profile, at least one profile, and no fallback
+cycle. Sends nothing. The verdict is one line on standard output, FILE: OK
+or FILE: not valid; each problem and warning is a line on standard error,
+naming file:line:column where there is one. Exit 0 when valid, 2 otherwise.
 )";
 
 constexpr const char* kTestHelp = R"(usage: notify test TARGET[,TARGET...] [-c PATH] [--json]
@@ -246,6 +249,9 @@ std::string setup_fields() {
     }
   }
   std::string out = "  --type T             " + services::catalog().type_list() + "\n";
+  out += wrapped("  --priority LEVEL     the profile's priority: low, normal, high or urgent, "
+                 "or ntfy's 1-5, min, default, max (every service)",
+                 23);
   for (const auto& key : keys) {
     std::string flag = "--" + key;
     std::replace(flag.begin(), flag.end(), '_', '-');

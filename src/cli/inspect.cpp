@@ -4,6 +4,7 @@
 
 #include "cli/session.hpp"
 #include "cli/deliver.hpp"
+#include "config/fallbacks.hpp"
 #include "config/loader.hpp"
 #include "core/names.hpp"
 #include "services/registry.hpp"
@@ -30,7 +31,9 @@ std::string destination(const config::Profile& p) {
 // The loudness keys worth a word: only what differs from the defaults.
 std::string loudness(const config::Profile& p) {
   std::vector<std::string> said;
-  if (p.priority) said.push_back(std::string("priority ") + to_string(*p.priority));
+  if (p.priority)
+    said.push_back(std::string("priority ") + to_string(*p.priority) +
+                   (p.priority_lowest ? " (1, min)" : ""));
   else if (p.silent) said.push_back("priority low");
   if (p.min_priority != Priority::low)
     said.push_back(std::string("min_priority ") + to_string(p.min_priority));
@@ -120,8 +123,35 @@ int cmd_list(Session& s) {
   return kExitOk;
 }
 
+namespace {
+
+// The verdict is check's output: one line on standard output, whatever
+// went to standard error before it.
+void verdict(const Session& s, int problems) {
+  const std::string file = s.config.path.empty() ? "notify check" : s.config.path;
+  if (problems == 0)
+    s.out(file + ": OK (" + count_of(s.config.profiles.size(), "profile", "profiles") + ", " +
+          count_of(s.config.groups.size(), "group", "groups") + ")\n");
+  else
+    s.out(file + ": not valid (" + count_of(std::size_t(problems), "problem", "problems") +
+          ", on standard error)\n");
+}
+
+}  // namespace
+
+int check_unreadable(Session& s) {
+  verdict(s, 1);
+  return kExitUsage;
+}
+
 int cmd_check(Session& s) {
   int problems = 0;
+  // A file with no profile sends nothing to anyone, whatever else it holds.
+  if (s.config.profiles.empty()) {
+    s.error(s.config.path + ": no profile in this file (a [profiles.NAME] table with a type); "
+            "`notify setup` writes one");
+    ++problems;
+  }
   for (auto& [name, p] : s.config.profiles) {
     if (auto r = s.resolve(p); !r) {
       s.error(r.error().message);
@@ -132,7 +162,20 @@ int cmd_check(Session& s) {
       ++problems;
     }
   }
-  if (problems) return kExitUsage;
+  // Sending tries each profile of a chain once, so a cycle never loops; but
+  // it is never what was meant (a fallback that is the profile itself).
+  for (const auto& cycle : config::fallback_cycles(s.config)) {
+    const auto& first = s.config.profiles.at(cycle.front());
+    s.error(first.where + ": profile '" + cycle.front() + "': " +
+            (cycle.size() == 2 ? "falls back to itself"
+                               : "its fallbacks lead back to it") +
+            " (" + config::cycle_text(cycle) + "); a fallback must be another profile");
+    ++problems;
+  }
+  if (problems) {
+    verdict(s, problems);
+    return kExitUsage;
+  }
   // Valid, but `notify list` would list the file, not send to "list".
   auto shadowed = [&](const std::string& kind, const std::string& name) {
     if (is_command_name(name))
@@ -141,8 +184,7 @@ int cmd_check(Session& s) {
   };
   for (const auto& [name, p] : s.config.profiles) shadowed("profile", name);
   for (const auto& [name, g] : s.config.groups) shadowed("group", name);
-  s.info(s.config.path + ": OK (" + count_of(s.config.profiles.size(), "profile", "profiles") +
-         ", " + count_of(s.config.groups.size(), "group", "groups") + ")");
+  verdict(s, 0);
   return kExitOk;
 }
 

@@ -43,7 +43,8 @@ std::vector<std::string> split_attached_values(const std::vector<std::string>& a
 // every key some service's setup asks for (services/registry.hpp).
 const std::vector<std::string>& setup_fields() {
   static const std::vector<std::string> fields = [] {
-    std::vector<std::string> out = {"type"};
+    // `priority` is every profile's, so setup takes it for every service.
+    std::vector<std::string> out = {"type", "priority"};
     for (const auto* service : services::all_services())
       for (const auto& k : service->schema.keys) {
         if (k.prompt.empty()) continue;
@@ -535,7 +536,8 @@ Result<CliOptions> parse_options(const std::vector<std::string>& raw_args) {
   }
   if (raw.priority) {
     o.priority = parse_priority(*raw.priority);
-    if (!o.priority) return usage("--priority " + *raw.priority + ": give low, normal, high or urgent");
+    if (!o.priority)
+      return usage("--priority " + *raw.priority + ": give " + std::string(kPriorityWords));
     if (o.silent && *o.priority != Priority::low)
       return usage("--silent is --priority low; it cannot go with --priority " + *raw.priority);
   }

@@ -72,6 +72,7 @@ std::optional<int> load_config(Session& s) {
     s.error(no_profile_file(candidates));
     return kExitUsage;
   }
+  s.config.path = path;  // what check's verdict names if it cannot be read
   auto cfg = read_profile_file(s.world, path);
   if (!cfg) {
     if (StopSignals::stopped()) return kExitNotDelivered;  // said by the caller
@@ -141,6 +142,7 @@ int run_session(Session& s) {
   if (!config_optional) {
     if (auto failed = load_config(s)) {
       if (StopSignals::stopped()) return stopped_early(s, "while reading the profile file");
+      if (s.options.command == Command::check) return check_unreadable(s);
       // The job notify run wraps must run whatever the profile file says.
       if (s.options.command != Command::run) {
         if (s.reads_message_from_stdin()) pass_message_on(s);

@@ -56,6 +56,9 @@ int cmd_stream(Session& s);  ///< send --stream
 int cmd_test(Session& s);
 int cmd_list(Session& s);
 int cmd_check(Session& s);
+/// check's verdict when the profile file could not be found or read (the
+/// error is printed already): status 2.
+int check_unreadable(Session& s);
 int cmd_flush(Session& s);
 int cmd_spool(Session& s);
 int cmd_setup(Session& s);

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -146,6 +147,18 @@ std::string name_problem(const std::string& name) {
   return "";
 }
 
+// `--priority` as the profile will hold it: a number stays a number (ntfy's
+// 1 must stay 1), a word is written in lower case; nullopt when unreadable.
+std::optional<config::Field> priority_field(const std::string& given) {
+  if (!read_priority(given)) return std::nullopt;
+  std::string v = given;
+  for (auto& c : v) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  v.erase(0, v.find_first_not_of(" \t"));
+  v.erase(v.find_last_not_of(" \t") + 1);
+  const bool number = v.size() == 1 && v[0] >= '1' && v[0] <= '5';
+  return config::Field{"priority", v, !number};
+}
+
 }  // namespace
 
 int cmd_setup(Session& s) {
@@ -236,6 +249,16 @@ int cmd_setup(Session& s) {
     return kExitUsage;
   }
   given.erase("type");
+  // Every profile's key, read as the loader reads it.
+  std::optional<config::Field> priority;
+  if (auto it = given.find("priority"); it != given.end()) {
+    priority = priority_field(it->second);
+    if (!priority) {
+      s.error("--priority " + it->second + ": give " + std::string(kPriorityWords));
+      return kExitUsage;
+    }
+    given.erase(it);
+  }
 
   const auto questions = questions_for(*service);
   std::map<std::string, std::string> values;
@@ -304,6 +327,7 @@ int cmd_setup(Session& s) {
     const auto& v = values[q.key];
     if (!v.empty() && v != q.fallback) fields.push_back({q.key, v, q.quoted});
   }
+  if (priority) fields.push_back(*priority);
   for (const auto& [k, v] : given) {
     s.error(flag_of(k) + " does not apply to " + type + " profiles");
     return kExitUsage;

@@ -145,6 +145,25 @@ void read_defaults(Reader& r, const toml::table& t, Defaults& d) {
   }
 }
 
+// `priority` and `min_priority`: one meaning for every service, written as
+// a word or as one of ntfy's numbers, quoted or not.
+std::optional<PriorityReading> read_priority_value(Reader& r, const toml::node& n,
+                                                   const std::string& ctx) {
+  std::string written;
+  if (n.is_integer()) written = std::to_string(*n.value<std::int64_t>());
+  else if (n.is_string()) written = *n.value<std::string>();
+  else {
+    r.fail(n.source(), ctx + " must be a level such as \"high\" or a number 1 to 5, not " +
+                           type_name(n));
+    return std::nullopt;
+  }
+  const auto reading = read_priority(written);
+  if (!reading)
+    r.fail(n.source(), ctx + " must be " + std::string(kPriorityWords) + ", not " +
+                           (n.is_string() ? "\"" + written + "\"" : written));
+  return reading;
+}
+
 const ServiceSchema* parse_type(Reader& r, const toml::node& n, const std::string& ctx,
                                const Catalog& catalog) {
   auto s = r.string(n, ctx + ": 'type'");
@@ -307,15 +326,13 @@ void read_profile(Reader& r, const std::string& name, const toml::table& t,
     } else if (k == "silent") {
       if (auto v = r.boolean(node, field(k))) p.silent = *v;
     } else if (k == "priority" || k == "min_priority") {
-      if (auto v = r.string(node, field(k))) {
-        const auto level = parse_priority(*v);
-        if (!level) {
-          r.fail(node.source(), field(k) + " must be \"low\", \"normal\", \"high\" or "
-                                           "\"urgent\", not \"" + *v + "\"");
-          return;
-        }
-        if (k == "priority") p.priority = *level;
-        else p.min_priority = *level;
+      const auto reading = read_priority_value(r, node, field(k));
+      if (!reading) return;
+      if (k == "priority") {
+        p.priority = reading->level;
+        p.priority_lowest = reading->lowest;
+      } else {
+        p.min_priority = reading->level;
       }
     } else if (k == "notice_only") {
       if (auto v = r.boolean(node, field(k))) p.notice_only = *v;

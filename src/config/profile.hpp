@@ -47,6 +47,9 @@ struct Profile {
   // Shared by every service; a service's own keys are in `settings`.
   bool silent = false;  ///< the same as priority = "low"
   std::optional<Priority> priority;     ///< `priority`: the default level
+  /// `priority` was written as 1 or "min": low everywhere, and ntfy's own
+  /// step below low (ntfy then gets 1).
+  bool priority_lowest = false;
   Priority min_priority = Priority::low;  ///< quieter messages skip this profile
   bool notice_only = false;  ///< send a notice of the message, never its text
   /// Mentions added to an urgent message and allowed to notify, in the

@@ -147,6 +147,7 @@ class Engine {
     auto& oc = tr.outcome;
     tr.done = true;
     bool all_permanent = true;
+    std::string passed_over;  // "ops failed: HTTP 500": said when a fallback delivers
     for (std::size_t k = 0; k <= std::min(tr.pos, plans_[t].legs.size() - 1); ++k) {
       const std::size_t l = plans_[t].legs[k];
       const auto& r = runs_[l];
@@ -157,6 +158,7 @@ class Engine {
       if (r.state != LegState::failed) continue;
       // Keep every leg's reason: "ops: HTTP 500; me: chat not found".
       oc.error += (oc.error.empty() ? "" : "; ") + name(l) + ": " + r.error;
+      passed_over += (passed_over.empty() ? "" : "; ") + name(l) + " failed: " + r.error;
       if (oc.hint.empty()) oc.hint = r.hint;
       all_permanent = all_permanent && r.permanent;
       oc.stopped = oc.stopped || r.stopped;
@@ -164,6 +166,9 @@ class Engine {
     if (via) {
       oc.delivered = true;
       oc.via = name(*via);
+      // Delivered is delivered; why the first choice was passed over is
+      // still worth a line (a dead primary must not look healthy).
+      if (oc.via != plans_[t].target) oc.fallback_reason = std::move(passed_over);
       oc.error.clear();
       oc.hint.clear();
       return;

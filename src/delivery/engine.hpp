@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "config/profile.hpp"
@@ -44,6 +45,9 @@ struct Outcome {
   long http_status = 0;        ///< last status seen (0: none)
   int attempts = 0;            ///< HTTP attempts over all legs
   std::string error;           ///< why it failed (service's words)
+  /// Delivered through a fallback: why each profile before it failed
+  /// ("ops failed: HTTP 500 (gave up after 4 attempts)"); empty otherwise.
+  std::string fallback_reason;
   std::string hint;
   /// Every leg failed for good (4xx, unknown webhook...): never worth
   /// retrying by itself.
@@ -53,6 +57,9 @@ struct Outcome {
   /// nor failed, never kept. Empty when it did take part.
   std::string skipped;
   // Set by the caller:
+  /// Files the profile that delivered (or, undelivered, the target) could
+  /// not carry, each with why; its text named them instead.
+  std::vector<std::pair<std::string, std::string>> files_left_out;
   bool spooled = false;
   bool dead = false;           ///< moved to the spool's failed/
   std::string spool_id;

@@ -3,6 +3,7 @@
 // send builds from its command line and what the spool keeps, so a flush
 // renders it with the profile as it is then.
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -15,6 +16,12 @@ namespace notify {
 struct Attachment {
   std::string name;  ///< base name shown in the chat
   std::string data;
+  /// Set when the file was too large for every profile the message could
+  /// reach, so it was not read (nor kept in the spool): its size, for the
+  /// note that says why it is not attached.
+  std::optional<std::uint64_t> withheld_size = std::nullopt;
+
+  std::uint64_t size() const { return withheld_size ? *withheld_size : data.size(); }
 };
 
 struct Draft {

@@ -82,20 +82,20 @@ Ntfy::Ntfy(const config::Profile& p)
   if (server.empty()) server = kDefaultServer;
   while (!server.empty() && server.back() == '/') server.pop_back();
   topic_url_ = server + "/" + p.text("topic");
-  if (const auto n = p.number("priority"); n && *n >= 1 && *n <= 5) priority_ = int(*n);
+  lowest_ = p.priority_lowest;
 }
 
 std::optional<int> Ntfy::priority_for(const Message& m) const {
-  // The message's level first; the profile's 1..5 is what "normal" means.
-  // A profile that is already below "low" (1, min) stays there.
+  // The level is the message's (--priority, else the profile's); a profile
+  // written as 1 or "min" keeps ntfy's step below low for its low messages.
   // silent is priority low, however the message was made.
   switch (m.silent ? Priority::low : m.priority) {
-    case Priority::low: return std::min(priority_.value_or(3), kSilentPriority);
-    case Priority::normal: return priority_;
+    case Priority::low: return lowest_ ? kMinPriority : kSilentPriority;
+    case Priority::normal: return std::nullopt;
     case Priority::high: return kHighPriority;
     case Priority::urgent: return kUrgentPriority;
   }
-  return priority_;
+  return std::nullopt;
 }
 
 std::size_t Ntfy::one_part_text(const Message& m) const {
@@ -284,9 +284,6 @@ const ServiceInfo& ntfy_service() {
             .doc = "topic to publish to; on a public server, whoever knows it can read it", .address = true},
            {.name = "token", .secret = true, .check = token_check,
             .prompt = "Access token (empty for none)", .doc = "access token, sent as Bearer (secret)"},
-           {.name = "priority", .type = KeyType::integer, .min = 1, .max = 5,
-            .prompt = "Default priority 1-5 (empty for ntfy's 3)",
-            .doc = "default priority, 1 (min) to 5 (max, rings through Do Not Disturb)"},
        },
        Ntfy::kLimit,
        Ntfy::kLimit,
@@ -298,7 +295,8 @@ const ServiceInfo& ntfy_service() {
       .loudness = {.low = {"X-Priority", "2"},
                    .high = {"X-Priority", "4"},
                    .urgent = {"X-Priority", "5"},
-                   .note = "normal is the profile's own priority, else ntfy's 3; 5 rings "
+                   .note = "low is 1 when the profile's own priority is 1 or min; normal is "
+                           "ntfy's 3 (no header); 5 rings "
                            "through Do Not Disturb"},
       .options = {.icon = "X-Icon for a URL, X-Tags for an :emoji:"}};
   return info;

@@ -33,13 +33,16 @@ class Ntfy final : public Service {
   static constexpr int kUrgentPriority = 5;
   static constexpr const char* kDefaultServer = "https://ntfy.sh";
 
+  /// ntfy's own step below low, for a profile whose `priority` is 1 or "min".
+  static constexpr int kMinPriority = 1;
+
   /// The X-Priority a message goes out with; nullopt leaves ntfy's default (3).
   std::optional<int> priority_for(const Message& message) const;
 
  private:
   std::string topic_url_;  ///< {server}/{topic}
   std::string token_;
-  std::optional<int> priority_;  ///< the profile's default, when 1..5
+  bool lowest_ = false;  ///< the profile's priority is 1 or "min"
   std::size_t limit_;
 };
 

@@ -25,7 +25,11 @@ std::string dump_line(const json& j) {
 
 json draft_json(const Draft& d) {
   json files = json::array();
-  for (const auto& f : d.files) files.push_back({{"name", f.name}, {"data", base64_encode(f.data)}});
+  for (const auto& f : d.files) {
+    json file = {{"name", f.name}, {"data", base64_encode(f.data)}};
+    if (f.withheld_size) file["withheld_size"] = *f.withheld_size;
+    files.push_back(std::move(file));
+  }
   return {{"title", d.title},       {"body", d.body},         {"code", d.code},
           {"code_lang", d.code_lang}, {"markdown", d.markdown}, {"silent", d.silent},
           {"username", d.username}, {"icon", d.icon},         {"channel", d.channel},
@@ -53,7 +57,9 @@ Draft draft_from(const json& j) {
     for (const auto& f : j.at("files")) {
       auto data = base64_decode(f.at("data").get<std::string>());
       if (!data) throw BadRecord{};
-      d.files.push_back({f.at("name").get<std::string>(), std::move(*data)});
+      Attachment file{f.at("name").get<std::string>(), std::move(*data), std::nullopt};
+      if (f.contains("withheld_size")) file.withheld_size = f.at("withheld_size").get<std::uint64_t>();
+      d.files.push_back(std::move(file));
     }
   return d;
 }

@@ -358,5 +358,40 @@ TEST(config_loader, unknown_target_lists_a_few_names_only) {
   EXPECT_NE(bad.error().message.find("60 in all"), std::string::npos);
 }
 
+TEST(config_loader, priority_is_one_key_for_every_service_in_words_or_numbers) {
+  const std::string head = "[profiles.p]\ntype = \"ntfy\"\ntopic = \"t\"\n";
+  const std::pair<std::string, Priority> cases[] = {
+      {"\"HIGH\"", Priority::high}, {"4", Priority::high},   {"\"4\"", Priority::high},
+      {"\"max\"", Priority::urgent}, {"3", Priority::normal}, {"\"Low\"", Priority::low},
+  };
+  for (const auto& [written, level] : cases) {
+    auto cfg = parse(head + "priority = " + written + "\nmin_priority = " + written + "\n");
+    ASSERT_TRUE(cfg) << written << ": " << cfg.error().message;
+    const auto& p = cfg->profiles.at("p");
+    EXPECT_EQ(p.priority, level) << written;
+    EXPECT_EQ(p.min_priority, level) << written;
+    EXPECT_FALSE(p.priority_lowest) << written;
+  }
+  for (const std::string written : {"1", "\"min\""}) {
+    auto cfg = parse(head + "priority = " + written + "\n");
+    ASSERT_TRUE(cfg) << written;
+    EXPECT_EQ(cfg->profiles.at("p").priority, Priority::low);
+    EXPECT_TRUE(cfg->profiles.at("p").priority_lowest) << written;
+  }
+  auto mm = parse("[profiles.m]\ntype = \"mattermost\"\nwebhook_url = \"https://x.example/hooks/abc\"\n"
+                  "priority = 5\n");
+  ASSERT_TRUE(mm) << mm.error().message;
+  EXPECT_EQ(mm->profiles.at("m").priority, Priority::urgent);
+}
+
+TEST(config_loader, a_priority_that_is_no_level_names_what_is_accepted) {
+  const std::string head = "[profiles.p]\ntype = \"ntfy\"\ntopic = \"t\"\n";
+  EXPECT_THAT(error_of(head + "priority = 6\n"),
+              HasSubstr("/etc/p.toml:4:12: profile 'p': 'priority' must be low, normal, high or "
+                        "urgent (any case), or ntfy's 1-5, min, default or max, not 6"));
+  EXPECT_THAT(error_of(head + "min_priority = \"loud\"\n"), HasSubstr("not \"loud\""));
+  EXPECT_THAT(error_of(head + "priority = true\n"), HasSubstr("not a boolean"));
+}
+
 }  // namespace
 }  // namespace notify::config

@@ -64,7 +64,7 @@ TEST_F(CommandsFirstE2E, send_is_the_explicit_form_for_a_profile_named_like_a_co
   auto check = notify({"-c", p, "check"});
   EXPECT_EQ(check.exit_code, 0) << check.err;
   EXPECT_THAT(check.err, HasSubstr("notify send list"));
-  EXPECT_THAT(check.err, HasSubstr("1 profile, 0 groups"));
+  EXPECT_THAT(check.out, HasSubstr("1 profile, 0 groups"));
 }
 
 TEST_F(CommandsFirstE2E, help_command_prints_what_help_option_prints) {

@@ -37,28 +37,29 @@ class LoudnessE2E : public E2E {
     std::string ops = "requested_ack = true\n";
     std::string dev = "urgent_mentions = [\"<@&111>\", \"<@222>\"]\n";
     std::string push = "";
+    std::string every = "";  ///< added to every profile
   };
   /// One profile per service (group loud), each with urgent_mentions.
   std::string profiles() const { return profiles(Extra{}); }
   std::string profiles(const Extra& x) const {
     return "[defaults]\nretries = 0\ntimeout = 5\n"
            "\n[profiles.ops]\ntype = \"mattermost\"\nwebhook_url = \"" + mattermost_url(mm) +
-           "\"\nurgent_mentions = [\"@here\"]\n" + x.ops +
+           "\"\nurgent_mentions = [\"@here\"]\n" + x.ops + x.every +
            "\n[profiles.me]\ntype = \"telegram\"\ntoken = \"" + kTgToken +
            "\"\nchat_id = 111111111\napi_base = \"" + tg.base_url() +
-           "\"\nurgent_mentions = [\"@oncall\"]\n"
+           "\"\nurgent_mentions = [\"@oncall\"]\n" + x.every +
            "\n[profiles.family]\ntype = \"line\"\ntoken = \"" + kLineToken + "\"\nto = \"" +
            kLineTo + "\"\napi_base = \"" + line.base_url() +
-           "\"\nurgent_mentions = [\"@oncall\"]\n"
+           "\"\nurgent_mentions = [\"@oncall\"]\n" + x.every +
            "\n[profiles.dev]\ntype = \"discord\"\nwebhook_url = \"" + discord_url(dc) + "\"\n" +
-           x.dev +
+           x.dev + x.every +
            "\n[profiles.team]\ntype = \"slack\"\nwebhook_url = \"" + slack.url(slack_server) +
-           "\"\nurgent_mentions = [\"<!here>\"]\n"
+           "\"\nurgent_mentions = [\"<!here>\"]\n" + x.every +
            "\n[profiles.push]\ntype = \"ntfy\"\nserver = \"" + ntfy_server.base_url() +
-           "\"\ntopic = \"alerts\"\nurgent_mentions = [\"@oncall\"]\n" + x.push +
+           "\"\ntopic = \"alerts\"\nurgent_mentions = [\"@oncall\"]\n" + x.push + x.every +
            "\n[profiles.mail]\ntype = \"email\"\nsmtp_url = \"" + smtp.url() +
            "\"\nstarttls = false\nfrom = \"a@example.com\"\nto = \"b@example.com\"\n"
-           "urgent_mentions = [\"@oncall\"]\n"
+           "urgent_mentions = [\"@oncall\"]\n" + x.every +
            "\n[groups]\nloud = [\"ops\", \"me\", \"family\", \"dev\", \"team\", \"push\", \"mail\"]\n";
   }
 
@@ -151,20 +152,26 @@ constexpr Row kTable[] = {
      "high @oncall"},
 };
 
+// Every service's last message, against one row of the table.
+#define EXPECT_ROW(row)                                   \
+  do {                                                    \
+    ASSERT_EQ(slack.posts().size(), ntfy.messages().size()); \
+    ASSERT_EQ(smtp.message_count(), ntfy.messages().size()); \
+    EXPECT_EQ(mattermost_cell(), (row).mattermost);       \
+    EXPECT_EQ(telegram_cell(), (row).telegram);           \
+    EXPECT_EQ(line_cell(), (row).line);                   \
+    EXPECT_EQ(discord_cell(), (row).discord);             \
+    EXPECT_EQ(slack_cell(), (row).slack);                 \
+    EXPECT_EQ(ntfy_cell(), (row).ntfy);                   \
+    EXPECT_EQ(mail_cell(), (row).mail);                   \
+  } while (false)
+
 TEST_F(LoudnessE2E, every_level_reaches_every_service_as_its_own_switch) {
   for (const Row& row : kTable) {
     SCOPED_TRACE(row.level);
     auto r = run({"--priority", row.level, "loud", "db on host7 is down"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    ASSERT_EQ(slack.posts().size(), ntfy.messages().size());
-    ASSERT_EQ(smtp.message_count(), ntfy.messages().size());
-    EXPECT_EQ(mattermost_cell(), row.mattermost);
-    EXPECT_EQ(telegram_cell(), row.telegram);
-    EXPECT_EQ(line_cell(), row.line);
-    EXPECT_EQ(discord_cell(), row.discord);
-    EXPECT_EQ(slack_cell(), row.slack);
-    EXPECT_EQ(ntfy_cell(), row.ntfy);
-    EXPECT_EQ(mail_cell(), row.mail);
+    EXPECT_ROW(row);
   }
   // One request per service per level: nothing was sent twice.
   EXPECT_EQ(mm.request_count(), 4u);
@@ -190,6 +197,105 @@ TEST_F(LoudnessE2E, a_given_priority_overrides_ntfys_own_number) {
     ASSERT_EQ(run(args).exit_code, 0);
     EXPECT_EQ(ntfy.messages().back().priority, expected) << level;
   }
+}
+
+// PRODUCT.md "The first minute": `priority` means one thing.
+const Row& kLow = kTable[0];
+const Row& kNormal = kTable[1];
+const Row& kHigh = kTable[2];
+const Row& kUrgent = kTable[3];
+
+TEST_F(LoudnessE2E, priority_takes_words_in_any_case_and_ntfys_numbers_as_levels_everywhere) {
+  const std::pair<const char*, const Row*> spellings[] = {
+      {"LOW", &kLow},   {"1", &kLow},      {"3", &kNormal}, {"default", &kNormal},
+      {"HIGH", &kHigh}, {"4", &kHigh},     {"5", &kUrgent}, {"max", &kUrgent},
+  };
+  for (const auto& [given, row] : spellings) {
+    SCOPED_TRACE(given);
+    auto r = run({"--priority", given, "loud", "db on host7 is down"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_ROW(*row);
+  }
+  auto bad = run({"--priority", "loud", "loud", "x"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_THAT(bad.err, HasSubstr("--priority loud: give low, normal, high or urgent"));
+  EXPECT_THAT(bad.err, HasSubstr("ntfy's 1-5"));
+}
+
+TEST_F(LoudnessE2E, a_profiles_priority_is_one_key_with_one_meaning_for_every_service) {
+  const std::pair<const char*, const Row*> written[] = {
+      {"\"HIGH\"", &kHigh}, {"4", &kHigh}, {"\"max\"", &kUrgent},
+      {"5", &kUrgent},      {"\"Low\"", &kLow}, {"2", &kLow},
+  };
+  for (const auto& [value, row] : written) {
+    SCOPED_TRACE(value);
+    path = config(profiles({.every = std::string("priority = ") + value + "\n"}));
+    auto r = run({"loud", "db on host7 is down"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_ROW(*row);
+  }
+  path = config(profiles({.every = "priority = 6\n"}));
+  auto bad = run({"check"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_THAT(bad.err, HasSubstr("'priority' must be low, normal, high or urgent"));
+}
+
+TEST_F(LoudnessE2E, an_ntfy_profiles_own_1_or_min_is_sent_as_1_and_is_low_elsewhere) {
+  for (const char* value : {"1", "\"min\"", "\"MIN\""}) {
+    SCOPED_TRACE(value);
+    path = config(profiles({.every = std::string("priority = ") + value + "\n"}));
+    auto r = run({"loud", "db on host7 is down"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(ntfy.messages().back().priority, 1);
+    EXPECT_EQ(mattermost_cell(), "silent");
+    EXPECT_EQ(telegram_cell(), "quiet");
+    EXPECT_EQ(mail_cell(), "low");
+  }
+  // A level given for the message is read the same for every target.
+  ASSERT_EQ(run({"--priority", "min", "push", "x"}).exit_code, 0);
+  EXPECT_EQ(ntfy.messages().back().priority, 1) << "the profile is quieter than low already";
+  ASSERT_EQ(run({"--priority", "4", "push", "x"}).exit_code, 0);
+  EXPECT_EQ(ntfy.messages().back().priority, 4);
+}
+
+TEST_F(LoudnessE2E, min_priority_takes_the_same_words_and_numbers) {
+  path = config(profiles({.ops = "min_priority = 4\n", .push = "min_priority = \"MAX\"\n"}));
+  ASSERT_EQ(run({"ops,push", "routine"}).exit_code, 0);
+  EXPECT_EQ(mm.request_count(), 0u);
+  ASSERT_EQ(run({"--priority", "High", "ops,push", "db down"}).exit_code, 0);
+  EXPECT_EQ(mm.request_count(), 1u);
+  EXPECT_EQ(ntfy.messages().size(), 0u);
+  ASSERT_EQ(run({"--priority", "5", "ops,push", "db down"}).exit_code, 0);
+  EXPECT_EQ(ntfy.messages().size(), 1u);
+}
+
+TEST_F(LoudnessE2E, setup_priority_takes_words_and_numbers_for_every_service) {
+  const auto xdg = (home / "cfg").string();
+  auto in_cfg = [&](std::vector<std::string> args) {
+    return notify(std::move(args), std::nullopt,
+                  {{"XDG_CONFIG_HOME", xdg}, {"XDG_STATE_HOME", state()}});
+  };
+  auto chat = in_cfg({"setup", "chat", "--type", "mattermost", "--webhook-url", mattermost_url(mm),
+                      "--priority", "HIGH", "--yes"});
+  ASSERT_EQ(chat.exit_code, 0) << chat.err;
+  auto phone = in_cfg({"setup", "phone", "--type", "ntfy", "--server", ntfy_server.base_url(),
+                       "--topic", "alerts", "--priority", "min", "--yes"});
+  ASSERT_EQ(phone.exit_code, 0) << phone.err;
+  auto pager = in_cfg({"setup", "pager", "--type", "ntfy", "--server", ntfy_server.base_url(),
+                       "--topic", "pager", "--priority", "5", "--yes"});
+  ASSERT_EQ(pager.exit_code, 0) << pager.err;
+
+  ASSERT_EQ(in_cfg({"chat", "db down"}).exit_code, 0);
+  EXPECT_EQ(mattermost_cell(), "priority important");
+  ASSERT_EQ(in_cfg({"phone", "backup done"}).exit_code, 0);
+  EXPECT_EQ(ntfy.messages().back().priority, 1);
+  ASSERT_EQ(in_cfg({"pager", "db down"}).exit_code, 0);
+  EXPECT_EQ(ntfy.messages().back().priority, 5);
+
+  auto bad = in_cfg({"setup", "team", "--type", "slack", "--webhook-url", slack.url(slack_server),
+                     "--priority", "loud", "--yes"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_THAT(bad.err, HasSubstr("--priority loud: give low, normal, high or urgent"));
 }
 
 TEST_F(LoudnessE2E, a_server_that_refuses_the_priority_gets_it_once_more_without) {

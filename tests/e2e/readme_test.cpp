@@ -175,6 +175,7 @@ constexpr Coverage kCoverage[] = {
     {"notify spool retry 17", ""},
     {"notify spool drop 17", ""},
     {"notify me -t \"nightly report\" --file /var/reports/nightly.pdf", ""},
+    {"notify all -t \"nightly report\" --file /var/reports/nightly.pdf", ""},
     {"tail -f /var/log/app.log | notify --stream ops -t app.log", ""},
     {"notify --markdown me,ops -t \"nightly report\" < /var/reports/nightly.md", ""},
     {"echo hello | notify --dry-run all", ""},
@@ -720,12 +721,23 @@ TEST_F(ReadmeE2E, file_is_attached_where_the_service_takes_it) {
     }
   EXPECT_TRUE(document) << "the file arrives byte for byte";
   EXPECT_TRUE(caption);
-  // "Mattermost webhooks and LINE pushes cannot, which is a usage error"
+  // "To a single target that cannot carry the file it is a usage error"
   for (const char* to : {"ops", "family"}) {
     r = sh(subst(cmd, "notify me", std::string("notify ") + to));
     EXPECT_EQ(r.exit_code, 2) << to;
+    EXPECT_THAT(r.err, HasSubstr(std::string("profile '") + to + "'"));
   }
   EXPECT_EQ(mm.request_count() + ln.request_count(), 0u);
+  // "To a group ... the text with one line at its end, `Not attached here: ...`"
+  const auto docs_before = tg.request_count();
+  r = sh(subst(example("notify all -t \"nightly report\" --file /var/reports/nightly.pdf"),
+               "/var/reports/nightly.pdf", file.string()));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(tg.request_count(), docs_before + 1) << "the document again, to me";
+  ASSERT_EQ(mm.request_count(), 1u);
+  const auto text = nlohmann::json::parse(mm.requests()[0].body).value("text", "");
+  EXPECT_THAT(text, HasSubstr("Not attached here: nightly.pdf (mattermost, whose incoming webhooks "
+                              "cannot carry files)."));
 }
 
 TEST_F(ReadmeE2E, stream_sends_a_short_log_and_ends_at_its_end) {

@@ -212,7 +212,7 @@ TEST_F(SlackE2E, file_is_refused_with_exit_2_before_anything_is_sent) {
   const auto file = home.write_file("report.txt", "numbers\n");
   auto r = run({"team", "--file", file.string(), "see attached"});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_THAT(r.err, HasSubstr("--file: profile 'team' is slack"));
+  EXPECT_THAT(r.err, HasSubstr("profile 'team' cannot carry it: slack, whose incoming webhooks"));
   EXPECT_EQ(server.request_count(), 0u);
   // Also when Slack is only reached as a fallback.
   path = config(profiles("", "fallback = \"team\"\n"));

@@ -11,6 +11,7 @@
 #include "services/line.hpp"
 #include "services/mattermost.hpp"
 #include "services/ntfy.hpp"
+#include "services/registry.hpp"
 #include "services/slack.hpp"
 #include "services/telegram.hpp"
 
@@ -262,19 +263,20 @@ TEST(line_loudness, only_low_disables_the_notification_and_mentions_are_text) {
 
 // --- ntfy ---------------------------------------------------------------------
 
-TEST(ntfy_loudness, levels_are_2_profile_4_5) {
+TEST(ntfy_loudness, levels_are_2_default_4_5_and_a_profile_written_as_1_keeps_1) {
   auto p = profile("ntfy");
   Ntfy plain(p);
   const std::optional<std::string> expected[] = {"2", std::nullopt, "4", "5"};
   for (int i = 0; i < 4; ++i)
     EXPECT_EQ(header(plain.build(msg(kLevels[i]), ctx()).at(0), "X-Priority"), expected[i])
         << to_string(kLevels[i]);
-  // The profile's number is what normal means; a level given overrides it.
-  p.settings["priority"] = std::int64_t{5};
-  Ntfy loud(p);
-  const std::string with_profile[] = {"2", "5", "4", "5"};
+  // `priority = 1` (or "min") is low for every service, and ntfy's own 1.
+  p.priority = Priority::low;
+  p.priority_lowest = true;
+  Ntfy lowest(p);
+  const std::optional<std::string> with_profile[] = {"1", std::nullopt, "4", "5"};
   for (int i = 0; i < 4; ++i)
-    EXPECT_EQ(header(loud.build(msg(kLevels[i]), ctx()).at(0), "X-Priority"), with_profile[i])
+    EXPECT_EQ(header(lowest.build(msg(kLevels[i]), ctx()).at(0), "X-Priority"), with_profile[i])
         << to_string(kLevels[i]);
 }
 

@@ -149,12 +149,13 @@ TEST(NtfyBuild, IconEmojiIsATagAndIconUrlAnIcon) {
   EXPECT_FALSE(header(Ntfy(ntfy_profile()).build(msg("x"), ctx()).at(0), "X-Tags"));
 }
 
-TEST(NtfyBuild, ProfilePriorityIsTheDefault) {
-  auto p = ntfy_profile();
-  p.settings["priority"] = std::int64_t{4};
-  EXPECT_EQ(header(Ntfy(p).build(msg("x"), ctx()).at(0), "X-Priority"), "4");
-  p.settings["priority"] = std::int64_t{9};  // the loader refuses it; never sent as is
-  EXPECT_FALSE(header(Ntfy(p).build(msg("x"), ctx()).at(0), "X-Priority"));
+TEST(NtfyBuild, TheMessagesLevelIsTheHeader) {
+  // The profile's `priority` reaches the message as its level (app::level_for).
+  auto m = msg("x");
+  m.priority = Priority::high;
+  EXPECT_EQ(header(Ntfy(ntfy_profile()).build(m, ctx()).at(0), "X-Priority"), "4");
+  m.priority = Priority::normal;
+  EXPECT_FALSE(header(Ntfy(ntfy_profile()).build(m, ctx()).at(0), "X-Priority"));
 }
 
 TEST(NtfyBuild, SilentIsPriorityTwoUnlessTheProfileIsQuieter) {
@@ -162,9 +163,10 @@ TEST(NtfyBuild, SilentIsPriorityTwoUnlessTheProfileIsQuieter) {
   m.silent = true;
   auto p = ntfy_profile();
   EXPECT_EQ(header(Ntfy(p).build(m, ctx()).at(0), "X-Priority"), "2");
-  p.settings["priority"] = std::int64_t{5};
+  p.priority = Priority::urgent;  // --silent wins over the profile's level
   EXPECT_EQ(header(Ntfy(p).build(m, ctx()).at(0), "X-Priority"), "2");
-  p.settings["priority"] = std::int64_t{1};
+  p.priority = Priority::low;  // written as 1 or "min"
+  p.priority_lowest = true;
   EXPECT_EQ(header(Ntfy(p).build(m, ctx()).at(0), "X-Priority"), "1");
 
   const auto notes = Ntfy(ntfy_profile()).notes(m);
@@ -428,9 +430,9 @@ TEST(NtfyFake, ASplitMarkdownMessageArrivesWholeWithItsTitleAndPriority) {
   test::FakeNtfy fake;
   server.set_handler(fake.handler());
   auto p = ntfy_profile(server.base_url() + "/", "alerts-6f1c2b");
-  p.settings["priority"] = std::int64_t{4};
   const std::string body = cjk_log(100);
   auto m = msg(body);
+  m.priority = Priority::high;
   m.title = "\xE5\xA4\x9C\xE9\x96\x93\xE3\x83\x90\xE3\x83\x83\xE3\x82\xAF\xE3\x82\xA2\xE3\x83\x83\xE3\x83\x97";
   m.markdown = true;
   m.max_parts = 20;

@@ -1,0 +1,34 @@
+#pragma once
+// Which of a message's files each profile can carry (PRODUCT.md "Files to
+// several targets"): a target that cannot carry a file gets the text with
+// one line naming the files it could not carry and why.
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "config/profile.hpp"
+#include "message/draft.hpp"
+
+namespace notify::app {
+
+/// Why `profile` cannot carry a file of `bytes` bytes: its service takes no
+/// files, or the file is over its limit. Empty when it can.
+std::string cannot_carry(const config::Profile& profile, std::uint64_t bytes);
+
+/// A message's files as one profile sends them (no file's data copied).
+struct FileFit {
+  std::vector<std::size_t> carried;  ///< indices of the files it carries
+  /// The files left out, each with why.
+  std::vector<std::pair<std::string, std::string>> left_out;
+  /// The line added to the text when some are left out; "" when none are.
+  std::string note;
+};
+
+/// Splits `files` into those `profile` carries and those it cannot. A
+/// withheld file (not read, too large for every destination) is never
+/// carried.
+FileFit fit_files(const config::Profile& profile, const std::vector<Attachment>& files);
+
+}  // namespace notify::app
