@@ -6,7 +6,9 @@ include(GNUInstallDirs)
 # --- Install tree --------------------------------------------------------------
 install(TARGETS notify RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 
-install(FILES ${PROJECT_SOURCE_DIR}/man/notify.1
+# The page carries @PROJECT_VERSION@: the installed one says this version.
+configure_file(${PROJECT_SOURCE_DIR}/man/notify.1 ${PROJECT_BINARY_DIR}/man/notify.1 @ONLY)
+install(FILES ${PROJECT_BINARY_DIR}/man/notify.1
   DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
 
 # Shell completions go to the directories each shell searches on its own

@@ -23,5 +23,12 @@ for f in "${expect[@]}"; do
     [[ -f $tmp/root/$f ]] || fail "not installed: $f"
 done
 [[ -x $tmp/root/bin/notify ]] || fail "bin/notify is not executable"
-"$tmp/root/bin/notify" --version >/dev/null 2>&1 || fail "installed notify --version failed"
+version=$("$tmp/root/bin/notify" --version 2>&1) || fail "installed notify --version failed"
+# One version everywhere: the binary's, the installed man page's, CMake's.
+version=${version#notify }
+grep -q "^\.TH NOTIFY 1 [0-9-]* \"notify $version\"" "$tmp/root/share/man/man1/notify.1" ||
+    fail "the installed man page does not say notify $version: $(grep '^\.TH' "$tmp/root/share/man/man1/notify.1")"
+grep -q "^project(notify VERSION $version " "$(dirname "$0")/../../CMakeLists.txt" ||
+    fail "CMakeLists.txt's project version is not $version"
+grep -q "^## $version " "$(dirname "$0")/../../CHANGELOG.md" || fail "CHANGELOG.md has no entry for $version"
 echo "install tree: ok"
