@@ -191,7 +191,39 @@ std::vector<std::string_view> userinfo_of(const UrlView& u) {
   return {};
 }
 
+// "ID" of "*ID", "N" of "v*N"; "X" when the wildcard has no name.
+std::string segment_for_people(std::string_view segment) {
+  if (segment == "**") return "...";
+  const auto wild = segment.find_first_of("*#");
+  if (wild == std::string_view::npos) return std::string(segment);
+  const auto name = segment.substr(wild + 1);
+  return std::string(segment.substr(0, wild)) + (name.empty() ? "X" : std::string(name));
+}
+
 }  // namespace
+
+bool fits_shapes(std::string_view url, const UrlShapes& shapes) {
+  if (shapes.empty()) return true;
+  const auto u = split_url(url);
+  if (!u) return false;
+  std::vector<std::string_view> ignored;
+  for (auto shape : shapes) {
+    const auto pattern = split(shape.substr(0, shape.find('?')), '/');
+    if (path_matches(pattern, 0, split(u->path, '/'), 0, ignored)) return true;
+  }
+  return false;
+}
+
+std::string shapes_for_people(const UrlShapes& shapes) {
+  std::string out;
+  for (std::size_t i = 0; i < shapes.size(); ++i) {
+    if (i > 0) out += " or ";
+    out += "https://HOST";
+    for (auto segment : split(shapes[i].substr(0, shapes[i].find('?')), '/'))
+      out += "/" + segment_for_people(segment);
+  }
+  return out;
+}
 
 std::string mask_url(std::string_view url, const UrlShapes& shapes) {
   const auto u = split_url(url);

@@ -218,7 +218,9 @@ const ServiceInfo& email_service() {
       make_email,
       {},
       "files (attachments), one message however long",
-      email_preview};
+      email_preview,
+      {},
+      {"mail", "e-mail", "smtp"}};
   return info;
 }
 

@@ -182,7 +182,10 @@ const ServiceInfo& mattermost_service() {
        {
            {.name = "webhook_url", .type = KeyType::url, .required = true, .secret = true,
             .prompt = "Incoming webhook URL (Integrations > Incoming Webhooks)",
-            .doc = "the incoming webhook's URL (secret)", .shapes = {"/hooks/#"}, .address = true},
+            .doc = "the incoming webhook's URL (secret)",
+            // A self-hosted server may live under a sub-path (/mattermost/hooks/ID).
+            .shapes = {"/**/hooks/#ID"},
+            .address = true},
            {.name = "channel", .prompt = "Channel name (empty: the webhook's own)",
             .doc = "post to this channel instead of the webhook's own", .address = true},
            {.name = "username", .prompt = "Sender name (needs EnablePostUsernameOverride)",
@@ -204,7 +207,10 @@ const ServiceInfo& mattermost_service() {
       make_mattermost,
       "whose incoming webhooks cannot carry files",
       "silent (server 11.10+), priority important/urgent (server 9.9+), username and icon "
-      "overrides"};
+      "overrides",
+      nullptr,
+      {},
+      {"mm"}};
   return info;
 }
 

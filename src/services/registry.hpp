@@ -36,12 +36,17 @@ struct ServiceInfo {
   /// are no key's value (Telegram's /bot<TOKEN>/method), for masking; the
   /// shapes of its keys' URLs are in the schema (KeySpec::shapes).
   UrlShapes request_shapes{};
+  /// Other names a person may give it in `setup` ("mm", "e-mail"), lowercase.
+  std::vector<std::string_view> aliases{};
 };
 
 /// Every service, in the order help and the man page list them.
 const std::vector<const ServiceInfo*>& all_services();
 /// The service of that `type`; nullptr when there is none.
 const ServiceInfo* find_service(std::string_view type);
+/// The service a person means by `name` in `setup`: its type or one of its
+/// aliases, in any case, spaces around ignored; nullptr when none.
+const ServiceInfo* service_named(std::string_view name);
 /// The service of a loaded profile (the loader only accepts known types).
 const ServiceInfo& service_of(const config::Profile& profile);
 /// `notify list`'s destination for a webhook with an optional `channel`
