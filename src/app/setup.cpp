@@ -72,8 +72,7 @@ bool looks_like_secret(const config::KeySpec& key, std::string_view text,
 std::string answer_problem(const services::ServiceInfo& service, const config::KeySpec& key,
                            std::string_view answer, const std::vector<std::string>& secrets) {
   if (!key.secret && looks_like_secret(key, answer, secrets))
-    return "looks like a secret (a webhook URL or a token), which does not belong here: "
-           "it was not shown and is not kept";
+    return "looks like a secret (a webhook URL or a token): not shown, not kept here";
   return config::value_problem(service.schema, key, answer);
 }
 
@@ -81,6 +80,13 @@ std::string suspect_key(const services::ServiceInfo& service, const delivery::Ou
   const auto keys = setup_keys(service);
   const long status = outcome.http_status;
   if (status == 0) return server_key(keys);
+  auto first_secret = [&] {
+    for (const auto* k : keys)
+      if (k->secret) return std::string(k->name);
+    return std::string();
+  };
+  // Credentials refused, by HTTP or by SMTP (530, 535).
+  if (status == 401 || status == 530 || status == 535) return first_secret();
   // A server's own trouble names no setting of ours, whatever its words.
   const bool server_trouble = status == 500 || status == 502 || status == 503 || status == 504;
   if (!server_trouble) {
@@ -93,16 +99,15 @@ std::string suspect_key(const services::ServiceInfo& service, const delivery::Ou
       while (from <= name.size()) {
         const auto to = std::min(name.find('_', from), name.size());
         const auto word = name.substr(from, to - from);
-        if (word.size() >= 4 && word != "base" && contains(said, word)) return name;
+        // "SMTP 550: ..." names the protocol, not smtp_url.
+        if (word.size() >= 4 && word != "base" && word != "smtp" && contains(said, word))
+          return name;
         from = to + 1;
       }
     }
   }
-  // Credentials refused (HTTP, or SMTP's 530 and 535), or a webhook or bot
-  // path the server does not know: the secret.
-  if (status == 401 || status == 403 || status == 404 || status == 530 || status == 535)
-    for (const auto* k : keys)
-      if (k->secret) return std::string(k->name);
+  // Not allowed, or a webhook or bot path the server does not know.
+  if (status == 403 || status == 404) return first_secret();
   return "";
 }
 

@@ -148,7 +148,10 @@ std::optional<std::string> Prompter::read_keys(bool secret, const Hide& hide) {
       char buf[512];
       const ssize_t n = ::read(fd_, buf, sizeof buf);
       if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) return std::nullopt;  // the terminal hung up
+      if (n <= 0) {  // the terminal hung up, or an end of input typed before key-by-key mode
+        out_ << '\n' << std::flush;
+        return std::nullopt;
+      }
       pending_.assign(buf, static_cast<std::size_t>(n));
     }
     bool done = false, eof = false;
@@ -164,8 +167,10 @@ std::optional<std::string> Prompter::read_keys(bool secret, const Hide& hide) {
       } else if (c == '\r' || c == '\n') {
         done = true;
         if (c == '\r' && i + 1 < pending_.size() && pending_[i + 1] == '\n') ++i;
-      } else if (c == cc[VEOF]) {
-        eof = true;  // Ctrl-D anywhere in the line ends the wizard
+      } else if (c == cc[VEOF] || c == 0) {
+        // Ctrl-D anywhere in the line ends the wizard; so does the mark
+        // (a NUL) that one typed before this mode leaves in the input.
+        eof = true;
       } else if (c == cc[VERASE] || c == 0x7F || c == 0x08) {
         erase_char(line);
       } else if (c == cc[VKILL]) {

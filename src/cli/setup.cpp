@@ -95,7 +95,7 @@ Picked pick_chat(Session& s, Prompter& p, const std::string& token, const std::s
   if (waiting) *s.world.err << "\n";
   *s.world.err << "Stopped waiting: no message reached the bot in "
                << (kWaitRounds - 1) * kWaitSeconds / 60
-               << " minutes. Type the chat id instead (`notify telegram discover` lists "
+               << " minutes.\nType the chat id instead (`notify telegram discover` lists "
                   "chats later).\n";
   return {};
 }
@@ -264,7 +264,7 @@ std::optional<int> Setup::ask_name() {
     }
   }
   *s_.world.err << "Profile '" << name << "' is in " << path_
-                << ": Enter keeps the value in brackets, - clears an optional one.\n";
+                << ".\nEnter keeps the value in [brackets]; - clears an optional one.\n";
   return std::nullopt;
 }
 

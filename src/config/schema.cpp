@@ -29,7 +29,7 @@ std::string value_problem(const ServiceSchema& service, const KeySpec& key,
   if (key.type == KeyType::url) {
     if (auto problem = url_problem(value)) return "is not a valid http(s) URL: it " + *problem;
     if (!fits_shapes(value, key.shapes))
-      return "is not a " + std::string(service.title) + " URL: expected " +
+      return "is not a " + std::string(service.title) + " URL: its path must be " +
              shapes_for_people(key.shapes);
   }
   if (key.type == KeyType::integer) return integer_problem(key, value);

@@ -218,9 +218,8 @@ std::string shapes_for_people(const UrlShapes& shapes) {
   std::string out;
   for (std::size_t i = 0; i < shapes.size(); ++i) {
     if (i > 0) out += " or ";
-    out += "https://HOST";
     for (auto segment : split(shapes[i].substr(0, shapes[i].find('?')), '/'))
-      out += "/" + segment_for_people(segment);
+      out += (segment == "**" ? "" : "/") + segment_for_people(segment);
   }
   return out;
 }

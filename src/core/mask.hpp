@@ -30,9 +30,11 @@ using UrlShapes = std::vector<std::string_view>;
 /// the loader and `setup` apply to a URL a key declares shapes for.
 bool fits_shapes(std::string_view url, const UrlShapes& shapes);
 
-/// The shapes as a person reads them, for an error saying what was
-/// expected: "https://HOST/.../hooks/ID or https://HOST/api/webhooks/ID/TOKEN"
-/// (each wildcard by its name, or "X" when it has none; "**" as "...").
+/// The paths of the shapes as a person reads them, for an error saying
+/// what was expected: ".../hooks/ID", "/api/webhooks/ID/TOKEN or
+/// /api/vN/webhooks/ID/TOKEN" (each wildcard by its name, or "X" when it
+/// has none; "**" as "..."). No scheme or host: text with "://" in it would
+/// be masked as a URL of that very shape.
 std::string shapes_for_people(const UrlShapes& shapes);
 
 /// What a person may see of a URL a profile holds or a server names (list,
