@@ -183,11 +183,12 @@ void report_outcomes(const Session& s, const std::vector<delivery::Outcome>& out
     const bool named = oc.error.rfind(oc.target + ": ", 0) == 0;
     s.error(oc.target + ": not delivered: " + oc.error.substr(named ? oc.target.size() + 2 : 0));
     if (!oc.hint.empty()) {
-      // A service's hint names a notify command without -c FILE; this run's is added.
+      // A service's hint names a notify command without -c FILE; this run's
+      // is added (a hint made here with command_hint() has it already).
       std::string hint = oc.hint;
       for (auto at = hint.find("`notify "); at != std::string::npos;
            at = hint.find("`notify ", at + 1))
-        hint.replace(at + 1, 7, s.command_hint(""));
+        if (hint.compare(at + 8, 3, "-c ") != 0) hint.replace(at + 1, 7, s.command_hint(""));
       s.info("hint: " + hint);
     }
     if (oc.dead)

@@ -19,7 +19,8 @@ namespace notify {
 /// ("/api/webhooks/*/#?wait&thread_id"; "?*": any parameter not named like
 /// a secret). A segment is a literal, "*" (any value, shown), "#" (any
 /// value, a secret), a literal prefix then "*" or "#" ("v*", "bot#"), or
-/// "**" (any number of segments, shown). A "*" or "#" may be followed by
+/// "**" (any number of segments, shown), or "##" (any number of segments,
+/// secrets: a server's sub-path, or a relay's key). A "*" or "#" may be followed by
 /// the name a person knows the value by ("#TOKEN", "v*N"): matching
 /// ignores it, messages show it. "/**?*" is a public URL (an icon). No
 /// shape at all: a bare origin, nothing after the host.
@@ -33,7 +34,7 @@ bool fits_shapes(std::string_view url, const UrlShapes& shapes);
 /// The paths of the shapes as a person reads them, for an error saying
 /// what was expected: ".../hooks/ID", "/api/webhooks/ID/TOKEN or
 /// /api/vN/webhooks/ID/TOKEN" (each wildcard by its name, or "X" when it
-/// has none; "**" as "..."). No scheme or host: text with "://" in it would
+/// has none; "**" and "##" as "..."). No scheme or host: text with "://" in it would
 /// be masked as a URL of that very shape.
 std::string shapes_for_people(const UrlShapes& shapes);
 

@@ -183,8 +183,9 @@ const ServiceInfo& mattermost_service() {
            {.name = "webhook_url", .type = KeyType::url, .required = true, .secret = true,
             .prompt = "Incoming webhook URL (Integrations > Incoming Webhooks)",
             .doc = "the incoming webhook's URL (secret)",
-            // A self-hosted server may live under a sub-path (/mattermost/hooks/ID).
-            .shapes = {"/**/hooks/#ID"},
+            // A self-hosted server may live under a sub-path (/mattermost/hooks/ID);
+            // it is masked too, as it may be a relay's key.
+            .shapes = {"/##/hooks/#ID"},
             .address = true},
            {.name = "channel", .prompt = "Channel name (empty: the webhook's own)",
             .doc = "post to this channel instead of the webhook's own", .address = true},
