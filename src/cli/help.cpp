@@ -134,7 +134,8 @@ it. Secrets are never echoed. Then it sends a test message and writes the
 profile once that was delivered, or when told to save anyway; a failed test
 offers to answer the question it points at again. Ctrl-C or Ctrl-D leaves
 the file untouched. Without a terminal a missing answer is an error that
-names its flag. The service may be named in any case, or as @ALIASES@.
+names its flag.
+The service may be named in any case, or as @ALIASES@.
 @FIELDS@  --force              replace a profile of the same name where it stands
   --yes                take defaults, ask nothing
   --test               send a test message first; write only if delivered
