@@ -196,7 +196,7 @@ _notify()
     case $sub in
         list) opts="--json --names -c --config -h --help" ;;
         check | test | flush) opts="-c --config -h --help" ;;
-        setup) opts="--type --webhook-url --token --chat-id --thread-id --to --username --channel --icon-url --avatar-url --api-base --server --topic --priority --smtp-url --password --from -c --config --force --yes --test -h --help" ;;
+        setup) opts="--type --webhook-url --token --chat-id --thread-id --to --username --channel --icon-url --avatar-url --api-base --server --topic --priority --smtp-url --password --from -c --config --force --yes --test --save-anyway -h --help" ;;
         telegram)
             if [[ $sub2 == discover ]]; then
                 opts="--profile --token --api-base --json -c --config -h --help"

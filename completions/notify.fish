@@ -210,7 +210,8 @@ complete -c notify -n '__notify_sub setup' -l password -x -d 'e-mail: SMTP passw
 complete -c notify -n '__notify_sub setup' -l from -x -d 'e-mail sender'
 complete -c notify -n '__notify_sub setup' -l force -d 'replace an existing profile'
 complete -c notify -n '__notify_sub setup' -l yes -d 'ask nothing, take defaults'
-complete -c notify -n '__notify_sub setup' -l test -d 'send a test message through the new profile'
+complete -c notify -n '__notify_sub setup' -l test -d 'send a test message first; write only if delivered'
+complete -c notify -n '__notify_sub setup' -l save-anyway -d 'with --test: write even if the test failed'
 
 # telegram discover
 complete -c notify -n __notify_telegram_discover -l profile -x -a '(__notify_names)' -d 'take the token from this profile'

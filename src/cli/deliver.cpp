@@ -247,7 +247,15 @@ void report_outcomes(const Session& s, const std::vector<delivery::Outcome>& out
     // The outcome names each profile tried; the first is this target.
     const bool named = oc.error.rfind(oc.target + ": ", 0) == 0;
     s.error(oc.target + ": not delivered: " + oc.error.substr(named ? oc.target.size() + 2 : 0));
-    if (!oc.hint.empty()) s.info("hint: " + oc.hint);
+    if (!oc.hint.empty()) {
+      // A service's hint names a notify command without -c FILE; this run's
+      // is added (a hint made here with command_hint() has it already).
+      std::string hint = oc.hint;
+      for (auto at = hint.find("`notify "); at != std::string::npos;
+           at = hint.find("`notify ", at + 1))
+        if (hint.compare(at + 8, 3, "-c ") != 0) hint.replace(at + 1, 7, s.command_hint(""));
+      s.info("hint: " + hint);
+    }
     if (oc.dead)
       s.info(oc.target + ": " + (oc.permanent ? "this will not succeed by retrying; " : "") +
              "the message is kept in the spool's failed/ (id " + oc.spool_id + "): see `" +

@@ -8,14 +8,23 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli/prompt.hpp"
 #include "message/remote.hpp"
 #include "transport/sync.hpp"
 #include "services/registry.hpp"
 
 namespace notify::cli {
 
-Result<std::string> read_secret_arg(Session& s, const std::string& value) {
+Result<std::string> read_secret_arg(Session& s, const std::string& value,
+                                    const std::string& question, Prompter* prompter) {
   if (value != "-") return value;
+  if (s.world.is_terminal(s.world.in_fd)) {
+    std::optional<Prompter> own;
+    if (!prompter) prompter = &own.emplace(s.world.in_fd, *s.world.err, "notify: interrupted\n");
+    auto a = prompter->ask(question, true);
+    if (!a || a->empty()) return make_error(ErrorKind::usage, "no value was typed");
+    return *a;
+  }
   std::string line;
   char c;
   while (::read(s.world.in_fd, &c, 1) == 1 && c != '\n') line += c;
@@ -96,18 +105,34 @@ std::string chat_table(const std::vector<services::ChatRow>& rows) {
 
 int cmd_discover(Session& s) {
   std::string token, api_base = s.options.api_base.value_or(services::default_of("telegram", "api_base"));
+  const std::string in_file = s.config.path.empty() ? "" : " in " + s.config.path;
+  std::string profile = s.options.profile;
+  if (!s.options.token && profile.empty()) {
+    // The only Telegram profile is the one meant; of several, none is.
+    std::vector<std::string> telegram;
+    for (const auto& [name, p] : s.config.profiles)
+      if (p.type == "telegram") telegram.push_back(name);
+    if (telegram.size() != 1) {
+      std::string names;
+      for (const auto& n : telegram) names += (names.empty() ? "" : ", ") + n;
+      s.error((telegram.empty() ? "no Telegram profile" + in_file
+                                : "several Telegram profiles" + in_file + " (" + names + ")") +
+              ": give --profile NAME or --token TOKEN (--token - reads it from standard input)");
+      return kExitUsage;
+    }
+    profile = telegram.front();
+  }
   if (s.options.token) {
-    auto t = read_secret_arg(s, *s.options.token);
+    auto t = read_secret_arg(s, *s.options.token, "Telegram bot token");
     if (!t) {
       s.error("--token: " + t.error().message);
       return kExitUsage;
     }
     token = *t;
-  } else if (!s.options.profile.empty()) {
-    auto it = s.config.profiles.find(s.options.profile);
+  } else {
+    auto it = s.config.profiles.find(profile);
     if (it == s.config.profiles.end() || it->second.type != "telegram") {
-      s.error("no Telegram profile '" + s.options.profile + "'" +
-              (s.config.path.empty() ? "" : " in " + s.config.path));
+      s.error("no Telegram profile '" + profile + "'" + in_file);
       return kExitUsage;
     }
     if (auto r = s.resolve(it->second); !r) {
@@ -116,9 +141,6 @@ int cmd_discover(Session& s) {
     }
     token = it->second.secret("token");
     if (!s.options.api_base) api_base = it->second.text("api_base");
-  } else {
-    s.error("give --profile NAME or --token TOKEN (--token - reads it from standard input)");
-    return kExitUsage;
   }
   auto rows = fetch_chats(s, token, api_base, 0);
   if (!rows) {

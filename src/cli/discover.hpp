@@ -16,7 +16,12 @@ Result<std::vector<services::ChatRow>> fetch_chats(Session& s, const std::string
 /// The rows as an aligned table, one chat per line.
 std::string chat_table(const std::vector<services::ChatRow>& rows);
 
-/// A token given on the command line as "-" is read from standard input.
-Result<std::string> read_secret_arg(Session& s, const std::string& value);
+class Prompter;
+
+/// A secret given on the command line as "-" is read from standard input:
+/// on a terminal after printing `question` and with echo off (through
+/// `prompter` when one is in use), else its first line.
+Result<std::string> read_secret_arg(Session& s, const std::string& value,
+                                    const std::string& question, Prompter* prompter = nullptr);
 
 }  // namespace notify::cli

@@ -68,7 +68,7 @@ commands:
   test TARGET            send a test message and report per target
   flush [TARGET]         deliver the messages kept in the spool
   spool [ACTION]         list, show, drop or retry the messages kept
-  setup [PROFILE]        add a profile to the profile file, asking or by flags
+  setup [PROFILE]        add or change a profile, asking or by flags
   telegram discover      list the chats a Telegram bot can reach
   run TARGET -- CMD...   run a command, report its failure with its output
   help [COMMAND]         this help, or a command's (as COMMAND --help)
@@ -128,18 +128,26 @@ moves failed messages back to pending.
 )";
 
 constexpr const char* kSetupHelp = R"(usage: notify setup [PROFILE] [--type T] [--FIELD VALUE...] [--force] [--yes]
-                    [--test] [-c PATH]
+                    [--test [--save-anyway]] [-c PATH]
 
 Adds a profile to the profile file (creating it with mode 0600 in a 0700
-directory), keeping every other line and comment as it was. On a terminal
-it asks for what the flags do not give, checking each answer, and for
-Telegram it can find the chat id by waiting for a message to the bot.
-Without a terminal a missing answer is an error that names its flag.
-@FIELDS@  --force              replace a profile of the same name
+directory) or changes one in place, keeping every other line and comment as
+it was. On a terminal it asks for what the flags do not give and checks each
+answer by the loader's rule (a webhook URL must have its service's shape);
+for an existing profile each current value is the default, and Enter keeps
+it. Secrets are never echoed. Then it sends a test message and writes the
+profile once that was delivered, or when told to save anyway; a failed test
+offers to answer the question it points at again. Ctrl-C or Ctrl-D leaves
+the file untouched. Without a terminal a missing answer is an error that
+names its flag.
+The service may be named in any case, or as @ALIASES@.
+@FIELDS@  --force              replace a profile of the same name where it stands
   --yes                take defaults, ask nothing
-  --test               send a test message through the new profile
-A token or URL given as "-" is read from standard input, so it does not
-show in `ps` or in the shell history.
+  --test               send a test message first; write only if delivered
+  --save-anyway        with --test: write the profile even if the test failed
+A token or URL given as "-" is read from standard input (on a terminal it
+is asked for, without echo), so it does not show in `ps` or in the shell
+history.
 )";
 
 constexpr const char* kDiscoverHelp = R"(usage: notify telegram discover [--profile P | --token T] [--api-base URL]
@@ -148,7 +156,9 @@ constexpr const char* kDiscoverHelp = R"(usage: notify telegram discover [--prof
 Asks Telegram (getUpdates) which chats have written to the bot and prints one
 row per chat: chat id, type, title or name, forum topic, last message. It
 never marks updates as read. Send the bot a message (or add it to a group
-and mention it) first. --token - reads the token from standard input.
+and mention it) first. Without --profile or --token it takes the token of
+the only Telegram profile (several: name one). --token - reads the token
+from standard input (on a terminal it is asked for, without echo).
 )";
 
 constexpr const char* kRunHelp = R"(usage: notify run TARGET [--on failure|always|success] [-t TITLE] [send options]
@@ -440,6 +450,13 @@ std::string help_for(Command command) {
     case Command::setup: {
       std::string text = kSetupHelp;
       text.replace(text.find("@FIELDS@"), 8, setup_fields());
+      std::vector<std::string_view> aliases;
+      for (const auto* service : services::all_services())
+        aliases.insert(aliases.end(), service->aliases.begin(), service->aliases.end());
+      std::string names;
+      for (std::size_t i = 0; i < aliases.size(); ++i)
+        names += (i == 0 ? "" : i + 1 == aliases.size() ? " or " : ", ") + std::string(aliases[i]);
+      text.replace(text.find("@ALIASES@"), 9, names);
       return text;
     }
     case Command::discover: return kDiscoverHelp;

@@ -197,6 +197,7 @@ void add_options_of(Command command, CLI::App& app, CliOptions& o, Raw& raw) {
       app.add_flag("--force", o.force);
       app.add_flag("--yes", o.yes);
       app.add_flag("--test", o.send_test);
+      app.add_flag("--save-anyway", o.save_anyway);
       break;
     case Command::discover:
       app.add_option("--profile", o.profile);
@@ -461,6 +462,8 @@ Result<CliOptions> parse_options(const std::vector<std::string>& raw_args) {
     case Command::setup:
       if (auto e = at_most(1, "one profile name at a time")) return *e;
       if (!words.empty()) o.profile = words.front();
+      if (o.save_anyway && !o.send_test)
+        return usage("--save-anyway goes with --test (without it setup writes after the checks)");
       for (std::size_t i = 0; i < setup_fields().size(); ++i) {
         if (app.count("--" + setup_fields()[i]) == 0) continue;
         std::string key = setup_fields()[i];

@@ -58,6 +58,7 @@ struct CliOptions {
   bool force = false;
   bool yes = false;
   bool send_test = false;
+  bool save_anyway = false;  ///< setup --test: write even when the test failed
   std::optional<std::string> token;     ///< telegram discover --token
   std::optional<std::string> api_base;  ///< telegram discover --api-base
 

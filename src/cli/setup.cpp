@@ -1,91 +1,58 @@
 // setup: a wizard on a terminal, the same questions as flags in a script.
+// What to ask, whether an answer stands and what the file becomes are
+// app/setup's decisions; this file asks, prints, tests and writes.
 
-#include <fcntl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <cctype>
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
-#include <functional>
 #include <set>
 
+#include "app/setup.hpp"
 #include "cli/deliver.hpp"
 #include "cli/discover.hpp"
 #include "cli/prompt.hpp"
 #include "config/loader.hpp"
-#include "config/writer.hpp"
 #include "core/files.hpp"
+#include "core/mask.hpp"
 #include "core/names.hpp"
-#include "core/url.hpp"
 #include "services/registry.hpp"
 
 namespace notify::cli {
 
 namespace {
 
-using Check = std::function<std::string(const std::string&)>;  // "" when valid
+constexpr const char* kFarewell = "notify: setup interrupted; nothing was written\n";
 
-struct Question {
-  std::string key;  ///< profile field; flag is --key-with-dashes
-  std::string text;
-  bool required = false;
-  bool secret = false;
-  bool quoted = true;
-  Check check;
-  std::string fallback;  ///< default shown; not written when chosen
-};
-
-std::string flag_of(std::string key) {
-  std::replace(key.begin(), key.end(), '_', '-');
-  return "--" + key;
+std::string flag_of(std::string_view key) {
+  std::string flag = "--" + std::string(key);
+  std::replace(flag.begin(), flag.end(), '_', '-');
+  return flag;
 }
-
-// setup asks what a service declares a prompt for, in its order, and checks
-// each answer by the rule the loader applies to the same key.
-std::vector<Question> questions_for(const services::ServiceInfo& service) {
-  std::vector<Question> out;
-  for (const auto& k : service.schema.keys) {
-    if (k.prompt.empty()) continue;
-    Question q;
-    q.key = std::string(k.name);
-    q.text = std::string(k.prompt);
-    q.required = k.required;
-    q.secret = k.secret;
-    q.quoted = k.type != config::KeyType::integer;
-    q.fallback = std::string(k.fallback);
-    q.check = [spec = k](const std::string& v) -> std::string {
-      if (spec.type == config::KeyType::url)
-        if (auto problem = url_problem(v)) return "must be an http(s) URL: it " + *problem;
-      if (spec.type == config::KeyType::integer) {
-        const bool digits = !v.empty() && v.size() < 19 &&
-                            v.find_first_not_of("0123456789") == std::string::npos;
-        if (!digits || std::stoll(v) < spec.min) return "must be a positive number";
-      }
-      return spec.check ? spec.check(v) : "";
-    };
-    out.push_back(std::move(q));
-  }
-  return out;
-}
-
-struct Picked {
-  std::optional<services::ChatRow> row;
-  bool token_rejected = false;
-};
 
 // Rounds of getUpdates, the later ones held open by the server (long
 // polling) until a message arrives.
 constexpr int kWaitRounds = 5;
 constexpr int kWaitSeconds = 30;
 
+struct Picked {
+  std::optional<services::ChatRow> row;
+  bool token_rejected = false;
+  bool stopped = false;  ///< end of input at the pick
+};
+
 // Interactive chat discovery: list what the bot has seen, waiting for a
-// first message if it has seen nothing.
+// first message if it has seen nothing. The waiting line is one line,
+// rewritten in place on a terminal.
 Picked pick_chat(Session& s, Prompter& p, const std::string& token, const std::string& api_base) {
+  const bool tty = s.world.is_terminal(2);
+  bool waiting = false;
   for (int round = 0; round < kWaitRounds; ++round) {
     auto rows = fetch_chats(s, token, api_base, round == 0 ? 0 : kWaitSeconds);
+    if (waiting && (!rows || !rows->empty())) {
+      *s.world.err << "\n";
+      waiting = false;
+    }
     if (!rows) {
       s.error(rows.error().message);
       // The one failure the user can mend here: a token mistyped or revoked.
@@ -102,20 +69,33 @@ Picked pick_chat(Session& s, Prompter& p, const std::string& token, const std::s
                      << (r.topic_id ? " (topic " + std::to_string(*r.topic_id) + ")" : "") << "\n";
       }
       for (;;) {
-        auto a = p.ask("Pick a chat (number)", "1");
-        if (!a) return {};
-        std::size_t n = std::strtoul(a->c_str(), nullptr, 10);
+        auto a = p.ask("Pick a chat (number) [1]");
+        if (!a) return {std::nullopt, false, true};
+        const std::size_t n = a->empty() ? 1 : std::strtoul(a->c_str(), nullptr, 10);
         if (n >= 1 && n <= rows->size()) return {(*rows)[n - 1], false};
         *s.world.err << "  give a number from 1 to " << rows->size() << "\n";
       }
     }
-    if (round + 1 < kWaitRounds)
-      *s.world.err << "Waiting for a message to the bot: open Telegram and send it one "
-                      "(or add it to a group and mention it). Ctrl-C to stop.\n";
+    if (round + 1 < kWaitRounds) {
+      // 80 columns at most; on a terminal the same line counts the time.
+      const int left = (kWaitRounds - 1 - round) * kWaitSeconds;
+      if (round == 0)
+        *s.world.err << "Send the bot a message in Telegram (in a group: mention it).\n";
+      if (tty) {
+        *s.world.err << "\r\x1b[KWaiting for a message to the bot (" << left
+                     << " s left, Ctrl-C stops)..." << std::flush;
+        waiting = true;
+      } else if (round == 0) {
+        *s.world.err << "Waiting for a message to the bot (up to " << left
+                     << " s, Ctrl-C stops)..." << std::flush;
+        waiting = true;
+      }
+    }
   }
+  if (waiting) *s.world.err << "\n";
   *s.world.err << "Stopped waiting: no message reached the bot in "
                << (kWaitRounds - 1) * kWaitSeconds / 60
-               << " minutes. Type the chat id instead (`notify telegram discover` lists "
+               << " minutes.\nType the chat id instead (`notify telegram discover` lists "
                   "chats later).\n";
   return {};
 }
@@ -147,214 +127,331 @@ std::string name_problem(const std::string& name) {
   return "";
 }
 
-// `--priority` as the profile will hold it: a number stays a number (ntfy's
-// 1 must stay 1), a word is written in lower case; nullopt when unreadable.
-std::optional<config::Field> priority_field(const std::string& given) {
-  if (!read_priority(given)) return std::nullopt;
-  std::string v = given;
-  for (auto& c : v) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  v.erase(0, v.find_first_not_of(" \t"));
-  v.erase(v.find_last_not_of(" \t") + 1);
-  const bool number = v.size() == 1 && v[0] >= '1' && v[0] <= '5';
-  return config::Field{"priority", v, !number};
+std::string service_names() {
+  std::string out = services::catalog().type_list(",");
+  std::string aliases;
+  for (const auto* s : services::all_services())
+    for (auto a : s->aliases) aliases += (aliases.empty() ? "" : ", ") + std::string(a);
+  return out + (aliases.empty() ? "" : " (or " + aliases + ")");
 }
 
-}  // namespace
+// How a value the file holds is offered as the default: a secret never in
+// the clear (a URL masked by its shape, a token as ***; a ${VAR} reference
+// or a file's path as written).
+std::string offered(const config::KeySpec& key, const std::string& value) {
+  if (!key.secret || value.find("${") != std::string::npos || value.rfind("file ", 0) == 0)
+    return value;
+  if (key.type == config::KeyType::url) return mask_url(value, key.shapes);
+  return "***";
+}
 
-int cmd_setup(Session& s) {
-  const auto& o = s.options;
-  const bool interactive = !o.yes && s.world.is_terminal(s.world.in_fd);
-  Prompter prompt(s.world.in_fd, *s.world.err);
-  std::map<std::string, std::string> given(o.answers.begin(), o.answers.end());
+enum class Step { done, stopped };
 
-  // Which file: --config, $NOTIFY_CONFIG, else the user's own file.
-  const auto candidates = config::config_candidates(o.config, s.world.env);
-  const std::string path = candidates.front();
-  std::string text;
-  if (s.world.file_exists(path)) {
-    auto t = s.world.read_file(path);
-    if (!t) {
-      s.error("cannot read " + path + ": " + t.error().message);
-      return kExitUsage;
-    }
-    text = *t;
-    if (auto cfg = config::parse_config(text, path, services::catalog()); !cfg) {
-      s.error(cfg.error().message + " (fix the file before adding to it)");
-      return kExitUsage;
-    }
+// One run of the wizard or of the flags: what is known so far.
+class Setup {
+ public:
+  explicit Setup(Session& s) : s_(s) {}
+  int run();
+
+ private:
+  int stopped() {
+    prompt_.reset();
+    s_.error("setup stopped at the end of input; nothing was written");
+    return kExitUsage;
   }
+  std::string value_of(std::string_view key) const {
+    const auto it = answers_.values.find(std::string(key));
+    return it == answers_.values.end() ? "" : it->second;
+  }
+  // The secrets in play, for spotting one pasted into the wrong question.
+  std::vector<std::string> secrets() const {
+    std::vector<std::string> out = known_secrets_;
+    for (const auto* k : keys_)
+      if (k->secret && !value_of(k->name).empty()) out.push_back(value_of(k->name));
+    return out;
+  }
+  Prompter::Hide hide_for(const config::KeySpec& key) const {
+    if (key.secret) return {};
+    return [this, &key](std::string_view line) {
+      return app::looks_like_secret(key, line, secrets());
+    };
+  }
+  Step ask_key(const config::KeySpec& key);
+  Step ask_chat(const config::KeySpec& key);
+  std::optional<int> take_flags();
+  std::optional<int> read_file();
+  std::optional<int> ask_name();
+  std::optional<int> ask_service();
+  std::optional<int> test_until_saved(const std::string& candidate);
+  Result<std::string> candidate() const;
+  int write(const std::string& text, bool tested);
 
-  auto missing = [&](const std::string& what, const std::string& flag) {
-    s.error("no terminal to ask for " + what + ": give " + flag);
-    return kExitUsage;
-  };
-  auto stopped = [&] {
-    s.error("setup stopped at the end of input; nothing was written");
-    return kExitUsage;
-  };
-  auto answer = [&](const std::string& question, const std::string& fallback, bool secret,
-                    const Check& check) -> std::optional<std::string> {
-    for (;;) {
-      auto a = prompt.ask(question, fallback, secret);
-      if (!a) return std::nullopt;
-      std::string why = (check && !a->empty()) ? check(*a) : "";
-      if (why.empty()) return a;
-      *s.world.err << "  " << why << "\n";
-    }
-  };
+  Session& s_;
+  std::optional<Prompter> prompt_;
+  std::map<std::string, std::string> given_;
+  std::string path_, text_;
+  std::optional<config::Config> file_;
+  const config::Profile* existing_ = nullptr;  ///< in file_, when editing or replacing
+  bool replace_ = false;
+  std::map<std::string, std::string> current_;  ///< defaults offered, by key
+  std::map<std::string, std::string> original_;  ///< the existing profile's values
+  std::vector<std::string> known_secrets_;      ///< its secrets, resolved where possible
+  std::map<std::string, std::string> resolved_;  ///< those by key
+  app::ProfileAnswers answers_;
+  std::vector<const config::KeySpec*> keys_;
+  std::set<std::string> asked_;  ///< keys settled ahead of their turn
+};
 
-  // Profile name.
-  std::string name = o.profile;
+std::optional<int> Setup::read_file() {
+  // Which file: --config, $NOTIFY_CONFIG, else the user's own file.
+  path_ = config::config_candidates(s_.options.config, s_.world.env).front();
+  if (!s_.world.file_exists(path_)) return std::nullopt;
+  auto t = s_.world.read_file(path_);
+  if (!t) {
+    s_.error("cannot read " + path_ + ": " + t.error().message);
+    return kExitUsage;
+  }
+  text_ = *t;
+  auto cfg = config::parse_config(text_, path_, services::catalog());
+  if (!cfg) {
+    s_.error(cfg.error().message + " (fix the file before adding to it)");
+    return kExitUsage;
+  }
+  file_ = std::move(*cfg);
+  return std::nullopt;
+}
+
+std::optional<int> Setup::ask_name() {
+  std::string& name = answers_.name;
+  name = s_.options.profile;
   if (name.empty()) {
-    if (!interactive) return missing("the profile name", "it as an argument: notify setup NAME");
-    auto a = answer("Profile name", "default", false, name_problem);
-    if (!a) return stopped();
-    name = *a;
+    if (!prompt_) {
+      s_.error("no terminal to ask for the profile name: give it as an argument: notify setup NAME");
+      return kExitUsage;
+    }
+    for (;;) {
+      auto a = prompt_->ask("Profile name [default]");
+      if (!a) return stopped();
+      name = a->empty() ? "default" : *a;
+      if (auto why = name_problem(name); !why.empty()) {
+        *s_.world.err << "  " << why << "\n";
+        continue;
+      }
+      break;
+    }
   }
   if (auto why = name_problem(name); !why.empty()) {
-    s.error("profile name '" + name + "': " + why);
+    s_.error("profile name '" + name + "': " + why);
     return kExitUsage;
   }
-  bool replace = o.force;
-  if (!text.empty()) {
-    auto cfg = config::parse_config(text, path, services::catalog());
-    if (cfg->profiles.count(name) && !replace) {
-      if (!interactive) {
-        s.error("profile '" + name + "' already exists in " + path + "; --force replaces it");
-        return kExitUsage;
-      }
-      if (!prompt.confirm("Profile '" + name + "' exists in " + path + ". Replace it?", false)) {
-        s.info("left " + path + " unchanged");
-        return kExitOk;
-      }
-      replace = true;
+  if (!file_ || !file_->profiles.count(name)) return std::nullopt;
+  existing_ = &file_->profiles.at(name);
+  replace_ = s_.options.force;
+  if (!prompt_ && !replace_) {
+    s_.error("profile '" + name + "' already exists in " + path_ + "; --force replaces it");
+    return kExitUsage;
+  }
+  if (replace_) return std::nullopt;
+  // Editing: each current value is the default; its secrets, resolved, are
+  // what a pasted secret is compared with.
+  current_ = original_ = app::current_values(*existing_);
+  config::Profile resolved = *existing_;
+  if (config::resolve_secrets(resolved, s_.world.env, s_.world.read_file)) {
+    services::add_secrets(resolved, s_.masker);
+    for (const auto& [k, v] : resolved.secrets) {
+      known_secrets_.push_back(v);
+      resolved_[k] = v;
     }
   }
+  *s_.world.err << "Profile '" << name << "' is in " << path_
+                << ".\nEnter keeps the value in [brackets]; - clears an optional one.\n";
+  return std::nullopt;
+}
 
-  // Service.
-  const auto types = services::catalog().type_list();
-  std::string type = given.count("type") ? given["type"] : "";
-  if (type.empty()) {
-    if (!interactive) return missing("the service", "--type (" + types + ")");
-    auto a = answer("Service (" + services::catalog().type_list(",") + ")", "", false,
-                    [&](const std::string& v) {
-                      return services::find_service(v) ? "" : "one of " + types;
-                    });
-    if (!a) return stopped();
-    type = *a;
-  }
-  const auto* service = services::find_service(type);
-  if (!service) {
-    s.error("--type must be " + types + ", not '" + type + "'");
-    return kExitUsage;
-  }
-  given.erase("type");
-  // Every profile's key, read as the loader reads it.
-  std::optional<config::Field> priority;
-  if (auto it = given.find("priority"); it != given.end()) {
-    priority = priority_field(it->second);
-    if (!priority) {
-      s.error("--priority " + it->second + ": give " + std::string(kPriorityWords));
+std::optional<int> Setup::ask_service() {
+  const std::string current = existing_ && !replace_ ? existing_->type : "";
+  const services::ServiceInfo* service = nullptr;
+  if (auto it = given_.find("type"); it != given_.end()) {
+    service = services::service_named(it->second);
+    if (!service) {
+      s_.error("--type must be one of " + service_names() + ", not '" + it->second + "'");
       return kExitUsage;
     }
-    given.erase(it);
-  }
-
-  const auto questions = questions_for(*service);
-  std::map<std::string, std::string> values;
-  std::set<std::string> settled;  // answered by picking a chat: not asked
-  auto ask_until_given = [&](const Question& q) -> std::optional<std::string> {
+    given_.erase(it);
+  } else if (!prompt_) {
+    s_.error("no terminal to ask for the service: give --type (" +
+             services::catalog().type_list() + ")");
+    return kExitUsage;
+  } else {
     for (;;) {
-      auto a = answer(q.text, q.fallback, q.secret, q.check);
-      if (!a || !q.required || !a->empty()) return a;
-      *s.world.err << "  an answer is needed here\n";
+      auto a = prompt_->ask("Service (" + services::catalog().type_list(",") + ")" +
+                            (current.empty() ? "" : " [" + current + "]"));
+      if (!a) return stopped();
+      if (a->empty() && !current.empty()) *a = current;
+      if (a->empty()) {
+        *s_.world.err << "  an answer is needed here\n";
+        continue;
+      }
+      if ((service = services::service_named(*a))) break;
+      *s_.world.err << "  give one of " << service_names() << "\n";
     }
-  };
-  for (const auto& q : questions) {
-    if (settled.count(q.key)) continue;
-    std::string v;
-    if (auto it = given.find(q.key); it != given.end()) {
-      auto r = q.secret ? read_secret_arg(s, it->second) : Result<std::string>(it->second);
-      if (!r) {
-        s.error(flag_of(q.key) + ": " + r.error().message);
+  }
+  answers_.service = service;
+  keys_ = app::setup_keys(*service);
+  // Every profile's key, read as the loader reads it.
+  if (auto it = given_.find("priority"); it != given_.end()) {
+    answers_.priority = app::priority_field(it->second);
+    if (!answers_.priority) {
+      s_.error("--priority " + it->second + ": give " + std::string(kPriorityWords));
+      return kExitUsage;
+    }
+    given_.erase(it);
+  }
+  // A flag that the service has no question for is refused before any is asked.
+  for (const auto& [k, v] : given_) {
+    const bool known = std::any_of(keys_.begin(), keys_.end(),
+                                   [&](const config::KeySpec* spec) { return spec->name == k; });
+    if (!known) {
+      s_.error(flag_of(k) + " does not apply to " + std::string(service->schema.type) +
+               " profiles");
+      return kExitUsage;
+    }
+  }
+  // Values of another service are no defaults for this one.
+  if (existing_ && existing_->type != service->schema.type) current_.clear();
+  return std::nullopt;
+}
+
+// The answers the flags give, checked as answers are.
+std::optional<int> Setup::take_flags() {
+  for (const auto* k : keys_) {
+    const auto it = given_.find(std::string(k->name));
+    if (it == given_.end()) continue;
+    auto r = k->secret ? read_secret_arg(s_, it->second, std::string(k->prompt),
+                                         prompt_ ? &*prompt_ : nullptr)
+                       : Result<std::string>(it->second);
+    if (!r) {
+      s_.error(flag_of(k->name) + ": " + r.error().message);
+      return kExitUsage;
+    }
+    if (!r->empty()) {
+      if (auto why = app::answer_problem(*answers_.service, *k, *r, secrets()); !why.empty()) {
+        s_.error(flag_of(k->name) + " " + why);
         return kExitUsage;
       }
-      v = *r;
-      if (auto why = (q.check && !v.empty()) ? q.check(v) : ""; !why.empty()) {
-        s.error(flag_of(q.key) + ": " + why);
-        return kExitUsage;
-      }
-      given.erase(it);
-    } else if (interactive) {
-      if (type == "telegram" && q.key == "chat_id" &&
-          prompt.confirm("Find the chat id by messaging the bot now?", true)) {
-        const std::string api_base =
-            given.count("api_base") ? given["api_base"]
-                                     : services::default_of("telegram", "api_base");
-        for (;;) {
-          auto picked = pick_chat(s, prompt, values["token"], api_base);
-          if (picked.token_rejected) {
-            auto token = std::find_if(questions.begin(), questions.end(),
-                                      [](const Question& t) { return t.key == "token"; });
-            auto a = ask_until_given(*token);
-            if (!a) return stopped();
-            s.masker.add(*a);
-            values["token"] = *a;
-            continue;
-          }
-          if (picked.row) {
-            v = picked.row->chat_id;
-            if (picked.row->topic_id) values["thread_id"] = std::to_string(*picked.row->topic_id);
-            if (!topic_possible(*picked.row) && !given.count("thread_id"))
-              settled.insert("thread_id");
-          }
-          break;
-        }
-      }
-      if (v.empty()) {
-        auto a = ask_until_given(q);
-        if (!a) return stopped();
-        v = *a;
-      }
-    } else if (q.required) {
-      return missing(q.key, flag_of(q.key));
     }
-    if (q.secret) s.masker.add(v);
-    values[q.key] = v;
+    if (k->secret) {
+      if (k->type == config::KeyType::url) s_.masker.add_url(*r, k->shapes);
+      else s_.masker.add(*r);
+    }
+    answers_.values[std::string(k->name)] = *r;
+    asked_.insert(std::string(k->name));
   }
-  std::vector<config::Field> fields = {{"type", type, true}};
-  for (const auto& q : questions) {
-    const auto& v = values[q.key];
-    if (!v.empty() && v != q.fallback) fields.push_back({q.key, v, q.quoted});
-  }
-  if (priority) fields.push_back(*priority);
-  for (const auto& [k, v] : given) {
-    s.error(flag_of(k) + " does not apply to " + type + " profiles");
-    return kExitUsage;
-  }
+  return std::nullopt;
+}
 
-  auto updated = config::add_profile(text, name, config::render_profile(name, fields), replace);
-  if (!updated) {
-    s.error(updated.error().message + " in " + path);
-    return kExitUsage;
+Step Setup::ask_key(const config::KeySpec& key) {
+  const std::string name(key.name);
+  const auto cur = current_.find(name);
+  const bool has_current = cur != current_.end();
+  std::string question(key.prompt);
+  if (has_current) question += " [" + offered(key, cur->second) + "]";
+  else if (!key.fallback.empty()) question += " [" + std::string(key.fallback) + "]";
+  for (;;) {
+    auto a = prompt_->ask(question, key.secret, hide_for(key));
+    if (!a) return Step::stopped;
+    answers_.kept.erase(name);
+    if (a->empty()) {
+      if (has_current) {
+        answers_.values[name] = cur->second;
+        // Only what the file holds is left untouched; an answer given
+        // earlier in this run (offered again after a failed test) is written.
+        if (const auto o = original_.find(name); o != original_.end() && o->second == cur->second)
+          answers_.kept.insert(name);
+        return Step::done;
+      }
+      if (key.required && key.fallback.empty()) {
+        *s_.world.err << "  an answer is needed here\n";
+        continue;
+      }
+      answers_.values[name] = "";
+      return Step::done;
+    }
+    if (*a == "-" && !key.required) {
+      answers_.values[name] = "";
+      return Step::done;
+    }
+    if (auto why = app::answer_problem(*answers_.service, key, *a, secrets()); !why.empty()) {
+      *s_.world.err << "  that " << why << "\n";
+      continue;
+    }
+    if (key.secret) {
+      if (key.type == config::KeyType::url) s_.masker.add_url(*a, key.shapes);
+      else s_.masker.add(*a);
+    }
+    answers_.values[name] = *a;
+    return Step::done;
   }
-  auto check = config::parse_config(*updated, path, services::catalog());
-  if (!check) {
-    s.error("the profile would not be valid: " + check.error().message);
-    return kExitUsage;
-  }
-  if (auto w = write_file_atomically(through_links(path), *updated); !w) {
-    s.error(w.error().message);
-    return kExitNotDelivered;
-  }
-  s.info(std::string(replace ? "replaced" : "added") + " profile '" + name + "' in " + path);
+}
 
-  const bool test = o.send_test || (interactive && prompt.confirm("Send a test message now?", true));
-  if (!test) {
-    s.info("try it: echo hello | notify " + name);
-    return kExitOk;
+// Telegram's chat id, found by listening for a message to the bot when the
+// person wants to; the Bot API server is asked first, since that is where
+// the listening goes.
+Step Setup::ask_chat(const config::KeySpec& key) {
+  auto find = prompt_->confirm("Find the chat id by messaging the bot now?",
+                               !current_.count("chat_id"));
+  if (!find) return Step::stopped;
+  if (!*find) return ask_key(key);
+  for (const auto* k : keys_)
+    if (k->name == "api_base" && !asked_.count("api_base")) {
+      if (ask_key(*k) == Step::stopped) return Step::stopped;
+      asked_.insert("api_base");
+    }
+  for (;;) {
+    const auto api = value_of("api_base");
+    const auto token =
+        answers_.kept.count("token") ? resolved_["token"] : value_of("token");
+    auto picked = pick_chat(s_, *prompt_, token,
+                            api.empty() ? services::default_of("telegram", "api_base") : api);
+    if (picked.token_rejected) {
+      current_.erase("token");  // a rejected token is no default
+      for (const auto* k : keys_)
+        if (k->name == "token" && ask_key(*k) == Step::stopped) return Step::stopped;
+      continue;
+    }
+    if (picked.stopped) return Step::stopped;
+    if (!picked.row) return ask_key(key);
+    answers_.values["chat_id"] = picked.row->chat_id;
+    answers_.kept.erase("chat_id");
+    if (picked.row->topic_id) {
+      answers_.values["thread_id"] = std::to_string(*picked.row->topic_id);
+      asked_.insert("thread_id");
+    } else if (!topic_possible(*picked.row) && !asked_.count("thread_id")) {
+      answers_.values["thread_id"] = "";
+      asked_.insert("thread_id");
+    }
+    return Step::done;
   }
-  s.config = std::move(*check);
+}
+
+Result<std::string> Setup::candidate() const {
+  auto text = app::updated_file(text_, answers_, existing_, replace_);
+  if (!text) return make_error(text.error().kind, text.error().message + " in " + path_);
+  auto check = config::parse_config(*text, path_, services::catalog());
+  if (!check)
+    return make_error(ErrorKind::usage, "the profile would not be valid: " + check.error().message);
+  return text;
+}
+
+// One test message through the profile as `candidate` holds it: only this
+// profile (no fallback, whatever its min_priority), nothing journalled.
+delivery::Outcome send_test(Session& s, const std::string& candidate, const std::string& path,
+                            const std::string& name, std::optional<int> retries) {
+  auto cfg = config::parse_config(candidate, path, services::catalog());
+  s.config = std::move(*cfg);
+  auto& profile = s.config.profiles.at(name);
+  profile.fallback.clear();
+  profile.min_priority = Priority::low;
   Draft draft;
   draft.title = "notify test";
   draft.body = "Test message from notify setup on " + s.world.hostname() + ".";
@@ -362,9 +459,153 @@ int cmd_setup(Session& s) {
   auto world = app_world(s, &signals);
   app::SendOptions so;
   so.journal = false;
+  so.overrides.retries = retries;
   auto result = app::send(s.config, {name}, draft, so, world);
   report(s, result, draft, true);
-  return result.exit_status;
+  return result.outcomes.empty() ? delivery::Outcome{} : result.outcomes.front();
 }
+
+// Tests the profile and, when the test fails, offers to answer the question
+// it points at again, to test again, to save anyway or to quit. Returns an
+// exit status to end with, or nullopt to save what the answers now say.
+std::optional<int> Setup::test_until_saved(const std::string& first) {
+  auto go = prompt_->confirm("Send a test message before saving?", true);
+  if (!go) return stopped();
+  if (!*go) return std::nullopt;
+  std::string text = first;
+  for (;;) {
+    // One try: the menu below is the retry, with the person deciding.
+    const auto outcome = send_test(s_, text, path_, answers_.name, 0);
+    if (outcome.delivered) return std::nullopt;
+    const auto suspect = app::suspect_key(*answers_.service, outcome);
+    const config::KeySpec* again = nullptr;
+    for (const auto* k : keys_)
+      if (k->name == suspect) again = k;
+    std::vector<std::string> choices;
+    if (again) choices.push_back("answer \"" + std::string(again->prompt) + "\" again");
+    choices.push_back("answer another question again");
+    choices.push_back("send the test again");
+    choices.push_back("save anyway");
+    choices.push_back("quit without saving");
+    *s_.world.err << "The test message was not delivered. What now?\n";
+    for (std::size_t i = 0; i < choices.size(); ++i)
+      *s_.world.err << "  " << i + 1 << ") " << choices[i] << "\n";
+    std::size_t pick = 0;
+    while (pick == 0) {
+      auto a = prompt_->ask("Choose [1]");
+      if (!a) return stopped();
+      pick = a->empty() ? 1 : std::strtoul(a->c_str(), nullptr, 10);
+      if (pick < 1 || pick > choices.size()) {
+        *s_.world.err << "  give a number from 1 to " << choices.size() << "\n";
+        pick = 0;
+      }
+    }
+    const std::string& choice = choices[pick - 1];
+    if (choice == "save anyway") return std::nullopt;
+    if (choice == "quit without saving") {
+      prompt_.reset();
+      s_.info("left " + path_ + " as it was; nothing was written");
+      return kExitNotDelivered;
+    }
+    if (choice == "answer another question again") {
+      for (std::size_t i = 0; i < keys_.size(); ++i)
+        *s_.world.err << "  " << i + 1 << ") " << keys_[i]->prompt << "\n";
+      again = nullptr;
+      while (!again) {
+        auto a = prompt_->ask("Which question [1]");
+        if (!a) return stopped();
+        const std::size_t n = a->empty() ? 1 : std::strtoul(a->c_str(), nullptr, 10);
+        if (n >= 1 && n <= keys_.size()) again = keys_[n - 1];
+        else *s_.world.err << "  give a number from 1 to " << keys_.size() << "\n";
+      }
+    }
+    if (again) {
+      // What was answered is the default now: Enter keeps it.
+      if (const auto v = value_of(again->name); !v.empty()) current_[std::string(again->name)] = v;
+      const bool chat = answers_.service->schema.type == "telegram" && again->name == "chat_id";
+      if ((chat ? ask_chat(*again) : ask_key(*again)) == Step::stopped) return stopped();
+    }
+    auto next = candidate();
+    if (!next) {
+      prompt_.reset();
+      s_.error(next.error().message);
+      return kExitUsage;
+    }
+    text = *next;
+  }
+}
+
+int Setup::write(const std::string& text, bool tested) {
+  prompt_.reset();  // the terminal as it was, the signals as main set them
+  const std::string& name = answers_.name;
+  if (text == text_ && existing_) {
+    s_.info("profile '" + name + "' unchanged; " + path_ + " left as it was");
+    return kExitOk;
+  }
+  if (auto w = write_file_atomically(through_links(path_), text); !w) {
+    s_.error(w.error().message);
+    return kExitNotDelivered;
+  }
+  s_.info(std::string(!existing_ ? "added" : replace_ ? "replaced" : "changed") + " profile '" +
+          name + "' in " + path_);
+  if (!tested) s_.info("try it: echo hello | " + s_.command_hint(name));
+  return kExitOk;
+}
+
+int Setup::run() {
+  const auto& o = s_.options;
+  if (!o.yes && s_.world.is_terminal(s_.world.in_fd))
+    prompt_.emplace(s_.world.in_fd, *s_.world.err, kFarewell);
+  given_ = std::map<std::string, std::string>(o.answers.begin(), o.answers.end());
+  if (auto r = read_file()) return *r;
+  if (auto r = ask_name()) return *r;
+  if (auto r = ask_service()) return *r;
+  if (auto r = take_flags()) return *r;
+  for (const auto* k : keys_) {
+    const std::string name(k->name);
+    if (asked_.count(name)) continue;
+    if (!prompt_) {
+      if (k->required) {
+        s_.error("no terminal to ask for " + name + ": give " + flag_of(name));
+        return kExitUsage;
+      }
+      continue;
+    }
+    const bool chat = answers_.service->schema.type == "telegram" && name == "chat_id";
+    if ((chat ? ask_chat(*k) : ask_key(*k)) == Step::stopped) return stopped();
+    asked_.insert(name);
+  }
+  auto text = candidate();
+  if (!text) {
+    prompt_.reset();
+    s_.error(text.error().message);
+    return kExitUsage;
+  }
+  if (prompt_) {
+    auto end = test_until_saved(*text);
+    if (end) return *end;
+    auto final_text = candidate();  // the answers as the menu left them
+    if (!final_text) {
+      prompt_.reset();
+      s_.error(final_text.error().message);
+      return kExitUsage;
+    }
+    return write(*final_text, true);
+  }
+  if (!o.send_test) return write(*text, false);
+  const auto outcome = send_test(s_, *text, path_, answers_.name, std::nullopt);
+  if (outcome.delivered) return write(*text, true);
+  if (!o.save_anyway) {
+    s_.error("the test message was not delivered, so nothing was written to " + path_ +
+             " (--save-anyway writes the profile all the same)");
+    return kExitNotDelivered;
+  }
+  const int status = write(*text, true);
+  return status == kExitOk ? kExitNotDelivered : status;
+}
+
+}  // namespace
+
+int cmd_setup(Session& s) { return Setup(s).run(); }
 
 }  // namespace notify::cli

@@ -191,15 +191,13 @@ std::string trimmed_url(std::string s) {
 }
 
 // One of the service's own keys, by its declaration.
-void read_setting(Reader& r, const KeySpec& spec, const toml::node& node,
-                  const std::string& field, Profile& p) {
+void read_setting(Reader& r, const ServiceSchema& schema, const KeySpec& spec,
+                  const toml::node& node, const std::string& field, Profile& p) {
   const std::string name(spec.stored_as.empty() ? spec.name : spec.stored_as);
   auto checked = [&](const std::string& v) {
-    if (spec.check) {
-      if (auto problem = spec.check(v); !problem.empty()) {
-        r.fail(node.source(), field + " " + problem);
-        return false;
-      }
+    if (auto problem = value_problem(schema, spec, v); !problem.empty()) {
+      r.fail(node.source(), field + " " + problem);
+      return false;
     }
     return true;
   };
@@ -208,13 +206,7 @@ void read_setting(Reader& r, const KeySpec& spec, const toml::node& node,
       if (auto v = r.string(node, field); v && checked(*v)) p.settings[name] = *v;
       break;
     case KeyType::url:
-      if (auto v = r.string(node, field)) {
-        if (auto problem = url_problem(*v)) {
-          r.fail(node.source(), field + " is not a valid http(s) URL: it " + *problem);
-        } else if (checked(*v)) {
-          p.settings[name] = trimmed_url(*v);
-        }
-      }
+      if (auto v = r.string(node, field); v && checked(*v)) p.settings[name] = trimmed_url(*v);
       break;
     case KeyType::id:
       if (node.is_integer()) {
@@ -292,22 +284,15 @@ void read_profile(Reader& r, const std::string& name, const toml::table& t,
     // A value written out is checked now; one from ${VAR} or a file when it
     // is resolved (resolve_secrets), naming the same field.
     if (!is_file && s->find("${") == std::string::npos) {
-      if (spec.type == KeyType::url) {
-        if (auto problem = url_problem(*s)) {
-          r.fail(n.source(), field(k) + " is not a valid http(s) URL: it " + *problem);
-          return;
-        }
-      }
-      if (spec.check) {
-        if (auto problem = spec.check(*s); !problem.empty()) {
-          r.fail(n.source(), field(k) + " " + problem);
-          return;
-        }
+      if (auto problem = value_problem(*schema, spec, *s); !problem.empty()) {
+        r.fail(n.source(), field(k) + " " + problem);
+        return;
       }
     }
     p.secret_sources.push_back(SecretSource{std::string(spec.name), std::string(k), *s,
                                             is_file, where(r.path(), n.source()),
-                                            spec.type == KeyType::url, spec.check});
+                                            spec.type == KeyType::url, spec.check, schema,
+                                            &spec});
   };
 
   for (auto&& [key, node] : t) {
@@ -322,7 +307,7 @@ void read_profile(Reader& r, const std::string& name, const toml::table& t,
                          !schema->key(k);
     if (const KeySpec* spec = schema->key(is_file ? k.substr(0, k.size() - 5) : k)) {
       if (spec->secret) secret(*spec, k, node, is_file);
-      else read_setting(r, *spec, node, field(k), p);
+      else read_setting(r, *schema, *spec, node, field(k), p);
     } else if (k == "silent") {
       if (auto v = r.boolean(node, field(k))) p.silent = *v;
     } else if (k == "priority" || k == "min_priority") {
@@ -543,11 +528,14 @@ Result<void> resolve_secrets(Profile& p, const EnvLookup& env,
     }
     if (value.find_first_of("\r\n") != std::string::npos)
       return make_error(ErrorKind::config, ctx + "holds a line break");
-    if (src.url) {
+    if (src.service && src.spec) {
+      if (auto problem = value_problem(*src.service, *src.spec, value); !problem.empty())
+        return make_error(ErrorKind::config, ctx + problem);
+    } else if (src.url) {
       if (auto problem = url_problem(value))
         return make_error(ErrorKind::config, ctx + "is not a valid http(s) URL: it " + *problem);
     }
-    if (src.check) {
+    if (!src.spec && src.check) {
       if (auto problem = src.check(value); !problem.empty())
         return make_error(ErrorKind::config, ctx + problem);
     }

@@ -34,6 +34,10 @@ struct SecretSource {
   std::string where;  ///< "path:line:col" of the value
   bool url = false;   ///< must be an http(s) URL once resolved
   Check check = nullptr;  ///< the service's rule for the resolved value
+  /// The key's declaration, whose rule (value_problem) the resolved value
+  /// must pass; null for a source built by hand, which `url` and `check` rule.
+  const ServiceSchema* service = nullptr;
+  const KeySpec* spec = nullptr;
 };
 
 /// One service-specific key's value, as its service declared its type.

@@ -1,6 +1,40 @@
 #include "config/schema.hpp"
 
+#include <algorithm>
+#include <cstdint>
+
+#include "core/url.hpp"
+
 namespace notify::config {
+
+namespace {
+
+std::string integer_problem(const KeySpec& key, std::string_view value) {
+  const bool digits = !value.empty() && value.size() <= 18 &&
+                      std::all_of(value.begin(), value.end(),
+                                  [](char c) { return c >= '0' && c <= '9'; });
+  const std::int64_t n = digits ? std::stoll(std::string(value)) : -1;
+  if (digits && n >= key.min && n <= key.max) return "";
+  if (key.max == INT64_MAX)
+    return key.min == 1 ? "must be a positive whole number"
+                        : "must be a whole number of at least " + std::to_string(key.min);
+  return "must be a whole number from " + std::to_string(key.min) + " to " +
+         std::to_string(key.max);
+}
+
+}  // namespace
+
+std::string value_problem(const ServiceSchema& service, const KeySpec& key,
+                          std::string_view value) {
+  if (key.type == KeyType::url) {
+    if (auto problem = url_problem(value)) return "is not a valid http(s) URL: it " + *problem;
+    if (!fits_shapes(value, key.shapes))
+      return "is not a " + std::string(service.title) + " URL: its path must be " +
+             shapes_for_people(key.shapes);
+  }
+  if (key.type == KeyType::integer) return integer_problem(key, value);
+  return key.check ? key.check(value) : "";
+}
 
 const KeySpec* ServiceSchema::key(std::string_view name) const {
   for (const auto& k : keys)

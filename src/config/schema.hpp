@@ -81,6 +81,16 @@ struct CommonKey {
 /// Every common key, in the order help lists them.
 const std::vector<CommonKey>& common_keys();
 
+/// Why `value` cannot be the value of `key` in a profile of `service`, in
+/// words that follow the key's name ("is not ...", "must be ..."); empty
+/// when it can. The one rule the loader applies to what it reads and
+/// `setup` to an answer or a flag: for url keys an http(s) URL of one of the
+/// key's shapes (core/mask.hpp; the error names the shapes expected), for
+/// integer keys given as text a whole number in range, then the key's own
+/// check. Never quotes the value, which may be a secret.
+std::string value_problem(const ServiceSchema& service, const KeySpec& key,
+                          std::string_view value);
+
 /// The services the loader accepts, in the order help lists them.
 struct Catalog {
   std::vector<const ServiceSchema*> services;

@@ -27,10 +27,23 @@ std::string toml_quote(std::string_view s);
 std::string toml_key(std::string_view key);
 
 /// The file text with the block appended (after a blank line). With
-/// replace, an existing [profiles.NAME] table is cut out first; an error
-/// when it exists and replace is false, or when it is not written as a
-/// [profiles.NAME] header (dotted keys, inline table) and cannot be cut.
+/// replace, an existing [profiles.NAME] table is replaced by the block
+/// where it stands: from its header to the end of its last key, comments
+/// inside included; what follows (blank lines, the comment above the next
+/// table) stays. An error when it exists and replace is false.
 Result<std::string> add_profile(std::string_view text, const std::string& name,
                                 const std::string& block, bool replace);
+
+/// The file text with the table [profiles.NAME] changed in place, every
+/// byte not named here kept: each key of `set` that the table has gets its
+/// new value where the old one stood (its line's spacing and trailing
+/// comment kept); one it lacks takes the line of the first key of `remove`
+/// that starts with its name (token for token_file), else goes after the
+/// table's last key; each other key of `remove` loses its line. An error
+/// when the table is not written as a [profiles.NAME] header (dotted keys,
+/// an inline table) or a value cannot be read.
+Result<std::string> edit_profile(std::string_view text, const std::string& name,
+                                 const std::vector<Field>& set,
+                                 const std::vector<std::string>& remove);
 
 }  // namespace notify::config

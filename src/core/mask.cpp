@@ -70,19 +70,32 @@ bool segment_matches(std::string_view pattern, std::string_view segment,
   return true;
 }
 
+// `loose` (when given) also gets the segments "##" took: secrets in the
+// URL, but ordinary words ("mattermost") as often as keys.
 bool path_matches(const std::vector<std::string_view>& pattern, std::size_t p,
                   const std::vector<std::string_view>& path, std::size_t s,
-                  std::vector<std::string_view>& secrets) {
+                  std::vector<std::string_view>& secrets,
+                  std::vector<std::string_view>* loose = nullptr) {
   if (p == pattern.size()) return s == path.size();
-  if (pattern[p] == "**") {
-    for (std::size_t skip = s; skip <= path.size(); ++skip)
-      if (path_matches(pattern, p + 1, path, skip, secrets)) return true;
+  if (pattern[p] == "**" || pattern[p] == "##") {
+    for (std::size_t skip = s; skip <= path.size(); ++skip) {
+      const auto before = secrets.size();
+      const auto loose_before = loose ? loose->size() : 0;
+      if (pattern[p] == "##")
+        for (std::size_t i = s; i < skip; ++i) {
+          secrets.push_back(path[i]);
+          if (loose) loose->push_back(path[i]);
+        }
+      if (path_matches(pattern, p + 1, path, skip, secrets, loose)) return true;
+      secrets.resize(before);
+      if (loose) loose->resize(loose_before);
+    }
     return false;
   }
   if (s == path.size()) return false;
   const auto before = secrets.size();
   if (segment_matches(pattern[p], path[s], secrets) &&
-      path_matches(pattern, p + 1, path, s + 1, secrets))
+      path_matches(pattern, p + 1, path, s + 1, secrets, loose))
     return true;
   secrets.resize(before);
   return false;
@@ -110,14 +123,15 @@ std::vector<QueryPair> query_pairs(std::string_view query) {
 // The secret pieces of a URL whose path fits `shape`; nullopt when it does
 // not. `open_query`: every parameter the shape does not list is masked (a
 // profile's URL); otherwise only those named like secrets (free text).
-std::optional<std::vector<std::string_view>> shape_secrets(const UrlView& u, std::string_view shape,
-                                                           bool open_query) {
+std::optional<std::vector<std::string_view>> shape_secrets(
+    const UrlView& u, std::string_view shape, bool open_query,
+    std::vector<std::string_view>* loose = nullptr) {
   const auto q = shape.find('?');
   const auto pattern = split(shape.substr(0, q), '/');
   const auto shown = q == std::string_view::npos ? std::vector<std::string_view>{}
                                                  : split(shape.substr(q + 1), '&');
   std::vector<std::string_view> secrets;
-  if (!path_matches(pattern, 0, split(u.path, '/'), 0, secrets)) return std::nullopt;
+  if (!path_matches(pattern, 0, split(u.path, '/'), 0, secrets, loose)) return std::nullopt;
   for (const auto& pair : query_pairs(u.query)) {
     const bool listed = std::find(shown.begin(), shown.end(), pair.name) != shown.end() ||
                         (std::find(shown.begin(), shown.end(), "*") != shown.end() &&
@@ -178,10 +192,11 @@ bool bare_origin(std::string_view rest) { return rest.empty() || rest == "/"; }
 
 // The pieces a person may not see of a URL a profile holds, when it has a
 // declared shape; nullopt when it has none (then all after the host goes).
-std::optional<std::vector<std::string_view>> known_secrets(const UrlView& u, std::string_view url,
-                                                           const UrlShapes& shapes) {
+std::optional<std::vector<std::string_view>> known_secrets(
+    const UrlView& u, std::string_view url, const UrlShapes& shapes,
+    std::vector<std::string_view>* loose = nullptr) {
   for (auto shape : shapes)
-    if (auto secrets = shape_secrets(u, shape, true)) return secrets;
+    if (auto secrets = shape_secrets(u, shape, true, loose)) return secrets;
   if (bare_origin(after_host(url, u))) return std::vector<std::string_view>{};
   return std::nullopt;
 }
@@ -191,7 +206,38 @@ std::vector<std::string_view> userinfo_of(const UrlView& u) {
   return {};
 }
 
+// "ID" of "*ID", "N" of "v*N"; "X" when the wildcard has no name.
+std::string segment_for_people(std::string_view segment) {
+  if (segment == "**" || segment == "##") return "...";
+  const auto wild = segment.find_first_of("*#");
+  if (wild == std::string_view::npos) return std::string(segment);
+  const auto name = segment.substr(wild + 1);
+  return std::string(segment.substr(0, wild)) + (name.empty() ? "X" : std::string(name));
+}
+
 }  // namespace
+
+bool fits_shapes(std::string_view url, const UrlShapes& shapes) {
+  if (shapes.empty()) return true;
+  const auto u = split_url(url);
+  if (!u) return false;
+  std::vector<std::string_view> ignored;
+  for (auto shape : shapes) {
+    const auto pattern = split(shape.substr(0, shape.find('?')), '/');
+    if (path_matches(pattern, 0, split(u->path, '/'), 0, ignored)) return true;
+  }
+  return false;
+}
+
+std::string shapes_for_people(const UrlShapes& shapes) {
+  std::string out;
+  for (std::size_t i = 0; i < shapes.size(); ++i) {
+    if (i > 0) out += " or ";
+    for (auto segment : split(shapes[i].substr(0, shapes[i].find('?')), '/'))
+      out += (segment == "**" || segment == "##" ? "" : "/") + segment_for_people(segment);
+  }
+  return out;
+}
 
 std::string mask_url(std::string_view url, const UrlShapes& shapes) {
   const auto u = split_url(url);
@@ -228,8 +274,14 @@ void Masker::add_url(std::string_view url, const UrlShapes& shapes) {
     if (const auto colon = u->userinfo.find(':'); colon != std::string_view::npos)
       add(u->userinfo.substr(colon + 1));
   }
-  if (auto secrets = known_secrets(*u, url, shapes)) {
-    for (auto piece : *secrets) add(piece);
+  std::vector<std::string_view> loose;
+  if (auto secrets = known_secrets(*u, url, shapes, &loose)) {
+    for (auto piece : *secrets) {
+      // A sub-path word is masked in the URL, on its own only when it looks like a key.
+      const bool is_loose = std::any_of(loose.begin(), loose.end(),
+                                        [&](std::string_view l) { return l.data() == piece.data(); });
+      if (!is_loose || looks_like_key(piece)) add(piece);
+    }
     return;
   }
   // A shape nobody knows: the host stays, the rest goes as a whole, also

@@ -19,9 +19,24 @@ namespace notify {
 /// ("/api/webhooks/*/#?wait&thread_id"; "?*": any parameter not named like
 /// a secret). A segment is a literal, "*" (any value, shown), "#" (any
 /// value, a secret), a literal prefix then "*" or "#" ("v*", "bot#"), or
-/// "**" (any number of segments, shown). "/**?*" is a public URL (an
-/// icon). No shape at all: a bare origin, nothing after the host.
+/// "**" (any number of segments, shown), or "##" (any number of segments,
+/// secrets: a server's sub-path, or a relay's key). A "*" or "#" may be followed by
+/// the name a person knows the value by ("#TOKEN", "v*N"): matching
+/// ignores it, messages show it. "/**?*" is a public URL (an icon). No
+/// shape at all: a bare origin, nothing after the host.
 using UrlShapes = std::vector<std::string_view>;
+
+/// True when the path of `url` fits one of `shapes` (the query and the
+/// fragment are not looked at), or when `shapes` is empty: the one rule
+/// the loader and `setup` apply to a URL a key declares shapes for.
+bool fits_shapes(std::string_view url, const UrlShapes& shapes);
+
+/// The paths of the shapes as a person reads them, for an error saying
+/// what was expected: ".../hooks/ID", "/api/webhooks/ID/TOKEN or
+/// /api/vN/webhooks/ID/TOKEN" (each wildcard by its name, or "X" when it
+/// has none; "**" and "##" as "..."). No scheme or host: text with "://" in it would
+/// be masked as a URL of that very shape.
+std::string shapes_for_people(const UrlShapes& shapes);
 
 /// What a person may see of a URL a profile holds or a server names (list,
 /// --dry-run, a redirect's Location): the userinfo as "***"; when its path

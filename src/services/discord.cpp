@@ -157,8 +157,8 @@ const ServiceInfo& discord_service() {
             .doc = "the webhook's URL (secret)",
             // As copied from Discord, or with an API version; the query is
             // what notify adds itself.
-            .shapes = {"/api/webhooks/*/#?wait&thread_id",
-                       "/api/v*/webhooks/*/#?wait&thread_id"},
+            .shapes = {"/api/webhooks/*ID/#TOKEN?wait&thread_id",
+                       "/api/v*N/webhooks/*ID/#TOKEN?wait&thread_id"},
             .address = true},
            {.name = "username", .prompt = "Sender name", .doc = "sender name"},
            {.name = "avatar_url", .type = KeyType::url, .prompt = "Avatar URL",

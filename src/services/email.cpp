@@ -226,7 +226,8 @@ const ServiceInfo& email_service() {
       .loudness = {.low = {"Importance", "low"},
                    .high = {"Importance", "high"},
                    .urgent = {"Importance", "high"},
-                   .note = "mail clients show Importance; it makes no phone ring"}};
+                   .note = "mail clients show Importance; it makes no phone ring"},
+      .aliases = {"mail", "e-mail", "smtp"}};
   return info;
 }
 

@@ -182,7 +182,11 @@ const ServiceInfo& mattermost_service() {
        {
            {.name = "webhook_url", .type = KeyType::url, .required = true, .secret = true,
             .prompt = "Incoming webhook URL (Integrations > Incoming Webhooks)",
-            .doc = "the incoming webhook's URL (secret)", .shapes = {"/hooks/#"}, .address = true},
+            .doc = "the incoming webhook's URL (secret)",
+            // A self-hosted server may live under a sub-path (/mattermost/hooks/ID);
+            // it is masked too, as it may be a relay's key.
+            .shapes = {"/##/hooks/#ID"},
+            .address = true},
            {.name = "channel", .prompt = "Channel name (empty: the webhook's own)",
             .doc = "post to this channel instead of the webhook's own", .address = true},
            {.name = "username", .prompt = "Sender name (needs EnablePostUsernameOverride)",
@@ -214,7 +218,8 @@ const ServiceInfo& mattermost_service() {
       .options = {.username = "sender name (server needs EnablePostUsernameOverride)",
                   .icon = "icon_url, or :emoji: as icon_emoji (server needs "
                           "EnablePostIconOverride)",
-                  .channel = "channel name, or @user for a direct message"}};
+                  .channel = "channel name, or @user for a direct message"},
+      .aliases = {"mm"}};
   return info;
 }
 

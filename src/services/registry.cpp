@@ -35,6 +35,20 @@ const ServiceInfo* find_service(std::string_view type) {
   return nullptr;
 }
 
+const ServiceInfo* service_named(std::string_view name) {
+  while (!name.empty() && (name.front() == ' ' || name.front() == '\t')) name.remove_prefix(1);
+  while (!name.empty() && (name.back() == ' ' || name.back() == '\t')) name.remove_suffix(1);
+  std::string lower(name);
+  for (auto& c : lower)
+    if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');
+  for (const auto* s : all_services()) {
+    if (s->schema.type == lower) return s;
+    for (auto alias : s->aliases)
+      if (alias == lower) return s;
+  }
+  return nullptr;
+}
+
 const ServiceInfo& service_of(const config::Profile& profile) {
   if (const auto* s = find_service(profile.type)) return *s;
   // Only a Profile built by hand can get here; the loader rejects the rest.

@@ -78,6 +78,8 @@ struct ServiceInfo {
   Loudness loudness{};
   MessageOptions options{};
   Capabilities capabilities{};
+  /// Other names a person may give it in `setup` ("mm", "e-mail"), lowercase.
+  std::vector<std::string_view> aliases{};
 };
 
 /// What a service can do, in the words `notify help services --json` and
@@ -89,6 +91,9 @@ std::vector<std::string_view> capability_words(const ServiceInfo& service);
 const std::vector<const ServiceInfo*>& all_services();
 /// The service of that `type`; nullptr when there is none.
 const ServiceInfo* find_service(std::string_view type);
+/// The service a person means by `name` in `setup`: its type or one of its
+/// aliases, in any case, spaces around ignored; nullptr when none.
+const ServiceInfo* service_named(std::string_view name);
 /// The service of a loaded profile (the loader only accepts known types).
 const ServiceInfo& service_of(const config::Profile& profile);
 /// `notify list`'s destination for a webhook with an optional `channel`

@@ -213,7 +213,7 @@ const ServiceInfo& slack_service() {
             .prompt = "Slack incoming webhook URL (https://hooks.slack.com/services/...)",
             .doc = "the incoming webhook's URL (secret)",
             // Incoming webhooks, and Workflow Builder's webhook triggers.
-            .shapes = {"/services/*/*/#", "/triggers/*/*/#"},
+            .shapes = {"/services/*T/*B/#SECRET", "/triggers/*T/*ID/#SECRET"},
             .address = true},
            {.name = "username", .prompt = "Post as (legacy webhooks only; empty keeps the app's name)",
             .doc = "sender name (legacy webhooks only)"},

@@ -223,7 +223,10 @@ Verdict Telegram::interpret(const HttpResponse& r) const {
     v.hint = "the group became a supergroup: set chat_id = " +
              (*params)["migrate_to_chat_id"].dump() + " in the profile";
   } else if (desc.find("chat not found") != std::string::npos) {
-    v.hint = "run `notify telegram discover` to list the chats this bot can reach";
+    // With the profile named, the hint works whatever else the file holds.
+    v.hint = "run `notify telegram discover" +
+             (profile_.name.empty() ? std::string() : " --profile " + profile_.name) +
+             "` to list the chats this bot can reach";
   } else if (r.status == 401 || r.status == 404) {
     v.hint = "the bot token was rejected; check it with @BotFather";
   } else if (r.status == 403) {
@@ -294,7 +297,8 @@ const ServiceInfo& telegram_service() {
       .make = make_telegram,
       .can = "markdown as entities, forum topics",
       .request_shapes = {"/bot#/*"},
-      .loudness = {.low = {"disable_notification", "true"}}};
+      .loudness = {.low = {"disable_notification", "true"}},
+      .aliases = {"tg"}};
   return info;
 }
 

@@ -395,3 +395,55 @@ TEST(config_loader, a_priority_that_is_no_level_names_what_is_accepted) {
 
 }  // namespace
 }  // namespace notify::config
+
+namespace notify::config {
+namespace {
+
+// One rule for a webhook URL's shape, the registry's (KeySpec::shapes):
+// the same the setup wizard applies and masking reads.
+TEST(config_loader, a_webhook_url_of_the_wrong_shape_is_refused_with_the_shape_expected) {
+  const auto mattermost = [](const std::string& url) {
+    return "[profiles.ops]\ntype = \"mattermost\"\nwebhook_url = \"" + url + "\"\n";
+  };
+  EXPECT_THAT(error_of(mattermost("https://discord.com/api/webhooks/1/tok")),
+              HasSubstr("/etc/p.toml:3:15: profile 'ops': 'webhook_url' is not a Mattermost "
+                        "incoming webhook URL: its path must be .../hooks/ID"));
+  EXPECT_THAT(error_of(mattermost("https://chat.example/mattermost")), HasSubstr("its path must be"));
+  EXPECT_THAT(error_of(mattermost("https://chat.example/hooks/")), HasSubstr("its path must be"));
+  // A self-hosted server under a sub-path.
+  EXPECT_TRUE(parse(mattermost("https://host.example/mattermost/hooks/abcdefgh")));
+  EXPECT_TRUE(parse(mattermost("http://127.0.0.1:8065/hooks/abcdefgh/")));
+
+  const auto discord = [](const std::string& url) {
+    return "[profiles.dev]\ntype = \"discord\"\nwebhook_url = \"" + url + "\"\n";
+  };
+  EXPECT_THAT(error_of(discord("https://chat.example/hooks/abcdefgh")),
+              HasSubstr("'webhook_url' is not a Discord webhook URL: its path must be "
+                        "/api/webhooks/ID/TOKEN or "
+                        "/api/vN/webhooks/ID/TOKEN"));
+  EXPECT_TRUE(parse(discord("https://discord.com/api/v10/webhooks/1/tok?thread_id=5")));
+
+  const auto slack = [](const std::string& url) {
+    return "[profiles.team]\ntype = \"slack\"\nwebhook_url = \"" + url + "\"\n";
+  };
+  EXPECT_THAT(error_of(slack("https://hooks.slack.com/services/T000/B000")),
+              HasSubstr("'webhook_url' is not a Slack incoming webhook URL: its path must be "
+                        "/services/T/B/SECRET or /triggers/T/ID/SECRET"));
+  EXPECT_TRUE(parse(slack("https://hooks.slack.com/triggers/T000/123/abc")));
+}
+
+TEST(config_loader, a_webhook_url_from_a_variable_or_file_is_checked_when_resolved) {
+  auto r = parse("[profiles.ops]\ntype = \"mattermost\"\nwebhook_url = \"${HOOK}\"\n");
+  ASSERT_TRUE(r) << r.error().message;
+  auto res = resolve_secrets(r->profiles.at("ops"),
+                             env_of({{"HOOK", "https://discord.com/api/webhooks/1/secret-tok"}}),
+                             files_of({}));
+  ASSERT_FALSE(res);
+  EXPECT_THAT(res.error().message,
+              HasSubstr("/etc/p.toml:3:15: profile 'ops': 'webhook_url': is not a Mattermost "
+                        "incoming webhook URL: its path must be .../hooks/ID"));
+  EXPECT_THAT(res.error().message, ::testing::Not(HasSubstr("secret-tok")));
+}
+
+}  // namespace
+}  // namespace notify::config

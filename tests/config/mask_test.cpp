@@ -121,3 +121,41 @@ TEST(masker, registered_url_pieces_are_masked_anywhere_and_unknown_urls_lose_use
 
 }  // namespace
 }  // namespace notify
+
+namespace notify {
+namespace {
+
+// The rule the loader and setup check a URL by is the one masking reads.
+TEST(url_shapes, a_url_fits_its_shapes_by_path_and_an_error_names_them_by_path) {
+  const UrlShapes subpath = {"/##/hooks/#ID"};
+  const UrlShapes discord = {"/api/webhooks/*ID/#TOKEN?wait&thread_id",
+                             "/api/v*N/webhooks/*ID/#TOKEN?wait&thread_id"};
+  EXPECT_TRUE(fits_shapes("https://chat.example/hooks/abc", subpath));
+  EXPECT_TRUE(fits_shapes("https://chat.example/mattermost/hooks/abc/", subpath));
+  EXPECT_FALSE(fits_shapes("https://chat.example/hooks/", subpath));
+  EXPECT_FALSE(fits_shapes("https://chat.example/hooks/abc/extra", subpath));
+  EXPECT_FALSE(fits_shapes("https://discord.com/api/webhooks/1/tok", subpath));
+  EXPECT_TRUE(fits_shapes("https://discord.com/api/v10/webhooks/1/tok?wait=true", discord));
+  EXPECT_FALSE(fits_shapes("https://discord.com/api/webhooks/1", discord));
+  EXPECT_TRUE(fits_shapes("https://anything.example/at/all", {}));
+  EXPECT_EQ(shapes_for_people(subpath), ".../hooks/ID");
+  EXPECT_EQ(shapes_for_people(discord), "/api/webhooks/ID/TOKEN or /api/vN/webhooks/ID/TOKEN");
+  EXPECT_EQ(shapes_for_people({"/services/*/*/#"}), "/services/X/X/X");
+}
+
+TEST(url_shapes, a_sub_path_is_masked_in_the_url_and_on_its_own_only_when_key_like) {
+  const UrlShapes subpath = {"/##/hooks/#ID"};
+  EXPECT_EQ(mask_url("https://h.example/mattermost/hooks/abcdefgh", subpath),
+            "https://h.example/***/hooks/***");
+  Masker m;
+  m.add_shape(subpath[0]);
+  m.add_url("https://h.example/mattermost/hooks/abcdefgh", subpath);
+  m.add_url("https://relay.example/relaySecret987/hooks/abcdefgh", subpath);
+  EXPECT_EQ(m.apply("type mattermost, relay key relaySecret987"),
+            "type mattermost, relay key ***");
+  EXPECT_EQ(m.apply("see https://other.example/x/hooks/zzzzzz"),
+            "see https://other.example/***/hooks/***");
+}
+
+}  // namespace
+}  // namespace notify

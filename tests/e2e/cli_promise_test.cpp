@@ -309,7 +309,15 @@ TEST_F(SetupPromiseE2E, a_symlinked_profile_file_keeps_its_link) {
 
 TEST_F(SetupPromiseE2E, enter_on_a_required_field_asks_again) {
   // webhook URL: Enter, then the URL; channel, username, icon: Enter; test: no
-  auto r = wizard({"ops", "--type", "mattermost"}, "\n" + mattermost_url(mm) + "\n\n\n\nn\n");
+  auto r = converse({"setup", "ops", "--type", "mattermost"},
+                    {{"Incoming webhook URL", "\n"},
+                     {"an answer is needed", ""},
+                     {"Incoming webhook URL", mattermost_url(mm) + "\n"},
+                     {"Channel name", "\n"},
+                     {"Sender name", "\n"},
+                     {"Sender icon URL", "\n"},
+                     {"Send a test message", "n\n"}},
+                    {{"XDG_CONFIG_HOME", (home / "cfg").string()}});
   EXPECT_FALSE(r.timed_out);
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_THAT(r.err, HasSubstr("an answer is needed"));
@@ -327,8 +335,13 @@ TEST_F(SetupPromiseE2E, end_of_input_leaves_the_prompt_on_its_own_line) {
 TEST_F(SetupPromiseE2E, a_rejected_token_can_be_entered_again_and_no_topic_for_a_private_chat) {
   // token (wrong), find by messaging: yes, token again (right), pick the
   // private chat, no test message. No topic question may come in between.
-  auto r = wizard({"me", "--type", "telegram", "--api-base", tg.base_url()},
-                  "123456789:WRONG-token-xyz\ny\n" + std::string(kTgToken) + "\n1\nn\n");
+  auto r = converse({"setup", "me", "--type", "telegram", "--api-base", tg.base_url()},
+                    {{"Bot token from @BotFather", "123456789:WRONG-token-xyz\n"},
+                     {"Find the chat id by messaging the bot now?", "y\n"},
+                     {"Bot token from @BotFather", std::string(kTgToken) + "\n"},
+                     {"Pick a chat", "1\n"},
+                     {"Send a test message", "n\n"}},
+                    {{"XDG_CONFIG_HOME", (home / "cfg").string()}});
   EXPECT_FALSE(r.timed_out);
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_THAT(r.err, HasSubstr("rejected the bot token"));

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <csignal>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -21,6 +22,13 @@ namespace notify::test {
 constexpr const char* kTgToken = "123456789:TEST-fake-token";
 constexpr const char* kLineToken = "line-test-channel-token";
 constexpr const char* kLineTo = "U0123456789abcdef0123456789abcdef";
+
+/// One step of a conversation on a terminal (E2E::converse): wait for
+/// `when` on stderr, then type `type` (Ctrl-C and Ctrl-D as "\x03", "\x04").
+struct Say {
+  std::string when;
+  std::string type;
+};
 
 class E2E : public ::testing::Test {
  protected:
@@ -54,6 +62,34 @@ class E2E : public ::testing::Test {
     o.timeout = std::chrono::seconds(60);
     args.insert(args.begin(), NOTIFY_BINARY);
     return run_process(args, o);
+  }
+
+  /// Runs build/notify with a pseudo-terminal as stdin (isolated, plus
+  /// `env`), answering each question as it comes: a program that throws
+  /// away what was typed ahead is driven as a person would. A step whose
+  /// question never comes fails the test and ends the run.
+  RunResult converse(std::vector<std::string> args, const std::vector<Say>& steps,
+                     std::vector<std::pair<std::string, std::optional<std::string>>> env = {}) {
+    RunOptions o;
+    o.isolate(home.path());
+    // Whatever a bug sends past the fakes goes nowhere, never to the internet.
+    o.set_env("https_proxy", "http://127.0.0.1:9");
+    for (auto& [k, v] : env) o.set_env(k, v);
+    o.stdin_tty = true;
+    o.timeout = std::chrono::seconds(90);
+    args.insert(args.begin(), NOTIFY_BINARY);
+    auto child = spawn(args, o);
+    for (const auto& step : steps) {
+      if (!child.wait_for_err(step.when)) {
+        ADD_FAILURE() << "never saw \"" << step.when << "\"";
+        child.signal(SIGKILL);
+        break;
+      }
+      child.type(step.type);
+    }
+    auto r = child.wait();
+    EXPECT_FALSE(r.timed_out);
+    return r;
   }
 
   /// One profile of each service, pointing at the given servers, under

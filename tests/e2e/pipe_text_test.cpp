@@ -177,9 +177,11 @@ TEST_F(PipeTextE2E, secrets_in_every_url_shape_are_masked_everywhere_and_hosts_s
       "[defaults]\nretries = 0\ntimeout = 5\n"
       "[profiles.a]\ntype = \"mattermost\"\nwebhook_url = "
       "\"http://ops:pa55word-xyz@127.0.0.1:1/hooks/x?token=qtoken-123456\"\n"
-      "[profiles.b]\ntype = \"mattermost\"\nwebhook_url = "
+      "[profiles.b]\ntype = \"slack\"\nwebhook_url = "
       "\"http://127.0.0.1:1/services/T000/B000/slack-secret-777?sig=sig-abcdef99\"\n"
-      "[profiles.c]\ntype = \"mattermost\"\nwebhook_url = \"http://127.0.0.1:1/relay/relay-key-98765\"\n"
+      // A relay's key in the path before a Mattermost webhook's /hooks.
+      "[profiles.c]\ntype = \"mattermost\"\nwebhook_url = "
+      "\"http://127.0.0.1:1/relay/relay-key-98765/hooks/x\"\n"
       "[profiles.d]\ntype = \"discord\"\nwebhook_url = "
       "\"http://127.0.0.1:1/api/webhooks/77/dc-token-4242?api_key=apikey-000111\"\n";
   const auto p = config(toml);

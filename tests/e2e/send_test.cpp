@@ -115,7 +115,8 @@ TEST_F(SendE2E, service_error_is_shown_with_hint_and_exit_1) {
   auto r = notify({"-c", path, "me", "hi"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.err, HasSubstr("chat not found"));
-  EXPECT_THAT(r.err, HasSubstr("notify telegram discover"));
+  // A command that works as it is: this file, this profile.
+  EXPECT_THAT(r.err, HasSubstr("`notify -c " + path + " telegram discover --profile me`"));
   EXPECT_THAT(r.err, Not(HasSubstr(kTgToken)));
   EXPECT_EQ(s.tg.request_count(), 1u);  // a 400 is not retried
 }

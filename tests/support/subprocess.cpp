@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <cstdio>
 #include <cstring>
+#include <condition_variable>
 #include <mutex>
 #include <stdexcept>
 #include <system_error>
@@ -187,6 +188,13 @@ struct Child::State {
   std::thread pump;
   bool waited = false;
 
+  // stderr as it arrives, for wait_for_err() (result.err is the pump's own).
+  std::mutex seen_mutex;
+  std::condition_variable seen_changed;
+  std::string err_seen;
+  std::size_t err_cursor = 0;
+  bool pump_done = false;
+
   // True once the child is reaped (collecting status and rusage then).
   bool try_reap() {
     std::lock_guard lock(mutex);
@@ -255,9 +263,15 @@ void Child::State::run_pump() {
       if (p.fd == out.get()) {
         out_open = drain(p.fd, &result.out);
       } else if (p.fd == err.get()) {
+        const std::size_t before = result.err.size();
         err_open = drain(p.fd, &result.err);
+        {
+          std::lock_guard lock(seen_mutex);
+          err_seen.append(result.err, before, std::string::npos);
+        }
+        seen_changed.notify_all();
       } else if (master_open && p.fd == master.get() && (p.revents & POLLOUT) == 0) {
-        master_open = drain(p.fd, nullptr);  // terminal echo
+        master_open = drain(p.fd, &result.terminal);  // terminal echo
       } else if (p.fd == input_fd->get()) {
         if ((p.revents & (POLLERR | POLLHUP)) != 0 && input_fd == &parent_in) {
           parent_in.reset();  // the child closed its stdin early
@@ -283,8 +297,18 @@ void Child::State::run_pump() {
   }
   {
     std::lock_guard lock(mutex);  // type() may be writing to it
+    if (master.get() >= 0) {
+      drain(master.get(), &result.terminal);
+      termios t{};
+      if (::tcgetattr(master.get(), &t) == 0) result.terminal_lflag = t.c_lflag;
+    }
     master.reset();
   }
+  {
+    std::lock_guard lock(seen_mutex);
+    pump_done = true;
+  }
+  seen_changed.notify_all();
 
   int exec_errno = 0;
   if (::read(errpipe.get(), &exec_errno, sizeof exec_errno) ==
@@ -349,6 +373,20 @@ bool Child::type(const std::string& bytes) {
     else if (n < 0 && errno != EINTR && errno != EAGAIN) return false;
   }
   return true;
+}
+
+bool Child::wait_for_err(const std::string& text, std::chrono::milliseconds timeout) {
+  std::unique_lock lock(state_->seen_mutex);
+  bool hit = false;
+  state_->seen_changed.wait_for(lock, timeout, [&] {
+    const auto at = state_->err_seen.find(text, state_->err_cursor);
+    if (at != std::string::npos) {
+      state_->err_cursor = at + text.size();
+      hit = true;
+    }
+    return hit || state_->pump_done;
+  });
+  return hit;
 }
 
 RunResult Child::wait() {

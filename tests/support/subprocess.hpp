@@ -52,6 +52,12 @@ struct RunResult {
   int signal = 0;          ///< terminating signal, 0 if it exited
   bool timed_out = false;  ///< killed because options.timeout elapsed
   std::string out, err;    ///< everything written to stdout / stderr
+  /// With stdin_tty: everything the terminal showed besides stdout and
+  /// stderr (the kernel's echo of what was typed, writes to the tty itself).
+  std::string terminal;
+  /// With stdin_tty: the terminal's local modes (c_lflag: ECHO, ICANON...)
+  /// once the child had exited, to tell whether it restored them.
+  std::optional<unsigned> terminal_lflag;
   double cpu_seconds = 0;  ///< the child's user + system CPU time (wait4's rusage)
   /// The child's peak resident set size in KiB (wait4's ru_maxrss). It counts
   /// the test process's image forked before exec unless options.own_peak_rss.
@@ -76,6 +82,11 @@ class Child {
   /// Types bytes into the child's terminal now (options.stdin_tty), e.g. "\x03" for
   /// Ctrl-C once the child is ready for it. False without a terminal or once reaped.
   bool type(const std::string& bytes);
+  /// Waits until `text` appears on the child's stderr after the end of the
+  /// text the previous call found (so a question asked twice is waited for
+  /// twice); false when the child ends or `timeout` passes first.
+  bool wait_for_err(const std::string& text,
+                    std::chrono::milliseconds timeout = std::chrono::seconds(20));
   /// Waits for the child to end and its output to close; call once.
   RunResult wait();
 

@@ -1,0 +1,77 @@
+#pragma once
+// The decisions of `notify setup`, apart from any terminal: which questions
+// a service asks, whether an answer can be kept, which question a failed
+// test message points at, and the profile file's new text. The CLI asks,
+// prints and writes; everything here is plain functions of their inputs.
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config/profile.hpp"
+#include "config/writer.hpp"
+#include "core/result.hpp"
+#include "delivery/engine.hpp"
+#include "services/registry.hpp"
+
+namespace notify::app {
+
+/// The keys `setup` asks about for a service, in the order its row lists them.
+std::vector<const config::KeySpec*> setup_keys(const services::ServiceInfo& service);
+
+/// True when `text` is one of `secrets` (or holds one), or has the shape of a
+/// secret: a URL of a shape some service keeps a secret in (a webhook), or
+/// a long word of letters and digits mixed that `key`'s own check does not
+/// take. What a person pasted into the wrong question looks like.
+bool looks_like_secret(const config::KeySpec& key, std::string_view text,
+                       const std::vector<std::string>& secrets);
+
+/// Why `answer` cannot be `key`'s value ("" when it can), in words that
+/// follow a subject ("is not ...", "must be ..."): the loader's rule (config::value_problem) and, for
+/// a question that is no secret, looks_like_secret. Never quotes the answer.
+std::string answer_problem(const services::ServiceInfo& service, const config::KeySpec& key,
+                           std::string_view answer, const std::vector<std::string>& secrets);
+
+/// The key whose answer a failed test message most likely got wrong: one
+/// the service's words name ("chat not found", "Unknown Webhook"), else by
+/// the kind of failure (no answer from the server: the key that names it;
+/// refused credentials: the secret). Empty when nothing points anywhere.
+std::string suspect_key(const services::ServiceInfo& service, const delivery::Outcome& outcome);
+
+/// A profile as `setup` means to write it.
+struct ProfileAnswers {
+  std::string name;
+  const services::ServiceInfo* service = nullptr;
+  /// The answer for each key setup_keys() names; "" for none.
+  std::map<std::string, std::string> values;
+  /// Keys whose answer is what the file holds already (Enter on the
+  /// current value): never rewritten, so their bytes stay.
+  std::set<std::string> kept;
+  /// `--priority`, a key every profile has, as the file will hold it.
+  std::optional<config::Field> priority;
+};
+
+/// `--priority` as the profile will hold it: a number stays a number (ntfy's
+/// 1 must stay 1), a word is written in lower case; nullopt when it is not
+/// one of the words and numbers a priority takes.
+std::optional<config::Field> priority_field(const std::string& given);
+
+/// The profile file's text with the profile written. A new profile is
+/// appended after a blank line with the keys that have an answer other than
+/// their default. An existing one (`existing`) is changed in place: only
+/// the keys not kept, a key answered empty (or with its default) loses its
+/// line, a new spelling takes the place of the old (token for token_file),
+/// and after a change of service the keys the new one does not know go.
+/// With `replace` the old table is rewritten anew where it stands.
+Result<std::string> updated_file(std::string_view text, const ProfileAnswers& answers,
+                                 const config::Profile* existing, bool replace);
+
+/// The profile as it is in the file, per key setup asks, for offering as
+/// the answer to keep: the text written (a ${VAR} reference as written, a
+/// secret read from a file as "file PATH"), a list joined with ", ".
+std::map<std::string, std::string> current_values(const config::Profile& profile);
+
+}  // namespace notify::app
