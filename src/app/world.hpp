@@ -15,7 +15,7 @@
 #include "core/random.hpp"
 #include "delivery/engine.hpp"
 #include "spool/spool.hpp"
-#include "transport/http.hpp"
+#include "core/http.hpp"
 
 namespace notify::app {
 

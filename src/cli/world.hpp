@@ -10,7 +10,7 @@
 #include <string>
 
 #include "config/loader.hpp"
-#include "transport/http.hpp"
+#include "core/http.hpp"
 
 namespace notify::cli {
 

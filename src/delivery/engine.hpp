@@ -13,9 +13,11 @@
 
 #include "config/profile.hpp"
 #include "core/clock.hpp"
+#include "core/outcome.hpp"
+#include "core/stop.hpp"
 #include "delivery/retry.hpp"
 #include "services/service.hpp"
-#include "transport/http.hpp"
+#include "core/http.hpp"
 
 namespace notify::delivery {
 
@@ -36,34 +38,7 @@ struct Plan {
   std::vector<std::size_t> legs;
 };
 
-struct Outcome {
-  std::string target;
-  bool delivered = false;
-  std::string via;             ///< profile that delivered, if any
-  std::size_t parts = 0;       ///< requests the last leg tried needed
-  std::size_t parts_sent = 0;  ///< of those, how many were accepted
-  long http_status = 0;        ///< last status seen (0: none)
-  int attempts = 0;            ///< HTTP attempts over all legs
-  std::string error;           ///< why it failed (service's words)
-  /// Delivered through a fallback: why each profile before it failed
-  /// ("ops failed: HTTP 500 (gave up after 4 attempts)"); empty otherwise.
-  std::string fallback_reason;
-  std::string hint;
-  /// Every leg failed for good (4xx, unknown webhook...): never worth
-  /// retrying by itself.
-  bool permanent = false;
-  bool stopped = false;        ///< cut short by a stop signal
-  /// Why the target took no part (its min_priority): neither delivered
-  /// nor failed, never kept. Empty when it did take part.
-  std::string skipped;
-  // Set by the caller:
-  /// Files the profile that delivered (or, undelivered, the target) could
-  /// not carry, each with why; its text named them instead.
-  std::vector<std::pair<std::string, std::string>> files_left_out;
-  bool spooled = false;
-  bool dead = false;           ///< moved to the spool's failed/
-  std::string spool_id;
-};
+using Outcome = notify::Outcome;
 
 /// What the engine tells as it goes, so progress can be journalled.
 class Observer {
@@ -74,13 +49,7 @@ class Observer {
   virtual void waiting() {}
 };
 
-/// The process is asked to stop: no new request or retry wait starts;
-/// requests on their way get `grace`, then are abandoned.
-struct Stop {
-  std::function<bool()> requested;
-  int fd = -1;  ///< readable once requested (wakes a sleeping poll)
-  std::chrono::milliseconds grace{2000};
-};
+using Stop = notify::Stop;
 
 struct EngineOptions {
   RetryPolicy policy;  ///< `retries` is taken from each profile

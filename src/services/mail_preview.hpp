@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "transport/http.hpp"
+#include "core/http.hpp"
 
 namespace notify::services {
 

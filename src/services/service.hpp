@@ -12,7 +12,7 @@
 
 #include "config/profile.hpp"
 #include "message/draft.hpp"
-#include "transport/http.hpp"
+#include "core/http.hpp"
 
 namespace notify::services {
 

@@ -5,7 +5,7 @@
 
 #include <memory>
 
-#include "transport/http.hpp"
+#include "core/http.hpp"
 
 namespace notify {
 

@@ -1,5 +1,5 @@
 #pragma once
-#include "transport/http.hpp"
+#include "core/http.hpp"
 
 namespace notify {
 

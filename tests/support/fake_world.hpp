@@ -13,7 +13,7 @@
 
 #include "core/clock.hpp"
 #include "core/random.hpp"
-#include "transport/http.hpp"
+#include "core/http.hpp"
 
 namespace notify::test {
 

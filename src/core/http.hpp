@@ -1,6 +1,7 @@
 #pragma once
-// The one seam between notify and the network. Services build HttpRequests
-// and interpret HttpResponses; only an HttpClient implementation sends.
+// The one seam between notify and the network, as plain types every layer
+// may name: services build HttpRequests and interpret HttpResponses; only an
+// HttpClient implementation (transport/) sends.
 
 #include <chrono>
 #include <cstddef>
