@@ -42,6 +42,45 @@ const KeySpec* ServiceSchema::key(std::string_view name) const {
   return nullptr;
 }
 
+std::vector<std::string_view> capability_words(const ServiceDoc& s) {
+  const auto& l = s.loudness;
+  const std::pair<bool, std::string_view> all[] = {
+      {s.no_files.empty(), "files"},
+      {!l.low.field.empty(), "silent"},
+      {!l.high.field.empty() || !l.urgent.field.empty(), "louder"},
+      {l.mentions_notify, "mentions"},
+      {!s.options.username.empty(), "username"},
+      {!s.options.icon.empty(), "icon"},
+      {!s.options.channel.empty(), "channel"},
+      {s.capabilities.edit, "edit"},
+      {s.capabilities.reply, "reply"},
+  };
+  std::vector<std::string_view> out;
+  for (const auto& [has, word] : all)
+    if (has) out.push_back(word);
+  return out;
+}
+
+const ServiceDoc* Catalog::doc(std::string_view type) const {
+  for (const auto& d : docs)
+    if (d.schema && d.schema->type == type) return &d;
+  return nullptr;
+}
+
+const ServiceDoc* Catalog::named(std::string_view name) const {
+  while (!name.empty() && (name.front() == ' ' || name.front() == '\t')) name.remove_prefix(1);
+  while (!name.empty() && (name.back() == ' ' || name.back() == '\t')) name.remove_suffix(1);
+  std::string lower(name);
+  for (auto& c : lower)
+    if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');
+  for (const auto& d : docs) {
+    if (d.schema && d.schema->type == lower) return &d;
+    for (auto alias : d.aliases)
+      if (alias == lower) return &d;
+  }
+  return nullptr;
+}
+
 const ServiceSchema* Catalog::find(std::string_view type) const {
   for (const auto* s : services)
     if (s->type == type) return s;

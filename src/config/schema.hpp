@@ -91,11 +91,77 @@ const std::vector<CommonKey>& common_keys();
 std::string value_problem(const ServiceSchema& service, const KeySpec& key,
                           std::string_view value);
 
+/// What build() sets for one level of --priority (PRODUCT.md "Loudness"): a
+/// field (JSON key, header, flag) and its value. No field: the service has no
+/// switch for that level, which then goes as normal. tests/services'
+/// registry_test builds every level of every row and holds it to this.
+struct LevelSwitch {
+  std::string_view field{};
+  std::string_view value{};
+};
+
+/// How each level reaches the service: `notify help priority` and the man
+/// page's Loudness table print it (normal is the service's usual delivery).
+struct Loudness {
+  LevelSwitch low{}, high{}, urgent{};
+  /// The profile's urgent_mentions notify there; elsewhere they are text.
+  bool mentions_notify = false;
+  /// One more thing to know about its switches; empty for none.
+  std::string_view note{};
+};
+
+/// What the per-message options do at this service, in a few words;
+/// empty where it ignores the option.
+struct MessageOptions {
+  std::string_view username{};
+  std::string_view icon{};
+  std::string_view channel{};
+};
+
+/// What a service can do that is no key, option or level. Room for PRODUCT.md
+/// "A status that updates itself": a service that learns --edit or --reply
+/// says so here, and help and the docs tests follow.
+struct Capabilities {
+  bool edit = false;
+  bool reply = false;
+};
+
+/// What a person is told about a service, beside its keys: the words of its
+/// registry row (services/registry.hpp) that help, setup and the docs read,
+/// in this layer so that the command line can read them without the
+/// services themselves.
+struct ServiceDoc {
+  const ServiceSchema* schema = nullptr;
+  /// Its name in prose ("Mattermost", "LINE", "e-mail").
+  std::string_view name;
+  /// Why --file cannot go there; empty when the service carries files.
+  std::string_view no_files;
+  /// What else it does that help should name ("markdown as entities").
+  std::string_view can;
+  Loudness loudness;
+  MessageOptions options;
+  Capabilities capabilities;
+  /// Other names a person may give it in `setup` ("mm", "e-mail"), lowercase.
+  std::vector<std::string_view> aliases;
+};
+
+/// What a service can do, in the words `notify help services --json` and
+/// the docs tests use: "files", "silent" (a low switch), "louder" (a high or
+/// urgent one), "mentions", "username", "icon", "channel", "edit", "reply".
+std::vector<std::string_view> capability_words(const ServiceDoc& service);
+
 /// The services the loader accepts, in the order help lists them.
 struct Catalog {
   std::vector<const ServiceSchema*> services;
+  /// The same services, as help and setup describe them.
+  std::vector<ServiceDoc> docs;
 
   const ServiceSchema* find(std::string_view type) const;
+  /// The service of that type; nullptr when none.
+  const ServiceDoc* doc(std::string_view type) const;
+  /// The service a person means by `name` in `setup`: its type or one of its
+  /// aliases, in any case, spaces around ignored; nullptr when none.
+  const ServiceDoc* named(std::string_view name) const;
   /// "mattermost, telegram, line or discord" (last_word "," lists them all
   /// with commas)
   std::string type_list(std::string_view last_word = "or") const;

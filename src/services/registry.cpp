@@ -36,17 +36,8 @@ const ServiceInfo* find_service(std::string_view type) {
 }
 
 const ServiceInfo* service_named(std::string_view name) {
-  while (!name.empty() && (name.front() == ' ' || name.front() == '\t')) name.remove_prefix(1);
-  while (!name.empty() && (name.back() == ' ' || name.back() == '\t')) name.remove_suffix(1);
-  std::string lower(name);
-  for (auto& c : lower)
-    if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');
-  for (const auto* s : all_services()) {
-    if (s->schema.type == lower) return s;
-    for (auto alias : s->aliases)
-      if (alias == lower) return s;
-  }
-  return nullptr;
+  const auto* doc = catalog().named(name);
+  return doc ? find_service(doc->schema->type) : nullptr;
 }
 
 const ServiceInfo& service_of(const config::Profile& profile) {
@@ -56,23 +47,12 @@ const ServiceInfo& service_of(const config::Profile& profile) {
                               profile.type + "'");
 }
 
+config::ServiceDoc doc_of(const ServiceInfo& s) {
+  return {&s.schema, s.name, s.no_files, s.can, s.loudness, s.options, s.capabilities, s.aliases};
+}
+
 std::vector<std::string_view> capability_words(const ServiceInfo& s) {
-  const auto& l = s.loudness;
-  const std::pair<bool, std::string_view> all[] = {
-      {s.no_files.empty(), "files"},
-      {!l.low.field.empty(), "silent"},
-      {!l.high.field.empty() || !l.urgent.field.empty(), "louder"},
-      {l.mentions_notify, "mentions"},
-      {!s.options.username.empty(), "username"},
-      {!s.options.icon.empty(), "icon"},
-      {!s.options.channel.empty(), "channel"},
-      {s.capabilities.edit, "edit"},
-      {s.capabilities.reply, "reply"},
-  };
-  std::vector<std::string_view> out;
-  for (const auto& [has, word] : all)
-    if (has) out.push_back(word);
-  return out;
+  return config::capability_words(doc_of(s));
 }
 
 std::string webhook_destination(const config::Profile& p, const std::string& secret) {
@@ -161,7 +141,10 @@ std::string destination_identity(const config::Profile& p) {
 const config::Catalog& catalog() {
   static const config::Catalog c = [] {
     config::Catalog out;
-    for (const auto* s : all_services()) out.services.push_back(&s->schema);
+    for (const auto* s : all_services()) {
+      out.services.push_back(&s->schema);
+      out.docs.push_back(doc_of(*s));
+    }
     return out;
   }();
   return c;

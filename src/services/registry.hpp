@@ -18,40 +18,12 @@
 
 namespace notify::services {
 
-/// What build() sets for one level of --priority (PRODUCT.md "Loudness"): a
-/// field (JSON key, header, flag) and its value. No field: the service has no
-/// switch for that level, which then goes as normal. tests/services'
-/// registry_test builds every level of every row and holds it to this.
-struct LevelSwitch {
-  std::string_view field{};
-  std::string_view value{};
-};
-
-/// How each level reaches the service: `notify help priority` and the man
-/// page's Loudness table print it (normal is the service's usual delivery).
-struct Loudness {
-  LevelSwitch low{}, high{}, urgent{};
-  /// The profile's urgent_mentions notify there; elsewhere they are text.
-  bool mentions_notify = false;
-  /// One more thing to know about its switches; empty for none.
-  std::string_view note{};
-};
-
-/// What the per-message options do at this service, in a few words;
-/// empty where it ignores the option.
-struct MessageOptions {
-  std::string_view username{};
-  std::string_view icon{};
-  std::string_view channel{};
-};
-
-/// What a service can do that is no key, option or level. Room for PRODUCT.md
-/// "A status that updates itself": a service that learns --edit or --reply
-/// says so here, and help and the docs tests follow.
-struct Capabilities {
-  bool edit = false;
-  bool reply = false;
-};
+// The words a row tells a person (config/schema.hpp holds them, so that
+// the command line reads them through config::Catalog::docs).
+using config::Capabilities;
+using config::LevelSwitch;
+using config::Loudness;
+using config::MessageOptions;
 
 struct ServiceInfo {
   config::ServiceSchema schema;
@@ -82,9 +54,9 @@ struct ServiceInfo {
   std::vector<std::string_view> aliases{};
 };
 
-/// What a service can do, in the words `notify help services --json` and
-/// the docs tests use: "files", "silent" (a low switch), "louder" (a high or
-/// urgent one), "mentions", "username", "icon", "channel", "edit", "reply".
+/// The row's words as config::ServiceDoc (what catalog().docs holds).
+config::ServiceDoc doc_of(const ServiceInfo& service);
+/// capability_words(doc_of(service)).
 std::vector<std::string_view> capability_words(const ServiceInfo& service);
 
 /// Every service, in the order help and the man page list them.
