@@ -1,5 +1,6 @@
 #include "app/flush.hpp"
 
+#include "app/round.hpp"
 #include "app/stream_journal.hpp"
 
 #include <algorithm>
@@ -87,9 +88,9 @@ Result<void> bury_damaged(spool::Journal& journal, std::uint64_t id, FlushResult
 }  // namespace
 
 Result<FlushResult> flush(const config::Config& cfg, const FlushOptions& opts, World& world) {
-  if (!world.spool)
+  if (!world.spool_dir)
     return make_error(ErrorKind::io, "no spool: neither XDG_STATE_HOME nor HOME is set");
-  const auto& sp = *world.spool;
+  const spool::Spool sp(*world.spool_dir);
   // Never send what could not be marked done afterwards.
   if (auto w = sp.check_writable(); !w)
     return make_error(ErrorKind::io, w.error().message + "; nothing was sent");

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "app/round.hpp"
+#include "app/results.hpp"
 #include "app/world.hpp"
 
 namespace notify::app {
@@ -25,7 +25,7 @@ struct FlushOptions {
 struct FlushResult {
   struct Item {
     std::uint64_t id = 0;
-    delivery::Outcome outcome;
+    Outcome outcome;
     /// Its journal contradicts its record: a dead letter, nothing sent.
     bool damaged = false;
   };

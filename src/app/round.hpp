@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "app/results.hpp"
 #include "app/targets.hpp"
 #include "app/world.hpp"
 #include "delivery/engine.hpp"
@@ -17,17 +18,6 @@
 #include "spool/spool.hpp"
 
 namespace notify::app {
-
-/// The requests a dry run would send first to one target.
-struct DryRun {
-  std::string target;
-  std::string profile;
-  std::string kind;
-  std::vector<HttpRequest> requests;
-  std::string skipped;  ///< why the target would take no part; then no requests
-  /// Files this leg cannot carry, each with why (named in its text).
-  std::vector<std::pair<std::string, std::string>> files_left_out;
-};
 
 struct RoundOptions {
   Overrides overrides;

@@ -1,5 +1,7 @@
 #include "app/send.hpp"
 
+#include "app/round.hpp"
+
 #include <algorithm>
 
 namespace notify::app {
@@ -36,9 +38,9 @@ Round prepare(const config::Config& cfg, const std::vector<std::string>& targets
   spool::Record kept = record;
   kept.targets = kept_targets(cfg, targets, draft);
   if (kept.targets.empty()) return round;
-  if (!world.spool) {
+  if (!world.spool_dir) {
     result.unspooled_reason = "neither XDG_STATE_HOME nor HOME is set";
-  } else if (auto j = world.spool->begin(kept); j) {
+  } else if (auto j = spool::Spool(*world.spool_dir).begin(kept); j) {
     round.journal = std::move(*j);
   } else {
     result.unspooled_reason = j.error().message;

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "app/round.hpp"
+#include "app/results.hpp"
 #include "app/world.hpp"
 #include "config/profile.hpp"
 #include "message/draft.hpp"
@@ -30,7 +30,7 @@ struct SendOptions {
 };
 
 struct SendResult {
-  std::vector<delivery::Outcome> outcomes;  ///< one per target, in order
+  std::vector<Outcome> outcomes;  ///< one per target, in order
   std::vector<DryRun> dry_run;
   /// Targets not delivered and not kept anywhere: their message is lost
   /// unless the caller shows it (spool = false, or no spool could be written).

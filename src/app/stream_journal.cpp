@@ -27,8 +27,8 @@ Result<StreamJournal> StreamJournal::begin(const config::Config& cfg,
   record.stream_open = true;
   record.targets = kept_targets(cfg, targets, base);
   if (record.targets.empty()) return out;
-  if (!world.spool) return make_error(ErrorKind::io, "neither XDG_STATE_HOME nor HOME is set");
-  auto journal = world.spool->begin(record);
+  if (!world.spool_dir) return make_error(ErrorKind::io, "neither XDG_STATE_HOME nor HOME is set");
+  auto journal = spool::Spool(*world.spool_dir).begin(record);
   if (!journal) return journal.error();
   out.journal_ = std::move(*journal);
   return out;

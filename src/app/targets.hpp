@@ -6,18 +6,12 @@
 #include <string>
 #include <vector>
 
+#include "app/results.hpp"
 #include "config/profile.hpp"
 #include "message/draft.hpp"
 #include "services/service.hpp"
 
 namespace notify::app {
-
-/// Command-line settings that win over every profile's.
-struct Overrides {
-  std::optional<int> timeout_s;
-  std::optional<int> retries;
-  std::optional<int> max_parts;
-};
 
 /// The profile with the overrides applied.
 config::Profile effective(const config::Profile& profile, const Overrides& overrides);

@@ -11,11 +11,10 @@
 
 #include "config/loader.hpp"
 #include "core/clock.hpp"
+#include "core/http.hpp"
 #include "core/mask.hpp"
 #include "core/random.hpp"
-#include "delivery/engine.hpp"
-#include "spool/spool.hpp"
-#include "core/http.hpp"
+#include "core/stop.hpp"
 
 namespace notify::app {
 
@@ -26,11 +25,12 @@ struct World {
   /// null, each call makes one with make_http.
   HttpClient* http = nullptr;
   std::function<std::unique_ptr<HttpClient>()> make_http;
-  /// The spool; nullopt when there is no state directory to put it in.
-  std::optional<spool::Spool> spool;
+  /// The spool's directory; nullopt when there is no state directory to
+  /// put it in.
+  std::optional<std::string> spool_dir;
   const Clock* clock = nullptr;   ///< default system_clock()
   Random* random = nullptr;       ///< default os_random()
-  delivery::Stop stop;
+  Stop stop;
   config::EnvLookup env;
   config::FileReader read_file;
   /// Secrets met while resolving profiles are added here; whoever prints

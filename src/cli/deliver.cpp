@@ -129,7 +129,7 @@ app::World app_world(Session& s, const StopSignals* signals, HttpClient* shared_
   app::World w;
   w.http = shared_http;
   w.make_http = s.world.make_http;
-  w.spool = user_spool(s);
+  if (auto sp = user_spool(s)) w.spool_dir = sp->dir();
   if (signals) w.stop = signals->stop();
   w.env = s.world.env;
   w.read_file = s.world.read_file;

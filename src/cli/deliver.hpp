@@ -8,6 +8,8 @@
 
 #include "app/flush.hpp"
 #include "app/send.hpp"
+#include "app/targets.hpp"
+#include "spool/spool.hpp"
 #include "cli/session.hpp"
 #include "cli/signals.hpp"
 #include "message/draft.hpp"

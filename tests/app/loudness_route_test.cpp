@@ -13,6 +13,8 @@
 
 #include "app/flush.hpp"
 #include "app/send.hpp"
+#include "app/targets.hpp"
+#include "spool/spool.hpp"
 #include "config/loader.hpp"
 #include "services/registry.hpp"
 #include "support/fake_world.hpp"
@@ -89,7 +91,7 @@ class LoudnessRouteTest : public ::testing::Test {
   World world() {
     World w;
     w.http = &http;
-    w.spool = spool::Spool((tmp.path() / "spool").string());
+    w.spool_dir = (tmp.path() / "spool").string();
     w.clock = &clock;
     w.random = &random;
     w.env = [](const std::string&) -> std::optional<std::string> { return std::nullopt; };

@@ -2,6 +2,8 @@
 // a scripted HTTP client and a clock that moves only when the code waits.
 
 #include "app/send.hpp"
+#include "app/targets.hpp"
+#include "spool/spool.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -72,7 +74,7 @@ class AppTest : public ::testing::Test {
   World world() {
     World w;
     w.http = &http;
-    w.spool = spool::Spool((tmp.path() / "spool").string());
+    w.spool_dir = (tmp.path() / "spool").string();
     w.clock = &clock;
     w.random = &random;
     w.env = [this](const std::string& k) -> std::optional<std::string> {
