@@ -120,6 +120,20 @@ bool has_config_file(const Session& s) {
                      [&](const std::string& c) { return s.world.file_exists(c); });
 }
 
+// The last resort: a bug threw where nothing expected it. One line says so
+// (masked, as every line), and the message a send had read is never lost
+// with it: it is in the spool, or it follows on stderr, where cron mails it.
+int internal_error(Session& s, const std::string& what) {
+  *s.world.err << "notify: internal error: " << s.masker.apply(what) << "\n";
+  if (s.message_in_spool)
+    *s.world.err << "notify: the message is in the spool; `" << s.command_hint("flush")
+                 << "` sends it\n";
+  else if (s.unsent_message)
+    *s.world.err << "notify: the message was not sent; here it is:\n"
+                 << s.masker.apply(*s.unsent_message) << "\n";
+  return exit_status(ErrorKind::internal);
+}
+
 // One command of a parsed command line.
 int run_session(Session& s) {
   World& world = s.world;
@@ -193,7 +207,14 @@ int run_command_line(const std::vector<std::string>& args, World& world, bool& s
   Session s{world, std::move(*parsed), {}, {}, {}};
   // Every line printed is masked; URLs nobody registered by these shapes.
   services::add_url_shapes(s.masker);
-  const int status = run_session(s);
+  int status;
+  try {
+    status = run_session(s);
+  } catch (const std::exception& e) {
+    status = internal_error(s, e.what());
+  } catch (...) {
+    status = internal_error(s, "an exception of no known type");
+  }
   stdout_said = s.stdout_failure_said;
   return status;
 }
@@ -202,7 +223,14 @@ int run_command_line(const std::vector<std::string>& args, World& world, bool& s
 
 int run(const std::vector<std::string>& args, World& world) {
   bool stdout_said = false;
-  const int status = run_command_line(args, world, stdout_said);
+  int status;
+  try {
+    status = run_command_line(args, world, stdout_said);
+  } catch (const std::exception& e) {
+    // Before a session existed (the command line itself): nothing read yet.
+    *world.err << "notify: internal error: " << e.what() << "\n";
+    status = exit_status(ErrorKind::internal);
+  }
   return finish_output(*world.out, *world.err, status, stdout_said);
 }
 

@@ -69,7 +69,14 @@ int send(Session& s, Draft draft, bool from_stdin, bool is_test) {
   so.overrides = overrides_from_options(o);
   so.dry_run = o.dry_run;
   so.journal = !is_test;
+  s.unsent_message = draft.title + (draft.title.empty() ? "" : "\n") + draft.body;
+  so.journalled = [&s](bool kept) {
+    if (!kept) return;
+    s.unsent_message.reset();
+    s.message_in_spool = true;
+  };
   auto result = app::send(s.config, *names, draft, so, world);
+  s.message_in_spool = false;  // delivered, or said where it waits
   report(s, result, draft, is_test);
   return with_tee(result.exit_status);
 }

@@ -2,6 +2,7 @@
 // What every command works with once the command line and the profile file
 // are read, plus the one place diagnostics are printed (always masked).
 
+#include <optional>
 #include <set>
 #include <string>
 
@@ -21,6 +22,11 @@ struct Session {
   /// The profile file could not be used (error printed): `run` still runs
   /// its command.
   bool config_broken = false;
+  /// The message of a send once read, until it is safe in the spool: what
+  /// an internal error still prints, so the text is never lost with it.
+  std::optional<std::string> unsent_message{};
+  /// It is in the spool (an internal error says so instead).
+  bool message_in_spool = false;
   /// A failed write to standard output was reported already (--tee): the
   /// end of the run does not say it again.
   bool stdout_failure_said = false;

@@ -303,12 +303,12 @@ int cmd_stream(Session& s) {
     auto& [text, tag] = batch;
     app::SendOptions options = so;
     options.batch_of = tag;
-    options.journalled = [&shared] {
+    options.journalled = [&shared](bool) {
       std::lock_guard g(shared.mu);
       if (shared.journal) shared.journal->taken();
     };
     message::trim_end(text);
-    if (message::is_blank(text)) return options.journalled();
+    if (message::is_blank(text)) return options.journalled(true);
     ++batches;
     Draft d = base;
     d.body = std::move(text);
