@@ -68,6 +68,17 @@ struct ServiceSchema {
   const KeySpec* key(std::string_view name) const;
 };
 
+/// The range of a whole-number setting: one place for each, read by the
+/// loader ([defaults] and profiles), the command line's options and help.
+struct Range {
+  std::int64_t min;
+  std::int64_t max;
+};
+inline constexpr Range kTimeoutSeconds{1, 3600};  ///< timeout, --timeout
+inline constexpr Range kRetries{0, 100};          ///< retries, --retries
+inline constexpr Range kMaxParts{1, 1000};        ///< max_parts, --max-parts
+inline constexpr Range kStreamSeconds{1, 3600};   ///< --stream=SECONDS
+
 /// A key every profile takes, whatever its service; the loader reads these
 /// itself, and help lists them from here.
 struct CommonKey {
