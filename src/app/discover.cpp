@@ -1,0 +1,41 @@
+#include "app/discover.hpp"
+
+#include "app/catalog.hpp"
+#include "services/registry.hpp"
+#include "transport/sync.hpp"
+
+namespace notify::app {
+
+std::vector<const config::ServiceDoc*> discoverable() {
+  std::vector<const config::ServiceDoc*> out;
+  for (const auto& doc : catalog().docs)
+    if (doc.discovery) out.push_back(&doc);
+  return out;
+}
+
+std::vector<std::string> profiles_of(const config::Config& config, std::string_view type) {
+  std::vector<std::string> out;
+  for (const auto& [name, p] : config.profiles)
+    if (p.type == type) out.push_back(name);
+  return out;
+}
+
+config::Discovered discover(std::string_view type, const std::string& secret,
+                            const std::string& server, int wait_s, const World& world) {
+  const auto* service = services::find_service(type);
+  if (!service || !service->discovery) return {{}, std::string(type) + " lists no chats", false};
+  if (world.masker) world.masker->add(secret);
+  const auto& d = *service->discovery;
+  std::unique_ptr<HttpClient> own;
+  HttpClient* http = world.http;
+  if (!http) http = (own = world.make_http()).get();
+  RequestOptions ro;
+  // Long polling: the server answers by itself after wait_s; the rest is
+  // for the network.
+  ro.timeout = std::chrono::seconds(wait_s + 15);
+  const auto r = perform(*http, d.request(secret, server, wait_s), ro);
+  if (r.error != TransportError::none) return {{}, "cannot reach " + server + ": " + r.error_text, false};
+  return d.read(r, server);
+}
+
+}  // namespace notify::app
