@@ -20,6 +20,26 @@ std::vector<std::string> profiles_of(const config::Config& config, std::string_v
   return out;
 }
 
+Result<std::string> discovery_profile(const config::Config& config,
+                                      const config::ServiceDoc& service, const std::string& name) {
+  const std::string type(service.schema->type), noun(service.name);
+  const std::string in_file = config.path.empty() ? "" : " in " + config.path;
+  if (name.empty()) {
+    const auto candidates = profiles_of(config, type);
+    if (candidates.size() == 1) return candidates.front();
+    std::string names;
+    for (const auto& n : candidates) names += (names.empty() ? "" : ", ") + n;
+    return make_error(ErrorKind::usage,
+                      candidates.empty()
+                          ? "no " + noun + " profile" + in_file
+                          : "several " + noun + " profiles" + in_file + " (" + names + ")");
+  }
+  const auto it = config.profiles.find(name);
+  if (it == config.profiles.end() || it->second.type != type)
+    return make_error(ErrorKind::usage, "no " + noun + " profile '" + name + "'" + in_file);
+  return name;
+}
+
 config::Discovered discover(std::string_view type, const std::string& secret,
                             const std::string& server, int wait_s, const World& world) {
   const auto* service = services::find_service(type);

@@ -21,6 +21,13 @@ std::vector<const config::ServiceDoc*> discoverable();
 /// The profiles of `type` in `config`, by name.
 std::vector<std::string> profiles_of(const config::Config& config, std::string_view type);
 
+/// The profile whose secret and server a discovery of `service` uses: the
+/// one named `name`, or with `name` empty the only one of its type (of
+/// several, none is meant). Errors (usage) in words that a hint how to
+/// name one may follow.
+Result<std::string> discovery_profile(const config::Config& config,
+                                      const config::ServiceDoc& service, const std::string& name);
+
 /// The chats `secret` reaches on the service of `type` (one of
 /// discoverable()) at `server`, nothing consumed. With wait_s > 0 the
 /// server may hold the question that long, until something arrives. The

@@ -10,7 +10,6 @@
 #include <nlohmann/json.hpp>
 
 #include "app/discover.hpp"
-#include "app/secrets.hpp"
 #include "cli/deliver.hpp"
 #include "cli/prompt.hpp"
 #include "message/one_line.hpp"
@@ -71,25 +70,9 @@ int cmd_discover(Session& s) {
   const config::ServiceDoc& service = *services.front();
   const config::Discovery& d = *service.discovery;
   const std::string type(service.schema->type);
-  const std::string noun(service.name);
   const auto* server_spec = service.schema->key(d.server_key);
   std::string secret,
       server = s.options.api_base.value_or(server_spec ? std::string(server_spec->fallback) : "");
-  const std::string in_file = s.config.path.empty() ? "" : " in " + s.config.path;
-  std::string profile = s.options.profile;
-  if (!s.options.token && profile.empty()) {
-    // The only profile of the service is the one meant; of several, none is.
-    const auto candidates = app::profiles_of(s.config, type);
-    if (candidates.size() != 1) {
-      std::string names;
-      for (const auto& n : candidates) names += (names.empty() ? "" : ", ") + n;
-      s.error((candidates.empty() ? "no " + noun + " profile" + in_file
-                                  : "several " + noun + " profiles" + in_file + " (" + names + ")") +
-              ": give --profile NAME or --token TOKEN (--token - reads it from standard input)");
-      return kExitUsage;
-    }
-    profile = candidates.front();
-  }
   if (s.options.token) {
     auto t = read_secret_arg(s, *s.options.token, std::string(d.secret_question));
     if (!t) {
@@ -98,17 +81,21 @@ int cmd_discover(Session& s) {
     }
     secret = *t;
   } else {
-    auto it = s.config.profiles.find(profile);
-    if (it == s.config.profiles.end() || it->second.type != type) {
-      s.error("no " + noun + " profile '" + profile + "'" + in_file);
+    auto name = app::discovery_profile(s.config, service, s.options.profile);
+    if (!name) {
+      s.error(name.error().message +
+              (s.options.profile.empty()
+                   ? ": give --profile NAME or --token TOKEN (--token - reads it from standard input)"
+                   : ""));
       return kExitUsage;
     }
-    if (auto r = s.resolve(it->second); !r) {
+    auto& profile = s.config.profiles.at(*name);
+    if (auto r = s.resolve(profile); !r) {
       s.error(r.error().message);
       return kExitUsage;
     }
-    secret = it->second.secret(std::string(d.secret_key));
-    if (!s.options.api_base) server = it->second.text(std::string(d.server_key));
+    secret = profile.secret(d.secret_key);
+    if (!s.options.api_base) server = profile.text(d.server_key);
   }
   const auto found = app::discover(type, secret, server, 0, app_world(s, nullptr));
   if (!found.error.empty()) {

@@ -168,5 +168,31 @@ topic = "c-abc"
   EXPECT_THAT(profiles_of(cfg, "slack"), IsEmpty());
 }
 
+TEST_F(DiscoverTest, the_profile_is_the_one_named_or_the_only_one_of_its_type) {
+  auto cfg = *parse_profile_file(R"(
+[profiles.b]
+type = "telegram"
+token = "1:abc"
+chat_id = "1"
+
+[profiles.c]
+type = "ntfy"
+topic = "c-abc"
+)", "p.toml");
+  const auto& tg = *catalog().doc("telegram");
+  EXPECT_EQ(*discovery_profile(cfg, tg, ""), "b");
+  EXPECT_EQ(*discovery_profile(cfg, tg, "b"), "b");
+  const auto wrong = discovery_profile(cfg, tg, "c");
+  ASSERT_FALSE(wrong);
+  EXPECT_EQ(wrong.error().kind, ErrorKind::usage);
+  EXPECT_EQ(wrong.error().message, "no Telegram profile 'c' in p.toml");
+  cfg.profiles["a"] = cfg.profiles.at("b");
+  const auto several = discovery_profile(cfg, tg, "");
+  ASSERT_FALSE(several);
+  EXPECT_EQ(several.error().message, "several Telegram profiles in p.toml (a, b)");
+  cfg.profiles.clear();
+  EXPECT_EQ(discovery_profile(cfg, tg, "").error().message, "no Telegram profile in p.toml");
+}
+
 }  // namespace
 }  // namespace notify::app
