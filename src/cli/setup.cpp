@@ -1,6 +1,7 @@
 // setup: a wizard on a terminal, the same questions as flags in a script.
-// What to ask, whether an answer stands and what the file becomes are
-// app/setup's decisions; this file asks, prints, tests and writes.
+// What to ask, whether an answer stands, the test message and what the file
+// becomes are app/setup's decisions, the chats to pick from app/discover's;
+// this file is the dialog: it asks and prints.
 
 #include <algorithm>
 #include <set>
