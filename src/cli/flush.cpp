@@ -31,7 +31,7 @@ int cmd_flush(Session& s) {
     print_dry_run(s, result->dry_run);
     return kExitOk;
   }
-  std::vector<delivery::Outcome> outcomes;
+  std::vector<Outcome> outcomes;
   for (const auto& item : result->items) {
     outcomes.push_back(item.outcome);
     if (!item.damaged) continue;

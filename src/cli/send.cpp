@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "app/budget.hpp"
 #include "cli/deliver.hpp"
 #include "cli/input.hpp"
 #include "cli/output.hpp"

@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "app/stream_journal.hpp"
+#include "app/targets.hpp"
 #include "cli/deliver.hpp"
 #include "cli/output.hpp"
 #include "cli/signals.hpp"
