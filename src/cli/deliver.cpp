@@ -14,7 +14,7 @@
 
 namespace notify::cli {
 
-Draft draft_from_options(const CliOptions& o) {
+Draft draft_from_options(const SendOptions& o) {
   Draft d;
   d.code = o.code;
   d.code_lang = o.code_lang;
@@ -28,12 +28,12 @@ Draft draft_from_options(const CliOptions& o) {
   return d;
 }
 
-app::Overrides overrides_from_options(const CliOptions& o) {
+app::Overrides overrides_from_options(const SendOptions& o) {
   return app::Overrides{o.timeout_s, o.retries, o.max_parts};
 }
 
 std::optional<std::vector<std::string>> command_targets(Session& s) {
-  auto names = config::expand_targets(s.config, s.options.targets);
+  auto names = config::expand_targets(s.config, s.options.send().targets);
   if (!names) {
     s.error(names.error().message);
     return std::nullopt;
@@ -52,7 +52,8 @@ namespace {
 // The group of the command line's TARGET words that brought `name` in, if
 // it came through one: an error about it must say which group.
 std::string group_of(const Session& s, const std::string& name) {
-  std::string_view words = s.options.targets;
+  if (!s.options.sending()) return {};
+  std::string_view words = s.options.sending()->targets;
   while (!words.empty()) {
     const auto comma = words.find(',');
     const std::string word(words.substr(0, comma));
@@ -73,7 +74,7 @@ Result<void> attach_files(Session& s, const std::vector<std::string>& names, Dra
   std::vector<const config::Profile*> carriers;
   for (const auto& n : app::reachable(s.config, names))
     if (const auto& p = s.config.profiles.at(n); !p.notice_only) carriers.push_back(&p);
-  for (const auto& path : s.options.files) {
+  for (const auto& path : s.options.send().files) {
     auto size = s.world.readable_size(path);
     if (!size) return make_error(ErrorKind::usage, "--file " + path + ": " + size.error().message);
     // One target: a file it cannot carry would reach nobody, so it is a
@@ -268,7 +269,7 @@ void report_outcomes(const Session& s, const std::vector<delivery::Outcome>& out
 
 void report(const Session& s, const app::SendResult& result, const Draft& draft,
             bool report_success) {
-  if (s.options.dry_run) return print_dry_run(s, result.dry_run);
+  if (s.options.sending() && s.options.sending()->dry_run) return print_dry_run(s, result.dry_run);
   report_outcomes(s, result.outcomes, report_success);
   if (!result.outcomes.empty() &&
       std::all_of(result.outcomes.begin(), result.outcomes.end(),

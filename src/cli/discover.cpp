@@ -104,10 +104,10 @@ std::string chat_table(const std::vector<services::ChatRow>& rows) {
 }
 
 int cmd_discover(Session& s) {
-  std::string token, api_base = s.options.api_base.value_or(services::default_of("telegram", "api_base"));
+  std::string token, api_base = s.options.discover().api_base.value_or(services::default_of("telegram", "api_base"));
   const std::string in_file = s.config.path.empty() ? "" : " in " + s.config.path;
-  std::string profile = s.options.profile;
-  if (!s.options.token && profile.empty()) {
+  std::string profile = s.options.discover().profile;
+  if (!s.options.discover().token && profile.empty()) {
     // The only Telegram profile is the one meant; of several, none is.
     std::vector<std::string> telegram;
     for (const auto& [name, p] : s.config.profiles)
@@ -122,8 +122,8 @@ int cmd_discover(Session& s) {
     }
     profile = telegram.front();
   }
-  if (s.options.token) {
-    auto t = read_secret_arg(s, *s.options.token, "Telegram bot token");
+  if (s.options.discover().token) {
+    auto t = read_secret_arg(s, *s.options.discover().token, "Telegram bot token");
     if (!t) {
       s.error("--token: " + t.error().message);
       return kExitUsage;
@@ -140,7 +140,7 @@ int cmd_discover(Session& s) {
       return kExitUsage;
     }
     token = it->second.secret("token");
-    if (!s.options.api_base) api_base = it->second.text("api_base");
+    if (!s.options.discover().api_base) api_base = it->second.text("api_base");
   }
   auto rows = fetch_chats(s, token, api_base, 0);
   if (!rows) {

@@ -55,7 +55,7 @@ int cmd_list(Session& s) {
   // A destination may show a server URL (ntfy's server, a relay): masked on
   // the way out like everything else, without resolving any secret.
   for (const auto& [name, p] : cfg.profiles) services::add_secrets(p, s.masker);
-  if (s.options.names) {
+  if (s.options.list().names) {
     for (const auto& [name, p] : cfg.profiles) s.out(name + "\n");
     for (const auto& [name, g] : cfg.groups) s.out(name + "\n");
     return kExitOk;

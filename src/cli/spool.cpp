@@ -100,13 +100,13 @@ int list(Session& s, const spool::Spool& sp) {
 }
 
 int show(Session& s, const spool::Spool& sp) {
-  if (s.options.spool_ids.size() != 1) {
+  if (s.options.spool().ids.size() != 1) {
     s.error("spool show: give one ID (see `notify spool`)");
     return kExitUsage;
   }
-  const auto id = parse_id(s.options.spool_ids.front());
+  const auto id = parse_id(s.options.spool().ids.front());
   if (!id) {
-    s.error("spool show: '" + s.options.spool_ids.front() + "' is not a message id");
+    s.error("spool show: '" + s.options.spool().ids.front() + "' is not a message id");
     return kExitUsage;
   }
   learn_secrets(s);
@@ -156,27 +156,27 @@ int show(Session& s, const spool::Spool& sp) {
 
 int drop_or_retry(Session& s, const spool::Spool& sp, bool retry) {
   const char* verb = retry ? "retry" : "drop";
-  const auto& o = s.options;
+  const auto& o = s.options.spool();
   std::vector<std::pair<std::uint64_t, bool>> chosen;  // id, in failed/
   const auto listing = sp.list();
-  if (o.spool_all && retry) {
+  if (o.all && retry) {
     s.error("spool retry: --all is not an option; use --failed or IDs");
     return kExitUsage;
   }
-  if ((o.spool_failed || o.spool_all) && !o.spool_ids.empty()) {
-    s.error(std::string("spool ") + verb + ": give IDs or " + (o.spool_all ? "--all" : "--failed") + ", not both");
+  if ((o.failed || o.all) && !o.ids.empty()) {
+    s.error(std::string("spool ") + verb + ": give IDs or " + (o.all ? "--all" : "--failed") + ", not both");
     return kExitUsage;
   }
-  if (o.spool_failed || o.spool_all) {
+  if (o.failed || o.all) {
     for (const auto& e : listing.failed) chosen.emplace_back(e.id, true);
-    if (o.spool_all)
+    if (o.all)
       for (const auto& e : listing.pending) chosen.emplace_back(e.id, false);
-  } else if (o.spool_ids.empty()) {
+  } else if (o.ids.empty()) {
     s.error(std::string("spool ") + verb + ": give message IDs" +
             (retry ? " or --failed" : ", --failed or --all") + " (see `notify spool`)");
     return kExitUsage;
   } else {
-    for (const auto& word : o.spool_ids) {
+    for (const auto& word : o.ids) {
       const auto id = parse_id(word);
       if (!id) {
         s.error(std::string("spool ") + verb + ": '" + word + "' is not a message id");
@@ -244,7 +244,7 @@ int cmd_spool(Session& s) {
     s.error("no spool: neither XDG_STATE_HOME nor HOME is set");
     return kExitUsage;
   }
-  switch (s.options.spool_action) {
+  switch (s.options.spool().action) {
     case SpoolAction::list: return list(s, *sp);
     case SpoolAction::show: return show(s, *sp);
     case SpoolAction::drop: return drop_or_retry(s, *sp, false);
