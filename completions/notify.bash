@@ -8,6 +8,7 @@
 _notify_commands="send setup telegram list test flush check run spool help"
 _notify_help_topics="services priority options"
 _notify_spool_actions="list show drop retry"
+_notify_telegram_actions="discover"
 _notify_services="mattermost telegram line discord slack ntfy email"
 _notify_languages="sh bash zsh fish json yaml toml xml html css javascript typescript python ruby go rust c cpp java sql diff log ini dockerfile makefile text"
 _notify_on_values="failure always success"
@@ -225,7 +226,7 @@ _notify()
             _notify_complete_targets "$cur"
             ;;
         telegram)
-            ((npos == 1)) && COMPREPLY=($(compgen -W "discover" -- "$cur"))
+            ((npos == 1)) && COMPREPLY=($(compgen -W "$_notify_telegram_actions" -- "$cur"))
             ;;
         send | test | flush | run)
             ((npos == 1)) && _notify_complete_targets "$cur"

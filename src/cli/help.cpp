@@ -372,6 +372,8 @@ std::string options_json() {
   };
   nlohmann::json list = nlohmann::json::array();
   for (const auto& c : commands()) {
+    nlohmann::json actions = nlohmann::json::array();
+    for (auto a : c.actions) actions.push_back(a);
     nlohmann::json options = nlohmann::json::array();
     for (const auto* o : options_of(c.id)) {
       options.push_back("--" + std::string(o->name));
@@ -382,6 +384,7 @@ std::string options_json() {
                     {"synopsis", c.synopsis},
                     {"summary", c.summary},
                     {"usage", lines_of(c.usage)},
+                    {"actions", actions},
                     {"options", options}});
   }
   const char* const arg_names[] = {"none", "required", "attached"};

@@ -171,6 +171,14 @@ Result<int> whole_number(const OptionSpec& row, const std::string& v) {
   return n;
 }
 
+// "list, show, drop or retry".
+std::string one_of(std::span<const std::string_view> words) {
+  std::string out;
+  for (std::size_t i = 0; i < words.size(); ++i)
+    out += (i == 0 ? "" : i + 1 == words.size() ? " or " : ", ") + std::string(words[i]);
+  return out;
+}
+
 std::string unexpected(Command command, const std::string& word, const std::string& why) {
   return "unexpected '" + word + "' after 'notify " + command_word(command) + "'" +
          (why.empty() ? "" : " (" + why + ")");
@@ -440,9 +448,10 @@ Result<CliOptions> parse_options(const std::vector<std::string>& raw_args) {
         run.argv.insert(run.argv.end(), after_dashes.begin(), after_dashes.end());
         if (auto on = given.last(Opt::on)) {
           const auto& choices = given.row(Opt::on)->choices;
-          if (std::none_of(choices.begin(), choices.end(),
-                           [&](const Choice& c) { return c.value == *on; }))
-            return usage("--on " + *on + ": give failure, always or success");
+          std::vector<std::string_view> values;
+          for (const auto& c : choices) values.push_back(c.value);
+          if (std::find(values.begin(), values.end(), *on) == values.end())
+            return usage("--on " + *on + ": give " + one_of(values));
           run.on = *on;
         }
       }
@@ -474,19 +483,14 @@ Result<CliOptions> parse_options(const std::vector<std::string>& raw_args) {
       spool.failed = given.flag(Opt::failed);
       spool.all = given.flag(Opt::all);
       if (!words.empty()) {
-        static const std::pair<const char*, SpoolAction> kActions[] = {
-            {"list", SpoolAction::list}, {"show", SpoolAction::show},
-            {"drop", SpoolAction::drop}, {"retry", SpoolAction::retry}};
-        bool known = false;
-        for (const auto& [word, action] : kActions)
-          if (words.front() == word) spool.action = action, known = true;
-        if (!known) {
-          auto best = closest(words.front(), {"list", "show", "drop", "retry"});
+        const auto actions = command_spec(Command::spool).actions;  // SpoolAction's order
+        const auto at = std::find(actions.begin(), actions.end(), words.front());
+        if (at == actions.end()) {
+          auto best = closest(words.front(), {actions.begin(), actions.end()});
           return usage("spool: unknown action '" + words.front() + "' (" +
-                       (best.empty() ? "list, show, drop or retry"
-                                     : "did you mean '" + best + "'?") +
-                       ")");
+                       (best.empty() ? one_of(actions) : "did you mean '" + best + "'?") + ")");
         }
+        spool.action = static_cast<SpoolAction>(at - actions.begin());
         spool.ids.assign(words.begin() + 1, words.end());
       }
       o.of = std::move(spool);
@@ -507,11 +511,15 @@ Result<CliOptions> parse_options(const std::vector<std::string>& raw_args) {
       break;
     }
     case Command::discover: {
-      if (words.empty()) return usage("telegram: give a command: notify telegram discover");
-      if (words.front() != "discover") {
-        auto best = closest(words.front(), {"discover"});
-        return usage("telegram: unknown command '" + words.front() + "'" +
-                     (best.empty() ? " (the one there is: discover)" : " (did you mean 'discover'?)"));
+      const auto& spec = command_spec(Command::discover);
+      const std::string action(spec.actions.front());
+      if (words.empty())
+        return usage(std::string(spec.word) + ": give a command: notify " + std::string(spec.name));
+      if (words.front() != action) {
+        auto best = closest(words.front(), {spec.actions.begin(), spec.actions.end()});
+        return usage(std::string(spec.word) + ": unknown command '" + words.front() + "'" +
+                     (best.empty() ? " (the one there is: " + action + ")"
+                                   : " (did you mean '" + best + "'?)"));
       }
       words.erase(words.begin());
       if (auto e = at_most(0, "")) return *e;

@@ -18,6 +18,9 @@ constexpr Commands kEvery = bit(Command::send) | bit(Command::list) | bit(Comman
                             bit(Command::setup) | bit(Command::discover) | bit(Command::run) |
                             bit(Command::help);
 
+constexpr std::string_view kSpoolActions[] = {"list", "show", "drop", "retry"};
+constexpr std::string_view kTelegramActions[] = {"discover"};
+
 constexpr CommandSpec kCommands[] = {
     {Command::send, "send", "send", "send TARGET [MESSAGE]",
      "the default, spelt out: for a profile named like a command (`notify send list ...`)",
@@ -76,7 +79,7 @@ never retried by itself). list shows id, target, age, attempts, last error
 and first line; show prints one message, secrets masked; drop deletes; retry
 moves failed messages back to pending.
 )",
-     "", 15},
+     "", 15, kSpoolActions},
     {Command::setup, "setup", "setup", "setup [PROFILE]",
      "add or change a profile, asking or by flags",
      "notify setup [PROFILE] [--type T] [--FIELD VALUE...] [--force] [--yes]\n"
@@ -109,7 +112,7 @@ and mention it) first. Without --profile or --token it takes the token of
 the only Telegram profile (several: name one). --token - reads the token
 from standard input (on a terminal it is asked for, without echo).
 )",
-     "", 23},
+     "", 23, kTelegramActions},
     {Command::run, "run", "run", "run TARGET -- CMD...",
      "run a command, report its failure with its output",
      "notify run TARGET [--on failure|always|success] [-t TITLE] [send options]\n"

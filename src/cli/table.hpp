@@ -34,6 +34,9 @@ struct CommandSpec {
   std::string_view after;  ///< prose after its options
   /// Where the help text of its options starts (their flags before it).
   std::size_t column;
+  /// The words its first operand may be (`spool drop`, `telegram discover`);
+  /// none: any. spool's are in SpoolAction's order.
+  std::span<const std::string_view> actions{};
 };
 
 /// Every command, in the order the main help lists them.

@@ -316,5 +316,22 @@ TEST(OptionTableTest, setup_takes_a_flag_for_every_key_a_service_asks) {
   EXPECT_LT(at("from"), at("force"));
 }
 
+TEST(OptionTableTest, a_command_s_actions_select_what_it_does) {
+  const auto actions = command_spec(Command::spool).actions;
+  ASSERT_EQ(actions.size(), 4u);
+  const SpoolAction in_order[] = {SpoolAction::list, SpoolAction::show, SpoolAction::drop,
+                                  SpoolAction::retry};
+  for (std::size_t i = 0; i < actions.size(); ++i) {
+    auto parsed = parse_options({"spool", std::string(actions[i])});
+    ASSERT_TRUE(parsed) << actions[i];
+    EXPECT_EQ(parsed->spool().action, in_order[i]) << actions[i];
+  }
+  const auto telegram = command_spec(Command::discover);
+  EXPECT_EQ(telegram.name, std::string(telegram.word) + " " + std::string(telegram.actions[0]));
+  auto typo = parse_options({"spool", "dorp"});
+  ASSERT_FALSE(typo);
+  EXPECT_NE(typo.error().message.find("did you mean 'drop'?"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace notify::cli

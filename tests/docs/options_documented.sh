@@ -5,22 +5,25 @@
 # test1139). An option or command added to the table fails here until it is
 # documented:
 #
-#   man/notify.1   every command has its entry under COMMANDS and every help
-#                  topic one as "help TOPIC"; under OPTIONS, an option sending
+#   man/notify.1   every command has its entry under COMMANDS, every action
+#                  of one ("spool drop") too, and every help topic one as
+#                  "help TOPIC"; under OPTIONS, an option sending
 #                  takes has an entry before "Command options", any other an
 #                  entry under it whose "(...)" names each command taking it;
 #                  an entry names the short form too, and every choice
 #                  (--on failure|always|success).
 #   notify.bash    _notify_opts_WORD holds every option of that command,
 #                  _notify_arg_opts every option that takes a separate value,
-#                  _notify_commands and _notify_help_topics the words, and
+#                  _notify_commands and _notify_help_topics the words,
+#                  _notify_WORD_actions a command's actions and
 #                  _notify_NAME_values each option's choices.
 #   _notify        the `case` arm of each command (with the arrays it names
-#                  expanded) spells each of its options.
+#                  expanded) spells each of its options and actions.
 #   notify.fish    each option of each command has a `complete` line whose
 #                  -n condition holds for that command (none: every command;
 #                  __notify_sending: send; __notify_sub WORD...; and
-#                  __notify_telegram_discover).
+#                  __notify_telegram_discover), and `__notify_sub_npos WORD 1`
+#                  offers the command's actions.
 # usage: options_documented.sh NOTIFY_BINARY SOURCE_DIR
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -92,6 +95,14 @@ while IFS=$'\t' read -r name; do
     done
     ((found)) || bad "man/notify.1 has no COMMANDS entry for '$name'"
 done < <(jq -r '.commands[].name' <<<"$json")
+while IFS=$'\t' read -r word action; do
+    found=0
+    for e in "${command_entries[@]}"; do
+        IFS=$'\t' read -r _ tag _ <<<"$e"
+        [[ $tag == "$word "* ]] && has_word "$tag" "$action" && found=1 && break
+    done
+    ((found)) || bad "man/notify.1 has no COMMANDS entry for '$word $action'"
+done < <(jq -r '.commands[] | .word as $w | .actions[] | [$w, .] | @tsv' <<<"$json")
 while IFS=$'\t' read -r topic; do
     found=0
     for e in "${command_entries[@]}"; do
@@ -246,6 +257,16 @@ for pair in "${pairs[@]}"; do
     done < <(grep -E -- "^complete -c notify( .*)?$pattern" "$fish_file")
     ((found)) || bad "completions/notify.fish completes $option for no condition of '$name'"
 done
+# --- actions: `spool drop`, `telegram discover` ----------------------------------
+while IFS=$'\t' read -r word actions; do
+    same_words "completions/notify.bash _notify_${word}_actions" "$(bash_var "_notify_${word}_actions")" "$actions"
+    for a in $actions; do
+        has_word "$(zsh_arm "$word")" "$a" || bad "completions/_notify: the arm of '$word' lacks '$a'"
+        grep -E -- "__notify_sub_npos $word 1" "$src/completions/notify.fish" | grep -qE -- "-a '?([^']* )?$a( |'|\$)" ||
+            bad "completions/notify.fish does not offer '$word $a'"
+    done
+done < <(jq -r '.commands[] | select(.actions | length > 0) | [.word, (.actions | join(" "))] | @tsv' <<<"$json")
+
 fish_help=$(grep -F "__notify_sub_npos help 1" "$fish_file")
 while read -r topic; do
     has_word "$fish_help" "$topic" || bad "completions/notify.fish: help does not offer the topic '$topic'"
