@@ -15,7 +15,7 @@
 
 namespace notify::cli {
 
-Draft draft_from_options(const CliOptions& o) {
+Draft draft_from_options(const SendOptions& o) {
   Draft d;
   d.code = o.code;
   d.code_lang = o.code_lang;
@@ -29,12 +29,12 @@ Draft draft_from_options(const CliOptions& o) {
   return d;
 }
 
-app::Overrides overrides_from_options(const CliOptions& o) {
+app::Overrides overrides_from_options(const SendOptions& o) {
   return app::Overrides{o.timeout_s, o.retries, o.max_parts};
 }
 
 std::optional<std::vector<std::string>> command_targets(Session& s) {
-  auto names = config::expand_targets(s.config, s.options.targets);
+  auto names = config::expand_targets(s.config, s.options.send().targets);
   if (!names) {
     s.error(names.error().message);
     return std::nullopt;
@@ -43,7 +43,10 @@ std::optional<std::vector<std::string>> command_targets(Session& s) {
 }
 
 Result<void> attach_files(Session& s, const std::vector<std::string>& names, Draft& draft) {
-  return app::attach_files(s.config, names, s.options.targets, s.options.files,
+  // Setup's test message sends no options of its own: no files, no group words.
+  static const SendOptions none;
+  const SendOptions& o = s.options.sending() ? *s.options.sending() : none;
+  return app::attach_files(s.config, names, o.targets, o.files,
                            {s.world.readable_size, s.world.read_file}, draft);
 }
 
@@ -191,7 +194,7 @@ void report_outcomes(const Session& s, const std::vector<Outcome>& outcomes,
 
 void report(const Session& s, const app::SendResult& result, const Draft& draft,
             bool report_success) {
-  if (s.options.dry_run) return print_dry_run(s, result.dry_run);
+  if (s.options.sending() && s.options.sending()->dry_run) return print_dry_run(s, result.dry_run);
   report_outcomes(s, result.outcomes, report_success);
   if (!result.outcomes.empty() &&
       std::all_of(result.outcomes.begin(), result.outcomes.end(),

@@ -16,10 +16,10 @@ namespace notify::cli {
 
 /// Draft from the command line (code, markdown, silent, username, icon,
 /// channel, max-parts); title, body and files are the caller's.
-Draft draft_from_options(const CliOptions& o);
+Draft draft_from_options(const SendOptions& o);
 
 /// --timeout, --retries, --max-parts.
-app::Overrides overrides_from_options(const CliOptions& o);
+app::Overrides overrides_from_options(const SendOptions& o);
 
 /// The command line's TARGET list as profile names; nullopt (error
 /// printed) on an unknown name, so nothing is read or sent then.

@@ -72,19 +72,19 @@ int cmd_discover(Session& s) {
   const std::string type(service.schema->type);
   const auto* server_spec = service.schema->key(d.server_key);
   std::string secret,
-      server = s.options.api_base.value_or(server_spec ? std::string(server_spec->fallback) : "");
-  if (s.options.token) {
-    auto t = read_secret_arg(s, *s.options.token, std::string(d.secret_question));
+      server = s.options.discover().api_base.value_or(server_spec ? std::string(server_spec->fallback) : "");
+  if (s.options.discover().token) {
+    auto t = read_secret_arg(s, *s.options.discover().token, std::string(d.secret_question));
     if (!t) {
       s.error("--token: " + t.error().message);
       return kExitUsage;
     }
     secret = *t;
   } else {
-    auto name = app::discovery_profile(s.config, service, s.options.profile);
+    auto name = app::discovery_profile(s.config, service, s.options.discover().profile);
     if (!name) {
       s.error(name.error().message +
-              (s.options.profile.empty()
+              (s.options.discover().profile.empty()
                    ? ": give --profile NAME or --token TOKEN (--token - reads it from standard input)"
                    : ""));
       return kExitUsage;
@@ -95,7 +95,7 @@ int cmd_discover(Session& s) {
       return kExitUsage;
     }
     secret = profile.secret(d.secret_key);
-    if (!s.options.api_base) server = profile.text(d.server_key);
+    if (!s.options.discover().api_base) server = profile.text(d.server_key);
   }
   const auto found = app::discover(type, secret, server, 0, app_world(s, nullptr));
   if (!found.error.empty()) {

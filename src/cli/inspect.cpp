@@ -13,8 +13,8 @@ namespace notify::cli {
 int cmd_list(Session& s) {
   const auto& cfg = s.config;
   const auto listing = app::list_profiles(
-      cfg, s.options.names ? std::nullopt : app::spool_dir(s.world.env), s.masker);
-  if (s.options.names) {
+      cfg, s.options.list().names ? std::nullopt : app::spool_dir(s.world.env), s.masker);
+  if (s.options.list().names) {
     for (const auto& [name, p] : cfg.profiles) s.out(name + "\n");
     for (const auto& [name, g] : cfg.groups) s.out(name + "\n");
     return kExitOk;

@@ -136,7 +136,7 @@ int internal_error(Session& s, const std::string& what) {
 int run_session(Session& s) {
   World& world = s.world;
   if (s.options.command == Command::help) {
-    *world.out << s.options.help_text;
+    *world.out << s.options.help().text;
     return kExitOk;
   }
   if (s.options.command == Command::version) {
@@ -150,7 +150,7 @@ int run_session(Session& s) {
       // is needed only for messages from before that.
       (s.options.command == Command::spool && !has_config_file(s)) ||
       (s.options.command == Command::flush && !has_config_file(s) && !config_named(s)) ||
-      (s.options.command == Command::discover && s.options.token);
+      (s.options.command == Command::discover && s.options.discover().token);
   if (!config_optional) {
     if (auto failed = load_config(s)) {
       if (StopSignals::stopped()) return stopped_early(s, "while reading the profile file");
@@ -176,7 +176,7 @@ int run_session(Session& s) {
     case Command::flush: return cmd_flush(s);
     case Command::spool: return cmd_spool(s);
     case Command::run: return cmd_run(s);
-    default: return s.options.stream_s ? cmd_stream(s) : cmd_send(s);
+    default: return s.options.send().stream_s ? cmd_stream(s) : cmd_send(s);
   }
 }
 
@@ -194,7 +194,9 @@ int run_command_line(const std::vector<std::string>& args, World& world, bool& s
     if (auto command = run_command_of(args); !command.empty()) {
       CliOptions bare;
       bare.command = Command::run;
-      bare.run_argv = std::move(command);
+      RunOptions run;
+      run.argv = std::move(command);
+      bare.of = std::move(run);
       Session s{world, std::move(bare), {}, {}, {}};
       app::learn_url_shapes(s.masker);
       s.config_broken = true;

@@ -193,7 +193,7 @@ std::optional<int> Setup::read_file() {
 
 std::optional<int> Setup::ask_name() {
   std::string& name = answers_.name;
-  name = s_.options.profile;
+  name = s_.options.setup().profile;
   if (name.empty()) {
     if (!prompt_) {
       s_.error("no terminal to ask for the profile name: give it as an argument: notify setup NAME");
@@ -216,7 +216,7 @@ std::optional<int> Setup::ask_name() {
   }
   if (!file_ || !file_->profiles.count(name)) return std::nullopt;
   existing_ = &file_->profiles.at(name);
-  replace_ = s_.options.force;
+  replace_ = s_.options.setup().force;
   if (!prompt_ && !replace_) {
     s_.error("profile '" + name + "' already exists in " + path_ + "; --force replaces it");
     return kExitUsage;
@@ -522,7 +522,7 @@ int Setup::write(const std::string& text, bool tested) {
 }
 
 int Setup::run() {
-  const auto& o = s_.options;
+  const auto& o = s_.options.setup();
   if (!o.yes && s_.world.is_terminal(s_.world.in_fd))
     prompt_.emplace(s_.world.in_fd, *s_.world.err, kFarewell);
   given_ = std::map<std::string, std::string>(o.answers.begin(), o.answers.end());

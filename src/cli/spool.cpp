@@ -72,13 +72,13 @@ int list(Session& s, const std::string& dir) {
 }
 
 int show(Session& s, const std::string& dir) {
-  if (s.options.spool_ids.size() != 1) {
+  if (s.options.spool().ids.size() != 1) {
     s.error("spool show: give one ID (see `notify spool`)");
     return kExitUsage;
   }
   // What a last error or the body may quote is masked like the rest.
   app::learn_all_secrets(s.config, s.world.env, s.world.read_file, s.masker);
-  const auto m = app::show_spooled(dir, s.options.spool_ids.front(), system_clock());
+  const auto m = app::show_spooled(dir, s.options.spool().ids.front(), system_clock());
   if (!m) {
     s.error("spool show: " + m.error().message);
     return status_of(m.error());
@@ -112,7 +112,7 @@ int show(Session& s, const std::string& dir) {
 
 int drop_or_retry(Session& s, const std::string& dir, bool retry) {
   const std::string verb = retry ? "retry" : "drop";
-  const app::SpoolSelection sel{s.options.spool_ids, s.options.spool_failed, s.options.spool_all};
+  const app::SpoolSelection sel{s.options.spool().ids, s.options.spool().failed, s.options.spool().all};
   auto change = retry ? app::retry_spooled(dir, sel, s.config, s.world.file_exists)
                       : app::drop_spooled(dir, sel);
   if (!change) {
@@ -135,7 +135,7 @@ int cmd_spool(Session& s) {
     s.error("no spool: neither XDG_STATE_HOME nor HOME is set");
     return kExitUsage;
   }
-  switch (s.options.spool_action) {
+  switch (s.options.spool().action) {
     case SpoolAction::list: return list(s, *dir);
     case SpoolAction::show: return show(s, *dir);
     case SpoolAction::drop: return drop_or_retry(s, *dir, false);
