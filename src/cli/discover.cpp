@@ -64,8 +64,7 @@ int cmd_discover(Session& s) {
   // discover command with that service's word.
   const auto services = app::discoverable();
   if (services.empty()) {
-    s.error("no service can list its chats");
-    return kExitUsage;
+    return s.fail(ErrorKind::usage, "no service can list its chats");
   }
   const config::ServiceDoc& service = *services.front();
   const config::Discovery& d = *service.discovery;
@@ -76,31 +75,27 @@ int cmd_discover(Session& s) {
   if (s.options.discover().token) {
     auto t = read_secret_arg(s, *s.options.discover().token, std::string(d.secret_question));
     if (!t) {
-      s.error("--token: " + t.error().message);
-      return kExitUsage;
+      return s.fail(ErrorKind::usage, "--token: " + t.error().message);
     }
     secret = *t;
   } else {
     auto name = app::discovery_profile(s.config, service, s.options.discover().profile);
     if (!name) {
-      s.error(name.error().message +
+      return s.fail(ErrorKind::usage, name.error().message +
               (s.options.discover().profile.empty()
                    ? ": give --profile NAME or --token TOKEN (--token - reads it from standard input)"
                    : ""));
-      return kExitUsage;
     }
     auto& profile = s.config.profiles.at(*name);
     if (auto r = s.resolve(profile); !r) {
-      s.error(r.error().message);
-      return kExitUsage;
+      return s.fail(ErrorKind::usage, r.error().message);
     }
     secret = profile.secret(d.secret_key);
     if (!s.options.discover().api_base) server = profile.text(d.server_key);
   }
   const auto found = app::discover(type, secret, server, 0, app_world(s, nullptr));
   if (!found.error.empty()) {
-    s.error(found.error);
-    return kExitNotDelivered;
+    return s.fail(ErrorKind::delivery, found.error);
   }
   const auto& rows = found.chats;
   if (s.options.json) {

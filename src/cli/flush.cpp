@@ -13,8 +13,7 @@ int cmd_flush(Session& s) {
   if (!o.targets.empty()) {
     auto names = config::expand_targets(s.config, o.targets);
     if (!names) {
-      s.error(names.error().message);
-      return kExitUsage;
+      return s.fail(ErrorKind::usage, names.error().message);
     }
     fo.only = std::set<std::string>(names->begin(), names->end());
   }
@@ -24,8 +23,7 @@ int cmd_flush(Session& s) {
   auto world = app_world(s, &signals);
   auto result = app::flush(s.config, fo, world);
   if (!result) {
-    s.error("flush: " + result.error().message);
-    return kExitNotDelivered;
+    return s.fail(ErrorKind::delivery, "flush: " + result.error().message);
   }
   for (const auto& why : result->refused) s.warning(why);
   if (o.dry_run) {

@@ -42,9 +42,8 @@ int send(Session& s, Draft draft, bool from_stdin, bool is_test) {
   StopSignals signals;
   if (from_stdin) {
     if (s.world.is_terminal(s.world.in_fd)) {
-      s.error("no message: give it as words after the target, or pipe it in "
+      return s.fail(ErrorKind::usage, "no message: give it as words after the target, or pipe it in "
               "(e.g. `df -h | notify " + o.targets + "`)");
-      return kExitUsage;
     }
     auto text = read_message(s.world.in_fd,
                              app::input_budget(s.config, *names, overrides_from_options(o)),

@@ -32,6 +32,13 @@ struct Session {
   bool stdout_failure_said = false;
 
   void error(const std::string& text) const;    ///< "notify: error: ..."
+  /// Says the error and gives the exit status its kind has (core's one
+  /// table): `return s.fail(ErrorKind::usage, "...")`.
+  int fail(ErrorKind kind, const std::string& text) const {
+    error(text);
+    return exit_status(kind);
+  }
+  int fail(const Error& e) const { return fail(e.kind, e.message); }
   void warning(const std::string& text) const;  ///< unless --quiet
   void info(const std::string& text) const;     ///< unless --quiet
   void verbose(const std::string& text) const;  ///< only with -v

@@ -121,8 +121,7 @@ class Setup {
  private:
   int stopped() {
     prompt_.reset();
-    s_.error("setup stopped at the end of input; nothing was written");
-    return kExitUsage;
+    return s_.fail(ErrorKind::usage, "setup stopped at the end of input; nothing was written");
   }
   std::string value_of(std::string_view key) const {
     const auto it = answers_.values.find(std::string(key));
@@ -178,14 +177,12 @@ std::optional<int> Setup::read_file() {
   if (!s_.world.file_exists(path_)) return std::nullopt;
   auto t = s_.world.read_file(path_);
   if (!t) {
-    s_.error("cannot read " + path_ + ": " + t.error().message);
-    return kExitUsage;
+    return s_.fail(ErrorKind::usage, "cannot read " + path_ + ": " + t.error().message);
   }
   text_ = *t;
   auto cfg = app::parse_profile_file(text_, path_);
   if (!cfg) {
-    s_.error(cfg.error().message + " (fix the file before adding to it)");
-    return kExitUsage;
+    return s_.fail(ErrorKind::usage, cfg.error().message + " (fix the file before adding to it)");
   }
   file_ = std::move(*cfg);
   return std::nullopt;
@@ -196,8 +193,7 @@ std::optional<int> Setup::ask_name() {
   name = s_.options.setup().profile;
   if (name.empty()) {
     if (!prompt_) {
-      s_.error("no terminal to ask for the profile name: give it as an argument: notify setup NAME");
-      return kExitUsage;
+      return s_.fail(ErrorKind::usage, "no terminal to ask for the profile name: give it as an argument: notify setup NAME");
     }
     for (;;) {
       auto a = prompt_->ask("Profile name [default]");
@@ -211,15 +207,13 @@ std::optional<int> Setup::ask_name() {
     }
   }
   if (auto why = app::profile_name_problem(name); !why.empty()) {
-    s_.error("profile name '" + name + "': " + why);
-    return kExitUsage;
+    return s_.fail(ErrorKind::usage, "profile name '" + name + "': " + why);
   }
   if (!file_ || !file_->profiles.count(name)) return std::nullopt;
   existing_ = &file_->profiles.at(name);
   replace_ = s_.options.setup().force;
   if (!prompt_ && !replace_) {
-    s_.error("profile '" + name + "' already exists in " + path_ + "; --force replaces it");
-    return kExitUsage;
+    return s_.fail(ErrorKind::usage, "profile '" + name + "' already exists in " + path_ + "; --force replaces it");
   }
   if (replace_) return std::nullopt;
   // Editing: each current value is the default; its secrets, resolved, are
@@ -243,14 +237,12 @@ std::optional<int> Setup::ask_service() {
   if (auto it = given_.find("type"); it != given_.end()) {
     service = app::service_named(it->second);
     if (!service) {
-      s_.error("--type must be one of " + app::service_names() + ", not '" + it->second + "'");
-      return kExitUsage;
+      return s_.fail(ErrorKind::usage, "--type must be one of " + app::service_names() + ", not '" + it->second + "'");
     }
     given_.erase(it);
   } else if (!prompt_) {
-    s_.error("no terminal to ask for the service: give --type (" +
+    return s_.fail(ErrorKind::usage, "no terminal to ask for the service: give --type (" +
              app::catalog().type_list() + ")");
-    return kExitUsage;
   } else {
     for (;;) {
       auto a = prompt_->ask("Service (" + app::catalog().type_list(",") + ")" +
@@ -271,8 +263,7 @@ std::optional<int> Setup::ask_service() {
   if (auto it = given_.find("priority"); it != given_.end()) {
     answers_.priority = app::priority_field(it->second);
     if (!answers_.priority) {
-      s_.error("--priority " + it->second + ": give " + std::string(kPriorityWords));
-      return kExitUsage;
+      return s_.fail(ErrorKind::usage, "--priority " + it->second + ": give " + std::string(kPriorityWords));
     }
     given_.erase(it);
   }
@@ -281,9 +272,8 @@ std::optional<int> Setup::ask_service() {
     const bool known = std::any_of(keys_.begin(), keys_.end(),
                                    [&](const config::KeySpec* spec) { return spec->name == k; });
     if (!known) {
-      s_.error(flag_of(k) + " does not apply to " + std::string(service->schema->type) +
+      return s_.fail(ErrorKind::usage, flag_of(k) + " does not apply to " + std::string(service->schema->type) +
                " profiles");
-      return kExitUsage;
     }
   }
   // Values of another service are no defaults for this one.
@@ -300,14 +290,12 @@ std::optional<int> Setup::take_flags() {
                                          prompt_ ? &*prompt_ : nullptr)
                        : Result<std::string>(it->second);
     if (!r) {
-      s_.error(flag_of(k->name) + ": " + r.error().message);
-      return kExitUsage;
+      return s_.fail(ErrorKind::usage, flag_of(k->name) + ": " + r.error().message);
     }
     if (!r->empty()) {
       if (auto why = app::answer_problem(*answers_.service->schema, *k, *r, secrets());
           !why.empty()) {
-        s_.error(flag_of(k->name) + " " + why);
-        return kExitUsage;
+        return s_.fail(ErrorKind::usage, flag_of(k->name) + " " + why);
       }
     }
     if (k->secret) {
@@ -497,8 +485,7 @@ std::optional<int> Setup::test_until_saved(const std::string& first) {
     auto next = candidate();
     if (!next) {
       prompt_.reset();
-      s_.error(next.error().message);
-      return kExitUsage;
+      return s_.fail(ErrorKind::usage, next.error().message);
     }
     text = *next;
   }
@@ -512,8 +499,7 @@ int Setup::write(const std::string& text, bool tested) {
     return kExitOk;
   }
   if (auto w = app::write_profile_file(path_, text); !w) {
-    s_.error(w.error().message);
-    return kExitNotDelivered;
+    return s_.fail(ErrorKind::delivery, w.error().message);
   }
   s_.info(std::string(!existing_ ? "added" : replace_ ? "replaced" : "changed") + " profile '" +
           name + "' in " + path_);
@@ -535,8 +521,7 @@ int Setup::run() {
     if (asked_.count(name)) continue;
     if (!prompt_) {
       if (k->required) {
-        s_.error("no terminal to ask for " + name + ": give " + flag_of(name));
-        return kExitUsage;
+        return s_.fail(ErrorKind::usage, "no terminal to ask for " + name + ": give " + flag_of(name));
       }
       continue;
     }
@@ -546,8 +531,7 @@ int Setup::run() {
   auto text = candidate();
   if (!text) {
     prompt_.reset();
-    s_.error(text.error().message);
-    return kExitUsage;
+    return s_.fail(ErrorKind::usage, text.error().message);
   }
   if (prompt_) {
     auto end = test_until_saved(*text);
@@ -555,8 +539,7 @@ int Setup::run() {
     auto final_text = candidate();  // the answers as the menu left them
     if (!final_text) {
       prompt_.reset();
-      s_.error(final_text.error().message);
-      return kExitUsage;
+      return s_.fail(ErrorKind::usage, final_text.error().message);
     }
     return write(*final_text, true);
   }
@@ -564,9 +547,8 @@ int Setup::run() {
   const auto outcome = send_test(s_, *text, path_, answers_.name, std::nullopt);
   if (outcome.delivered) return write(*text, true);
   if (!o.save_anyway) {
-    s_.error("the test message was not delivered, so nothing was written to " + path_ +
+    return s_.fail(ErrorKind::delivery, "the test message was not delivered, so nothing was written to " + path_ +
              " (--save-anyway writes the profile all the same)");
-    return kExitNotDelivered;
   }
   const int status = write(*text, true);
   return status == kExitOk ? kExitNotDelivered : status;

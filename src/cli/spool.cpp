@@ -73,8 +73,7 @@ int list(Session& s, const std::string& dir) {
 
 int show(Session& s, const std::string& dir) {
   if (s.options.spool().ids.size() != 1) {
-    s.error("spool show: give one ID (see `notify spool`)");
-    return kExitUsage;
+    return s.fail(ErrorKind::usage, "spool show: give one ID (see `notify spool`)");
   }
   // What a last error or the body may quote is masked like the rest.
   app::learn_all_secrets(s.config, s.world.env, s.world.read_file, s.masker);
@@ -132,8 +131,7 @@ int drop_or_retry(Session& s, const std::string& dir, bool retry) {
 int cmd_spool(Session& s) {
   const auto dir = app::spool_dir(s.world.env);
   if (!dir) {
-    s.error("no spool: neither XDG_STATE_HOME nor HOME is set");
-    return kExitUsage;
+    return s.fail(ErrorKind::usage, "no spool: neither XDG_STATE_HOME nor HOME is set");
   }
   switch (s.options.spool().action) {
     case SpoolAction::list: return list(s, *dir);
