@@ -54,7 +54,7 @@ struct Finished {
 }  // namespace
 
 int cmd_run(Session& s) {
-  const auto& o = s.options;
+  const auto& o = s.options.run();
   // A wrong profile file or target must not stop the job itself: the
   // command runs anyway and the report goes to stderr instead.
   std::optional<std::vector<std::string>> names;
@@ -67,7 +67,7 @@ int cmd_run(Session& s) {
   cap = cap > 700 ? cap - 400 : 300;
 
   Tail tail(cap);
-  auto ended = run_in_own_group(o.run_argv, [&](int stream, std::string_view bytes) {
+  auto ended = run_in_own_group(o.argv, [&](int stream, std::string_view bytes) {
     (void)write_all(stream, bytes.data(), bytes.size());
     tail.add(bytes.data(), bytes.size());
   });
@@ -83,7 +83,7 @@ int cmd_run(Session& s) {
   if (exec_errno != 0) {
     f.exit_code = exec_errno == ENOENT ? 127 : 126;
     f.how = std::string("could not start: ") + std::strerror(exec_errno);
-    s.error("run: " + o.run_argv[0] + ": " + std::strerror(exec_errno));
+    s.error("run: " + o.argv[0] + ": " + std::strerror(exec_errno));
   } else if (WIFSIGNALED(status)) {
     f.exit_code = 128 + WTERMSIG(status);
     f.how = "killed by signal " + std::to_string(WTERMSIG(status)) + " (" + strsignal(WTERMSIG(status)) + ")";
@@ -96,16 +96,16 @@ int cmd_run(Session& s) {
   if (!notify) return f.exit_code;
 
   std::string cmdline;
-  for (const auto& a : o.run_argv) cmdline += (cmdline.empty() ? "" : " ") + shell_quote(a);
+  for (const auto& a : o.argv) cmdline += (cmdline.empty() ? "" : " ") + shell_quote(a);
   std::ostringstream dur;
   dur.precision(secs < 10 ? 2 : 0);
   dur << std::fixed << secs << " s";
-  Draft draft = draft_from_options(o);
+  Draft draft = draft_from_options(o.send);
   // Good news need not ring: under --on always a success is reported low,
   // and --priority (or the profile's level) is for the failures.
   if (o.on == "always" && f.ok) draft.priority = Priority::low;
-  const std::string name = o.run_argv[0].substr(o.run_argv[0].rfind('/') + 1);
-  draft.title = message::sanitize(o.title.value_or(name + (f.ok ? " succeeded" : " failed")) +
+  const std::string name = o.argv[0].substr(o.argv[0].rfind('/') + 1);
+  draft.title = message::sanitize(o.send.title.value_or(name + (f.ok ? " succeeded" : " failed")) +
                                   " (" + f.how + ", " + dur.str() + " on " + s.world.hostname() + ")");
   std::string out = message::sanitize(tail.text());
   while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
@@ -123,8 +123,8 @@ int cmd_run(Session& s) {
   StopSignals signals;
   auto world = app_world(s, &signals);
   app::SendOptions so;
-  so.overrides = overrides_from_options(o);
-  so.dry_run = o.dry_run;
+  so.overrides = overrides_from_options(o.send);
+  so.dry_run = o.send.dry_run;
   auto result = app::send(s.config, *names, draft, so, world);
   report(s, result, draft, false);
   return f.exit_code;

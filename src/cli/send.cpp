@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "app/budget.hpp"
 #include "cli/deliver.hpp"
 #include "cli/input.hpp"
 #include "cli/output.hpp"
@@ -13,7 +14,7 @@ namespace notify::cli {
 namespace {
 
 int send(Session& s, Draft draft, bool from_stdin, bool is_test) {
-  const auto& o = s.options;
+  const auto& o = s.options.send();
   auto names = command_targets(s);
   if (!names) {
     if (from_stdin) pass_message_on(s);
@@ -59,7 +60,7 @@ int send(Session& s, Draft draft, bool from_stdin, bool is_test) {
   // silent night sends nothing.
   if (message::is_blank(draft.body) && draft.files.empty()) {
     s.info("nothing to send: the message is empty");
-    if (o.json)
+    if (s.options.json)
       for (const auto& t : *names)
         s.out("{\"target\":\"" + t + "\",\"delivered\":false,\"skipped\":\"empty message\"}\n");
     return with_tee(kExitOk);
@@ -89,16 +90,17 @@ void pass_message_on(Session& s) {
 }
 
 int cmd_send(Session& s) {
-  Draft draft = draft_from_options(s.options);
-  draft.title = message::sanitize(s.options.title.value_or(""));
+  const auto& o = s.options.send();
+  Draft draft = draft_from_options(o);
+  draft.title = message::sanitize(o.title.value_or(""));
   std::string joined;
-  for (const auto& w : s.options.words) joined += (joined.empty() ? "" : " ") + w;
+  for (const auto& w : o.words) joined += (joined.empty() ? "" : " ") + w;
   draft.body = message::sanitize(joined);
-  return send(s, std::move(draft), s.options.words.empty(), false);
+  return send(s, std::move(draft), o.words.empty(), false);
 }
 
 int cmd_test(Session& s) {
-  Draft draft = draft_from_options(s.options);
+  Draft draft = draft_from_options(s.options.send());
   draft.title = "notify test";
   draft.body = "Test message from notify on " + s.world.hostname() +
                ": if you can read this, the profile works.";

@@ -42,7 +42,7 @@ struct Session {
 
   /// A send (or --stream) whose message comes from standard input.
   bool reads_message_from_stdin() const {
-    return options.command == Command::send && options.words.empty();
+    return options.command == Command::send && options.send().words.empty();
   }
 
   /// A notify command for the user to run next ("notify flush"), with the

@@ -7,7 +7,7 @@
 
 #include <csignal>
 
-#include "delivery/engine.hpp"
+#include "core/stop.hpp"
 
 namespace notify::cli {
 
@@ -34,7 +34,7 @@ class StopSignals {
   /// stays readable.
   static int fd();
   /// What the delivery engine watches.
-  delivery::Stop stop() const;
+  Stop stop() const;
 };
 
 /// The three stop signals, for code that blocks or resets them.

@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "app/stream_journal.hpp"
+#include "app/targets.hpp"
 #include "cli/deliver.hpp"
 #include "cli/output.hpp"
 #include "cli/signals.hpp"
@@ -243,7 +244,7 @@ stream::Limits limits_for(const Session& s, const app::PartShape& shape) {
   // One part less than max_parts may wait, so what a stop signal sends in
   // one go (that, a skip note and one part of tail) still fits max_parts.
   l.held_units = l.part_units * static_cast<std::size_t>(std::max(shape.max_parts - 1, 1));
-  l.interval = std::chrono::seconds(s.options.stream_s.value_or(kDefaultStreamSeconds));
+  l.interval = std::chrono::seconds(s.options.send().stream_s.value_or(kDefaultStreamSeconds));
   return l;
 }
 
@@ -257,12 +258,12 @@ int cmd_stream(Session& s) {
   }
   if (s.world.is_terminal(s.world.in_fd)) {
     s.error("--stream reads standard input, which is a terminal: pipe something in "
-            "(e.g. `tail -f app.log | notify --stream " + s.options.targets + "`)");
+            "(e.g. `tail -f app.log | notify --stream " + s.options.send().targets + "`)");
     return kExitUsage;
   }
-  Draft base = draft_from_options(s.options);
-  base.title = message::sanitize(s.options.title.value_or(""));
-  const auto overrides = overrides_from_options(s.options);
+  Draft base = draft_from_options(s.options.send());
+  base.title = message::sanitize(s.options.send().title.value_or(""));
+  const auto overrides = overrides_from_options(s.options.send());
   const stream::Limits limits =
       limits_for(s, app::strictest_part(s.config, *names, base, overrides));
   Shared shared(limits);
@@ -282,7 +283,7 @@ int cmd_stream(Session& s) {
   // (or a 429 wait longer than the kill's patience) costs at most the
   // last second of input.
   std::optional<app::StreamJournal> journal;
-  if (!s.options.dry_run) {
+  if (!s.options.send().dry_run) {
     auto world = app_world(s, nullptr);
     if (auto j = app::StreamJournal::begin(s.config, *names, base, world)) {
       journal = std::move(*j);
@@ -320,7 +321,7 @@ int cmd_stream(Session& s) {
     if (result.exit_status != kExitOk) status = kExitNotDelivered;
   };
 
-  std::thread reader(read_stream, s.world.in_fd, s.options.tee ? s.world.tee_fd : -1,
+  std::thread reader(read_stream, s.world.in_fd, s.options.send().tee ? s.world.tee_fd : -1,
                      signals.fd(), limits.part_units > 1 ? limits.part_units - 1 : 1,
                      std::ref(shared));
   bool said_tee = false;

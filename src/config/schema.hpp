@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "config/discovery.hpp"
 #include "core/mask.hpp"
 #include "message/split.hpp"
 
@@ -154,6 +155,8 @@ struct ServiceDoc {
   Capabilities capabilities;
   /// Other names a person may give it in `setup` ("mm", "e-mail"), lowercase.
   std::vector<std::string_view> aliases;
+  /// How the chats it can reach are found; nullptr when they cannot be.
+  const Discovery* discovery = nullptr;
 };
 
 /// What a service can do, in the words `notify help services --json` and

@@ -9,6 +9,7 @@
 #include "services/parts.hpp"
 #include "services/registry.hpp"
 #include "services/server_wait.hpp"
+#include "services/telegram_updates.hpp"
 
 namespace notify::services {
 
@@ -298,7 +299,8 @@ const ServiceInfo& telegram_service() {
       .can = "markdown as entities, forum topics",
       .request_shapes = {"/bot#/*"},
       .loudness = {.low = {"disable_notification", "true"}},
-      .aliases = {"tg"}};
+      .aliases = {"tg"},
+      .discovery = &telegram_discovery()};
   return info;
 }
 

@@ -183,7 +183,7 @@ constexpr Coverage kCoverage[] = {
     {"```toml [profiles.team] # every alert, full text", ""},
     {"notify alerts --priority urgent -t \"db1 is down\" < /var/log/db1.err", ""},
     {"notify alerts --priority low \"backup done\"", ""},
-    {"``` src/core Result type, exit codes, secret masking", ""},
+    {"``` src/core Result type, exit codes, secret masking, and the plain types", ""},
     {"``` core <- config <- services <- delivery <- app <- cli <- main.cpp", ""},
 };
 
@@ -882,7 +882,8 @@ TEST_F(ReadmeE2E, a_literal_secret_readable_by_others_is_warned_about_and_still_
 TEST(Readme, architecture_names_directories_that_exist) {
   std::string text;
   for (const auto& e : readme_examples())
-    if (e.key == "``` src/core Result type, exit codes, secret masking") text = e.text;
+    // The block is found by its first directory, whatever that line says.
+    if (e.key.rfind("``` src/core ", 0) == 0) text = e.text;
   ASSERT_FALSE(text.empty());
   int dirs = 0;
   for (const auto& l : lines_of(text)) {
