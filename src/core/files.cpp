@@ -8,6 +8,8 @@
 #include <cstring>
 #include <random>
 
+#include "core/unique_fd.hpp"
+
 namespace notify {
 
 bool write_all(int fd, const char* data, std::size_t size) {
@@ -54,21 +56,19 @@ Result<void> write_file_atomically(const std::string& path, const std::string& t
   const std::string tmp = dir + "/.tmp-" + std::to_string(::getpid()) + "-" +
                           std::to_string(std::random_device{}()) + "-" +
                           path.substr(slash == std::string::npos ? 0 : slash + 1);
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) return make_error(ErrorKind::io, "creating " + tmp + ": " + std::strerror(errno));
-  bool ok = write_all(fd, text.data(), text.size()) && ::fsync(fd) == 0;
+  UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
+  if (!fd.valid()) return make_error(ErrorKind::io, "creating " + tmp + ": " + std::strerror(errno));
+  bool ok = write_all(fd.get(), text.data(), text.size()) && ::fsync(fd.get()) == 0;
   int saved = errno;
-  ::close(fd);
+  fd.reset();  // closed before it takes the name
   if (ok && ::rename(tmp.c_str(), path.c_str()) != 0) ok = false, saved = errno;
   if (!ok) {
     ::unlink(tmp.c_str());
     return make_error(ErrorKind::io, "writing " + path + ": " + std::strerror(saved));
   }
   // The rename is durable only once the directory itself is on disk.
-  if (int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dfd >= 0) {
-    ::fsync(dfd);
-    ::close(dfd);
-  }
+  if (const UniqueFd dir_fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)); dir_fd.valid())
+    ::fsync(dir_fd.get());
   return {};
 }
 

@@ -9,6 +9,8 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "core/unique_fd.hpp"
+
 namespace notify {
 
 namespace {
@@ -24,15 +26,15 @@ void fill(unsigned char* out, std::size_t n) {
     n -= static_cast<std::size_t>(got);
   }
   if (n == 0) return;
-  const int fd = ::open("/dev/urandom", O_RDONLY | O_CLOEXEC);
-  while (fd >= 0 && n > 0) {
-    const ssize_t got = ::read(fd, out, n);
-    if (got < 0 && errno == EINTR) continue;
-    if (got <= 0) break;
-    out += got;
-    n -= static_cast<std::size_t>(got);
+  if (const UniqueFd fd(::open("/dev/urandom", O_RDONLY | O_CLOEXEC)); fd.valid()) {
+    while (n > 0) {
+      const ssize_t got = ::read(fd.get(), out, n);
+      if (got < 0 && errno == EINTR) continue;
+      if (got <= 0) break;
+      out += got;
+      n -= static_cast<std::size_t>(got);
+    }
   }
-  if (fd >= 0) ::close(fd);
   // Never a predictable key: without a random source there is no safe one.
   if (n > 0) throw std::runtime_error("no random source (getrandom and /dev/urandom failed)");
 }

@@ -11,14 +11,23 @@
 #include <cstdio>
 #include <cstring>
 #include <ctime>
+#include <memory>
+#include <utility>
 
 #include "core/files.hpp"
+#include "core/unique_fd.hpp"
 
 namespace notify::spool {
 
 namespace {
 
 std::string errno_text(const std::string& what) { return what + ": " + std::strerror(errno); }
+
+struct CloseDir {
+  void operator()(DIR* d) const { ::closedir(d); }
+};
+// A directory stream (and the descriptor under it) closed on every path.
+using UniqueDir = std::unique_ptr<DIR, CloseDir>;
 
 std::string id_name(std::uint64_t id) {
   char name[40];
@@ -44,40 +53,50 @@ bool rename_new(const std::string& from, const std::string& to) {
 // Ids of the *.msg files in dir, ascending.
 std::vector<std::uint64_t> ids_in(const std::string& dir) {
   std::vector<std::uint64_t> out;
-  DIR* d = ::opendir(dir.c_str());
+  const UniqueDir d(::opendir(dir.c_str()));
   if (!d) return out;
-  while (dirent* e = ::readdir(d))
+  while (dirent* e = ::readdir(d.get()))
     if (auto id = id_of(e->d_name)) out.push_back(*id);
-  ::closedir(d);
   std::sort(out.begin(), out.end());
   return out;
 }
 
+// A spool file as open_trusted found it.
+struct Trusted {
+  enum class Status { opened, refused, missing };
+  Status status = Status::missing;
+  UniqueFd fd;      ///< open when `opened`
+  std::string why;  ///< what is wrong with it when `refused`
+};
+
 // Opens a spool file only if it is what notify itself writes: a regular
 // file of this user, not writable by anyone else, of bounded size. Never
-// follows a symlink, never blocks on a FIFO. -1 with *why on refusal,
-// -2 when it does not exist.
-int open_trusted(const std::string& path, int flags, std::string* why) {
-  const int fd = ::open(path.c_str(), flags | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-  if (fd < 0) {
-    if (errno == ENOENT) return -2;
-    *why = errno == ELOOP ? "a symbolic link" : std::strerror(errno);
-    return -1;
+// follows a symlink, never blocks on a FIFO.
+Trusted open_trusted(const std::string& path, int flags) {
+  Trusted out;
+  UniqueFd fd(::open(path.c_str(), flags | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
+  if (!fd.valid()) {
+    if (errno == ENOENT) return out;
+    out.status = Trusted::Status::refused;
+    out.why = errno == ELOOP ? "a symbolic link" : std::strerror(errno);
+    return out;
   }
   struct stat st {};
   std::string problem;
-  if (::fstat(fd, &st) != 0) problem = std::strerror(errno);
+  if (::fstat(fd.get(), &st) != 0) problem = std::strerror(errno);
   else if (!S_ISREG(st.st_mode)) problem = "not a regular file";
   else if (st.st_uid != ::geteuid()) problem = "owned by uid " + std::to_string(st.st_uid);
   else if (st.st_mode & 022) problem = "writable by group or others";
   else if (static_cast<std::uint64_t>(st.st_size) > kMaxEntryBytes)
     problem = "larger than " + std::to_string(kMaxEntryBytes >> 20) + " MiB";
   if (!problem.empty()) {
-    ::close(fd);
-    *why = problem;
-    return -1;
+    out.status = Trusted::Status::refused;
+    out.why = std::move(problem);
+    return out;
   }
-  return fd;
+  out.status = Trusted::Status::opened;
+  out.fd = std::move(fd);
+  return out;
 }
 
 enum class Contents { journal, empty, foreign, unreadable };
@@ -125,103 +144,75 @@ std::optional<std::string> default_dir(const std::optional<std::string>& xdg_sta
 
 // --- Journal -------------------------------------------------------------
 
-Journal::Journal(Journal&& o) noexcept
-    : fd_(o.fd_), path_(std::move(o.path_)), failed_dir_(std::move(o.failed_dir_)),
-      record_(std::move(o.record_)), write_failed_(o.write_failed_), appended_(o.appended_) {
-  o.fd_ = -1;
-}
-
-Journal& Journal::operator=(Journal&& o) noexcept {
-  if (this != &o) {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = o.fd_;
-    path_ = std::move(o.path_);
-    failed_dir_ = std::move(o.failed_dir_);
-    record_ = std::move(o.record_);
-    write_failed_ = o.write_failed_;
-    appended_ = o.appended_;
-    o.fd_ = -1;
-  }
-  return *this;
-}
-
-Journal::~Journal() {
-  if (fd_ >= 0) ::close(fd_);  // releases the lock
-}
-
 void Journal::append(const std::string& event) {
   (void)apply_event(record_, event.substr(0, event.size() - 1));
-  if (fd_ < 0 || write_failed_) return;
+  if (!fd_.valid() || write_failed_) return;
   // O_APPEND: one write(2) per event, so a crash tears at most this line.
-  if (!write_all(fd_, event.data(), event.size())) write_failed_ = true;
+  if (!write_all(fd_.get(), event.data(), event.size())) write_failed_ = true;
   appended_ += event.size();
 }
 
 Result<void> Journal::compact() {
-  if (fd_ < 0) return {};
+  if (!fd_.valid()) return {};
   const auto slash = path_.rfind('/');
   const std::string tmp = path_.substr(0, slash + 1) + ".tmp-" + std::to_string(::getpid()) + "-" +
                           path_.substr(slash + 1);
-  const int fd = ::open(tmp.c_str(), O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_APPEND | O_CLOEXEC, 0600);
-  if (fd < 0) return make_error(ErrorKind::io, errno_text("creating " + tmp));
+  UniqueFd fd(::open(tmp.c_str(), O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_APPEND | O_CLOEXEC, 0600));
+  if (!fd.valid()) return make_error(ErrorKind::io, errno_text("creating " + tmp));
   const std::string text = encode_record(record_);
   // Locked before it takes the name: no claimant ever holds the new file.
-  if (::flock(fd, LOCK_EX) != 0 || !write_all(fd, text.data(), text.size()) ||
+  // On failure the old file, still named and still held, stays the journal.
+  if (::flock(fd.get(), LOCK_EX) != 0 || !write_all(fd.get(), text.data(), text.size()) ||
       ::rename(tmp.c_str(), path_.c_str()) != 0) {
     const int saved = errno;
     ::unlink(tmp.c_str());
-    ::close(fd);
     errno = saved;
     return make_error(ErrorKind::io, errno_text("rewriting " + path_));
   }
-  ::close(fd_);
-  fd_ = fd;
+  fd_ = std::move(fd);  // the old file's lock goes only now that the new one is named
   appended_ = 0;
   write_failed_ = false;
   return {};
 }
 
 void Journal::sync() {
-  if (fd_ >= 0) ::fdatasync(fd_);
+  if (fd_.valid()) ::fdatasync(fd_.get());
 }
 
 Result<Journal::Settled> Journal::settle() {
   Settled out;
   for (const auto& t : record_.targets)
     (record_.state[t].dead ? out.dead : out.pending).push_back(t);
-  if (fd_ < 0) return out;
-  auto finish = [this] {
-    ::close(fd_);
-    fd_ = -1;
-  };
+  if (!fd_.valid()) return out;
+  // Settling ends the hold on every path, and only once the files are
+  // written: a return value is built before this runs.
+  struct Release {
+    UniqueFd& fd;
+    ~Release() { fd.reset(); }
+  } release{fd_};
   if (!out.dead.empty()) {
     Record dead = record_;
     dead.targets = out.dead;
     const std::string failed_path = failed_dir_ + "/" + id_name(record_.id);
     // A retried dead letter may meet an earlier one of the same message.
-    std::string why, text;
-    if (const int fd = open_trusted(failed_path, O_RDONLY, &why); fd >= 0) {
-      if (read_journal(fd, text) == Contents::journal)
+    if (const auto earlier_file = open_trusted(failed_path, O_RDONLY); earlier_file.fd.valid()) {
+      std::string text;
+      if (read_journal(earlier_file.fd.get(), text) == Contents::journal)
         if (auto earlier = decode_journal(text))
           for (const auto& t : earlier->targets)
             if (std::find(dead.targets.begin(), dead.targets.end(), t) == dead.targets.end()) {
               dead.targets.push_back(t);
               dead.state[t] = earlier->state[t];
             }
-      ::close(fd);
     }
     for (auto it = dead.state.begin(); it != dead.state.end();)
       it = std::find(dead.targets.begin(), dead.targets.end(), it->first) == dead.targets.end()
                ? dead.state.erase(it) : std::next(it);
-    if (auto w = write_file_atomically(failed_path, encode_record(dead)); !w) {
-      finish();
-      return w.error();
-    }
+    if (auto w = write_file_atomically(failed_path, encode_record(dead)); !w) return w.error();
   }
   if (out.pending.empty()) {
-    const int rc = ::unlink(path_.c_str());
-    finish();
-    if (rc != 0 && errno != ENOENT) return make_error(ErrorKind::io, errno_text("removing " + path_));
+    if (::unlink(path_.c_str()) != 0 && errno != ENOENT)
+      return make_error(ErrorKind::io, errno_text("removing " + path_));
     return out;
   }
   Record left = record_;
@@ -230,21 +221,14 @@ Result<Journal::Settled> Journal::settle() {
     it = std::find(left.targets.begin(), left.targets.end(), it->first) == left.targets.end()
              ? left.state.erase(it) : std::next(it);
   // Folded and fsync'd: what is left in the spool at exit is on disk.
-  auto w = write_file_atomically(path_, encode_record(left));
-  finish();
-  if (!w) return w.error();
+  if (auto w = write_file_atomically(path_, encode_record(left)); !w) return w.error();
   return out;
 }
 
 Result<void> Journal::remove() {
-  const int rc = ::unlink(path_.c_str());
-  const int saved = errno;
-  if (fd_ >= 0) ::close(fd_);
-  fd_ = -1;
-  if (rc != 0 && saved != ENOENT) {
-    errno = saved;
-    return make_error(ErrorKind::io, errno_text("removing " + path_));
-  }
+  const bool removed = ::unlink(path_.c_str()) == 0 || errno == ENOENT;
+  fd_.reset();  // keeps errno
+  if (!removed) return make_error(ErrorKind::io, errno_text("removing " + path_));
   return {};
 }
 
@@ -273,9 +257,9 @@ Result<void> Spool::prepare() const {
 Result<void> Spool::check_writable() const {
   if (auto r = prepare(); !r) return r;
   const std::string probe = dir_ + "/.tmp-probe-" + std::to_string(::getpid());
-  const int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
-  if (fd < 0) return make_error(ErrorKind::io, "cannot write in the spool " + dir_ + ": " + std::strerror(errno));
-  ::close(fd);
+  if (const UniqueFd fd(::open(probe.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600));
+      !fd.valid())
+    return make_error(ErrorKind::io, "cannot write in the spool " + dir_ + ": " + std::strerror(errno));
   const std::string moved = probe + "-renamed";
   const bool ok = ::rename(probe.c_str(), moved.c_str()) == 0 && ::unlink(moved.c_str()) == 0;
   const int saved = errno;
@@ -286,15 +270,13 @@ Result<void> Spool::check_writable() const {
 
 Result<std::uint64_t> Spool::next_id(bool rescan) const {
   const std::string path = dir_ + "/seq";
-  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
-  if (fd < 0) return make_error(ErrorKind::io, errno_text("opening " + path));
-  while (::flock(fd, LOCK_EX) != 0)
-    if (errno != EINTR) {
-      ::close(fd);
-      return make_error(ErrorKind::io, errno_text("locking " + path));
-    }
+  // Locked from the read to the write: two senders never draw one number.
+  const UniqueFd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600));
+  if (!fd.valid()) return make_error(ErrorKind::io, errno_text("opening " + path));
+  while (::flock(fd.get(), LOCK_EX) != 0)
+    if (errno != EINTR) return make_error(ErrorKind::io, errno_text("locking " + path));
   char buf[32] = {};
-  const ssize_t n = ::pread(fd, buf, sizeof buf - 1, 0);
+  const ssize_t n = ::pread(fd.get(), buf, sizeof buf - 1, 0);
   std::uint64_t last = 0;
   if (n > 0 && std::sscanf(buf, "%llu", reinterpret_cast<unsigned long long*>(&last)) != 1) last = 0;
   if (last == 0 || rescan) {
@@ -308,14 +290,9 @@ Result<std::uint64_t> Spool::next_id(bool rescan) const {
   const int len = std::snprintf(buf, sizeof buf, "%llu\n", static_cast<unsigned long long>(id));
   // Every metadata change is paid on each send: the number only grows, so
   // the file only needs truncating when it held something longer (garbage).
-  const bool ok = ::pwrite(fd, buf, static_cast<std::size_t>(len), 0) == len &&
-                  (n <= len || ::ftruncate(fd, len) == 0);
-  const int saved = errno;
-  ::close(fd);
-  if (!ok) {
-    errno = saved;
+  if (::pwrite(fd.get(), buf, static_cast<std::size_t>(len), 0) != len ||
+      (n > len && ::ftruncate(fd.get(), len) != 0))
     return make_error(ErrorKind::io, errno_text("writing " + path));
-  }
   return id;
 }
 
@@ -326,11 +303,11 @@ Result<Journal> Spool::begin(Record& record) const {
   // Created under its final name (a rename would cost one more metadata
   // write on every send) and locked while still empty: readers skip an
   // empty file (see kBeingWritten), and a claimant waits for the lock.
-  int fd = -1;
+  UniqueFd fd;
   for (int tries = 0;; ++tries) {
     const std::string path = path_of(*id, false);
-    fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_APPEND | O_CLOEXEC, 0600);
-    if (fd >= 0) break;
+    fd = UniqueFd(::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_APPEND | O_CLOEXEC, 0600));
+    if (fd.valid()) break;
     // An id in use: the counter fell behind (power loss); catch it up.
     if (errno != EEXIST || tries == 3) return make_error(ErrorKind::io, errno_text("creating " + path));
     id = next_id(true);
@@ -339,15 +316,15 @@ Result<Journal> Spool::begin(Record& record) const {
   record.id = *id;
   const std::string path = path_of(*id, false);
   const std::string text = encode_record(record);
-  if (::flock(fd, LOCK_EX) != 0 || !write_all(fd, text.data(), text.size())) {
+  if (::flock(fd.get(), LOCK_EX) != 0 || !write_all(fd.get(), text.data(), text.size())) {
+    // Unnamed while still held: whoever locks it next finds it gone, not torn.
     const int saved = errno;
     ::unlink(path.c_str());
-    ::close(fd);
     errno = saved;
     return make_error(ErrorKind::io, errno_text("writing " + path));
   }
   Journal j;
-  j.fd_ = fd;
+  j.fd_ = std::move(fd);
   j.path_ = path;
   j.failed_dir_ = failed_dir();
   j.record_ = record;
@@ -360,16 +337,16 @@ Spool::Listing Spool::list() const {
     const std::string dir = failed ? failed_dir() : dir_;
     for (const auto id : ids_in(dir)) {
       const std::string path = dir + "/" + id_name(id);
-      std::string why, text;
-      const int fd = open_trusted(path, O_RDONLY, &why);
-      if (fd == -2) continue;
-      if (fd < 0) {
-        out.refused.push_back(Refused{id, failed, path, why});
+      auto file = open_trusted(path, O_RDONLY);
+      if (file.status == Trusted::Status::missing) continue;
+      if (file.status == Trusted::Status::refused) {
+        out.refused.push_back(Refused{id, failed, path, std::move(file.why)});
         continue;
       }
-      const auto contents = read_journal(fd, text);
+      std::string why, text;
+      const auto contents = read_journal(file.fd.get(), text);
       if (contents != Contents::journal) why = why_not(contents);
-      ::close(fd);
+      file.fd.reset();
       if (contents == Contents::empty) continue;  // a sender is writing it right now
       auto record = contents == Contents::journal ? decode_journal(text) : std::nullopt;
       if (!record) {
@@ -386,37 +363,29 @@ Spool::Listing Spool::list() const {
 Spool::ClaimStatus Spool::claim(std::uint64_t id, bool failed, Journal& out,
                                 std::string* why) const {
   const std::string path = path_of(id, failed);
-  std::string reason;
-  const int fd = open_trusted(path, O_RDWR | O_APPEND, &reason);
-  if (fd == -2) return ClaimStatus::gone;
-  if (fd < 0) {
-    if (why) *why = reason;
+  auto file = open_trusted(path, O_RDWR | O_APPEND);
+  if (file.status == Trusted::Status::missing) return ClaimStatus::gone;
+  if (file.status == Trusted::Status::refused) {
+    if (why) *why = std::move(file.why);
     return ClaimStatus::refused;
   }
-  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
-    ::close(fd);
-    return ClaimStatus::busy;
-  }
+  // Every return below that is not `claimed` closes fd, and with it the lock.
+  UniqueFd fd = std::move(file.fd);
+  if (::flock(fd.get(), LOCK_EX | LOCK_NB) != 0) return ClaimStatus::busy;
   // Delivered and removed (or folded by a rename) between open and lock:
   // the inode we hold is no longer the spool's.
   struct stat held {}, named {};
-  if (::fstat(fd, &held) != 0 || held.st_nlink == 0 || ::stat(path.c_str(), &named) != 0 ||
-      named.st_ino != held.st_ino) {
-    ::close(fd);
+  if (::fstat(fd.get(), &held) != 0 || held.st_nlink == 0 || ::stat(path.c_str(), &named) != 0 ||
+      named.st_ino != held.st_ino)
     return ClaimStatus::gone;
-  }
   std::string text;
-  const auto contents = read_journal(fd, text);
-  if (contents == Contents::empty) {
-    // Created a moment ago by a sender that has not locked it yet: ours
-    // once it is written, never a flush's.
-    ::close(fd);
-    return ClaimStatus::busy;
-  }
+  const auto contents = read_journal(fd.get(), text);
+  // Created a moment ago by a sender that has not locked it yet: ours
+  // once it is written, never a flush's.
+  if (contents == Contents::empty) return ClaimStatus::busy;
   const std::string not_read = why_not(contents);
   auto record = contents == Contents::journal ? decode_journal(text) : std::nullopt;
   if (!record) {
-    ::close(fd);
     if (why) *why = contents == Contents::journal ? kNotOurs : not_read;
     return ClaimStatus::refused;
   }
@@ -425,17 +394,16 @@ Spool::ClaimStatus Spool::claim(std::uint64_t id, bool failed, Journal& out,
     // swallow the next event appended here. A record alone on an
     // unterminated line (a first-edition file) gets its newline instead.
     const auto nl = text.rfind('\n');
-    const bool ok = nl == std::string::npos ? write_all(fd, "\n", 1)
-                                            : ::ftruncate(fd, static_cast<off_t>(nl + 1)) == 0;
+    const bool ok = nl == std::string::npos ? write_all(fd.get(), "\n", 1)
+                                            : ::ftruncate(fd.get(), static_cast<off_t>(nl + 1)) == 0;
     if (!ok) {
-      ::close(fd);
       if (why) *why = errno_text("mending its torn last line");
       return ClaimStatus::refused;
     }
   }
   record->id = id;
   out = Journal();
-  out.fd_ = fd;
+  out.fd_ = std::move(fd);
   out.path_ = path;
   out.failed_dir_ = failed_dir();
   out.record_ = std::move(*record);
@@ -501,37 +469,34 @@ Result<void> Spool::renumber(Journal& journal) const {
 
 void Spool::tidy() const {
   std::vector<std::string> strays;
-  if (DIR* d = ::opendir(dir_.c_str())) {
-    while (dirent* e = ::readdir(d)) {
+  if (const UniqueDir d(::opendir(dir_.c_str())); d) {
+    while (dirent* e = ::readdir(d.get())) {
       const std::string name = e->d_name;
       if (name.size() > 4 && name[0] != '.' && name.compare(name.size() - 4, 4, ".msg") == 0 &&
           !id_of(name))
         strays.push_back(name);
     }
-    ::closedir(d);
   }
   // A sender killed between creating its journal and writing it leaves an
   // empty file: nothing of the message reached the disk, so nothing is kept.
   for (const auto id : ids_in(dir_)) {
     const std::string path = path_of(id, false);
-    const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0) continue;
+    const UniqueFd fd(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
+    if (!fd.valid()) continue;
     struct stat st {};
-    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 0 &&
+    if (::fstat(fd.get(), &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 0 &&
         st.st_uid == ::geteuid() && std::time(nullptr) - st.st_mtime > 60 &&
-        ::flock(fd, LOCK_EX | LOCK_NB) == 0)
+        ::flock(fd.get(), LOCK_EX | LOCK_NB) == 0)
       ::unlink(path.c_str());
-    ::close(fd);
   }
   std::sort(strays.begin(), strays.end());  // first-edition names sort by time
   for (const auto& name : strays) {
     const std::string path = dir_ + "/" + name;
-    std::string why, text;
-    const int fd = open_trusted(path, O_RDONLY, &why);
-    if (fd < 0) continue;
-    const bool ok = read_journal(fd, text) == Contents::journal && decode_journal(text).has_value();
-    ::close(fd);
-    if (!ok) continue;
+    std::string text;
+    if (const auto file = open_trusted(path, O_RDONLY);
+        !file.fd.valid() || read_journal(file.fd.get(), text) != Contents::journal)
+      continue;
+    if (!decode_journal(text)) continue;
     for (int tries = 0; tries < 3; ++tries) {
       auto id = next_id(tries > 0);
       if (!id || rename_new(path, path_of(*id, false)) || errno != EEXIST) break;
@@ -539,23 +504,21 @@ void Spool::tidy() const {
   }
 
   for (const auto& dir : {dir_, failed_dir()}) {
-    DIR* d = ::opendir(dir.c_str());
+    const UniqueDir d(::opendir(dir.c_str()));
     if (!d) continue;
     const std::time_t now = std::time(nullptr);
-    while (dirent* e = ::readdir(d)) {
+    while (dirent* e = ::readdir(d.get())) {
       const std::string name = e->d_name;
       if (name.rfind(".tmp-", 0) != 0) continue;
       const std::string path = dir + "/" + name;
-      const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-      if (fd < 0) continue;
+      const UniqueFd fd(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
+      if (!fd.valid()) continue;
       struct stat st {};
       // Locked: a writer is still at it. Fresh: it may be about to lock.
-      if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == ::geteuid() &&
-          now - st.st_mtime > 60 && ::flock(fd, LOCK_EX | LOCK_NB) == 0)
+      if (::fstat(fd.get(), &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == ::geteuid() &&
+          now - st.st_mtime > 60 && ::flock(fd.get(), LOCK_EX | LOCK_NB) == 0)
         ::unlink(path.c_str());
-      ::close(fd);
     }
-    ::closedir(d);
   }
 }
 

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "core/result.hpp"
+#include "core/unique_fd.hpp"
 #include "spool/journal.hpp"
 #include "spool/record.hpp"
 
@@ -30,16 +31,11 @@ inline constexpr std::uint64_t kMaxEntryBytes = 256ull << 20;
 
 /// An exclusive hold on one spooled message: the file stays locked (flock)
 /// while the object lives, so no other notify delivers it meanwhile.
+/// Move-only: moving it moves the hold; assigning over a held one first
+/// lets that one go.
 class Journal {
  public:
-  Journal() = default;
-  Journal(Journal&& other) noexcept;
-  Journal& operator=(Journal&& other) noexcept;
-  Journal(const Journal&) = delete;
-  Journal& operator=(const Journal&) = delete;
-  ~Journal();
-
-  bool open() const { return fd_ >= 0; }
+  bool open() const { return fd_.valid(); }
   const Record& record() const { return record_; }
   const std::string& path() const { return path_; }
 
@@ -67,7 +63,7 @@ class Journal {
 
  private:
   friend class Spool;
-  int fd_ = -1;
+  UniqueFd fd_;  ///< locked (flock) while valid: this is the hold
   std::string path_;
   std::string failed_dir_;
   Record record_;
