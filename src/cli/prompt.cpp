@@ -1,10 +1,13 @@
 #include "cli/prompt.hpp"
 
+#include <poll.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <csignal>
 #include <cstring>
+
+#include "cli/signals.hpp"
 
 namespace notify::cli {
 
@@ -15,7 +18,10 @@ struct termios g_saved;
 struct termios g_ours;
 int g_fd = -1;
 const char* g_farewell = "";
-constexpr int kSignals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGTSTP};
+// Only the signals that would leave the terminal broken and are no stop
+// request: SIGINT, SIGTERM and SIGHUP are the process's one stop mechanism
+// (cli/signals), which the reading loop watches.
+constexpr int kSignals[] = {SIGQUIT, SIGTSTP};
 struct sigaction g_previous[sizeof kSignals / sizeof kSignals[0]];
 
 void install(void (*handler)(int), int sig) {
@@ -98,8 +104,11 @@ TerminalMode::TerminalMode(int fd, const char* farewell) {
   active_ = true;
 }
 
-TerminalMode::~TerminalMode() {
+TerminalMode::~TerminalMode() { restore(); }
+
+void TerminalMode::restore() {
   if (!active_) return;
+  active_ = false;
   // Signals first: a stop from here on finds the terminal as it was.
   sigset_t all, old;
   sigemptyset(&all);
@@ -113,7 +122,30 @@ TerminalMode::~TerminalMode() {
 }
 
 Prompter::Prompter(int fd, std::ostream& out, const char* farewell)
-    : fd_(fd), out_(out), mode_(fd, farewell) {}
+    : fd_(fd), out_(out), farewell_(farewell), mode_(fd, farewell) {}
+
+bool Prompter::wait_for_input() {
+  for (;;) {
+    if (StopSignals::stopped()) return false;
+    pollfd p[2] = {{fd_, POLLIN, 0}, {StopSignals::fd(), POLLIN, 0}};
+    const nfds_t n = p[1].fd >= 0 ? 2 : 1;
+    const int r = ::poll(p, n, -1);
+    if (r < 0 && errno == EINTR) continue;  // the loop's first line sees a stop
+    if (r < 0) return true;                 // let read() say what is wrong
+    if (n == 2 && p[1].revents != 0) return false;
+    return true;
+  }
+}
+
+void Prompter::end_at_stop() {
+  mode_.restore();
+  out_ << std::flush;
+  const std::string said = std::string("\n") + farewell_;
+  (void)!::write(2, said.data(), said.size());
+  // As a stop signal's default action would: nothing after a question
+  // is half done, and nothing was written.
+  ::_exit(128 + StopSignals::received());
+}
 
 void Prompter::show(const std::string& want) {
   if (want == shown_) return;
@@ -131,6 +163,7 @@ std::optional<std::string> Prompter::read_plain() {
   std::string line;
   char c;
   for (;;) {
+    if (!wait_for_input()) end_at_stop();
     const ssize_t n = ::read(fd_, &c, 1);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) return line.empty() ? std::nullopt : std::optional<std::string>(line);
@@ -146,6 +179,7 @@ std::optional<std::string> Prompter::read_keys(bool secret, const Hide& hide) {
   for (;;) {
     if (pending_.empty()) {
       char buf[512];
+      if (!wait_for_input()) end_at_stop();
       const ssize_t n = ::read(fd_, buf, sizeof buf);
       if (n < 0 && errno == EINTR) continue;
       if (n <= 0) {  // the terminal hung up, or an end of input typed before key-by-key mode

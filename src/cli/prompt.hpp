@@ -17,11 +17,13 @@ namespace notify::cli {
 
 /// The terminal at `fd` in key-by-key mode without echo, for its lifetime,
 /// and the signal actions that go with it, restored by the destructor. On
-/// SIGINT, SIGTERM, SIGHUP or SIGQUIT the terminal is restored, a line
-/// break and `farewell` go to standard error and the process ends with
-/// status 128 + the signal; on Ctrl-Z (SIGTSTP) the terminal is restored
-/// while stopped and the mode taken again on return. One at a time; no-op
-/// when `fd` is no terminal.
+/// SIGQUIT the terminal is restored, a line break and `farewell` go to
+/// standard error and the process ends with status 128 + the signal; on
+/// Ctrl-Z (SIGTSTP) the terminal is restored while stopped and the mode
+/// taken again on return. The stop signals (SIGINT, SIGTERM, SIGHUP) are
+/// not its own: they reach the process's one mechanism (cli/signals), which
+/// Prompter watches while it waits for a key. One at a time; no-op when
+/// `fd` is no terminal.
 class TerminalMode {
  public:
   TerminalMode(int fd, const char* farewell);
@@ -30,6 +32,8 @@ class TerminalMode {
   TerminalMode& operator=(const TerminalMode&) = delete;
 
   bool active() const { return active_; }
+  /// Gives the terminal back now (the destructor then does nothing).
+  void restore();
   /// The key that erases a character, a line, a word, or ends input.
   const termios& saved() const { return saved_; }
 
@@ -47,7 +51,9 @@ class Prompter {
   /// Whether the answer shown so far must be hidden (a pasted secret).
   using Hide = std::function<bool(std::string_view line)>;
 
-  /// Prints "question: " and reads one answer, spaces around it trimmed;
+  /// Prints "question: " and reads one answer (a stop signal meanwhile
+  /// restores the terminal, prints the farewell and ends the process with
+  /// status 128 + the signal), spaces around it trimmed;
   /// "" for Enter. A secret is never shown, only "(N characters, hidden)",
   /// and what was typed after it (a second paste) is thrown away; so is
   /// an answer `hide` points at. nullopt at end of input (Ctrl-D), after
@@ -63,10 +69,15 @@ class Prompter {
  private:
   std::optional<std::string> read_keys(bool secret, const Hide& hide);
   std::optional<std::string> read_plain();
+  /// Until the terminal has input (true) or a stop signal came (false).
+  bool wait_for_input();
+  /// Restores the terminal, says the farewell, ends with 128 + the signal.
+  [[noreturn]] void end_at_stop();
   void show(const std::string& want);
 
   int fd_;
   std::ostream& out_;
+  const char* farewell_;
   TerminalMode mode_;
   std::string pending_;  ///< read from the terminal, not yet used
   std::string shown_;    ///< what the current line shows after its question
