@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/help.hpp"
+#include "config/schema.hpp"
 #include "core/names.hpp"
 #include "message/escape.hpp"
 
@@ -319,7 +320,9 @@ Result<CliOptions> parse_options(const std::vector<std::string>& raw_args) {
   for (const auto& a : raw_args) {
     if (a == "--") break;
     if (a == "--stream=")
-      return usage("--stream=: give SECONDS (1 to 3600), or plain --stream for 5");
+      return usage("--stream=: give SECONDS (" + std::to_string(config::kStreamSeconds.min) + " to " +
+                   std::to_string(config::kStreamSeconds.max) + "), or plain --stream for " +
+                   std::to_string(kDefaultStreamSeconds));
   }
   auto args = raw_args;
 

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "cli/catalog.hpp"
+#include "config/schema.hpp"
 #include "core/names.hpp"
 
 namespace notify::cli {
@@ -181,19 +182,20 @@ constexpr OptionSpec kOptions[] = {
      .fill = Fill::channel},
     {.id = Opt::max_parts, .name = "max-parts", .arg = Arg::required, .value = "N",
      .commands = kSending, .group = Group::message,
-     .help = "cap on parts per message, head and tail kept [default=10]", .min = 1,
-     .max = 1000},
+     .help = "cap on parts per message, head and tail kept [default=10]",
+     .min = int(config::kMaxParts.min), .max = int(config::kMaxParts.max)},
     {.id = Opt::file, .name = "file", .arg = Arg::required, .value = "PATH", .commands = kSending,
      .group = Group::message, .help = "attach a file, repeatable", .fill = Fill::files,
      .repeat = true},
     // delivery:
     {.id = Opt::timeout, .name = "timeout", .arg = Arg::required, .value = "SECONDS",
      .commands = kSending, .group = Group::delivery,
-     .help = "per-request timeout [default=10]", .min = 1, .max = 3600},
+     .help = "per-request timeout [default=10]", .min = int(config::kTimeoutSeconds.min),
+     .max = int(config::kTimeoutSeconds.max)},
     {.id = Opt::retries, .name = "retries", .arg = Arg::required, .value = "N",
      .commands = kSending, .group = Group::delivery,
-     .help = "extra attempts for 429, 5xx and network errors [default=3]", .min = 0,
-     .max = 100},
+     .help = "extra attempts for 429, 5xx and network errors [default=3]",
+     .min = int(config::kRetries.min), .max = int(config::kRetries.max)},
     {.id = Opt::dry_run, .name = "dry-run", .commands = kSending, .group = Group::delivery,
      .help = "print every request, secrets masked; send nothing"},
     {.id = Opt::tee, .name = "tee", .commands = kSending, .group = Group::delivery,
@@ -202,7 +204,7 @@ constexpr OptionSpec kOptions[] = {
      .commands = bit(Command::send), .group = Group::delivery,
      .help = "read standard input line by line until it ends and send it in batches, each "
              "SECONDS after its first line or when a part is full [default=5]",
-     .min = 1, .max = 3600},
+     .min = int(config::kStreamSeconds.min), .max = int(config::kStreamSeconds.max)},
     // output and files, every command's:
     {.id = Opt::config, .name = "config", .letter = 'c', .arg = Arg::required, .value = "PATH",
      .commands = kEvery, .group = Group::output,
