@@ -2,14 +2,12 @@
 // its exit status is ours, and a message with the tail of its output goes
 // out on failure (or always, or on success).
 
-#include <sys/wait.h>
-
 #include <cstring>
 #include <sstream>
 #include <string_view>
 
+#include "app/process.hpp"
 #include "cli/deliver.hpp"
-#include "cli/process_runner.hpp"
 #include "cli/signals.hpp"
 #include "config/loader.hpp"
 #include "core/files.hpp"
@@ -67,7 +65,7 @@ int cmd_run(Session& s) {
   cap = cap > 700 ? cap - 400 : 300;
 
   Tail tail(cap);
-  auto ended = run_in_own_group(o.run_argv, [&](int stream, std::string_view bytes) {
+  auto ended = app::system_process_runner().run(o.run_argv, [&](int stream, std::string_view bytes) {
     (void)write_all(stream, bytes.data(), bytes.size());
     tail.add(bytes.data(), bytes.size());
   });
@@ -75,7 +73,6 @@ int cmd_run(Session& s) {
     s.error("run: " + ended.error().message);
     return kExitNotDelivered;
   }
-  const int status = ended->status;
   const int exec_errno = ended->exec_errno;
   const double secs = ended->seconds;
 
@@ -84,11 +81,11 @@ int cmd_run(Session& s) {
     f.exit_code = exec_errno == ENOENT ? 127 : 126;
     f.how = std::string("could not start: ") + std::strerror(exec_errno);
     s.error("run: " + o.run_argv[0] + ": " + std::strerror(exec_errno));
-  } else if (WIFSIGNALED(status)) {
-    f.exit_code = 128 + WTERMSIG(status);
-    f.how = "killed by signal " + std::to_string(WTERMSIG(status)) + " (" + strsignal(WTERMSIG(status)) + ")";
+  } else if (ended->signal != 0) {
+    f.exit_code = 128 + ended->signal;
+    f.how = "killed by signal " + std::to_string(ended->signal) + " (" + strsignal(ended->signal) + ")";
   } else {
-    f.exit_code = WEXITSTATUS(status);
+    f.exit_code = ended->exit_code;
     f.how = "exit " + std::to_string(f.exit_code);
     f.ok = f.exit_code == 0;
   }

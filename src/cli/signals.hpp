@@ -7,6 +7,7 @@
 
 #include <csignal>
 
+#include "core/stop.hpp"
 #include "delivery/engine.hpp"
 
 namespace notify::cli {
@@ -36,8 +37,5 @@ class StopSignals {
   /// What the delivery engine watches.
   delivery::Stop stop() const;
 };
-
-/// The three stop signals, for code that blocks or resets them.
-inline constexpr int kStopSignals[] = {SIGTERM, SIGINT, SIGHUP};
 
 }  // namespace notify::cli

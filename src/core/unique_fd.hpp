@@ -6,7 +6,7 @@
 
 #include <utility>
 
-namespace notify::cli {
+namespace notify {
 
 class UniqueFd {
  public:
@@ -35,4 +35,4 @@ class UniqueFd {
   int fd_ = -1;
 };
 
-}  // namespace notify::cli
+}  // namespace notify
