@@ -882,7 +882,8 @@ TEST_F(ReadmeE2E, a_literal_secret_readable_by_others_is_warned_about_and_still_
 TEST(Readme, architecture_names_directories_that_exist) {
   std::string text;
   for (const auto& e : readme_examples())
-    if (e.key == "``` src/core Result type, exit codes, secret masking") text = e.text;
+    // The block is found by its first directory, whatever that line says.
+    if (e.key.rfind("``` src/core ", 0) == 0) text = e.text;
   ASSERT_FALSE(text.empty());
   int dirs = 0;
   for (const auto& l : lines_of(text)) {
