@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "config/loader.hpp"
+#include "message/split.hpp"
 #include "services/registry.hpp"
 #include "spool/spool.hpp"
 #include "support/fake_process.hpp"
@@ -31,6 +32,28 @@ retries = 0
 [profiles.ops]
 type = "mattermost"
 webhook_url = "https://mm.example/hooks/opsopsops"
+
+[profiles.tg]
+type = "telegram"
+token = "123456:telegram-token"
+chat_id = 111111111
+api_base = "https://tg.example"
+
+[profiles.push]
+type = "ntfy"
+server = "https://ntfy.example"
+topic = "builds"
+
+[profiles.family]
+type = "line"
+token = "line-token-123456"
+to = "U0123456789abcdef0123456789abcdef"
+api_base = "https://line.example"
+
+[profiles.small]
+type = "mattermost"
+webhook_url = "https://mm.example/hooks/smallsmall"
+max_length = 500
 )";
 
 class RunTest : public ::testing::Test {
@@ -255,6 +278,124 @@ TEST_F(RunTest, output_is_sanitised_in_the_report_and_passed_through_untouched) 
   EXPECT_EQ(echoed[0].second, "\033[31mred\033[0m\r\n");
   ASSERT_TRUE(r.report);
   EXPECT_EQ(r.report->body, "$ make\nred");
+}
+
+// --- The tail fits one part, in the unit the service counts ------------------
+
+// The text one request carries, as the service counts it: Telegram's and
+// Mattermost's "text", LINE's first message, ntfy's body.
+std::string part_text(const HttpRequest& r) {
+  if (r.url.find("ntfy.example") != std::string::npos) return r.body;
+  const auto j = nlohmann::json::parse(r.body);
+  if (j.contains("messages")) return j["messages"][0]["text"];
+  return j["text"];
+}
+
+// `n` numbered lines of `line`, the last one numbered n-1.
+std::string lines_of(const std::string& line, int n) {
+  std::string out;
+  for (int i = 0; i < n; ++i) out += line + " " + std::to_string(10000 + i) + "\n";
+  return out;
+}
+
+struct FitCase {
+  std::string target;
+  message::Unit unit;
+  std::size_t limit;
+  std::string line;
+};
+
+class RunTailFits : public RunTest, public ::testing::WithParamInterface<FitCase> {};
+
+// As much output as one part holds, and no more: the part is full to within
+// a line (the tail starts on a whole one), whatever the characters weigh.
+TEST_P(RunTailFits, the_report_is_one_part_filled_with_the_newest_output) {
+  const auto& c = GetParam();
+  const std::string output = lines_of(c.line, 4000);
+  command.exits(1, output);
+  auto req = request({"make", "-j2", "all"});
+  req.targets = std::vector<std::string>{c.target};
+  auto r = run(req);
+  ASSERT_TRUE(r.sent);
+  ASSERT_EQ(http.sent.size(), 1u) << "the report took more than one part";
+  const std::string text = part_text(http.sent[0]);
+  const std::size_t line_units = message::length_in(c.line + " 13999\n", c.unit);
+  EXPECT_LE(message::length_in(text, c.unit), c.limit);
+  EXPECT_GE(message::length_in(text, c.unit), c.limit - 2 * line_units) << text.size();
+  // Not EXPECT_THAT: its message would print kilobytes of escaped text.
+  EXPECT_NE(text.find(c.line + " 13999"), std::string::npos);
+  EXPECT_NE(text.find("[... earlier output left out ...]\n" + c.line), std::string::npos)
+      << "the tail starts inside a line";
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Units, RunTailFits,
+    ::testing::Values(
+        // Telegram counts code points: a CJK line is 3 bytes a character.
+        FitCase{"tg", message::Unit::code_points, 4096, "ビルド手順を実行中です：モジュール"},
+        // ntfy counts bytes.
+        FitCase{"push", message::Unit::bytes, 4096, "ビルド手順を実行中です：モジュール"},
+        // LINE counts UTF-16 units: an emoji is two.
+        FitCase{"family", message::Unit::utf16, 5000, "\U0001F680 deploy step \U0001F4E6 ok"}),
+    [](const ::testing::TestParamInfo<FitCase>& param) { return param.param.target; });
+
+TEST_F(RunTest, a_long_command_line_and_title_leave_the_tail_less_room_not_a_second_part) {
+  const std::string output = lines_of("compiling module", 400);
+  command.exits(1, output);
+  auto req = request({"sh", "-c", std::string(150, 'x')});
+  req.targets = std::vector<std::string>{"small"};
+  req.title = "the nightly build of everything";
+  auto r = run(req);
+  ASSERT_EQ(http.sent.size(), 1u) << part_text(http.sent[0]);
+  const std::string text = part_text(http.sent[0]);
+  EXPECT_LE(message::length_in(text, message::Unit::code_points), 500u);
+  EXPECT_THAT(text, HasSubstr("compiling module 10399"));
+  EXPECT_THAT(text, HasSubstr(std::string(150, 'x')));
+}
+
+TEST_F(RunTest, the_strictest_target_decides_for_all) {
+  // Telegram holds 4096 code points, ntfy 4096 bytes: CJK text is three
+  // bytes a character, so ntfy's part is full long before Telegram's.
+  command.exits(1, lines_of("ビルド手順", 4000));
+  auto req = request({"make"});
+  req.targets = std::vector<std::string>{"tg", "push"};
+  auto r = run(req);
+  ASSERT_EQ(http.sent.size(), 2u);
+  const std::string tg = part_text(http.sent[0]), push = part_text(http.sent[1]);
+  EXPECT_LE(message::length_in(push, message::Unit::bytes), 4096u);
+  EXPECT_LT(message::length_in(tg, message::Unit::code_points), 3000u);
+  // The same tail in both.
+  const std::string note = "[... earlier output left out ...]\n";
+  ASSERT_NE(tg.find(note), std::string::npos);
+  ASSERT_NE(push.find(note), std::string::npos);
+  EXPECT_EQ(tg.substr(tg.find(note), 100), push.substr(push.find(note), 100));
+}
+
+TEST_F(RunTest, escaped_backticks_and_mentions_still_fit) {
+  // Mattermost breaks ``` and @channel apart with zero-width spaces.
+  command.exits(1, lines_of("```@channel@here``` ``` `", 400));
+  auto req = request({"make"});
+  req.targets = std::vector<std::string>{"small"};
+  run(req);
+  ASSERT_EQ(http.sent.size(), 1u);
+  EXPECT_LE(message::length_in(part_text(http.sent[0]), message::Unit::code_points), 500u);
+}
+
+TEST_F(RunTest, one_line_longer_than_a_part_is_cut_between_characters) {
+  std::string line;
+  for (int i = 0; i < 600; ++i) line += "é\U0001F469\u200D\U0001F4BB";  // é, then a ZWJ sequence
+  command.exits(1, line);
+  auto req = request({"make"});
+  req.targets = std::vector<std::string>{"small"};
+  auto r = run(req);
+  ASSERT_EQ(http.sent.size(), 1u);
+  ASSERT_TRUE(r.report);
+  const std::string& body = r.report->body;
+  const auto at = body.find("[... earlier output left out ...]\n");
+  ASSERT_NE(at, std::string::npos);
+  // It starts with a whole cluster: é, never a lone part of the sequence.
+  EXPECT_EQ(body.substr(at + 34, 2), "é");
+  EXPECT_LE(message::length_in(part_text(http.sent[0]), message::Unit::code_points), 500u);
 }
 
 }  // namespace
