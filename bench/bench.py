@@ -24,6 +24,7 @@ import select
 import shlex
 import shutil
 import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -75,9 +76,10 @@ def log(msg: str) -> None:
     print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
 
 
-def start_server(fake: Path, kind: str, latency_ms: int = 0) -> int:
-    """Starts one fake service on 127.0.0.1 and returns its port."""
-    p = subprocess.Popen([str(fake), "--kind", kind, "--latency-ms", str(latency_ms)],
+def start_server(fake: Path, kind: str, latency_ms: int = 0, port: int = 0) -> int:
+    """Starts one fake service on 127.0.0.1 (on `port`, else a free one) and returns its port."""
+    p = subprocess.Popen([str(fake), "--kind", kind, "--latency-ms", str(latency_ms)] +
+                         (["--port", str(port)] if port else []),
                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
     SERVERS.append(p)
     if PIDFILE is not None:
@@ -90,6 +92,13 @@ def start_server(fake: Path, kind: str, latency_ms: int = 0) -> int:
     if not line.isdigit():
         raise RuntimeError(f"fake_service --kind {kind} printed {line!r} instead of a port")
     return int(line)
+
+
+def free_port() -> int:
+    """A port nothing listens on now (for a server started later on it)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 # --------------------------------------------------------------------------
@@ -130,8 +139,9 @@ def run_once(argv: list[str], stdin: str | None = None, env: dict | None = None,
 
 class Cmd:
     def __init__(self, label: str, argv: list[str], stdin: str | None = None,
-                 shown: str | None = None, timeout: float = 120.0):
+                 shown: str | None = None, timeout: float = 120.0, prepare=None):
         self.label, self.argv, self.stdin, self.timeout = label, argv, stdin, timeout
+        self.prepare = prepare  # untimed set-up before each run (a spool to flush)
         self.shown = shown or (shlex.join(argv) + (f" < {stdin}" if stdin else ""))
         self.times: list[float] = []
         self.rss: list[int] = []
@@ -148,6 +158,8 @@ def interleaved(cmds: list[Cmd], runs: int, env: dict, warmup: int = 1,
     for c in cmds:
         for _ in range(warmup):
             try:
+                if c.prepare:
+                    c.prepare()
                 run_once(c.argv, c.stdin, env, c.timeout, errfile)
             except RunError as e:
                 err = Path(errfile).read_text(errors="replace")[-2000:] if errfile != "/dev/null" else ""
@@ -157,6 +169,8 @@ def interleaved(cmds: list[Cmd], runs: int, env: dict, warmup: int = 1,
     for i in range(runs):
         k = i % len(cmds)
         for c in cmds[k:] + cmds[:k]:
+            if c.prepare:
+                c.prepare()
             w, r = run_once(c.argv, c.stdin, env, c.timeout, errfile)
             c.times.append(w)
             c.rss.append(r)
@@ -553,6 +567,67 @@ def main() -> int:
         commands.append(("urandom alone", f"head -c {a.big_bytes} /dev/urandom > FILE  ({fmt_t(ur_s)})"))
         rnd.unlink()
     commands.append(("input generation", gen.replace(str(big), "big.log") + f"  ({fmt_t(gen_s)})"))
+
+    # ---- 4b. the same input through a pipe ------------------------------
+    # How a pipeline feeds notify (`producer | notify`): beside `cat | wc -l`,
+    # which only counts what the pipe carries.
+    log(f"throughput through a pipe: {a.big_runs} rounds")
+    cat = shutil.which("cat")
+    n_pipe = Cmd("cat | notify --dry-run, log text",
+                 ["/bin/sh", "-c", f'{shlex.quote(cat)} "$1" | "$2" -c "$3" --dry-run me', "sh",
+                  str(big), N, C],
+                 shown=f"sh -c 'cat big.log | {N} -c CFG --dry-run me' > /dev/null", timeout=600)
+    wc_pipe = Cmd("cat | wc -l", ["/bin/sh", "-c", f'{shlex.quote(cat)} "$1" | wc -l', "sh", str(big)],
+                  shown="sh -c 'cat big.log | wc -l'")
+    interleaved([n_pipe, wc_pipe], a.big_runs, env, warmup=1, budget_s=a.step_budget, errfile=errfile)
+    remember(n_pipe, wc_pipe)
+    speed = wc_pipe.median / n_pipe.median
+    row("throughput through a pipe", n_pipe, wc_pipe, "≥ 0.8x wc -l", speed >= 0.8,
+        extra=f"notify runs at {speed:.2f}x `cat | wc -l`; {size_mb / n_pipe.median:.0f} MB/s")
+    row("throughput through a pipe", wc_pipe, None, extra="baseline")
+
+    # ---- 4c. a flush of many spooled messages ---------------------------
+    # 500 messages kept while their server was down, then flushed with one
+    # client: what a flush costs per message, beside one cold send.
+    n_kept = 500
+    flush_port = free_port()
+    flush_url = f"http://127.0.0.1:{flush_port}{MM_HOOK}"
+    fcfg = tmp / "flush.toml"
+    fd = os.open(fcfg, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(f'[defaults]\ntimeout = 30\nretries = 0\n\n[profiles.kept]\ntype = "mattermost"\n'
+                f'webhook_url = "{flush_url}"\n')
+    fstate, snapshot = tmp / "flush-state", tmp / "flush-snapshot"
+    fenv = dict(env, XDG_STATE_HOME=str(snapshot))
+    log(f"flush: spooling {n_kept} messages while their server is down")
+    for i in range(n_kept):
+        subprocess.run([N, "-c", str(fcfg), "kept", f"kept message {i}"], env=fenv,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60)
+    kept_files = list((snapshot / "notify" / "spool").glob("*.msg"))
+    if len(kept_files) != n_kept:
+        raise RuntimeError(f"flush bench: {len(kept_files)} messages spooled, not {n_kept}")
+    start_server(fake, "mattermost", port=flush_port)
+
+    def fresh_spool():
+        shutil.rmtree(fstate, ignore_errors=True)
+        shutil.copytree(snapshot, fstate, symlinks=True)
+        os.chmod(fstate, 0o700)
+
+    n_flush = Cmd(f"notify flush ({n_kept} messages)",
+                  ["/usr/bin/env", f"XDG_STATE_HOME={fstate}", N, "-c", str(fcfg), "flush"],
+                  shown=f"XDG_STATE_HOME=STATE {N} -c FLUSHCFG flush  # {n_kept} messages in the spool",
+                  timeout=300, prepare=fresh_spool)
+    n_one = Cmd("notify send (one message)", [N, "-c", str(fcfg), "kept", "one"],
+                shown=f"{N} -c FLUSHCFG kept one")
+    interleaved([n_flush, n_one], max(3, a.big_runs), env, warmup=1, budget_s=a.step_budget,
+                errfile=errfile)
+    remember(n_flush, n_one)
+    per_message = n_flush.median / n_kept
+    share = per_message / n_one.median
+    row(f"flush of {n_kept} spooled messages", n_flush, n_one, "per message ≤ 0.05x one send",
+        share <= 0.05, extra=f"{per_message * 1000:.2f} ms per message = {share:.3f}x one send "
+                             f"({n_one.median * 1000:.2f} ms)")
+    row(f"flush of {n_kept} spooled messages", n_one, None, extra="baseline")
 
     # ---- 5. 10 MB split for Telegram ------------------------------------
     ten = tmp / "10mb.log"

@@ -6,14 +6,30 @@
 # inherited).  Prints nothing when notify is missing or the config is broken.
 
 _notify_commands="send setup telegram list test flush check run spool help"
+_notify_help_topics="services priority options"
 _notify_spool_actions="list show drop retry"
+_notify_telegram_actions="discover"
 _notify_services="mattermost telegram line discord slack ntfy email"
 _notify_languages="sh bash zsh fish json yaml toml xml html css javascript typescript python ruby go rust c cpp java sql diff log ini dockerfile makefile text"
+_notify_on_values="failure always success"
 
 # Options that take a separate argument word, in any context.
 _notify_arg_opts="-c --config -t --title --username --icon --channel --timeout --retries --max-parts --file --type --webhook-url --token --chat-id --thread-id --to --icon-url --avatar-url --api-base --server --topic --priority --smtp-url --password --from --profile --on"
 
-_notify_send_opts="-c --config -t --title --code --code= --markdown --silent --priority --username --icon --channel --dry-run --tee --stream --stream= --timeout --retries --max-parts --file --json -v --verbose -q --quiet -h --help --version"
+# Each command's options, as `notify help options --json` lists them
+# (tests/docs/options_documented.sh holds these lists to it).
+_notify_global_opts="-c --config --json -v --verbose -q --quiet -h --help --version"
+_notify_sending_opts="-t --title --code --code= --silent --priority --username --icon --channel --max-parts --file --timeout --retries --dry-run --tee"
+_notify_opts_send="$_notify_sending_opts --markdown --stream --stream= $_notify_global_opts"
+_notify_opts_test="$_notify_sending_opts $_notify_global_opts"
+_notify_opts_flush="$_notify_sending_opts $_notify_global_opts"
+_notify_opts_run="--on $_notify_sending_opts $_notify_global_opts"
+_notify_opts_list="--names $_notify_global_opts"
+_notify_opts_check="$_notify_global_opts"
+_notify_opts_spool="--failed --all $_notify_global_opts"
+_notify_opts_setup="--type --webhook-url --token --chat-id --thread-id --to --username --channel --icon-url --avatar-url --api-base --server --topic --priority --smtp-url --password --from --force --yes --test --save-anyway $_notify_global_opts"
+_notify_opts_telegram="--profile --token --api-base $_notify_global_opts"
+_notify_opts_help="$_notify_global_opts"
 
 # Print profile and group names, one per line; silent on any failure.
 _notify_names()
@@ -175,40 +191,24 @@ _notify()
             return 0
             ;;
         --on)
-            COMPREPLY=($(compgen -W "failure always success" -- "$cur"))
+            COMPREPLY=($(compgen -W "$_notify_on_values" -- "$cur"))
             return 0
             ;;
         --profile)
             _notify_complete_targets "$cur"
             return 0
             ;;
-        -t | --title | --username | --icon | --channel | --timeout | --retries | \
-            --max-parts | --webhook-url | --token | --chat-id | --thread-id | --to | \
-            --icon-url | --avatar-url | --api-base | --server | --topic | --priority | \
-            --smtp-url | --password | --from)
-            return 0
-            ;;
     esac
+    # Any other option's value is the user's own: nothing to offer.
+    [[ " $_notify_arg_opts " == *" $prev "* ]] && return 0
 
     ((dashdash)) && return 0
 
-    local opts
-    case $sub in
-        list) opts="--json --names -c --config -h --help" ;;
-        check | test | flush) opts="-c --config -h --help" ;;
-        setup) opts="--type --webhook-url --token --chat-id --thread-id --to --username --channel --icon-url --avatar-url --api-base --server --topic --priority --smtp-url --password --from -c --config --force --yes --test --save-anyway -h --help" ;;
-        telegram)
-            if [[ $sub2 == discover ]]; then
-                opts="--profile --token --api-base --json -c --config -h --help"
-            else
-                opts="-h --help"
-            fi
-            ;;
-        run) opts="--on -c --config -h --help" ;;
-        spool) opts="--failed --all --json -c --config -h --help" ;;
-        help) opts="--json -h --help" ;;
-        *) opts=$_notify_send_opts ;;
-    esac
+    # A target or nothing yet in first place: sending.
+    local opts var=_notify_opts_send
+    [[ -n $sub && " $_notify_commands " == *" $sub "* ]] && var=_notify_opts_$sub
+    opts=${!var}
+    [[ $sub == telegram && $sub2 != discover ]] && opts="-h --help"
 
     if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W "$opts" -- "$cur"))
@@ -226,7 +226,7 @@ _notify()
             _notify_complete_targets "$cur"
             ;;
         telegram)
-            ((npos == 1)) && COMPREPLY=($(compgen -W "discover" -- "$cur"))
+            ((npos == 1)) && COMPREPLY=($(compgen -W "$_notify_telegram_actions" -- "$cur"))
             ;;
         send | test | flush | run)
             ((npos == 1)) && _notify_complete_targets "$cur"
@@ -235,7 +235,7 @@ _notify()
             ((npos == 1)) && COMPREPLY=($(compgen -W "$_notify_spool_actions" -- "$cur"))
             ;;
         help)
-            ((npos == 1)) && COMPREPLY=($(compgen -W "$_notify_commands services priority" -- "$cur"))
+            ((npos == 1)) && COMPREPLY=($(compgen -W "$_notify_commands $_notify_help_topics" -- "$cur"))
             ;;
         *)
             # setup PROFILE: a new name; send: message words.

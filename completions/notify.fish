@@ -133,7 +133,7 @@ complete -c notify -n __notify_no_positional -a send -d 'send to a target named 
 complete -c notify -n __notify_no_positional -a help -d 'show help for a command'
 complete -c notify -n __notify_no_positional -a '(__notify_targets)' -d target
 complete -c notify -n '__notify_sub_npos spool 1' -a 'list show drop retry' -d action
-complete -c notify -n '__notify_sub_npos help 1' -a 'send list check test flush spool setup run telegram help services priority' -d 'command or topic'
+complete -c notify -n '__notify_sub_npos help 1' -a 'send list check test flush spool setup run telegram help services priority options' -d 'command or topic'
 complete -c notify -n '__notify_sub spool' -l failed -d 'every failed message'
 complete -c notify -n '__notify_sub spool' -l all -d 'every message (drop)'
 
@@ -141,37 +141,39 @@ complete -c notify -n '__notify_sub_npos telegram 1' -a discover -d 'list the ch
 complete -c notify -n '__notify_sub_npos send 1; or __notify_sub_npos test 1; or __notify_sub_npos flush 1; or __notify_sub_npos run 1' \
     -a '(__notify_targets)' -d target
 
-# Options valid everywhere.
+# Each command's options, as `notify help options --json` lists them
+# (tests/docs/options_documented.sh holds these lines to it). A line without
+# -n is every command's; __notify_sending is send's.
 complete -c notify -s c -l config -r -F -d 'profile file (also $NOTIFY_CONFIG)'
 complete -c notify -s h -l help -d 'show help and exit'
+complete -c notify -l json -d 'print JSON'
+complete -c notify -s v -l verbose -d 'say what happens, secrets masked'
+complete -c notify -s q -l quiet -d 'only errors on stderr'
+complete -c notify -l version -d 'show version and exit'
 
-# Send options.
-complete -c notify -n __notify_sending -s t -l title -x -d 'title line, bold where the service allows'
-complete -c notify -n __notify_sending -l code -d 'send as a monospace code block (--code=LANG)'
+# Send options (also test's, flush's and run's).
+complete -c notify -n '__notify_sending; or __notify_sub test flush run' -s t -l title -x -d 'title line, bold where the service allows'
+complete -c notify -n '__notify_sending; or __notify_sub test flush run' -l code -d 'send as a monospace code block (--code=LANG)'
 complete -c notify -n 'string match -q -- "--code=*" (commandline -ct)' -a '(__notify_code_langs)' -d language
 complete -c notify -n __notify_sending -l markdown -d 'message is Markdown, rendered for each service'
-complete -c notify -n __notify_sending -l silent -d 'deliver without notification sound/push'
-complete -c notify -n __notify_sending -l priority -x -a 'low normal high urgent' -d 'how loudly it must arrive'
+complete -c notify -n '__notify_sending; or __notify_sub test flush run' -l silent -d 'deliver without notification sound/push'
+complete -c notify -n '__notify_sending; or __notify_sub test flush run' -l priority -x -a 'low normal high urgent' -d 'how loudly it must arrive'
 # Which services take an option is the registry's: a `claim` comment names
 # what tests/docs/registry_claims.sh checks the next line for.
 # claim: can username
-complete -c notify -n __notify_sending -l username -x -d 'override the sender name (Mattermost, Discord, Slack)'
+complete -c notify -n '__notify_sending; or __notify_sub test flush run' -l username -x -d 'override the sender name (Mattermost, Discord, Slack)'
 # claim: can icon
-complete -c notify -n __notify_sending -l icon -x -d 'override the sender icon, URL or :emoji: (Mattermost, Discord, Slack, ntfy)'
+complete -c notify -n '__notify_sending; or __notify_sub test flush run' -l icon -x -d 'override the sender icon, URL or :emoji: (Mattermost, Discord, Slack, ntfy)'
 # claim: can channel
-complete -c notify -n __notify_sending -l channel -x -d 'post to another channel (Mattermost, Slack)'
-complete -c notify -n __notify_sending -l dry-run -d 'print every request (secrets masked), send nothing'
-complete -c notify -n __notify_sending -l tee -d 'copy stdin to stdout while reading it'
+complete -c notify -n '__notify_sending; or __notify_sub test flush run' -l channel -x -d 'post to another channel (Mattermost, Slack)'
+complete -c notify -n '__notify_sending; or __notify_sub test flush run' -l dry-run -d 'print every request (secrets masked), send nothing'
+complete -c notify -n '__notify_sending; or __notify_sub test flush run' -l tee -d 'copy stdin to stdout while reading it'
 complete -c notify -n __notify_sending -l stream -d 'send stdin in batches as lines arrive (--stream=SECONDS)'
-complete -c notify -n __notify_sending -l timeout -x -d 'per-request timeout in seconds (default 10)'
-complete -c notify -n __notify_sending -l retries -x -d 'extra attempts for retryable failures (default 3)'
-complete -c notify -n __notify_sending -l max-parts -x -d 'cap on parts per message (default 10)'
+complete -c notify -n '__notify_sending; or __notify_sub test flush run' -l timeout -x -d 'per-request timeout in seconds (default 10)'
+complete -c notify -n '__notify_sending; or __notify_sub test flush run' -l retries -x -d 'extra attempts for retryable failures (default 3)'
+complete -c notify -n '__notify_sending; or __notify_sub test flush run' -l max-parts -x -d 'cap on parts per message (default 10)'
 # claim: can files
-complete -c notify -n __notify_sending -l file -r -F -d 'attach a file (Telegram, Discord, ntfy, e-mail)'
-complete -c notify -n '__notify_sending; or __notify_sub list; or __notify_sub help; or __notify_telegram_discover' -l json -d 'print JSON'
-complete -c notify -n __notify_sending -s v -l verbose -d 'say what happens, secrets masked'
-complete -c notify -n __notify_sending -s q -l quiet -d 'only errors on stderr'
-complete -c notify -n __notify_no_positional -l version -d 'show version and exit'
+complete -c notify -n '__notify_sending; or __notify_sub test flush run' -l file -r -F -d 'attach a file (Telegram, Discord, ntfy, e-mail)'
 
 # list
 complete -c notify -n '__notify_sub list' -l names -d 'only profile and group names, one per line'

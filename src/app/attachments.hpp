@@ -4,11 +4,15 @@
 // one line naming the files it could not carry and why.
 
 #include <cstdint>
+#include <functional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
+#include "config/loader.hpp"
 #include "config/profile.hpp"
+#include "core/result.hpp"
 #include "message/draft.hpp"
 
 namespace notify::app {
@@ -30,5 +34,22 @@ struct FileFit {
 /// withheld file (not read, too large for every destination) is never
 /// carried.
 FileFit fit_files(const config::Profile& profile, const std::vector<Attachment>& files);
+
+/// Where --file reads from.
+struct FileSource {
+  /// Size of a regular file that may be read; an Error (io) saying why not.
+  std::function<Result<std::uint64_t>(const std::string&)> readable_size;
+  config::FileReader read_file;
+};
+
+/// Every file of `paths` into the draft, each read once (its size checked
+/// first), for `targets` (profile names; `target_words` as given, so that an
+/// error can name the group that brought a profile in). One target that
+/// cannot carry a file is a usage error; of several, each gets what it can
+/// carry, and a file too large for every profile reached is not read, only
+/// named. Errors (usage) name the file and why.
+Result<void> attach_files(const config::Config& config, const std::vector<std::string>& targets,
+                          std::string_view target_words, const std::vector<std::string>& paths,
+                          const FileSource& source, Draft& draft);
 
 }  // namespace notify::app

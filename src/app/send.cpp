@@ -105,7 +105,7 @@ SendResult send(const config::Config& cfg, const std::vector<std::string>& targe
   if (!notice.empty())
     rounds.push_back(prepare(cfg, notice, notice_of(draft, full_text_targets(cfg, targets, draft)),
                              opts, world, result));
-  if (opts.journalled) opts.journalled();
+  if (opts.journalled) opts.journalled(result.unspooled_reason.empty());
   for (auto& r : rounds) deliver(r, opts, world, result);
 
   // The caller's order, whatever order the targets finished in.

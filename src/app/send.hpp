@@ -25,8 +25,9 @@ struct SendOptions {
   /// A --stream batch: recorded in its journal ("BUFFER_ID:SEQ").
   std::string batch_of;
   /// Called once every journal of the message is written (or it was found
-  /// that none will be), before the first request goes out.
-  std::function<void()> journalled;
+  /// that none will be), before the first request goes out; `kept` says
+  /// whether every target that keeps a copy got one.
+  std::function<void(bool kept)> journalled;
 };
 
 struct SendResult {

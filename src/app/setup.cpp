@@ -2,21 +2,20 @@
 
 #include <algorithm>
 #include <cctype>
+#include <filesystem>
 
+#include "app/catalog.hpp"
+#include "app/profile_file.hpp"
 #include "config/writer.hpp"
+#include "core/files.hpp"
 #include "core/mask.hpp"
+#include "core/names.hpp"
 #include "core/url.hpp"
+#include "services/registry.hpp"
 
 namespace notify::app {
 
 namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out)
-    if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');
-  return out;
-}
 
 bool contains(std::string_view text, std::string_view part) {
   return text.find(part) != std::string_view::npos;
@@ -38,20 +37,42 @@ config::Field field_of(const config::KeySpec& key, const std::string& value) {
   return {std::string(key.name), value, key.type != config::KeyType::integer};
 }
 
-// The key that says where the service is: a webhook's URL, an API server.
-std::string server_key(const std::vector<const config::KeySpec*>& keys) {
-  for (const auto* k : keys)
-    if (k->type == config::KeyType::url && (k->secret || k->address)) return std::string(k->name);
-  for (const auto* k : keys)
-    if (k->name.ends_with("_url")) return std::string(k->name);
-  return "";
+// The file a symlinked profile file points to: replacing the link by a
+// regular file would cut it from where the user keeps it (a dotfiles repo).
+std::string through_links(std::string path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  for (int hops = 0; hops < 40 && fs::is_symlink(path, ec); ++hops) {
+    auto to = fs::read_symlink(path, ec);
+    if (ec) break;
+    path = to.is_absolute() ? to.string() : (fs::path(path).parent_path() / to).string();
+  }
+  return path;
 }
 
 }  // namespace
 
-std::vector<const config::KeySpec*> setup_keys(const services::ServiceInfo& service) {
+const config::ServiceDoc* service_named(std::string_view name) { return catalog().named(name); }
+
+std::string service_names() {
+  std::string out = catalog().type_list(",");
+  std::string aliases;
+  for (const auto& doc : catalog().docs)
+    for (auto a : doc.aliases) aliases += (aliases.empty() ? "" : ", ") + std::string(a);
+  return out + (aliases.empty() ? "" : " (or " + aliases + ")");
+}
+
+std::string profile_name_problem(const std::string& name) {
+  if (!valid_name(name)) return std::string(kNameRule);
+  if (is_command_name(name))
+    return "'" + name + "' is a command, so `notify " + name +
+           " ...` would never reach the profile; pick another name";
+  return "";
+}
+
+std::vector<const config::KeySpec*> setup_keys(const config::ServiceSchema& service) {
   std::vector<const config::KeySpec*> out;
-  for (const auto& k : service.schema.keys)
+  for (const auto& k : service.keys)
     if (!k.prompt.empty()) out.push_back(&k);
   return out;
 }
@@ -70,52 +91,46 @@ bool looks_like_secret(const config::KeySpec& key, std::string_view text,
   return key_like(text) && !(key.check && key.check(text).empty());
 }
 
-std::string answer_problem(const services::ServiceInfo& service, const config::KeySpec& key,
+std::string answer_problem(const config::ServiceSchema& service, const config::KeySpec& key,
                            std::string_view answer, const std::vector<std::string>& secrets) {
   if (!key.secret && looks_like_secret(key, answer, secrets))
     return "looks like a secret (a webhook URL or a token): not shown, not kept here";
-  return config::value_problem(service.schema, key, answer);
+  return config::value_problem(service, key, answer);
 }
 
-std::string suspect_key(const services::ServiceInfo& service, const delivery::Outcome& outcome) {
-  const auto keys = setup_keys(service);
-  const long status = outcome.http_status;
-  if (status == 0) return server_key(keys);
-  auto first_secret = [&] {
-    for (const auto* k : keys)
-      if (k->secret) return std::string(k->name);
-    return std::string();
-  };
-  // Credentials refused, by HTTP or by SMTP (530, 535).
-  if (status == 401 || status == 530 || status == 535) return first_secret();
-  // A server's own trouble names no setting of ours, whatever its words.
-  const bool server_trouble = status == 500 || status == 502 || status == 503 || status == 504;
-  if (!server_trouble) {
-    const std::string said = lower(outcome.error);
-    for (const auto* k : keys) {
-      const std::string name(k->name);
-      if (contains(said, "'" + name + "'") || contains(said, "\"" + name + "\"")) return name;
-      // "chat not found" is chat_id; "Unknown Webhook" is webhook_url.
-      std::size_t from = 0;
-      while (from <= name.size()) {
-        const auto to = std::min(name.find('_', from), name.size());
-        const auto word = name.substr(from, to - from);
-        // "SMTP 550: ..." names the protocol, not smtp_url.
-        if (word.size() >= 4 && word != "base" && word != "smtp" && contains(said, word))
-          return name;
-        from = to + 1;
-      }
-    }
-  }
-  // Not allowed, or a webhook or bot path the server does not know.
-  if (status == 403 || status == 404) return first_secret();
-  return "";
+std::string suspect_key(std::string_view type, const Outcome& outcome) {
+  const auto* service = services::find_service(type);
+  return service ? services::suspect_key(*service, outcome.http_status, outcome.error) : "";
+}
+
+Result<SetupTest> test_profile(const std::string& text, const std::string& path,
+                               const std::string& name, const std::string& hostname,
+                               std::optional<int> retries, World& world) {
+  auto cfg = parse_profile_file(text, path);
+  if (!cfg) return cfg.error();
+  SetupTest test{std::move(*cfg), {}, {}, {}};
+  auto sent = test.config;
+  auto& profile = sent.profiles.at(name);
+  profile.fallback.clear();
+  profile.min_priority = Priority::low;
+  test.draft.title = "notify test";
+  test.draft.body = "Test message from notify setup on " + hostname + ".";
+  SendOptions so;
+  so.journal = false;
+  so.overrides.retries = retries;
+  test.result = send(sent, {name}, test.draft, so, world);
+  if (!test.result.outcomes.empty()) test.outcome = test.result.outcomes.front();
+  return test;
+}
+
+Result<void> write_profile_file(const std::string& path, const std::string& text) {
+  return write_file_atomically(through_links(path), text);
 }
 
 Result<std::string> updated_file(std::string_view text, const ProfileAnswers& answers,
                                  const config::Profile* existing, bool replace) {
-  const auto& service = *answers.service;
-  const std::string type(service.schema.type);
+  const auto& service = *answers.service->schema;
+  const std::string type(service.type);
   const auto keys = setup_keys(service);
   auto value = [&](const config::KeySpec& k) {
     const auto it = answers.values.find(std::string(k.name));
@@ -137,7 +152,7 @@ Result<std::string> updated_file(std::string_view text, const ProfileAnswers& an
     set.push_back({"type", type, true});
     if (const auto* old = services::find_service(existing->type))
       for (const auto& k : old->schema.keys) {
-        if (service.schema.key(k.name)) continue;
+        if (service.key(k.name)) continue;
         remove.emplace_back(k.name);
         if (k.secret) remove.push_back(std::string(k.name) + "_file");
       }
@@ -171,7 +186,7 @@ std::map<std::string, std::string> current_values(const config::Profile& profile
   std::map<std::string, std::string> out;
   const auto* service = services::find_service(profile.type);
   if (!service) return out;
-  for (const auto* k : setup_keys(*service)) {
+  for (const auto* k : setup_keys(service->schema)) {
     const std::string name(k->name);
     if (k->secret) {
       for (const auto& src : profile.secret_sources)

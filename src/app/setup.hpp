@@ -1,8 +1,8 @@
 #pragma once
 // The decisions of `notify setup`, apart from any terminal: which questions
-// a service asks, whether an answer can be kept, which question a failed
-// test message points at, and the profile file's new text. The CLI asks,
-// prints and writes; everything here is plain functions of their inputs.
+// a service asks, whether an answer can be kept, the test message and which
+// question its failure points at, the profile file's new text and writing
+// it. The CLI asks and prints.
 
 #include <map>
 #include <optional>
@@ -11,16 +11,31 @@
 #include <string_view>
 #include <vector>
 
+#include "app/send.hpp"
+#include "app/world.hpp"
 #include "config/profile.hpp"
+#include "config/schema.hpp"
 #include "config/writer.hpp"
+#include "core/outcome.hpp"
 #include "core/result.hpp"
-#include "delivery/engine.hpp"
-#include "services/registry.hpp"
+#include "message/draft.hpp"
 
 namespace notify::app {
 
+/// The service a person means by `name` (its type or an alias, any case);
+/// nullptr when none.
+const config::ServiceDoc* service_named(std::string_view name);
+
+/// Every name setup takes for a service: the types, then the aliases
+/// ("mattermost,line,... (or mm, mail, ...)").
+std::string service_names();
+
+/// Why `name` cannot name a profile ("" when it can): not a valid name, or
+/// a command's, so that `notify NAME ...` would never reach it.
+std::string profile_name_problem(const std::string& name);
+
 /// The keys `setup` asks about for a service, in the order its row lists them.
-std::vector<const config::KeySpec*> setup_keys(const services::ServiceInfo& service);
+std::vector<const config::KeySpec*> setup_keys(const config::ServiceSchema& service);
 
 /// True when `text` is one of `secrets` (or holds one), or has the shape of a
 /// secret: a URL of a shape some service keeps a secret in (a webhook), or
@@ -32,19 +47,37 @@ bool looks_like_secret(const config::KeySpec& key, std::string_view text,
 /// Why `answer` cannot be `key`'s value ("" when it can), in words that
 /// follow a subject ("is not ...", "must be ..."): the loader's rule (config::value_problem) and, for
 /// a question that is no secret, looks_like_secret. Never quotes the answer.
-std::string answer_problem(const services::ServiceInfo& service, const config::KeySpec& key,
+std::string answer_problem(const config::ServiceSchema& service, const config::KeySpec& key,
                            std::string_view answer, const std::vector<std::string>& secrets);
 
-/// The key whose answer a failed test message most likely got wrong: one
-/// the service's words name ("chat not found", "Unknown Webhook"), else by
-/// the kind of failure (no answer from the server: the key that names it;
-/// refused credentials: the secret). Empty when nothing points anywhere.
-std::string suspect_key(const services::ServiceInfo& service, const delivery::Outcome& outcome);
+/// The key whose answer a failed test message to a profile of `type` most
+/// likely got wrong, as the service reads its own failure (see
+/// services::suspect_key). Empty when nothing points anywhere.
+std::string suspect_key(std::string_view type, const Outcome& outcome);
+
+/// A test message through one profile of the profile file `text` (not yet
+/// written) at `path`: only this profile (no fallback, whatever its
+/// min_priority), nothing journalled; retries as `retries` says (nullopt:
+/// the profile's).
+struct SetupTest {
+  config::Config config;  ///< the file as the test read it
+  Draft draft;
+  SendResult result;
+  Outcome outcome;  ///< the profile's; delivered or not
+};
+Result<SetupTest> test_profile(const std::string& text, const std::string& path,
+                               const std::string& name, const std::string& hostname,
+                               std::optional<int> retries, World& world);
+
+/// Writes the profile file: atomically, mode 0600, and through symbolic
+/// links, so that a profile file kept elsewhere (a dotfiles repository)
+/// stays where it is.
+Result<void> write_profile_file(const std::string& path, const std::string& text);
 
 /// A profile as `setup` means to write it.
 struct ProfileAnswers {
   std::string name;
-  const services::ServiceInfo* service = nullptr;
+  const config::ServiceDoc* service = nullptr;
   /// The answer for each key setup_keys() names; "" for none.
   std::map<std::string, std::string> values;
   /// Keys whose answer is what the file holds already (Enter on the

@@ -254,12 +254,12 @@ StreamResult stream(const config::Config& cfg, const StreamRequest& req, World& 
     auto& [text, tag] = batch;
     SendOptions options = send_options;
     options.batch_of = tag;
-    options.journalled = [&shared] {
+    options.journalled = [&shared](bool) {
       std::lock_guard g(shared.mu);
       if (shared.journal) shared.journal->taken();
     };
     message::trim_end(text);
-    if (message::is_blank(text)) return options.journalled();
+    if (message::is_blank(text)) return options.journalled(true);
     ++result.batches;
     Draft d = req.base;
     d.body = std::move(text);

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "app/budget.hpp"
 #include "app/results.hpp"
 #include "config/profile.hpp"
 #include "message/draft.hpp"
@@ -73,9 +74,5 @@ struct PartShape {
 };
 PartShape strictest_part(const config::Config& config, const std::vector<std::string>& targets,
                          const Draft& draft, const Overrides& overrides);
-
-/// Largest amount of text worth reading for these targets (code points).
-std::size_t input_budget(const config::Config& config, const std::vector<std::string>& targets,
-                         const Overrides& overrides);
 
 }  // namespace notify::app

@@ -7,14 +7,15 @@
 #include <nlohmann/json.hpp>
 
 #include "app/attachments.hpp"
+#include "app/preview.hpp"
+#include "app/profile_file.hpp"
+#include "app/spool_admin.hpp"
 #include "config/loader.hpp"
 #include "message/sanitize.hpp"
-#include "services/registry.hpp"
-#include "services/service.hpp"
 
 namespace notify::cli {
 
-Draft draft_from_options(const CliOptions& o) {
+Draft draft_from_options(const SendOptions& o) {
   Draft d;
   d.code = o.code;
   d.code_lang = o.code_lang;
@@ -28,12 +29,12 @@ Draft draft_from_options(const CliOptions& o) {
   return d;
 }
 
-app::Overrides overrides_from_options(const CliOptions& o) {
+app::Overrides overrides_from_options(const SendOptions& o) {
   return app::Overrides{o.timeout_s, o.retries, o.max_parts};
 }
 
 std::optional<std::vector<std::string>> command_targets(Session& s) {
-  auto names = config::expand_targets(s.config, s.options.targets);
+  auto names = config::expand_targets(s.config, s.options.send().targets);
   if (!names) {
     s.error(names.error().message);
     return std::nullopt;
@@ -41,100 +42,26 @@ std::optional<std::vector<std::string>> command_targets(Session& s) {
   return std::move(*names);
 }
 
-std::optional<spool::Spool> user_spool(const Session& s) {
-  auto dir = spool::default_dir(s.world.env("XDG_STATE_HOME"), s.world.env("HOME"));
-  if (!dir) return std::nullopt;
-  return spool::Spool(*dir);
-}
-
-namespace {
-
-// The group of the command line's TARGET words that brought `name` in, if
-// it came through one: an error about it must say which group.
-std::string group_of(const Session& s, const std::string& name) {
-  std::string_view words = s.options.targets;
-  while (!words.empty()) {
-    const auto comma = words.find(',');
-    const std::string word(words.substr(0, comma));
-    words = comma == std::string_view::npos ? std::string_view() : words.substr(comma + 1);
-    const auto g = s.config.groups.find(word);
-    if (g != s.config.groups.end() &&
-        std::find(g->second.begin(), g->second.end(), name) != g->second.end())
-      return word;
-  }
-  return {};
-}
-
-}  // namespace
-
 Result<void> attach_files(Session& s, const std::vector<std::string>& names, Draft& draft) {
-  // Whoever may get the files: every profile reached, fallbacks too, but a
-  // notice_only one gets a notice and never files.
-  std::vector<const config::Profile*> carriers;
-  for (const auto& n : app::reachable(s.config, names))
-    if (const auto& p = s.config.profiles.at(n); !p.notice_only) carriers.push_back(&p);
-  for (const auto& path : s.options.files) {
-    auto size = s.world.readable_size(path);
-    if (!size) return make_error(ErrorKind::usage, "--file " + path + ": " + size.error().message);
-    // One target: a file it cannot carry would reach nobody, so it is a
-    // mistake to say at once. Several: each gets what it can carry.
-    if (names.size() == 1) {
-      const auto& p = s.config.profiles.at(names.front());
-      const auto group = group_of(s, p.name);
-      if (auto why = p.notice_only ? "" : app::cannot_carry(p, *size); !why.empty())
-        return make_error(ErrorKind::usage,
-                          "--file " + path + ": profile '" + p.name + "'" +
-                              (group.empty() ? "" : " (through group '" + group + "')") +
-                              " cannot carry it: " + why);
-    }
-    std::string name = path.substr(path.rfind('/') + 1);
-    const bool wanted = std::any_of(carriers.begin(), carriers.end(), [&](const config::Profile* p) {
-      return app::cannot_carry(*p, *size).empty();
-    });
-    if (!wanted) {
-      // Too large for all of them: not read into memory nor the spool, only
-      // named in each target's text.
-      draft.files.push_back(Attachment{std::move(name), {}, *size});
-      continue;
-    }
-    // Read once, now: the spool keeps the content, so a flush never
-    // depends on the path (relative to a cwd, or gone by then).
-    auto data = s.world.read_file(path);
-    if (!data) return make_error(ErrorKind::usage, "--file " + path + ": " + data.error().message);
-    draft.files.push_back(Attachment{std::move(name), std::move(*data), std::nullopt});
-  }
-  return {};
-}
-
-Result<config::Config> read_profile_file(const World& world, const std::string& path) {
-  auto text = world.read_file(path);
-  if (!text)
-    return make_error(ErrorKind::config, "cannot read profile file " + path + ": " + text.error().message);
-  auto cfg = config::parse_config(*text, path, services::catalog());
-  if (!cfg) return cfg;
-  std::error_code ec;
-  // A pipe (`-c <(gpg -d profiles.toml.gpg)`, /dev/fd/63) cannot be read
-  // again by a later flush, and its name may then be another pipe: it is
-  // not recorded, and a flush sends such a message with its own file, only
-  // where each destination is unchanged.
-  if (!std::filesystem::is_regular_file(path, ec)) return cfg;
-  // The file itself, links resolved: /dev/stdin redirected from a file
-  // names that file, not whatever a later flush has on its stdin.
-  const auto canonical = std::filesystem::canonical(path, ec);
-  if (!ec) cfg->absolute_path = canonical.string();
-  return cfg;
+  // Setup's test message sends no options of its own: no files, no group words.
+  static const SendOptions none;
+  const SendOptions& o = s.options.sending() ? *s.options.sending() : none;
+  return app::attach_files(s.config, names, o.targets, o.files,
+                           {s.world.readable_size, s.world.read_file}, draft);
 }
 
 app::World app_world(Session& s, const StopSignals* signals, HttpClient* shared_http) {
   app::World w;
   w.http = shared_http;
   w.make_http = s.world.make_http;
-  if (auto sp = user_spool(s)) w.spool_dir = sp->dir();
+  w.spool_dir = app::spool_dir(s.world.env);
   if (signals) w.stop = signals->stop();
   w.env = s.world.env;
   w.read_file = s.world.read_file;
   w.masker = &s.masker;
-  w.load_config = [&s](const std::string& path) { return read_profile_file(s.world, path); };
+  w.load_config = [&s](const std::string& path) {
+    return app::read_profile_file(s.world.read_file, path);
+  };
   w.file_exists = s.world.file_exists;
   w.noted = &s.noted_profiles;
   w.say = [&s](app::Level level, const std::string& text) {
@@ -162,9 +89,8 @@ void print_dry_run(const Session& s, const std::vector<app::DryRun>& runs) {
       const auto& r = reqs[i];
       std::string text = "--- " + run.target + " (" + run.kind + ") request " +
                          std::to_string(i + 1) + "/" + std::to_string(reqs.size()) + "\n";
-      const auto* service = services::find_service(run.kind);
-      if (service && service->preview) {
-        s.out(text + service->preview(r) + "\n");
+      if (const auto shown = app::preview(run.kind, r)) {
+        s.out(text + *shown + "\n");
         continue;
       }
       text += r.method + " " + r.url + "\n";
@@ -196,7 +122,7 @@ std::string left_out_text(const std::vector<std::pair<std::string, std::string>>
   return out;
 }
 
-void report_outcomes(const Session& s, const std::vector<delivery::Outcome>& outcomes,
+void report_outcomes(const Session& s, const std::vector<Outcome>& outcomes,
                      bool report_success) {
   for (const auto& oc : outcomes) {
     if (!oc.skipped.empty()) {
@@ -268,11 +194,11 @@ void report_outcomes(const Session& s, const std::vector<delivery::Outcome>& out
 
 void report(const Session& s, const app::SendResult& result, const Draft& draft,
             bool report_success) {
-  if (s.options.dry_run) return print_dry_run(s, result.dry_run);
+  if (s.options.sending() && s.options.sending()->dry_run) return print_dry_run(s, result.dry_run);
   report_outcomes(s, result.outcomes, report_success);
   if (!result.outcomes.empty() &&
       std::all_of(result.outcomes.begin(), result.outcomes.end(),
-                  [](const delivery::Outcome& oc) { return !oc.skipped.empty(); }))
+                  [](const Outcome& oc) { return !oc.skipped.empty(); }))
     s.verbose("nothing sent: every target skipped the message for its priority");
   for (const auto& target : result.lost) {
     const auto it = s.config.profiles.find(target);

@@ -8,8 +8,6 @@
 
 #include "app/flush.hpp"
 #include "app/send.hpp"
-#include "app/targets.hpp"
-#include "spool/spool.hpp"
 #include "cli/session.hpp"
 #include "cli/signals.hpp"
 #include "message/draft.hpp"
@@ -18,35 +16,28 @@ namespace notify::cli {
 
 /// Draft from the command line (code, markdown, silent, username, icon,
 /// channel, max-parts); title, body and files are the caller's.
-Draft draft_from_options(const CliOptions& o);
+Draft draft_from_options(const SendOptions& o);
 
 /// --timeout, --retries, --max-parts.
-app::Overrides overrides_from_options(const CliOptions& o);
+app::Overrides overrides_from_options(const SendOptions& o);
 
 /// The command line's TARGET list as profile names; nullopt (error
 /// printed) on an unknown name, so nothing is read or sent then.
 std::optional<std::vector<std::string>> command_targets(Session& s);
 
-/// Every --file read once (size checked first) into the draft; every
-/// profile reached must take files of that size. Usage errors.
+/// Every --file into the draft, for the profiles `names` reach (see
+/// app::attach_files). Usage errors.
 Result<void> attach_files(Session& s, const std::vector<std::string>& names, Draft& draft);
-
-/// Reads and checks a profile file (its absolute path recorded for the
-/// spool). The error says which file and why.
-Result<config::Config> read_profile_file(const World& world, const std::string& path);
 
 /// The app's World over this process's; `signals` (if any) stops it.
 app::World app_world(Session& s, const StopSignals* signals, HttpClient* shared_http = nullptr);
-
-/// The spool for this user, or nullopt when no HOME/XDG_STATE_HOME.
-std::optional<spool::Spool> user_spool(const Session& s);
 
 /// Prints what a send did: --json lines, errors and hints on stderr,
 /// where each kept message waits; report_success also prints delivered
 /// lines. With --dry-run, the requests.
 void report(const Session& s, const app::SendResult& result, const Draft& draft,
             bool report_success);
-void report_outcomes(const Session& s, const std::vector<delivery::Outcome>& outcomes,
+void report_outcomes(const Session& s, const std::vector<Outcome>& outcomes,
                      bool report_success);
 void print_dry_run(const Session& s, const std::vector<app::DryRun>& runs);
 

@@ -1,20 +1,17 @@
 #pragma once
+// `notify <service> discover` (see app/discover.hpp), and the pieces setup
+// shares with it.
+
 #include <string>
 #include <vector>
 
 #include "cli/session.hpp"
-#include "services/telegram_updates.hpp"
+#include "config/discovery.hpp"
 
 namespace notify::cli {
 
-/// getUpdates without an offset (nothing is confirmed or consumed). With
-/// wait_s > 0 the server holds the request until an update arrives. Errors
-/// carry the explanation a user needs (401, 409, network).
-Result<std::vector<services::ChatRow>> fetch_chats(Session& s, const std::string& token,
-                                                   const std::string& api_base, int wait_s);
-
 /// The rows as an aligned table, one chat per line.
-std::string chat_table(const std::vector<services::ChatRow>& rows);
+std::string chat_table(const std::vector<config::Chat>& rows);
 
 class Prompter;
 

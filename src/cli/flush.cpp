@@ -9,29 +9,28 @@ namespace notify::cli {
 
 int cmd_flush(Session& s) {
   app::FlushOptions fo;
-  if (!s.options.targets.empty()) {
-    auto names = config::expand_targets(s.config, s.options.targets);
+  const auto& o = s.options.send();
+  if (!o.targets.empty()) {
+    auto names = config::expand_targets(s.config, o.targets);
     if (!names) {
-      s.error(names.error().message);
-      return kExitUsage;
+      return s.fail(ErrorKind::usage, names.error().message);
     }
     fo.only = std::set<std::string>(names->begin(), names->end());
   }
-  fo.overrides = overrides_from_options(s.options);
-  fo.dry_run = s.options.dry_run;
+  fo.overrides = overrides_from_options(o);
+  fo.dry_run = o.dry_run;
   StopSignals signals;
   auto world = app_world(s, &signals);
   auto result = app::flush(s.config, fo, world);
   if (!result) {
-    s.error("flush: " + result.error().message);
-    return kExitNotDelivered;
+    return s.fail(ErrorKind::delivery, "flush: " + result.error().message);
   }
   for (const auto& why : result->refused) s.warning(why);
-  if (s.options.dry_run) {
+  if (o.dry_run) {
     print_dry_run(s, result->dry_run);
     return kExitOk;
   }
-  std::vector<delivery::Outcome> outcomes;
+  std::vector<Outcome> outcomes;
   for (const auto& item : result->items) {
     outcomes.push_back(item.outcome);
     if (!item.damaged) continue;

@@ -2,191 +2,25 @@
 
 #include <algorithm>
 #include <array>
-#include <map>
 #include <utility>
 
 #include <nlohmann/json.hpp>
 
+#include "cli/catalog.hpp"
 #include "config/schema.hpp"
-#include "services/registry.hpp"
 
 namespace notify::cli {
 
 namespace {
 
-constexpr const char* kMainHelp = R"(usage: notify [OPTIONS] TARGET[,TARGET...] [MESSAGE...]
-       notify send TARGET [MESSAGE...]
-       notify list [--json] | check | test TARGET | flush [TARGET]
-       notify setup [PROFILE] [--type T --FIELD VALUE...] | telegram discover
-       notify run TARGET [--on failure|always|success] -- COMMAND [ARGS...]
-
-Sends MESSAGE (or standard input, read to the end) to each TARGET, a profile
-or group from the profile file. A command is recognised only as the first
-word; every later word is a TARGET or MESSAGE word. Options may come
-anywhere before `--`; every word after `--` is message text. Exit status:
-0 delivered or nothing to send, 1 some target not delivered or standard
-output not writable, 2 usage or configuration error.
-
-message:
-  -t, --title TEXT       title line, bold where the service has bold
-      --code[=LANG]      send as a monospace code block
-      --markdown         the message is Markdown (CommonMark, GitHub tables,
-                         strikethrough, autolinks, task lists), rendered for
-                         each service; not with --code
-      --silent           deliver without notification sound or push
-      --priority LEVEL   low, normal, high or urgent (any case; also ntfy's
-                         1-5, min, default, max), sent as each service's own
-                         switch (`notify help priority` shows them)
-@USERNAME@@ICON@@CHANNEL@      --max-parts N      cap on parts per message, head and tail kept
-                         [default=10]
-@FILE@
-delivery:
-      --timeout SECONDS  per-request timeout [default=10]
-      --retries N        extra attempts for 429, 5xx and network errors
-                         [default=3]
-      --dry-run          print every request, secrets masked; send nothing
-      --tee              copy standard input to standard output
-      --stream[=SECONDS] read standard input line by line until it ends and
-                         send it in batches, each SECONDS after its first
-                         line or when a part is full [default=5]
-
-output and files:
-  -c, --config PATH      profile file [default=$NOTIFY_CONFIG, then
-                         $XDG_CONFIG_HOME/notify/profiles.toml, then
-                         /etc/notify/profiles.toml]
-      --json             one JSON object per target on standard output
-  -v, --verbose          say what happens, secrets masked
-  -q, --quiet            print errors only
-  -h, --help             this help; `notify COMMAND --help` for a command
-      --version          print the version
-
-commands:
-  send TARGET [MESSAGE]  the default, spelt out: for a profile named like a
-                         command (`notify send list ...`)
-  list [--json]          profiles and groups, secrets masked
-  check                  validate the profile file and its secrets
-  test TARGET            send a test message and report per target
-  flush [TARGET]         deliver the messages kept in the spool
-  spool [ACTION]         list, show, drop or retry the messages kept
-  setup [PROFILE]        add or change a profile, asking or by flags
-  telegram discover      list the chats a Telegram bot can reach
-  run TARGET -- CMD...   run a command, report its failure with its output
-  help [COMMAND]         this help, or a command's (as COMMAND --help)
-  help services [--json] the services, their profile keys and limits
-  help priority          how each service takes each --priority level
-
-See notify(1) for the profile file format.
-)";
-
-constexpr const char* kListHelp = R"(usage: notify list [--json] [-c PATH]
-
-Lists the profiles (name, type, destination; secrets masked) and groups.
-  --json       print one JSON document instead of a table
-  --names      print only profile and group names, one per line (used by
-               the shell completions)
-)";
-
-constexpr const char* kCheckHelp = R"(usage: notify check [-c PATH]
-
-Validates the whole profile file: syntax, keys and types, every ${VAR} and
-every *_file secret of every profile, at least one profile, and no fallback
-cycle. Sends nothing. The verdict is one line on standard output, FILE: OK
-or FILE: not valid; each problem and warning is a line on standard error,
-naming file:line:column where there is one. Exit 0 when valid, 2 otherwise.
-)";
-
-constexpr const char* kTestHelp = R"(usage: notify test TARGET[,TARGET...] [-c PATH] [--json]
-
-Sends a short test message to each target and reports, per target, whether
-it was delivered. Exit 0 when every target delivered, 1 otherwise.
-)";
-
-constexpr const char* kFlushHelp = R"(usage: notify flush [TARGET[,TARGET...]] [-c PATH] [--json] [-v]
-
-Delivers the messages waiting in the spool ($XDG_STATE_HOME/notify/spool, by
-default ~/.local/state/notify/spool), oldest first, sending only the parts
-each target still lacks, and removes each one once every target has it.
-One notify at a time holds a message, so none is delivered twice. A file
-that is not a notify spool file of yours is reported and left alone; a
-message whose journal is damaged is not sent but made a dead letter; dead
-letters (failed/) are not retried, see `notify spool`. Exit 0 when nothing
-is left waiting, 1 when messages are left (or one failed for good now).
-)";
-
-constexpr const char* kSpoolHelp = R"(usage: notify spool [list] [--json]
-       notify spool show ID
-       notify spool drop ID... | --failed | --all
-       notify spool retry ID... | --failed
-
-The messages kept in the spool ($XDG_STATE_HOME/notify/spool): pending ones,
-and failed ones (an answer that will never succeed, or a damaged journal;
-never retried by itself). list shows id, target, age, attempts, last error
-and first line; show prints one message, secrets masked; drop deletes; retry
-moves failed messages back to pending.
-  --failed     every failed message
-  --all        every message (drop only)
-)";
-
-constexpr const char* kSetupHelp = R"(usage: notify setup [PROFILE] [--type T] [--FIELD VALUE...] [--force] [--yes]
-                    [--test [--save-anyway]] [-c PATH]
-
-Adds a profile to the profile file (creating it with mode 0600 in a 0700
-directory) or changes one in place, keeping every other line and comment as
-it was. On a terminal it asks for what the flags do not give and checks each
-answer by the loader's rule (a webhook URL must have its service's shape);
-for an existing profile each current value is the default, and Enter keeps
-it. Secrets are never echoed. Then it sends a test message and writes the
-profile once that was delivered, or when told to save anyway; a failed test
-offers to answer the question it points at again. Ctrl-C or Ctrl-D leaves
-the file untouched. Without a terminal a missing answer is an error that
-names its flag.
-The service may be named in any case, or as @ALIASES@.
-@FIELDS@  --force              replace a profile of the same name where it stands
-  --yes                take defaults, ask nothing
-  --test               send a test message first; write only if delivered
-  --save-anyway        with --test: write the profile even if the test failed
-A token or URL given as "-" is read from standard input (on a terminal it
-is asked for, without echo), so it does not show in `ps` or in the shell
-history.
-)";
-
-constexpr const char* kDiscoverHelp = R"(usage: notify telegram discover [--profile P | --token T] [--api-base URL]
-                                [--json]
-
-Asks Telegram (getUpdates) which chats have written to the bot and prints one
-row per chat: chat id, type, title or name, forum topic, last message. It
-never marks updates as read. Send the bot a message (or add it to a group
-and mention it) first. Without --profile or --token it takes the token of
-the only Telegram profile (several: name one). --token - reads the token
-from standard input (on a terminal it is asked for, without echo).
-)";
-
-constexpr const char* kRunHelp = R"(usage: notify run TARGET [--on failure|always|success] [-t TITLE] [send options]
-                  -- COMMAND [ARGS...]
-
-Runs COMMAND, passing its standard output and error through unchanged, and
-exits with its exit status (128+N when killed by signal N; 127 when it
-cannot be found). Then, by default only when it failed, sends a message:
-the command, how it ended, how long it took and on which host, and the
-tail of its output in a code block.
-  --on failure         notify when the command fails [default]
-  --on always          notify whatever happens (a success at low priority)
-  --on success         notify only when it succeeds
-COMMAND runs in a process group of its own; SIGINT, SIGTERM and SIGHUP are
-passed on to that group (not again when the terminal sent them to it). Once
-it exits, its output is read for at most 1 second more: a daemon it left
-holding the output never keeps notify waiting. A message that cannot be
-delivered goes to the spool; the exit status stays the command's.
-The send options apply, except --stream and --markdown.
-)";
-
-}  // namespace
+constexpr std::size_t kWidth = 80;
 
 // A line cut at 80 columns, its continuations indented under the text.
 std::string wrapped(std::string line, std::size_t indent) {
   std::string out;
-  while (line.size() > 80) {
-    const auto cut = line.rfind(' ', 80);
+  while (line.size() > kWidth) {
+    const auto cut = line.rfind(' ', kWidth);
+    if (cut == std::string::npos || cut <= indent) break;  // one word wider than the page
     out += line.substr(0, cut) + "\n";
     line = std::string(indent, ' ') + line.substr(cut + 1);
   }
@@ -198,87 +32,131 @@ std::string wrapped(std::string line, std::size_t indent) {
 template <typename Pred>
 std::string services_that(Pred has) {
   std::vector<std::string> names;
-  for (const auto* service : services::all_services())
-    if (has(*service)) names.emplace_back(service->name);
+  for (const auto& service : catalog().docs)
+    if (has(service)) names.emplace_back(service.name);
   std::string out;
   for (std::size_t i = 0; i < names.size(); ++i)
     out += (i == 0 ? "" : i + 1 == names.size() ? " and " : ", ") + names[i];
   return out.empty() ? "none" : out;
 }
 
-// One option of the main help whose meaning depends on the service.
-std::string option_entry(std::string_view flag, const std::string& text) {
-  std::string line = "      " + std::string(flag);
-  line.resize(std::max<std::size_t>(line.size() + 1, 25), ' ');
-  return wrapped(line + text, 25);
+// A row's help line with the services' words it asks for.
+std::string help_line(const OptionSpec& o) {
+  std::string fill;
+  switch (o.fill) {
+    case Fill::none: break;
+    case Fill::username:
+      fill = services_that([](const config::ServiceDoc& s) { return !s.options.username.empty(); });
+      break;
+    case Fill::icon:
+      fill = services_that([](const config::ServiceDoc& s) { return !s.options.icon.empty(); });
+      break;
+    case Fill::channel:
+      fill = services_that([](const config::ServiceDoc& s) { return !s.options.channel.empty(); });
+      break;
+    case Fill::files:
+      fill = services_that([](const config::ServiceDoc& s) { return s.no_files.empty(); });
+      break;
+    case Fill::types: fill = catalog().type_list(); break;
+  }
+  if (fill.empty()) return std::string(o.help);
+  return o.help.empty() ? fill : std::string(o.help) + ": " + fill;
 }
 
-std::string main_help() {
-  const std::pair<std::string_view, std::string> entries[] = {
-      {"@USERNAME@",
-       option_entry("--username NAME", "sender name shown: " + services_that([](const auto& s) {
-                                         return !s.options.username.empty();
-                                       }))},
-      {"@ICON@", option_entry("--icon URL|:emoji:", "sender icon: " + services_that([](const auto& s) {
-                                                       return !s.options.icon.empty();
-                                                     }))},
-      {"@CHANNEL@",
-       option_entry("--channel NAME", "post to this channel instead: " +
-                                          services_that([](const auto& s) {
-                                            return !s.options.channel.empty();
-                                          }))},
-      {"@FILE@", option_entry("--file PATH", "attach a file, repeatable: " +
-                                                 services_that([](const auto& s) {
-                                                   return s.no_files.empty();
-                                                 }))},
+// "-t, --title TEXT", "--code[=LANG]"; `letters`: the list has short names,
+// so a long-only option is indented under the long ones.
+std::string flags_of(const OptionSpec& o, bool letters) {
+  std::string out = o.letter ? std::string("-") + o.letter + ", " : letters ? "    " : "";
+  out += "--" + std::string(o.name);
+  if (o.arg == Arg::required) out += " " + std::string(o.value);
+  if (o.arg == Arg::attached) out += "[=" + std::string(o.value) + "]";
+  return out;
+}
+
+// One entry of a two-column list: `left` at 2, `text` from `column` (one
+// space at least), wrapped. Several paragraphs ('\n') start a line each and
+// indent their continuations a little more.
+std::string entry(const std::string& left, std::string_view text, std::size_t column) {
+  std::vector<std::string> paragraphs;
+  for (std::size_t start = 0;;) {
+    const auto end = text.find('\n', start);
+    paragraphs.emplace_back(text.substr(start, end == std::string_view::npos ? end : end - start));
+    if (end == std::string_view::npos) break;
+    start = end + 1;
+  }
+  const std::size_t indent = paragraphs.size() > 1 ? column + 2 : column;
+  std::string line = "  " + left;
+  line.resize(std::max(line.size() + 1, column), ' ');
+  std::string out = wrapped(line + paragraphs[0], indent);
+  for (std::size_t i = 1; i < paragraphs.size(); ++i)
+    out += wrapped(std::string(column, ' ') + paragraphs[i], indent);
+  return out;
+}
+
+// An option's entries: one, or one per value that has its own help.
+std::string option_entries(const OptionSpec& o, bool letters, std::size_t column) {
+  if (!o.choices.empty() && !o.choices.front().help.empty()) {
+    std::string out;
+    for (const auto& c : o.choices)
+      out += entry("--" + std::string(o.name) + " " + std::string(c.value), c.help, column);
+    return out;
+  }
+  return entry(flags_of(o, letters), help_line(o), column);
+}
+
+std::string usage_of(const CommandSpec& c) {
+  std::string out;
+  std::string_view text = c.usage;
+  for (bool first = true; !text.empty(); first = false) {
+    const auto end = text.find('\n');
+    out += (first ? "usage: " : "       ") + std::string(text.substr(0, end)) + "\n";
+    text = end == std::string_view::npos ? std::string_view() : text.substr(end + 1);
+  }
+  return out;
+}
+
+// Marks in a command's prose that the catalog or the table fill in.
+std::string filled(std::string text) {
+  const auto replace = [&](std::string_view mark, const std::string& with) {
+    if (auto at = text.find(mark); at != std::string::npos) text.replace(at, mark.size(), with);
   };
-  std::string text = kMainHelp;
-  for (const auto& [mark, entry] : entries) text.replace(text.find(mark), mark.size(), entry);
+  if (text.find("@ALIASES@") != std::string::npos) {
+    std::vector<std::string_view> aliases;
+    for (const auto& service : catalog().docs)
+      aliases.insert(aliases.end(), service.aliases.begin(), service.aliases.end());
+    std::string names;
+    for (std::size_t i = 0; i < aliases.size(); ++i)
+      names += (i == 0 ? "" : i + 1 == aliases.size() ? " or " : ", ") + std::string(aliases[i]);
+    replace("@ALIASES@", names);
+  }
+  if (text.find("@SEND_ONLY@") != std::string::npos) {
+    std::vector<std::string> only;
+    for (const auto& o : fixed_options())
+      if (o.commands == bit(Command::send)) only.push_back("--" + std::string(o.name));
+    std::string names;
+    for (std::size_t i = 0; i < only.size(); ++i)
+      names += (i == 0 ? "" : i + 1 == only.size() ? " and " : ", ") + only[i];
+    replace("@SEND_ONLY@", names);
+  }
   return text;
 }
 
-// --type and one flag per key any service's setup asks. A key means what
-// its service's doc says, and services differ (username is a sender name
-// for one, the SMTP login for another): each meaning is given with the
-// services it holds for.
-std::string setup_fields() {
-  struct Meaning {
-    std::string doc, types;
-  };
-  std::vector<std::string> keys;
-  std::map<std::string, std::vector<Meaning>> meanings;
-  for (const auto* service : services::all_services()) {
-    for (const auto& k : service->schema.keys) {
-      if (k.prompt.empty()) continue;
-      const std::string key(k.name);
-      if (!meanings.count(key)) keys.push_back(key);
-      auto& m = meanings[key];
-      auto same = std::find_if(m.begin(), m.end(), [&](const Meaning& x) { return x.doc == k.doc; });
-      if (same == m.end()) m.push_back({std::string(k.doc), std::string(service->schema.type)});
-      else same->types += ", " + std::string(service->schema.type);
-    }
+std::string main_help() {
+  const auto& send = command_spec(Command::send);
+  std::string text = usage_of(send) + "\n" + std::string(send.about) + "\n";
+  const std::pair<Group, const char*> groups[] = {
+      {Group::message, "message"}, {Group::delivery, "delivery"}, {Group::output, "output and files"}};
+  const auto rows = options_of(Command::send);
+  for (const auto& [group, title] : groups) {
+    text += std::string(title) + ":\n";
+    for (const auto* o : rows)
+      if (o->group == group) text += option_entries(*o, true, send.column);
+    text += "\n";
   }
-  std::string out = "  --type T             " + services::catalog().type_list() + "\n";
-  out += wrapped("  --priority LEVEL     the profile's priority: low, normal, high or urgent, "
-                 "or ntfy's 1-5, min, default, max (every service)",
-                 23);
-  for (const auto& key : keys) {
-    std::string flag = "--" + key;
-    std::replace(flag.begin(), flag.end(), '_', '-');
-    flag += " V";
-    flag.resize(std::max<std::size_t>(flag.size() + 1, 21), ' ');
-    const auto& m = meanings[key];
-    if (m.size() == 1) {
-      out += wrapped("  " + flag + m[0].doc + " (" + m[0].types + ")", 23);
-      continue;
-    }
-    std::string indent = "  " + flag;
-    for (const auto& meaning : m) {
-      out += wrapped(indent + meaning.types + ": " + meaning.doc, 25);
-      indent = std::string(23, ' ');
-    }
-  }
-  return out;
+  text += "commands:\n";
+  for (const auto& c : commands()) text += entry(std::string(c.synopsis), c.summary, send.column);
+  for (const auto& t : topics()) text += entry(std::string(t.synopsis), t.summary, send.column);
+  return text + "\n" + std::string(send.after);
 }
 
 const char* unit_name(message::Unit unit) {
@@ -301,7 +179,7 @@ std::string parts_text(const config::ServiceSchema& schema) {
 }
 
 // A level's cell in the priority table: "X-Priority: 4", or "no switch".
-std::string switch_text(const services::LevelSwitch& s) {
+std::string switch_text(const config::LevelSwitch& s) {
   return s.field.empty() ? "no switch" : std::string(s.field) + ": " + std::string(s.value);
 }
 
@@ -311,28 +189,44 @@ std::string key_line(std::string_view name, std::string_view doc) {
   return wrapped(key + std::string(doc), 18);
 }
 
+// "every command", "every command but list", or the commands by name.
+std::string commands_text(Commands set) {
+  std::vector<std::string> in, out;
+  for (const auto& c : commands()) (has(set, c.id) ? in : out).emplace_back(c.name);
+  auto list = [](const std::vector<std::string>& names) {
+    std::string text;
+    for (std::size_t i = 0; i < names.size(); ++i) text += (i ? ", " : "") + names[i];
+    return text;
+  };
+  if (out.empty()) return "every command";
+  if (out.size() < in.size()) return "every command but " + list(out);
+  return list(in);
+}
+
+}  // namespace
+
 std::string services_help() {
   std::string out = "usage: notify help services [--json]\n\nThe services a profile can name as type = \"...\":\n";
-  for (const auto* service : services::all_services()) {
-    const auto& schema = service->schema;
+  for (const auto& service : catalog().docs) {
+    const auto& schema = *service.schema;
     out += "\n" + std::string(schema.type) + ": " + std::string(schema.title) + "\n";
     out += "  parts: " + parts_text(schema) + "\n";
-    out += "  files: " + std::string(service->no_files.empty() ? "yes" : "no") + "\n";
-    const auto& l = service->loudness;
+    out += "  files: " + std::string(service.no_files.empty() ? "yes" : "no") + "\n";
+    const auto& l = service.loudness;
     out += wrapped("  priority: low = " + switch_text(l.low) + ", high = " + switch_text(l.high) +
                        ", urgent = " + switch_text(l.urgent),
                    4);
     const std::pair<const char*, std::string_view> options[] = {
-        {"--username", service->options.username},
-        {"--icon", service->options.icon},
-        {"--channel", service->options.channel}};
+        {"--username", service.options.username},
+        {"--icon", service.options.icon},
+        {"--channel", service.options.channel}};
     std::string ignored;
     for (const auto& [flag, meaning] : options) {
       if (meaning.empty()) ignored += (ignored.empty() ? "" : ", ") + std::string(flag);
       else out += wrapped("  " + std::string(flag) + ": " + std::string(meaning), 4);
     }
     if (!ignored.empty()) out += "  ignores: " + ignored + "\n";
-    if (!service->can.empty()) out += "  can: " + std::string(service->can) + "\n";
+    if (!service.can.empty()) out += "  can: " + std::string(service.can) + "\n";
     for (const auto& k : schema.keys) {
       std::string key = "  " + std::string(k.name);
       key.resize(std::max<std::size_t>(key.size() + 1, 16), ' ');
@@ -354,9 +248,9 @@ std::string services_help() {
 
 std::string services_json() {
   nlohmann::json list = nlohmann::json::array();
-  for (const auto* service : services::all_services()) {
-    const auto& schema = service->schema;
-    auto level = [](const services::LevelSwitch& s) {
+  for (const auto& service : catalog().docs) {
+    const auto& schema = *service.schema;
+    auto level = [](const config::LevelSwitch& s) {
       return s.field.empty() ? nlohmann::json(nullptr) : nlohmann::json(switch_text(s));
     };
     auto text = [](std::string_view v) {
@@ -371,26 +265,26 @@ std::string services_json() {
                       {"default", text(k.fallback)},
                       {"setup", !k.prompt.empty()}});
     nlohmann::json can = nlohmann::json::array();
-    for (auto word : services::capability_words(*service)) can.push_back(word);
-    const auto& l = service->loudness;
+    for (auto word : config::capability_words(service)) can.push_back(word);
+    const auto& l = service.loudness;
     list.push_back({{"type", schema.type},
-                    {"name", service->name},
+                    {"name", service.name},
                     {"title", schema.title},
                     {"parts", {{"limit", schema.limit},
                                {"max_length", schema.max_limit},
                                {"unit", unit_name(schema.unit)},
                                {"text", parts_text(schema)}}},
-                    {"files", service->no_files.empty()},
+                    {"files", service.no_files.empty()},
                     {"can", can},
-                    {"also", text(service->can)},
+                    {"also", text(service.can)},
                     {"priority", {{"low", level(l.low)},
                                   {"high", level(l.high)},
                                   {"urgent", level(l.urgent)},
                                   {"mentions_notify", l.mentions_notify},
                                   {"note", text(l.note)}}},
-                    {"options", {{"username", text(service->options.username)},
-                                 {"icon", text(service->options.icon)},
-                                 {"channel", text(service->options.channel)}}},
+                    {"options", {{"username", text(service.options.username)},
+                                 {"icon", text(service.options.icon)},
+                                 {"channel", text(service.options.channel)}}},
                     {"keys", keys}});
   }
   nlohmann::json common = nlohmann::json::array();
@@ -408,11 +302,11 @@ level as the switch below; where it has "no switch", the level goes as normal
 (-v says so). Normal is each service's usual delivery.
 
 )";
-  const auto& rows = services::all_services();
+  const auto& rows = catalog().docs;
   std::vector<std::array<std::string, 4>> table = {{"TYPE", "LOW", "HIGH", "URGENT"}};
-  for (const auto* service : rows) {
-    const auto& l = service->loudness;
-    table.push_back({std::string(service->schema.type), switch_text(l.low), switch_text(l.high),
+  for (const auto& service : rows) {
+    const auto& l = service.loudness;
+    table.push_back({std::string(service.schema->type), switch_text(l.low), switch_text(l.high),
                      switch_text(l.urgent)});
   }
   std::array<std::size_t, 4> width{};
@@ -427,11 +321,13 @@ level as the switch below; where it has "no switch", the level goes as normal
     out += line + "\n";
   }
   out += "\n";
-  for (const auto* service : rows)
-    if (!service->loudness.note.empty())
-      out += wrapped(std::string(service->schema.type) + ": " + std::string(service->loudness.note), 2);
+  for (const auto& service : rows)
+    if (!service.loudness.note.empty())
+      out += wrapped(std::string(service.schema->type) + ": " + std::string(service.loudness.note), 2);
   out += wrapped("\nAn urgent message also carries the profile's urgent_mentions, which notify on " +
-                     services_that([](const auto& s) { return s.loudness.mentions_notify; }) +
+                     services_that([](const config::ServiceDoc& s) {
+                       return s.loudness.mentions_notify;
+                     }) +
                      "; elsewhere they are plain text.",
                  0);
   out += "\nEvery profile takes these keys (notify help services, notify(1)):\n";
@@ -440,29 +336,103 @@ level as the switch below; where it has "no switch", the level goes as normal
   return out;
 }
 
-std::string help_for(Command command) {
-  switch (command) {
-    case Command::list: return kListHelp;
-    case Command::check: return kCheckHelp;
-    case Command::test: return kTestHelp;
-    case Command::flush: return kFlushHelp;
-    case Command::spool: return kSpoolHelp;
-    case Command::setup: {
-      std::string text = kSetupHelp;
-      text.replace(text.find("@FIELDS@"), 8, setup_fields());
-      std::vector<std::string_view> aliases;
-      for (const auto* service : services::all_services())
-        aliases.insert(aliases.end(), service->aliases.begin(), service->aliases.end());
-      std::string names;
-      for (std::size_t i = 0; i < aliases.size(); ++i)
-        names += (i == 0 ? "" : i + 1 == aliases.size() ? " or " : ", ") + std::string(aliases[i]);
-      text.replace(text.find("@ALIASES@"), 9, names);
-      return text;
+std::string options_help() {
+  std::string out = R"(usage: notify help options [--json]
+
+Every option and the commands that take it. An option may mean one thing to
+one command and another to the next: `notify COMMAND --help` says what.
+)";
+  for (const auto* o : all_options()) {
+    std::string left = flags_of(*o, true);
+    if (!o->choices.empty()) {  // --on failure|always|success
+      left.resize(left.size() - o->value.size());
+      for (std::size_t i = 0; i < o->choices.size(); ++i)
+        left += (i ? "|" : "") + std::string(o->choices[i].value);
     }
-    case Command::discover: return kDiscoverHelp;
-    case Command::run: return kRunHelp;
-    default: return main_help();
+    out += entry(left, commands_text(o->commands), 27);
   }
+  return out;
+}
+
+std::string options_json() {
+  auto names_of = [](Commands set) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& c : commands())
+      if (has(set, c.id)) out.push_back(c.name);
+    return out;
+  };
+  auto lines_of = [](std::string_view text) {
+    nlohmann::json out = nlohmann::json::array();
+    while (!text.empty()) {
+      const auto end = text.find('\n');
+      out.push_back(std::string(text.substr(0, end)));
+      text = end == std::string_view::npos ? std::string_view() : text.substr(end + 1);
+    }
+    return out;
+  };
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& c : commands()) {
+    nlohmann::json actions = nlohmann::json::array();
+    for (auto a : c.actions) actions.push_back(a);
+    nlohmann::json options = nlohmann::json::array();
+    for (const auto* o : options_of(c.id)) {
+      options.push_back("--" + std::string(o->name));
+      if (o->letter) options.push_back(std::string("-") + o->letter);
+    }
+    list.push_back({{"name", c.name},
+                    {"word", c.word},
+                    {"synopsis", c.synopsis},
+                    {"summary", c.summary},
+                    {"usage", lines_of(c.usage)},
+                    {"actions", actions},
+                    {"options", options}});
+  }
+  const char* const arg_names[] = {"none", "required", "attached"};
+  const char* const group_names[] = {"", "message", "delivery", "output and files"};
+  nlohmann::json rows = nlohmann::json::array();
+  for (const auto* o : all_options()) {
+    nlohmann::json choices = nlohmann::json::array();
+    for (const auto& c : o->choices) choices.push_back({{"value", c.value}, {"help", c.help}});
+    std::string help = help_line(*o);
+    std::replace(help.begin(), help.end(), '\n', ' ');
+    nlohmann::json row = {
+        {"long", "--" + std::string(o->name)},
+        {"short", o->letter ? nlohmann::json(std::string("-") + o->letter) : nlohmann::json()},
+        {"arg", arg_names[static_cast<int>(o->arg)]},
+        {"value", o->value.empty() ? nlohmann::json() : nlohmann::json(o->value)},
+        {"commands", names_of(o->commands)},
+        {"group", group_names[static_cast<int>(o->group)]},
+        {"help", help},
+        {"repeat", o->repeat},
+        {"choices", choices}};
+    if (o->max > 0) row["range"] = {o->min, o->max};
+    if (!o->field.empty()) row["field"] = o->field;
+    rows.push_back(std::move(row));
+  }
+  nlohmann::json topic_list = nlohmann::json::array();
+  for (const auto& t : topics())
+    topic_list.push_back({{"name", t.name}, {"synopsis", t.synopsis}, {"summary", t.summary}});
+  return nlohmann::json{{"commands", list}, {"options", rows}, {"topics", topic_list}}.dump(2) +
+         "\n";
+}
+
+std::string help_for(Command command) {
+  if (command == Command::send || command == Command::help || command == Command::version)
+    return main_help();
+  const auto& c = command_spec(command);
+  std::string text = usage_of(c) + "\n" + filled(std::string(c.about));
+  for (const auto* o : options_of(command))
+    if (!has(o->commands, Command::send)) text += option_entries(*o, false, c.column);
+  return text + filled(std::string(c.after));
+}
+
+std::string topic_text(Topic topic, bool json) {
+  switch (topic) {
+    case Topic::services: return json ? services_json() : services_help();
+    case Topic::priority: return priority_help();
+    case Topic::options: return json ? options_json() : options_help();
+  }
+  return {};
 }
 
 std::string no_profile_file(const std::vector<std::string>& looked) {

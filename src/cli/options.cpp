@@ -1,76 +1,32 @@
 #include "cli/options.hpp"
 
 #include <algorithm>
-#include <set>
+#include <map>
 
 #include <CLI/CLI.hpp>
 
 #include "cli/help.hpp"
 #include "core/names.hpp"
 #include "message/escape.hpp"
-#include "services/registry.hpp"
 
 namespace notify::cli {
 
+const SendOptions& CliOptions::send() const {
+  if (const auto* r = std::get_if<RunOptions>(&of)) return r->send;
+  return std::get<SendOptions>(of);
+}
+
+const SendOptions* CliOptions::sending() const {
+  if (const auto* r = std::get_if<RunOptions>(&of)) return &r->send;
+  return std::get_if<SendOptions>(&of);
+}
+
+SendOptions& CliOptions::send() {
+  if (auto* r = std::get_if<RunOptions>(&of)) return r->send;
+  return std::get<SendOptions>(of);
+}
+
 namespace {
-
-// CLI11 cannot express an optional value that must be attached with '='
-// (`--code ops` must not read "ops" as a language, `--stream ops` must not
-// read it as seconds), so the two spellings are told apart here, before
-// CLI11 sees them: `--code=go` becomes `--code --code-lang=go`.
-std::vector<std::string> split_attached_values(const std::vector<std::string>& args) {
-  static const std::pair<std::string, std::string> kAttached[] = {
-      {"--code", "--code-lang"}, {"--stream", "--stream-seconds"}};
-  std::vector<std::string> out;
-  bool after_dashes = false;
-  for (const auto& a : args) {
-    if (!after_dashes && a == "--") after_dashes = true;
-    bool split = false;
-    for (const auto& [flag, hidden] : kAttached) {
-      if (after_dashes || a.rfind(flag + "=", 0) != 0) continue;
-      out.push_back(flag);
-      // "--code=" is plain --code: an empty value would make CLI11 take
-      // the next word (the target) as the value.
-      if (a.size() > flag.size() + 1) out.push_back(hidden + "=" + a.substr(flag.size() + 1));
-      split = true;
-    }
-    if (!split) out.push_back(a);
-  }
-  return out;
-}
-
-// Flags of setup, spelled like the profile keys with dashes: `type` and
-// every key some service's setup asks for (services/registry.hpp).
-const std::vector<std::string>& setup_fields() {
-  static const std::vector<std::string> fields = [] {
-    // `priority` is every profile's, so setup takes it for every service.
-    std::vector<std::string> out = {"type", "priority"};
-    for (const auto* service : services::all_services())
-      for (const auto& k : service->schema.keys) {
-        if (k.prompt.empty()) continue;
-        std::string flag(k.name);
-        std::replace(flag.begin(), flag.end(), '_', '-');
-        if (std::find(out.begin(), out.end(), flag) == out.end()) out.push_back(flag);
-      }
-    return out;
-  }();
-  return fields;
-}
-
-// Every option that takes a value, of any command: the first operand (and
-// so the command) is found before the command's own options are known.
-const std::set<std::string, std::less<>>& value_options() {
-  static const std::set<std::string, std::less<>> names = [] {
-    std::set<std::string, std::less<>> out = {
-        "-t",        "--title",   "--code-lang", "--username", "--icon",
-        "--channel", "--timeout", "--retries",   "--max-parts", "--file",
-        "-c",        "--config",  "--stream-seconds", "--on",  "--profile",
-        "--token",   "--api-base", "--priority"};
-    for (const auto& f : setup_fields()) out.insert("--" + f);
-    return out;
-  }();
-  return names;
-}
 
 // The option a word names ("--title" of "--title=x", "-t" of "-tx"), or ""
 // when the word is an operand: "-", or text such as "-5 degrees" that
@@ -82,7 +38,7 @@ std::string option_name(const std::string& word) {
     return name.find_first_of(" \t\n") == std::string::npos ? name : "";
   }
   auto name = word.substr(0, 2);
-  if (value_options().count(name)) return name;  // -tTEXT: any text may follow
+  if (takes_value(name)) return name;  // -tTEXT: any text may follow
   return word.find_first_of(" \t\n") == std::string::npos ? name : "";
 }
 
@@ -96,144 +52,105 @@ std::size_t first_operand(const std::vector<std::string>& args) {
     if (args[i] == "--") return args.size();
     auto name = option_name(args[i]);
     if (name.empty()) return i;
-    if (value_options().count(name) && !value_attached(args[i], name)) ++i;
+    if (takes_value(name) && !value_attached(args[i], name)) ++i;
   }
   return args.size();
 }
 
-std::optional<Command> command_named(const std::string& word) {
-  static const std::pair<const char*, Command> kNames[] = {
-      {"send", Command::send},   {"list", Command::list},   {"check", Command::check},
-      {"test", Command::test},   {"flush", Command::flush}, {"spool", Command::spool},
-      {"setup", Command::setup}, {"run", Command::run},     {"telegram", Command::discover},
-      {"help", Command::help}};
-  for (const auto& [name, command] : kNames)
-    if (word == name) return command;
-  return std::nullopt;
+std::string command_word(Command c) { return std::string(command_spec(c).name); }
+
+// "--title", "-t, --title": how a row is named to CLI11.
+std::string cli11_names(const OptionSpec& o) {
+  std::string names = "--" + std::string(o.name);
+  if (o.letter) names = std::string("-") + o.letter + "," + names;
+  return names;
 }
 
-std::string command_word(Command c) {
-  switch (c) {
-    case Command::list: return "list";
-    case Command::check: return "check";
-    case Command::test: return "test";
-    case Command::flush: return "flush";
-    case Command::spool: return "spool";
-    case Command::setup: return "setup";
-    case Command::run: return "run";
-    case Command::discover: return "telegram discover";
-    case Command::help: return "help";
-    default: return "send";
+// What the command line gave each row of the command: a flag's count, an
+// option's values in order. CLI11 stores them; notify converts and checks
+// them itself, so that a bad value is reported in notify's words.
+class Given {
+ public:
+  explicit Given(Command command) : m_rows(options_of(command)), m_values(m_rows.size()) {}
+
+  // Every row wired to `app`, storing into this object.
+  void wire(CLI::App& app) {
+    for (std::size_t i = 0; i < m_rows.size(); ++i) {
+      const auto& row = *m_rows[i];
+      auto* opt = app.add_option(cli11_names(row), m_values[i])
+                      ->allow_extra_args(false)
+                      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+      if (row.arg == Arg::none) opt->expected(0);
+      if (row.arg == Arg::attached) opt->expected(0, 1);
+      m_options.push_back(opt);
+    }
   }
-}
 
-// Values CLI11 keeps as text; notify converts and checks them itself, so
-// that a bad value is reported in notify's words.
-struct Raw {
-  bool help = false, version = false, stream = false;
-  std::optional<std::string> timeout, retries, max_parts, stream_seconds, on, priority;
-  std::vector<std::string> setup_values;
+  bool flag(Opt id) const { return count(id) > 0; }
+
+  std::size_t count(Opt id) const {
+    std::size_t n = 0;
+    for (std::size_t i = 0; i < m_rows.size(); ++i)
+      if (m_rows[i]->id == id) n += m_options[i]->count();
+    return n;
+  }
+
+  // The last value given; for an attached one the last that is not empty
+  // (`--code=go --code` is still Go).
+  std::optional<std::string> last(Opt id) const {
+    for (std::size_t i = 0; i < m_rows.size(); ++i) {
+      if (m_rows[i]->id != id || m_options[i]->count() == 0) continue;
+      std::optional<std::string> out;
+      for (const auto& v : m_values[i])
+        if (m_rows[i]->arg != Arg::attached || !v.empty()) out = v;
+      if (m_rows[i]->arg == Arg::attached && !out) return std::string();
+      return out;
+    }
+    return std::nullopt;
+  }
+
+  std::vector<std::string> all(Opt id) const {
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < m_rows.size(); ++i)
+      if (m_rows[i]->id == id) out.insert(out.end(), m_values[i].begin(), m_values[i].end());
+    return out;
+  }
+
+  // setup's answers: each profile key given, in the order help lists them.
+  std::vector<std::pair<std::string, std::string>> answers() const {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (std::size_t i = 0; i < m_rows.size(); ++i)
+      if (m_rows[i]->id == Opt::answer && !m_values[i].empty())
+        out.emplace_back(std::string(m_rows[i]->field), m_values[i].back());
+    return out;
+  }
+
+  const OptionSpec* row(Opt id) const {
+    for (const auto* r : m_rows)
+      if (r->id == id) return r;
+    return nullptr;
+  }
+
+ private:
+  std::vector<const OptionSpec*> m_rows;
+  std::vector<std::vector<std::string>> m_values;
+  std::vector<CLI::Option*> m_options;
 };
-
-void add_common_options(CLI::App& app, CliOptions& o, Raw& raw) {
-  app.add_flag("-h,--help", raw.help);
-  app.add_flag("--version", raw.version);
-  app.add_option("-c,--config", o.config);
-  app.add_flag("--json", o.json);
-  app.add_flag("-v,--verbose", o.verbose);
-  app.add_flag("-q,--quiet", o.quiet);
-}
-
-void add_send_options(CLI::App& app, CliOptions& o, Raw& raw) {
-  app.add_option("-t,--title", o.title);
-  app.add_flag("--code", o.code);
-  app.add_option("--code-lang", o.code_lang);
-  app.add_flag("--silent", o.silent);
-  app.add_option("--priority", raw.priority);
-  app.add_option("--username", o.username);
-  app.add_option("--icon", o.icon);
-  app.add_option("--channel", o.channel);
-  app.add_flag("--dry-run", o.dry_run);
-  app.add_flag("--tee", o.tee);
-  app.add_option("--timeout", raw.timeout);
-  app.add_option("--retries", raw.retries);
-  app.add_option("--max-parts", raw.max_parts);
-  // Repeatable, one path per --file.
-  app.add_option("--file", o.files)
-      ->allow_extra_args(false)
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-}
-
-// Only the options of `command` are known to CLI11: a word that is an
-// option of another command is an error here, not silently accepted.
-void add_options_of(Command command, CLI::App& app, CliOptions& o, Raw& raw) {
-  add_common_options(app, o, raw);
-  switch (command) {
-    case Command::send:
-      add_send_options(app, o, raw);
-      app.add_flag("--markdown", o.markdown);
-      app.add_flag("--stream", raw.stream);
-      app.add_option("--stream-seconds", raw.stream_seconds);
-      break;
-    case Command::test:
-    case Command::flush:
-      add_send_options(app, o, raw);
-      break;
-    case Command::run:
-      add_send_options(app, o, raw);
-      app.add_option("--on", raw.on);
-      break;
-    case Command::list:
-      app.add_flag("--names", o.names);
-      break;
-    case Command::spool:
-      app.add_flag("--failed", o.spool_failed);
-      app.add_flag("--all", o.spool_all);
-      break;
-    case Command::setup:
-      raw.setup_values.resize(setup_fields().size());
-      for (std::size_t i = 0; i < setup_fields().size(); ++i)
-        app.add_option("--" + setup_fields()[i], raw.setup_values[i]);
-      app.add_flag("--force", o.force);
-      app.add_flag("--yes", o.yes);
-      app.add_flag("--test", o.send_test);
-      app.add_flag("--save-anyway", o.save_anyway);
-      break;
-    case Command::discover:
-      app.add_option("--profile", o.profile);
-      app.add_option("--token", o.token);
-      app.add_option("--api-base", o.api_base);
-      break;
-    default:
-      break;
-  }
-}
-
-std::vector<std::string_view> option_names(const CLI::App& app,
-                                           std::vector<std::string>& storage) {
-  for (const auto* opt : app.get_options())
-    for (const auto& l : opt->get_lnames())
-      if (l != "code-lang" && l != "stream-seconds") storage.push_back(l);
-  return {storage.begin(), storage.end()};
-}
 
 Error usage(std::string text) { return Error{ErrorKind::usage, std::move(text)}; }
 
-std::string unknown_option(Command command, const std::string& word, const std::string& name,
-                           const CLI::App& app) {
+std::string unknown_option(Command command, const std::string& word, const std::string& name) {
   // An option of sending used with another command: say so.
-  CliOptions scratch_o;
-  Raw scratch_raw;
-  CLI::App send_app;
-  send_app.set_help_flag();
-  add_options_of(Command::send, send_app, scratch_o, scratch_raw);
-  if (command != Command::send && send_app.get_option_no_throw(name))
-    return name + " is not an option of 'notify " + command_word(command) + "'" +
-           (name == "--markdown" || name == "--stream"
-                ? " (it is an option of sending a message only)"
-                : "");
-  std::vector<std::string> storage;
-  auto best = name.rfind("--", 0) == 0 ? closest(name.substr(2), option_names(app, storage)) : "";
+  if (command != Command::send) {
+    if (const auto* sending = option_of(Command::send, name))
+      return name + " is not an option of 'notify " + command_word(command) + "'" +
+             (sending->commands == bit(Command::send)
+                  ? " (it is an option of sending a message only)"
+                  : "");
+  }
+  std::vector<std::string_view> names;
+  for (const auto* o : options_of(command)) names.push_back(o->name);
+  auto best = name.rfind("--", 0) == 0 ? closest(name.substr(2), names) : "";
   std::string text = "unknown option '" + word + "'";
   if (!best.empty()) return text + " (did you mean '--" + best + "'?)";
   if (command == Command::send)
@@ -242,14 +159,24 @@ std::string unknown_option(Command command, const std::string& word, const std::
   return text + " for 'notify " + command_word(command) + "'";
 }
 
-Result<int> whole_number(const std::string& flag, const std::string& v, int lo, int hi) {
+// A whole number in the row's range, or the usage error naming the flag.
+Result<int> whole_number(const OptionSpec& row, const std::string& v) {
+  const std::string flag = "--" + std::string(row.name);
   const bool digits = !v.empty() && v.size() <= 6 &&
                       v.find_first_not_of("0123456789") == std::string::npos;
-  const int n = digits ? std::stoi(v) : lo - 1;
-  if (n < lo || n > hi)
-    return usage(flag + " " + v + ": give a whole number from " + std::to_string(lo) + " to " +
-                 std::to_string(hi));
+  const int n = digits ? std::stoi(v) : row.min - 1;
+  if (n < row.min || n > row.max)
+    return usage(flag + " " + v + ": give a whole number from " + std::to_string(row.min) +
+                 " to " + std::to_string(row.max));
   return n;
+}
+
+// "list, show, drop or retry".
+std::string one_of(std::span<const std::string_view> words) {
+  std::string out;
+  for (std::size_t i = 0; i < words.size(); ++i)
+    out += (i == 0 ? "" : i + 1 == words.size() ? " or " : ", ") + std::string(words[i]);
+  return out;
 }
 
 std::string unexpected(Command command, const std::string& word, const std::string& why) {
@@ -257,10 +184,110 @@ std::string unexpected(Command command, const std::string& word, const std::stri
          (why.empty() ? "" : " (" + why + ")");
 }
 
+// The everyday call, `notify [-c FILE] TARGET [WORDS...]`, needs none of
+// CLI11's machinery: building its option table costs a fifth of what notify
+// itself spends on a one-line send (bench/), so that shape is read here and
+// everything else goes through the full parser below.
+std::optional<CliOptions> plain_send(const std::vector<std::string>& args) {
+  const auto& config = config_option();
+  const std::string long_config = "--" + std::string(config.name);
+  const std::string short_config = std::string("-") + config.letter;
+  CliOptions o;
+  SendOptions send;
+  bool target = false;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const auto& a = args[i];
+    if (a.size() > 1 && a[0] == '-') {
+      if ((a == short_config || a == long_config) && i + 1 < args.size() &&
+          !args[i + 1].empty()) {
+        o.config = args[++i];
+        continue;
+      }
+      return std::nullopt;  // any other option, or `--`: the full parser
+    }
+    if (a.empty()) return std::nullopt;
+    if (!target) {
+      if (is_command_name(a)) return std::nullopt;
+      send.targets = a;
+      target = true;
+    } else {
+      send.words.push_back(a);
+    }
+  }
+  if (!target) return std::nullopt;
+  o.of = std::move(send);
+  return o;
+}
+
+// The options every sending command takes, converted and checked.
+Result<SendOptions> send_options(const Given& given) {
+  SendOptions o;
+  o.title = given.last(Opt::title);
+  o.silent = given.flag(Opt::silent);
+  o.markdown = given.flag(Opt::markdown);
+  o.username = given.last(Opt::username);
+  o.icon = given.last(Opt::icon);
+  o.channel = given.last(Opt::channel);
+  o.dry_run = given.flag(Opt::dry_run);
+  o.tee = given.flag(Opt::tee);
+  o.files = given.all(Opt::file);
+  const std::pair<Opt, std::optional<int>*> numbers[] = {
+      {Opt::timeout, &o.timeout_s}, {Opt::retries, &o.retries}, {Opt::max_parts, &o.max_parts}};
+  for (const auto& [id, out] : numbers) {
+    if (auto v = given.last(id)) {
+      auto n = whole_number(*given.row(id), *v);
+      if (!n) return n.error();
+      *out = *n;
+    }
+  }
+  if (auto v = given.last(Opt::priority)) {
+    o.priority = parse_priority(*v);
+    if (!o.priority) return usage("--priority " + *v + ": give " + std::string(kPriorityWords));
+    if (o.silent && *o.priority != Priority::low)
+      return usage("--silent is --priority low; it cannot go with --priority " + *v);
+  }
+  if (given.flag(Opt::code)) {
+    o.code = true;
+    o.code_lang = given.last(Opt::code).value_or("");
+    if (!o.code_lang.empty() && !message::is_code_lang(o.code_lang))
+      return usage("--code=LANG takes one word of letters, digits and _ + . # - (e.g. "
+                   "--code=sh), nothing else");
+  }
+  if (given.flag(Opt::stream)) {
+    o.stream_s = kDefaultStreamSeconds;
+    // Converted here: the range is the row's, the words notify's.
+    if (auto v = given.last(Opt::stream); v && !v->empty()) {
+      const auto& row = *given.row(Opt::stream);
+      const bool digits = v->size() <= 4 && v->find_first_not_of("0123456789") == std::string::npos;
+      o.stream_s = digits ? std::stoi(*v) : 0;
+      if (*o.stream_s < row.min || *o.stream_s > row.max)
+        return usage("--stream=" + *v + ": SECONDS must be a whole number from " +
+                     std::to_string(row.min) + " to " + std::to_string(row.max));
+    }
+  }
+  if (o.markdown && o.code)
+    return usage("--markdown and --code exclude each other: a code block is shown verbatim, "
+                 "markdown is rendered");
+  return o;
+}
+
+// `notify help [COMMAND | TOPIC]`: the text to print.
+Result<std::string> help_topic(const std::vector<std::string>& words, bool json) {
+  if (words.empty()) return help_for(Command::send);
+  for (const auto& t : topics())
+    if (words.front() == t.name) return topic_text(t.id, json);
+  if (const auto* c = command_named(words.front())) return help_for(c->id);
+  std::vector<std::string_view> names;
+  for (const auto& c : commands()) names.push_back(c.word);
+  for (const auto& t : topics()) names.push_back(t.name);
+  auto best = closest(words.front(), names);
+  return usage("help: no command or topic '" + words.front() + "'" +
+               (best.empty() ? "" : " (did you mean '" + best + "'?)"));
+}
+
 }  // namespace
 
-std::vector<std::string> run_command_of(const std::vector<std::string>& raw_args) {
-  const auto args = split_attached_values(raw_args);
+std::vector<std::string> run_command_of(const std::vector<std::string>& args) {
   const auto first = first_operand(args);
   if (first >= args.size() || args[first] != "run") return {};
   const auto dashes = std::find(args.begin() + static_cast<std::ptrdiff_t>(first), args.end(), "--");
@@ -268,14 +295,13 @@ std::vector<std::string> run_command_of(const std::vector<std::string>& raw_args
   return std::vector<std::string>(dashes + 1, args.end());
 }
 
-bool message_from_stdin(const std::vector<std::string>& raw_args) {
-  const auto args = split_attached_values(raw_args);
+bool message_from_stdin(const std::vector<std::string>& args) {
   std::size_t operands = 0;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const auto& a = args[i];
     if (a == "--") return i + 1 == args.size() && operands <= 1;
     if (const auto name = option_name(a); !name.empty()) {
-      if (value_options().count(name) && a.size() == name.size()) ++i;  // its value follows
+      if (takes_value(name) && a.size() == name.size()) ++i;  // its value follows
       continue;
     }
     if (operands == 0 && is_command_name(a)) {
@@ -287,65 +313,25 @@ bool message_from_stdin(const std::vector<std::string>& raw_args) {
   return operands <= 1;
 }
 
-namespace {
-
-// The everyday call, `notify [-c FILE] TARGET [WORDS...]`, needs none of
-// CLI11's machinery: building its option table costs a fifth of what notify
-// itself spends on a one-line send (bench/), so that shape is read here and
-// everything else goes through the full parser below.
-std::optional<CliOptions> plain_send(const std::vector<std::string>& args) {
-  CliOptions o;
-  bool target = false;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const auto& a = args[i];
-    if (a.size() > 1 && a[0] == '-') {
-      if ((a == "-c" || a == "--config") && i + 1 < args.size() && !args[i + 1].empty()) {
-        o.config = args[++i];
-        continue;
-      }
-      return std::nullopt;  // any other option, or `--`: the full parser
-    }
-    if (a.empty()) return std::nullopt;
-    if (!target) {
-      if (is_command_name(a)) return std::nullopt;
-      o.targets = a;
-      target = true;
-    } else {
-      o.words.push_back(a);
-    }
-  }
-  if (!target) return std::nullopt;
-  return o;
-}
-
-}  // namespace
-
 Result<CliOptions> parse_options(const std::vector<std::string>& raw_args) {
   if (auto plain = plain_send(raw_args)) return std::move(*plain);
-  CliOptions o;
-  // CLI11 would take the next word as the value of an empty "--stream=".
+  // An empty attached value would be taken for plain --stream.
   for (const auto& a : raw_args) {
     if (a == "--") break;
     if (a == "--stream=")
       return usage("--stream=: give SECONDS (1 to 3600), or plain --stream for 5");
   }
-  auto args = split_attached_values(raw_args);
+  auto args = raw_args;
 
   // The command is the first operand, and only the first: `notify ops
   // deploy test passed` sends "deploy test passed".
   Command command = Command::send;
   if (auto i = first_operand(args); i < args.size()) {
-    if (auto c = command_named(args[i])) {
-      command = *c;
+    if (const auto* c = command_named(args[i])) {
+      command = c->id;
       args.erase(args.begin() + static_cast<std::ptrdiff_t>(i));
     }
   }
-
-  CLI::App app{"notify", "notify"};
-  app.set_help_flag();  // our own hand-written help, see help.cpp
-  app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
-  Raw raw;
-  add_options_of(command, app, o, raw);
 
   // Options go to CLI11, operands are sorted here; CLI11 never guesses
   // which is which, so its phrasing never reaches the user.
@@ -361,10 +347,9 @@ Result<CliOptions> parse_options(const std::vector<std::string>& raw_args) {
       operands.push_back(a);
       continue;
     }
-    const auto* opt = app.get_option_no_throw(name);
-    if (!opt) return usage(unknown_option(command, a, name, app));
-    const bool takes_value = value_options().count(name) > 0;
-    if (takes_value) {
+    const auto* row = option_of(command, name);
+    if (!row) return usage(unknown_option(command, a, name));
+    if (row->arg == Arg::required) {
       option_args.push_back(a);
       if (!value_attached(a, name)) {
         if (i + 1 >= args.size()) return usage(name + " needs a value");
@@ -372,15 +357,21 @@ Result<CliOptions> parse_options(const std::vector<std::string>& raw_args) {
       }
       continue;
     }
-    if (a.find('=') != std::string::npos && a[1] == '-') return usage(name + " takes no value");
+    if (row->arg == Arg::none && a[1] == '-' && a.find('=') != std::string::npos)
+      return usage(name + " takes no value");
     // -vq: each letter a flag of this command.
     for (std::size_t k = 2; a[1] != '-' && k < a.size(); ++k) {
       const std::string letter = std::string("-") + a[k];
-      if (!app.get_option_no_throw(letter) || value_options().count(letter))
-        return usage(unknown_option(command, a, letter, app));
+      const auto* each = option_of(command, letter);
+      if (!each || each->arg != Arg::none) return usage(unknown_option(command, a, letter));
     }
     option_args.push_back(a);
   }
+
+  CLI::App app{"notify", "notify"};
+  app.set_help_flag();  // help is notify's own, made from the table (help.cpp)
+  Given given(command);
+  given.wire(app);
   std::reverse(option_args.begin(), option_args.end());
   try {
     app.parse(option_args);
@@ -389,17 +380,25 @@ Result<CliOptions> parse_options(const std::vector<std::string>& raw_args) {
     return usage("cannot read the options as given");
   }
 
-  if (raw.help) {
-    std::optional<Command> topic = command;
+  CliOptions o;
+  o.config = given.last(Opt::config);
+  o.json = given.flag(Opt::json);
+  o.verbose = given.flag(Opt::verbose);
+  o.quiet = given.flag(Opt::quiet);
+  if (given.flag(Opt::help)) {
+    Command topic = command;
     if (command == Command::help) {
       topic = Command::send;
-      if (!operands.empty()) topic = command_named(operands.front());
+      if (!operands.empty()) {
+        const auto* c = command_named(operands.front());
+        topic = c ? c->id : Command::send;
+      }
     }
-    o.help_text = help_for(topic.value_or(Command::send));
     o.command = Command::help;
+    o.of = HelpOptions{help_for(topic)};
     return o;
   }
-  if (raw.version) {
+  if (given.flag(Opt::version)) {
     o.command = Command::version;
     return o;
   }
@@ -417,154 +416,128 @@ Result<CliOptions> parse_options(const std::vector<std::string>& raw_args) {
 
   switch (command) {
     case Command::send:
-      if (words.empty()) {
-        return usage(after_dashes.empty()
-                         ? "no target given"
-                         : "no target given: a word after '--' is message text, so the "
-                           "TARGET comes before it");
+    case Command::test:
+    case Command::flush:
+    case Command::run: {
+      // The operands first, then the options' values, then the two together.
+      SendOptions send;
+      RunOptions run;
+      if (command == Command::send) {
+        if (words.empty()) {
+          return usage(after_dashes.empty()
+                           ? "no target given"
+                           : "no target given: a word after '--' is message text, so the "
+                             "TARGET comes before it");
+        }
+        send.targets = words.front();
+        send.words.assign(words.begin() + 1, words.end());
+        send.words.insert(send.words.end(), after_dashes.begin(), after_dashes.end());
+      } else if (command == Command::test) {
+        if (words.empty()) return usage("test: no target given");
+        if (auto e = at_most(1, "give several targets as one word: notify test a,b")) return *e;
+        send.targets = words.front();
+      } else if (command == Command::flush) {
+        if (auto e = at_most(1, "give several targets as one word: notify flush a,b")) return *e;
+        if (!words.empty()) send.targets = words.front();
+      } else {
+        if (words.empty() || (words.size() == 1 && after_dashes.empty()))
+          return usage("run: usage: notify run TARGET [--on failure|always|success] -- COMMAND "
+                       "[ARGS...]");
+        send.targets = words.front();
+        run.argv.assign(words.begin() + 1, words.end());
+        run.argv.insert(run.argv.end(), after_dashes.begin(), after_dashes.end());
+        if (auto on = given.last(Opt::on)) {
+          const auto& choices = given.row(Opt::on)->choices;
+          std::vector<std::string_view> values;
+          for (const auto& c : choices) values.push_back(c.value);
+          if (std::find(values.begin(), values.end(), *on) == values.end())
+            return usage("--on " + *on + ": give " + one_of(values));
+          run.on = *on;
+        }
       }
-      o.targets = words.front();
-      o.words.assign(words.begin() + 1, words.end());
-      o.words.insert(o.words.end(), after_dashes.begin(), after_dashes.end());
+      auto options = send_options(given);
+      if (!options) return options.error();
+      options->targets = std::move(send.targets);
+      options->words = std::move(send.words);
+      if (options->stream_s && !options->words.empty())
+        return usage("--stream reads the message from stdin: give no MESSAGE words (e.g. `tail "
+                     "-f log | notify --stream " + options->targets + "`)");
+      if (options->stream_s && !options->files.empty())
+        return usage("--stream and --file cannot be combined");
+      if (command == Command::run) {
+        run.send = std::move(*options);
+        o.of = std::move(run);
+      } else {
+        o.of = std::move(*options);
+      }
       break;
+    }
     case Command::list:
     case Command::check:
       if (auto e = at_most(0, "it takes no operands; to send to a profile of that name: "
                               "notify send " + command_word(command) + " ...")) return *e;
+      if (command == Command::list) o.of = ListOptions{given.flag(Opt::names)};
       break;
-    case Command::test:
-      if (words.empty()) return usage("test: no target given");
-      if (auto e = at_most(1, "give several targets as one word: notify test a,b")) return *e;
-      o.targets = words.front();
-      break;
-    case Command::flush:
-      if (auto e = at_most(1, "give several targets as one word: notify flush a,b")) return *e;
-      if (!words.empty()) o.targets = words.front();
-      break;
-    case Command::spool:
+    case Command::spool: {
+      SpoolOptions spool;
+      spool.failed = given.flag(Opt::failed);
+      spool.all = given.flag(Opt::all);
       if (!words.empty()) {
-        static const std::pair<const char*, SpoolAction> kActions[] = {
-            {"list", SpoolAction::list}, {"show", SpoolAction::show},
-            {"drop", SpoolAction::drop}, {"retry", SpoolAction::retry}};
-        bool known = false;
-        for (const auto& [word, action] : kActions)
-          if (words.front() == word) o.spool_action = action, known = true;
-        if (!known) {
-          auto best = closest(words.front(), {"list", "show", "drop", "retry"});
+        const auto actions = command_spec(Command::spool).actions;  // SpoolAction's order
+        const auto at = std::find(actions.begin(), actions.end(), words.front());
+        if (at == actions.end()) {
+          auto best = closest(words.front(), {actions.begin(), actions.end()});
           return usage("spool: unknown action '" + words.front() + "' (" +
-                       (best.empty() ? "list, show, drop or retry"
-                                     : "did you mean '" + best + "'?") +
-                       ")");
+                       (best.empty() ? one_of(actions) : "did you mean '" + best + "'?") + ")");
         }
-        o.spool_ids.assign(words.begin() + 1, words.end());
+        spool.action = static_cast<SpoolAction>(at - actions.begin());
+        spool.ids.assign(words.begin() + 1, words.end());
       }
+      o.of = std::move(spool);
       break;
-    case Command::setup:
+    }
+    case Command::setup: {
       if (auto e = at_most(1, "one profile name at a time")) return *e;
-      if (!words.empty()) o.profile = words.front();
-      if (o.save_anyway && !o.send_test)
+      SetupOptions setup;
+      if (!words.empty()) setup.profile = words.front();
+      setup.force = given.flag(Opt::force);
+      setup.yes = given.flag(Opt::yes);
+      setup.send_test = given.flag(Opt::test);
+      setup.save_anyway = given.flag(Opt::save_anyway);
+      if (setup.save_anyway && !setup.send_test)
         return usage("--save-anyway goes with --test (without it setup writes after the checks)");
-      for (std::size_t i = 0; i < setup_fields().size(); ++i) {
-        if (app.count("--" + setup_fields()[i]) == 0) continue;
-        std::string key = setup_fields()[i];
-        std::replace(key.begin(), key.end(), '-', '_');
-        o.answers.emplace_back(key, raw.setup_values[i]);
-      }
+      setup.answers = given.answers();
+      o.of = std::move(setup);
       break;
-    case Command::discover:
-      if (words.empty()) return usage("telegram: give a command: notify telegram discover");
-      if (words.front() != "discover") {
-        auto best = closest(words.front(), {"discover"});
-        return usage("telegram: unknown command '" + words.front() + "'" +
-                     (best.empty() ? " (the one there is: discover)" : " (did you mean 'discover'?)"));
+    }
+    case Command::discover: {
+      const auto& spec = command_spec(Command::discover);
+      const std::string action(spec.actions.front());
+      if (words.empty())
+        return usage(std::string(spec.word) + ": give a command: notify " + std::string(spec.name));
+      if (words.front() != action) {
+        auto best = closest(words.front(), {spec.actions.begin(), spec.actions.end()});
+        return usage(std::string(spec.word) + ": unknown command '" + words.front() + "'" +
+                     (best.empty() ? " (the one there is: " + action + ")"
+                                   : " (did you mean '" + best + "'?)"));
       }
       words.erase(words.begin());
       if (auto e = at_most(0, "")) return *e;
+      o.of = DiscoverOptions{given.last(Opt::profile).value_or(""), given.last(Opt::token),
+                             given.last(Opt::api_base)};
       break;
-    case Command::run:
-      if (words.empty() || (words.size() == 1 && after_dashes.empty()))
-        return usage("run: usage: notify run TARGET [--on failure|always|success] -- COMMAND "
-                     "[ARGS...]");
-      o.targets = words.front();
-      o.run_argv.assign(words.begin() + 1, words.end());
-      o.run_argv.insert(o.run_argv.end(), after_dashes.begin(), after_dashes.end());
-      if (raw.on) {
-        if (*raw.on != "failure" && *raw.on != "always" && *raw.on != "success")
-          return usage("--on " + *raw.on + ": give failure, always or success");
-        o.on = *raw.on;
-      }
-      break;
+    }
     case Command::help: {
       if (auto e = at_most(1, "notify help [COMMAND]")) return *e;
-      std::optional<Command> topic = Command::send;
-      if (!words.empty() && words.front() == "services") {
-        o.help_text = o.json ? services_json() : services_help();
-        return o;
-      }
-      if (!words.empty() && words.front() == "priority") {
-        o.help_text = priority_help();
-        return o;
-      }
-      if (!words.empty()) {
-        topic = command_named(words.front());
-        if (!topic) {
-          std::vector<std::string_view> names(std::begin(kCommandNames), std::end(kCommandNames));
-          names.insert(names.end(), {"services", "priority"});
-          auto best = closest(words.front(), names);
-          return usage("help: no command or topic '" + words.front() + "'" +
-                       (best.empty() ? "" : " (did you mean '" + best + "'?)"));
-        }
-      }
-      o.help_text = help_for(*topic);
+      auto text = help_topic(words, o.json);
+      if (!text) return text.error();
+      o.of = HelpOptions{std::move(*text)};
       return o;
     }
-    default:
+    case Command::version:
       break;
   }
 
-  if (raw.timeout) {
-    auto n = whole_number("--timeout", *raw.timeout, 1, 3600);
-    if (!n) return n.error();
-    o.timeout_s = *n;
-  }
-  if (raw.retries) {
-    auto n = whole_number("--retries", *raw.retries, 0, 100);
-    if (!n) return n.error();
-    o.retries = *n;
-  }
-  if (raw.max_parts) {
-    auto n = whole_number("--max-parts", *raw.max_parts, 1, 1000);
-    if (!n) return n.error();
-    o.max_parts = *n;
-  }
-  if (raw.priority) {
-    o.priority = parse_priority(*raw.priority);
-    if (!o.priority)
-      return usage("--priority " + *raw.priority + ": give " + std::string(kPriorityWords));
-    if (o.silent && *o.priority != Priority::low)
-      return usage("--silent is --priority low; it cannot go with --priority " + *raw.priority);
-  }
-  if (!o.code_lang.empty() && !message::is_code_lang(o.code_lang))
-    return make_error(ErrorKind::usage, "--code=LANG takes one word of letters, digits and "
-                                        "_ + . # - (e.g. --code=sh), nothing else");
-  if (!o.code_lang.empty()) o.code = true;
-  if (raw.stream) o.stream_s = kDefaultStreamSeconds;
-  // Converted here: CLI11's messages would name the hidden option.
-  if (raw.stream_seconds) {
-    const auto& v = *raw.stream_seconds;
-    const bool digits = !v.empty() && v.size() <= 4 &&
-                        v.find_first_not_of("0123456789") == std::string::npos;
-    o.stream_s = digits ? std::stoi(v) : 0;
-    if (*o.stream_s < 1 || *o.stream_s > 3600)
-      return usage("--stream=" + v + ": SECONDS must be a whole number from 1 to 3600");
-  }
-  if (o.markdown && o.code)
-    return usage("--markdown and --code exclude each other: a code block is shown verbatim, "
-                 "markdown is rendered");
-  if (o.stream_s && !o.words.empty())
-    return usage("--stream reads the message from stdin: give no MESSAGE words (e.g. `tail -f "
-                 "log | notify --stream " + o.targets + "`)");
-  if (o.stream_s && !o.files.empty()) return usage("--stream and --file cannot be combined");
   if (o.verbose && o.quiet) return usage("--verbose and --quiet exclude each other");
   return o;
 }

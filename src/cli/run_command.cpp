@@ -10,20 +10,20 @@
 namespace notify::cli {
 
 int cmd_run(Session& s) {
-  const auto& o = s.options;
+  const auto& o = s.options.run();
   app::RunRequest req;
-  req.argv = o.run_argv;
+  req.argv = o.argv;
   req.on = o.on == "always"    ? app::ReportOn::always
            : o.on == "success" ? app::ReportOn::success
                                : app::ReportOn::failure;
   // A wrong profile file or target must not stop the job itself: the
   // command runs anyway and the report goes to stderr instead.
   if (!s.config_broken) req.targets = command_targets(s);
-  req.base = draft_from_options(o);
-  req.title = o.title;
+  req.base = draft_from_options(o.send);
+  req.title = o.send.title;
   req.host = s.world.hostname();
-  req.send.overrides = overrides_from_options(o);
-  req.send.dry_run = o.dry_run;
+  req.send.overrides = overrides_from_options(o.send);
+  req.send.dry_run = o.send.dry_run;
   req.echo = [](int stream, std::string_view bytes) {
     (void)write_all(stream, bytes.data(), bytes.size());
   };

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "app/budget.hpp"
 #include "cli/deliver.hpp"
 #include "cli/input.hpp"
 #include "cli/output.hpp"
@@ -13,7 +14,7 @@ namespace notify::cli {
 namespace {
 
 int send(Session& s, Draft draft, bool from_stdin, bool is_test) {
-  const auto& o = s.options;
+  const auto& o = s.options.send();
   auto names = command_targets(s);
   if (!names) {
     if (from_stdin) pass_message_on(s);
@@ -41,9 +42,8 @@ int send(Session& s, Draft draft, bool from_stdin, bool is_test) {
   StopSignals signals;
   if (from_stdin) {
     if (s.world.is_terminal(s.world.in_fd)) {
-      s.error("no message: give it as words after the target, or pipe it in "
+      return s.fail(ErrorKind::usage, "no message: give it as words after the target, or pipe it in "
               "(e.g. `df -h | notify " + o.targets + "`)");
-      return kExitUsage;
     }
     auto text = read_message(s.world.in_fd,
                              app::input_budget(s.config, *names, overrides_from_options(o)),
@@ -59,7 +59,7 @@ int send(Session& s, Draft draft, bool from_stdin, bool is_test) {
   // silent night sends nothing.
   if (message::is_blank(draft.body) && draft.files.empty()) {
     s.info("nothing to send: the message is empty");
-    if (o.json)
+    if (s.options.json)
       for (const auto& t : *names)
         s.out("{\"target\":\"" + t + "\",\"delivered\":false,\"skipped\":\"empty message\"}\n");
     return with_tee(kExitOk);
@@ -69,7 +69,14 @@ int send(Session& s, Draft draft, bool from_stdin, bool is_test) {
   so.overrides = overrides_from_options(o);
   so.dry_run = o.dry_run;
   so.journal = !is_test;
+  s.unsent_message = draft.title + (draft.title.empty() ? "" : "\n") + draft.body;
+  so.journalled = [&s](bool kept) {
+    if (!kept) return;
+    s.unsent_message.reset();
+    s.message_in_spool = true;
+  };
   auto result = app::send(s.config, *names, draft, so, world);
+  s.message_in_spool = false;  // delivered, or said where it waits
   report(s, result, draft, is_test);
   return with_tee(result.exit_status);
 }
@@ -82,16 +89,17 @@ void pass_message_on(Session& s) {
 }
 
 int cmd_send(Session& s) {
-  Draft draft = draft_from_options(s.options);
-  draft.title = message::sanitize(s.options.title.value_or(""));
+  const auto& o = s.options.send();
+  Draft draft = draft_from_options(o);
+  draft.title = message::sanitize(o.title.value_or(""));
   std::string joined;
-  for (const auto& w : s.options.words) joined += (joined.empty() ? "" : " ") + w;
+  for (const auto& w : o.words) joined += (joined.empty() ? "" : " ") + w;
   draft.body = message::sanitize(joined);
-  return send(s, std::move(draft), s.options.words.empty(), false);
+  return send(s, std::move(draft), o.words.empty(), false);
 }
 
 int cmd_test(Session& s) {
-  Draft draft = draft_from_options(s.options);
+  Draft draft = draft_from_options(s.options.send());
   draft.title = "notify test";
   draft.body = "Test message from notify on " + s.world.hostname() +
                ": if you can read this, the profile works.";

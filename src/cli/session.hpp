@@ -2,6 +2,7 @@
 // What every command works with once the command line and the profile file
 // are read, plus the one place diagnostics are printed (always masked).
 
+#include <optional>
 #include <set>
 #include <string>
 
@@ -21,11 +22,23 @@ struct Session {
   /// The profile file could not be used (error printed): `run` still runs
   /// its command.
   bool config_broken = false;
+  /// The message of a send once read, until it is safe in the spool: what
+  /// an internal error still prints, so the text is never lost with it.
+  std::optional<std::string> unsent_message{};
+  /// It is in the spool (an internal error says so instead).
+  bool message_in_spool = false;
   /// A failed write to standard output was reported already (--tee): the
   /// end of the run does not say it again.
   bool stdout_failure_said = false;
 
   void error(const std::string& text) const;    ///< "notify: error: ..."
+  /// Says the error and gives the exit status its kind has (core's one
+  /// table): `return s.fail(ErrorKind::usage, "...")`.
+  int fail(ErrorKind kind, const std::string& text) const {
+    error(text);
+    return exit_status(kind);
+  }
+  int fail(const Error& e) const { return fail(e.kind, e.message); }
   void warning(const std::string& text) const;  ///< unless --quiet
   void info(const std::string& text) const;     ///< unless --quiet
   void verbose(const std::string& text) const;  ///< only with -v
@@ -36,7 +49,7 @@ struct Session {
 
   /// A send (or --stream) whose message comes from standard input.
   bool reads_message_from_stdin() const {
-    return options.command == Command::send && options.words.empty();
+    return options.command == Command::send && options.send().words.empty();
   }
 
   /// A notify command for the user to run next ("notify flush"), with the

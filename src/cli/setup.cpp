@@ -1,22 +1,21 @@
 // setup: a wizard on a terminal, the same questions as flags in a script.
-// What to ask, whether an answer stands and what the file becomes are
-// app/setup's decisions; this file asks, prints, tests and writes.
-
-#include <unistd.h>
+// What to ask, whether an answer stands, the test message and what the file
+// becomes are app/setup's decisions, the chats to pick from app/discover's;
+// this file is the dialog: it asks and prints.
 
 #include <algorithm>
-#include <filesystem>
 #include <set>
 
+#include "app/catalog.hpp"
+#include "app/discover.hpp"
+#include "app/profile_file.hpp"
+#include "app/secrets.hpp"
 #include "app/setup.hpp"
 #include "cli/deliver.hpp"
 #include "cli/discover.hpp"
 #include "cli/prompt.hpp"
 #include "config/loader.hpp"
-#include "core/files.hpp"
 #include "core/mask.hpp"
-#include "core/names.hpp"
-#include "services/registry.hpp"
 
 namespace notify::cli {
 
@@ -36,37 +35,41 @@ constexpr int kWaitRounds = 5;
 constexpr int kWaitSeconds = 30;
 
 struct Picked {
-  std::optional<services::ChatRow> row;
-  bool token_rejected = false;
+  std::optional<config::Chat> row;
+  bool secret_rejected = false;
   bool stopped = false;  ///< end of input at the pick
 };
 
-// Interactive chat discovery: list what the bot has seen, waiting for a
+// Interactive chat discovery: list what the service has seen, waiting for a
 // first message if it has seen nothing. The waiting line is one line,
 // rewritten in place on a terminal.
-Picked pick_chat(Session& s, Prompter& p, const std::string& token, const std::string& api_base) {
+Picked pick_chat(Session& s, Prompter& p, const config::ServiceDoc& service,
+                 const std::string& secret, const std::string& server) {
+  const auto& d = *service.discovery;
   const bool tty = s.world.is_terminal(2);
   bool waiting = false;
   for (int round = 0; round < kWaitRounds; ++round) {
-    auto rows = fetch_chats(s, token, api_base, round == 0 ? 0 : kWaitSeconds);
+    const auto found = app::discover(service.schema->type, secret, server,
+                                     round == 0 ? 0 : kWaitSeconds, app_world(s, nullptr));
+    const auto* rows = found.error.empty() ? &found.chats : nullptr;
     if (waiting && (!rows || !rows->empty())) {
       *s.world.err << "\n";
       waiting = false;
     }
     if (!rows) {
-      s.error(rows.error().message);
-      // The one failure the user can mend here: a token mistyped or revoked.
+      s.error(found.error);
+      // The one failure the user can mend here: a secret mistyped or
+      // revoked, as the service tells it.
       Picked failed;
-      failed.token_rejected =
-          rows.error().message.find("rejected the bot token") != std::string::npos;
+      failed.secret_rejected = found.secret_rejected;
       return failed;
     }
     if (!rows->empty()) {
       *s.world.err << chat_table(*rows);
       for (std::size_t i = 0; i < rows->size(); ++i) {
         const auto& r = (*rows)[i];
-        *s.world.err << "  " << i + 1 << ") " << r.chat_id << " " << r.title
-                     << (r.topic_id ? " (topic " + std::to_string(*r.topic_id) + ")" : "") << "\n";
+        *s.world.err << "  " << i + 1 << ") " << r.id << " " << r.title
+                     << (r.topic ? " (topic " + std::to_string(*r.topic) + ")" : "") << "\n";
       }
       for (;;) {
         auto a = p.ask("Pick a chat (number) [1]");
@@ -79,60 +82,22 @@ Picked pick_chat(Session& s, Prompter& p, const std::string& token, const std::s
     if (round + 1 < kWaitRounds) {
       // 80 columns at most; on a terminal the same line counts the time.
       const int left = (kWaitRounds - 1 - round) * kWaitSeconds;
-      if (round == 0)
-        *s.world.err << "Send the bot a message in Telegram (in a group: mention it).\n";
+      if (round == 0) *s.world.err << d.ask_first << "\n";
       if (tty) {
-        *s.world.err << "\r\x1b[KWaiting for a message to the bot (" << left
-                     << " s left, Ctrl-C stops)..." << std::flush;
+        *s.world.err << "\r\x1b[K" << d.waiting << " (" << left << " s left, Ctrl-C stops)..."
+                     << std::flush;
         waiting = true;
       } else if (round == 0) {
-        *s.world.err << "Waiting for a message to the bot (up to " << left
-                     << " s, Ctrl-C stops)..." << std::flush;
+        *s.world.err << d.waiting << " (up to " << left << " s, Ctrl-C stops)..." << std::flush;
         waiting = true;
       }
     }
   }
   if (waiting) *s.world.err << "\n";
-  *s.world.err << "Stopped waiting: no message reached the bot in "
-               << (kWaitRounds - 1) * kWaitSeconds / 60
-               << " minutes.\nType the chat id instead (`notify telegram discover` lists "
-                  "chats later).\n";
+  *s.world.err << "Stopped waiting: " << d.none_arrived << " in "
+               << (kWaitRounds - 1) * kWaitSeconds / 60 << " minutes.\n"
+               << d.type_instead << "\n";
   return {};
-}
-
-// A topic can only be chosen in a supergroup (a forum); for any other chat
-// picked from the list the question would be noise.
-bool topic_possible(const services::ChatRow& row) {
-  return !row.topic_id && row.type == "supergroup";
-}
-
-// The file a symlinked profile file points to: replacing the link by a
-// regular file would cut it from where the user keeps it (a dotfiles repo).
-std::string through_links(std::string path) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  for (int hops = 0; hops < 40 && fs::is_symlink(path, ec); ++hops) {
-    auto to = fs::read_symlink(path, ec);
-    if (ec) break;
-    path = to.is_absolute() ? to.string() : (fs::path(path).parent_path() / to).string();
-  }
-  return path;
-}
-
-std::string name_problem(const std::string& name) {
-  if (!valid_name(name)) return std::string(kNameRule);
-  if (is_command_name(name))
-    return "'" + name + "' is a command, so `notify " + name +
-           " ...` would never reach the profile; pick another name";
-  return "";
-}
-
-std::string service_names() {
-  std::string out = services::catalog().type_list(",");
-  std::string aliases;
-  for (const auto* s : services::all_services())
-    for (auto a : s->aliases) aliases += (aliases.empty() ? "" : ", ") + std::string(a);
-  return out + (aliases.empty() ? "" : " (or " + aliases + ")");
 }
 
 // How a value the file holds is offered as the default: a secret never in
@@ -156,8 +121,7 @@ class Setup {
  private:
   int stopped() {
     prompt_.reset();
-    s_.error("setup stopped at the end of input; nothing was written");
-    return kExitUsage;
+    return s_.fail(ErrorKind::usage, "setup stopped at the end of input; nothing was written");
   }
   std::string value_of(std::string_view key) const {
     const auto it = answers_.values.find(std::string(key));
@@ -175,6 +139,11 @@ class Setup {
     return [this, &key](std::string_view line) {
       return app::looks_like_secret(key, line, secrets());
     };
+  }
+  // The key a chat picked from the service's list answers, if it has one.
+  bool is_chat_key(const config::KeySpec& key) const {
+    const auto* d = answers_.service->discovery;
+    return d && key.name == d->chat_key;
   }
   Step ask_key(const config::KeySpec& key);
   Step ask_chat(const config::KeySpec& key);
@@ -208,14 +177,12 @@ std::optional<int> Setup::read_file() {
   if (!s_.world.file_exists(path_)) return std::nullopt;
   auto t = s_.world.read_file(path_);
   if (!t) {
-    s_.error("cannot read " + path_ + ": " + t.error().message);
-    return kExitUsage;
+    return s_.fail(ErrorKind::usage, "cannot read " + path_ + ": " + t.error().message);
   }
   text_ = *t;
-  auto cfg = config::parse_config(text_, path_, services::catalog());
+  auto cfg = app::parse_profile_file(text_, path_);
   if (!cfg) {
-    s_.error(cfg.error().message + " (fix the file before adding to it)");
-    return kExitUsage;
+    return s_.fail(ErrorKind::usage, cfg.error().message + " (fix the file before adding to it)");
   }
   file_ = std::move(*cfg);
   return std::nullopt;
@@ -223,41 +190,37 @@ std::optional<int> Setup::read_file() {
 
 std::optional<int> Setup::ask_name() {
   std::string& name = answers_.name;
-  name = s_.options.profile;
+  name = s_.options.setup().profile;
   if (name.empty()) {
     if (!prompt_) {
-      s_.error("no terminal to ask for the profile name: give it as an argument: notify setup NAME");
-      return kExitUsage;
+      return s_.fail(ErrorKind::usage, "no terminal to ask for the profile name: give it as an argument: notify setup NAME");
     }
     for (;;) {
       auto a = prompt_->ask("Profile name [default]");
       if (!a) return stopped();
       name = a->empty() ? "default" : *a;
-      if (auto why = name_problem(name); !why.empty()) {
+      if (auto why = app::profile_name_problem(name); !why.empty()) {
         *s_.world.err << "  " << why << "\n";
         continue;
       }
       break;
     }
   }
-  if (auto why = name_problem(name); !why.empty()) {
-    s_.error("profile name '" + name + "': " + why);
-    return kExitUsage;
+  if (auto why = app::profile_name_problem(name); !why.empty()) {
+    return s_.fail(ErrorKind::usage, "profile name '" + name + "': " + why);
   }
   if (!file_ || !file_->profiles.count(name)) return std::nullopt;
   existing_ = &file_->profiles.at(name);
-  replace_ = s_.options.force;
+  replace_ = s_.options.setup().force;
   if (!prompt_ && !replace_) {
-    s_.error("profile '" + name + "' already exists in " + path_ + "; --force replaces it");
-    return kExitUsage;
+    return s_.fail(ErrorKind::usage, "profile '" + name + "' already exists in " + path_ + "; --force replaces it");
   }
   if (replace_) return std::nullopt;
   // Editing: each current value is the default; its secrets, resolved, are
   // what a pasted secret is compared with.
   current_ = original_ = app::current_values(*existing_);
   config::Profile resolved = *existing_;
-  if (config::resolve_secrets(resolved, s_.world.env, s_.world.read_file)) {
-    services::add_secrets(resolved, s_.masker);
+  if (app::resolve_profile(resolved, s_.world.env, s_.world.read_file, s_.masker)) {
     for (const auto& [k, v] : resolved.secrets) {
       known_secrets_.push_back(v);
       resolved_[k] = v;
@@ -270,21 +233,19 @@ std::optional<int> Setup::ask_name() {
 
 std::optional<int> Setup::ask_service() {
   const std::string current = existing_ && !replace_ ? existing_->type : "";
-  const services::ServiceInfo* service = nullptr;
+  const config::ServiceDoc* service = nullptr;
   if (auto it = given_.find("type"); it != given_.end()) {
-    service = services::service_named(it->second);
+    service = app::service_named(it->second);
     if (!service) {
-      s_.error("--type must be one of " + service_names() + ", not '" + it->second + "'");
-      return kExitUsage;
+      return s_.fail(ErrorKind::usage, "--type must be one of " + app::service_names() + ", not '" + it->second + "'");
     }
     given_.erase(it);
   } else if (!prompt_) {
-    s_.error("no terminal to ask for the service: give --type (" +
-             services::catalog().type_list() + ")");
-    return kExitUsage;
+    return s_.fail(ErrorKind::usage, "no terminal to ask for the service: give --type (" +
+             app::catalog().type_list() + ")");
   } else {
     for (;;) {
-      auto a = prompt_->ask("Service (" + services::catalog().type_list(",") + ")" +
+      auto a = prompt_->ask("Service (" + app::catalog().type_list(",") + ")" +
                             (current.empty() ? "" : " [" + current + "]"));
       if (!a) return stopped();
       if (a->empty() && !current.empty()) *a = current;
@@ -292,18 +253,17 @@ std::optional<int> Setup::ask_service() {
         *s_.world.err << "  an answer is needed here\n";
         continue;
       }
-      if ((service = services::service_named(*a))) break;
-      *s_.world.err << "  give one of " << service_names() << "\n";
+      if ((service = app::service_named(*a))) break;
+      *s_.world.err << "  give one of " << app::service_names() << "\n";
     }
   }
   answers_.service = service;
-  keys_ = app::setup_keys(*service);
+  keys_ = app::setup_keys(*service->schema);
   // Every profile's key, read as the loader reads it.
   if (auto it = given_.find("priority"); it != given_.end()) {
     answers_.priority = app::priority_field(it->second);
     if (!answers_.priority) {
-      s_.error("--priority " + it->second + ": give " + std::string(kPriorityWords));
-      return kExitUsage;
+      return s_.fail(ErrorKind::usage, "--priority " + it->second + ": give " + std::string(kPriorityWords));
     }
     given_.erase(it);
   }
@@ -312,13 +272,12 @@ std::optional<int> Setup::ask_service() {
     const bool known = std::any_of(keys_.begin(), keys_.end(),
                                    [&](const config::KeySpec* spec) { return spec->name == k; });
     if (!known) {
-      s_.error(flag_of(k) + " does not apply to " + std::string(service->schema.type) +
+      return s_.fail(ErrorKind::usage, flag_of(k) + " does not apply to " + std::string(service->schema->type) +
                " profiles");
-      return kExitUsage;
     }
   }
   // Values of another service are no defaults for this one.
-  if (existing_ && existing_->type != service->schema.type) current_.clear();
+  if (existing_ && existing_->type != service->schema->type) current_.clear();
   return std::nullopt;
 }
 
@@ -331,13 +290,12 @@ std::optional<int> Setup::take_flags() {
                                          prompt_ ? &*prompt_ : nullptr)
                        : Result<std::string>(it->second);
     if (!r) {
-      s_.error(flag_of(k->name) + ": " + r.error().message);
-      return kExitUsage;
+      return s_.fail(ErrorKind::usage, flag_of(k->name) + ": " + r.error().message);
     }
     if (!r->empty()) {
-      if (auto why = app::answer_problem(*answers_.service, *k, *r, secrets()); !why.empty()) {
-        s_.error(flag_of(k->name) + " " + why);
-        return kExitUsage;
+      if (auto why = app::answer_problem(*answers_.service->schema, *k, *r, secrets());
+          !why.empty()) {
+        return s_.fail(ErrorKind::usage, flag_of(k->name) + " " + why);
       }
     }
     if (k->secret) {
@@ -381,7 +339,8 @@ Step Setup::ask_key(const config::KeySpec& key) {
       answers_.values[name] = "";
       return Step::done;
     }
-    if (auto why = app::answer_problem(*answers_.service, key, *a, secrets()); !why.empty()) {
+    if (auto why = app::answer_problem(*answers_.service->schema, key, *a, secrets());
+        !why.empty()) {
       *s_.world.err << "  that " << why << "\n";
       continue;
     }
@@ -394,41 +353,47 @@ Step Setup::ask_key(const config::KeySpec& key) {
   }
 }
 
-// Telegram's chat id, found by listening for a message to the bot when the
-// person wants to; the Bot API server is asked first, since that is where
+// The chat key, found by listening for a message to the service when the
+// person wants to; the server is asked about first, since that is where
 // the listening goes.
 Step Setup::ask_chat(const config::KeySpec& key) {
-  auto find = prompt_->confirm("Find the chat id by messaging the bot now?",
-                               !current_.count("chat_id"));
+  const auto& service = *answers_.service;
+  const auto& d = *service.discovery;
+  const std::string chat_key(d.chat_key), topic_key(d.topic_key), secret_key(d.secret_key),
+      server_key(d.server_key);
+  auto find = prompt_->confirm(std::string(d.offer), !current_.count(chat_key));
   if (!find) return Step::stopped;
   if (!*find) return ask_key(key);
   for (const auto* k : keys_)
-    if (k->name == "api_base" && !asked_.count("api_base")) {
+    if (k->name == server_key && !asked_.count(server_key)) {
       if (ask_key(*k) == Step::stopped) return Step::stopped;
-      asked_.insert("api_base");
+      asked_.insert(server_key);
     }
+  const auto* server_spec = service.schema->key(server_key);
   for (;;) {
-    const auto api = value_of("api_base");
-    const auto token =
-        answers_.kept.count("token") ? resolved_["token"] : value_of("token");
-    auto picked = pick_chat(s_, *prompt_, token,
-                            api.empty() ? services::default_of("telegram", "api_base") : api);
-    if (picked.token_rejected) {
-      current_.erase("token");  // a rejected token is no default
+    const auto server = value_of(server_key);
+    const auto secret =
+        answers_.kept.count(secret_key) ? resolved_[secret_key] : value_of(secret_key);
+    auto picked = pick_chat(s_, *prompt_, service, secret,
+                            !server.empty() || !server_spec ? server
+                                                            : std::string(server_spec->fallback));
+    if (picked.secret_rejected) {
+      current_.erase(secret_key);  // a rejected secret is no default
       for (const auto* k : keys_)
-        if (k->name == "token" && ask_key(*k) == Step::stopped) return Step::stopped;
+        if (k->name == secret_key && ask_key(*k) == Step::stopped) return Step::stopped;
       continue;
     }
     if (picked.stopped) return Step::stopped;
     if (!picked.row) return ask_key(key);
-    answers_.values["chat_id"] = picked.row->chat_id;
-    answers_.kept.erase("chat_id");
-    if (picked.row->topic_id) {
-      answers_.values["thread_id"] = std::to_string(*picked.row->topic_id);
-      asked_.insert("thread_id");
-    } else if (!topic_possible(*picked.row) && !asked_.count("thread_id")) {
-      answers_.values["thread_id"] = "";
-      asked_.insert("thread_id");
+    answers_.values[chat_key] = picked.row->id;
+    answers_.kept.erase(chat_key);
+    // For a chat with no room for topics the topic question would be noise.
+    if (picked.row->topic) {
+      answers_.values[topic_key] = std::to_string(*picked.row->topic);
+      asked_.insert(topic_key);
+    } else if (!picked.row->topics_possible && !asked_.count(topic_key)) {
+      answers_.values[topic_key] = "";
+      asked_.insert(topic_key);
     }
     return Step::done;
   }
@@ -437,32 +402,24 @@ Step Setup::ask_chat(const config::KeySpec& key) {
 Result<std::string> Setup::candidate() const {
   auto text = app::updated_file(text_, answers_, existing_, replace_);
   if (!text) return make_error(text.error().kind, text.error().message + " in " + path_);
-  auto check = config::parse_config(*text, path_, services::catalog());
+  auto check = app::parse_profile_file(*text, path_);
   if (!check)
     return make_error(ErrorKind::usage, "the profile would not be valid: " + check.error().message);
   return text;
 }
 
-// One test message through the profile as `candidate` holds it: only this
-// profile (no fallback, whatever its min_priority), nothing journalled.
-delivery::Outcome send_test(Session& s, const std::string& candidate, const std::string& path,
-                            const std::string& name, std::optional<int> retries) {
-  auto cfg = config::parse_config(candidate, path, services::catalog());
-  s.config = std::move(*cfg);
-  auto& profile = s.config.profiles.at(name);
-  profile.fallback.clear();
-  profile.min_priority = Priority::low;
-  Draft draft;
-  draft.title = "notify test";
-  draft.body = "Test message from notify setup on " + s.world.hostname() + ".";
+// One test message through the profile as `candidate` holds it (see
+// app::test_profile), reported as `notify test` reports.
+Outcome send_test(Session& s, const std::string& candidate, const std::string& path,
+                  const std::string& name, std::optional<int> retries) {
   StopSignals signals;
   auto world = app_world(s, &signals);
-  app::SendOptions so;
-  so.journal = false;
-  so.overrides.retries = retries;
-  auto result = app::send(s.config, {name}, draft, so, world);
-  report(s, result, draft, true);
-  return result.outcomes.empty() ? delivery::Outcome{} : result.outcomes.front();
+  auto test = app::test_profile(candidate, path, name, s.world.hostname(), retries, world);
+  // The candidate was parsed already: it cannot fail now.
+  if (!test) return {};
+  s.config = std::move(test->config);
+  report(s, test->result, test->draft, true);
+  return test->outcome;
 }
 
 // Tests the profile and, when the test fails, offers to answer the question
@@ -477,7 +434,7 @@ std::optional<int> Setup::test_until_saved(const std::string& first) {
     // One try: the menu below is the retry, with the person deciding.
     const auto outcome = send_test(s_, text, path_, answers_.name, 0);
     if (outcome.delivered) return std::nullopt;
-    const auto suspect = app::suspect_key(*answers_.service, outcome);
+    const auto suspect = app::suspect_key(answers_.service->schema->type, outcome);
     const config::KeySpec* again = nullptr;
     for (const auto* k : keys_)
       if (k->name == suspect) again = k;
@@ -522,14 +479,13 @@ std::optional<int> Setup::test_until_saved(const std::string& first) {
     if (again) {
       // What was answered is the default now: Enter keeps it.
       if (const auto v = value_of(again->name); !v.empty()) current_[std::string(again->name)] = v;
-      const bool chat = answers_.service->schema.type == "telegram" && again->name == "chat_id";
-      if ((chat ? ask_chat(*again) : ask_key(*again)) == Step::stopped) return stopped();
+      if ((is_chat_key(*again) ? ask_chat(*again) : ask_key(*again)) == Step::stopped)
+        return stopped();
     }
     auto next = candidate();
     if (!next) {
       prompt_.reset();
-      s_.error(next.error().message);
-      return kExitUsage;
+      return s_.fail(ErrorKind::usage, next.error().message);
     }
     text = *next;
   }
@@ -542,9 +498,8 @@ int Setup::write(const std::string& text, bool tested) {
     s_.info("profile '" + name + "' unchanged; " + path_ + " left as it was");
     return kExitOk;
   }
-  if (auto w = write_file_atomically(through_links(path_), text); !w) {
-    s_.error(w.error().message);
-    return kExitNotDelivered;
+  if (auto w = app::write_profile_file(path_, text); !w) {
+    return s_.fail(ErrorKind::delivery, w.error().message);
   }
   s_.info(std::string(!existing_ ? "added" : replace_ ? "replaced" : "changed") + " profile '" +
           name + "' in " + path_);
@@ -553,7 +508,7 @@ int Setup::write(const std::string& text, bool tested) {
 }
 
 int Setup::run() {
-  const auto& o = s_.options;
+  const auto& o = s_.options.setup();
   if (!o.yes && s_.world.is_terminal(s_.world.in_fd))
     prompt_.emplace(s_.world.in_fd, *s_.world.err, kFarewell);
   given_ = std::map<std::string, std::string>(o.answers.begin(), o.answers.end());
@@ -566,20 +521,17 @@ int Setup::run() {
     if (asked_.count(name)) continue;
     if (!prompt_) {
       if (k->required) {
-        s_.error("no terminal to ask for " + name + ": give " + flag_of(name));
-        return kExitUsage;
+        return s_.fail(ErrorKind::usage, "no terminal to ask for " + name + ": give " + flag_of(name));
       }
       continue;
     }
-    const bool chat = answers_.service->schema.type == "telegram" && name == "chat_id";
-    if ((chat ? ask_chat(*k) : ask_key(*k)) == Step::stopped) return stopped();
+    if ((is_chat_key(*k) ? ask_chat(*k) : ask_key(*k)) == Step::stopped) return stopped();
     asked_.insert(name);
   }
   auto text = candidate();
   if (!text) {
     prompt_.reset();
-    s_.error(text.error().message);
-    return kExitUsage;
+    return s_.fail(ErrorKind::usage, text.error().message);
   }
   if (prompt_) {
     auto end = test_until_saved(*text);
@@ -587,8 +539,7 @@ int Setup::run() {
     auto final_text = candidate();  // the answers as the menu left them
     if (!final_text) {
       prompt_.reset();
-      s_.error(final_text.error().message);
-      return kExitUsage;
+      return s_.fail(ErrorKind::usage, final_text.error().message);
     }
     return write(*final_text, true);
   }
@@ -596,9 +547,8 @@ int Setup::run() {
   const auto outcome = send_test(s_, *text, path_, answers_.name, std::nullopt);
   if (outcome.delivered) return write(*text, true);
   if (!o.save_anyway) {
-    s_.error("the test message was not delivered, so nothing was written to " + path_ +
+    return s_.fail(ErrorKind::delivery, "the test message was not delivered, so nothing was written to " + path_ +
              " (--save-anyway writes the profile all the same)");
-    return kExitNotDelivered;
   }
   const int status = write(*text, true);
   return status == kExitOk ? kExitNotDelivered : status;

@@ -76,8 +76,8 @@ int StopSignals::received() { return g_signal; }
 
 int StopSignals::fd() { return g_pipe[0]; }
 
-delivery::Stop StopSignals::stop() const {
-  delivery::Stop s;
+Stop StopSignals::stop() const {
+  Stop s;
   s.requested = &StopSignals::stopped;
   s.fd = g_pipe[0];
   return s;

@@ -8,7 +8,6 @@
 #include <csignal>
 
 #include "core/stop.hpp"
-#include "delivery/engine.hpp"
 
 namespace notify::cli {
 
@@ -35,7 +34,7 @@ class StopSignals {
   /// stays readable.
   static int fd();
   /// What the delivery engine watches.
-  delivery::Stop stop() const;
+  Stop stop() const;
 };
 
 }  // namespace notify::cli

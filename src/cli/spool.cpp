@@ -1,14 +1,15 @@
-// notify spool: what waits in the spool, and what failed for good.
+// notify spool: what waits in the spool, and what failed for good (see
+// app/spool_admin.hpp); this file prints it.
 
 #include <algorithm>
 #include <ctime>
 
 #include <nlohmann/json.hpp>
 
+#include "app/secrets.hpp"
+#include "app/spool_admin.hpp"
 #include "cli/deliver.hpp"
-#include "config/loader.hpp"
-#include "services/registry.hpp"
-#include "services/telegram_updates.hpp"
+#include "message/one_line.hpp"
 
 namespace notify::cli {
 
@@ -24,231 +25,119 @@ std::string age_text(std::int64_t seconds) {
 
 std::string first_line(const Draft& d) {
   const std::string& text = d.title.empty() ? d.body : d.title;
-  return services::one_line(text.substr(0, text.find('\n')), 40);
+  return message::one_line(text.substr(0, text.find('\n')), 40);
 }
 
-std::optional<std::uint64_t> parse_id(const std::string& word) {
-  if (word.empty() || word.size() > 19 || word.find_first_not_of("0123456789") != std::string::npos)
-    return std::nullopt;
-  return std::stoull(word);
+// A usage mistake is status 2; a file the spool will not touch, 1.
+int status_of(const Error& e) {
+  return e.kind == ErrorKind::usage ? kExitUsage : kExitNotDelivered;
 }
 
-// Why a target waits: a damaged journal says so before any error of its own.
-std::string reason(const spool::Record& r, const spool::TargetState& st) {
-  return r.damaged.empty() ? st.last_error : "journal damaged: " + r.damaged;
-}
-
-// A file of that id the spool would not read, if any.
-const spool::Refused* refused_id(const spool::Spool::Listing& listing, std::uint64_t id) {
-  for (const auto& r : listing.refused)
-    if (r.id == id) return &r;
-  return nullptr;
-}
-
-// Every secret the profile file can give, so `show` masks what a last
-// error or a body may quote; of one that does not resolve, what is written
-// out (its URLs, literal secrets).
-void learn_secrets(Session& s) {
-  for (auto& [name, p] : s.config.profiles)
-    if (!s.resolve(p)) services::add_secrets(p, s.masker);
-}
-
-int list(Session& s, const spool::Spool& sp) {
-  const auto listing = sp.list();
-  for (const auto& r : listing.refused) s.warning(r.text());
-  const auto now = static_cast<std::int64_t>(std::time(nullptr));
+int list(Session& s, const std::string& dir) {
+  const auto listing = app::list_spool(dir, system_clock());
+  for (const auto& why : listing.refused) s.warning(why);
   if (s.options.json) {
     nlohmann::json j = nlohmann::json::array();
-    for (const auto* group : {&listing.pending, &listing.failed})
-      for (const auto& e : *group)
-        for (const auto& t : e.record.targets) {
-          const auto st = e.record.state.count(t) ? e.record.state.at(t) : spool::TargetState{};
-          const auto why = reason(e.record, st);
-          j.push_back({{"id", e.id},
-                       {"state", e.failed ? "failed" : "pending"},
-                       {"target", t},
-                       {"created_unix", e.record.created_unix},
-                       {"profile_file", e.record.config_path.empty() ? nlohmann::json()
-                                                                     : nlohmann::json(e.record.config_path)},
-                       {"age_seconds", now - e.record.created_unix},
-                       {"attempts", st.attempts},
-                       {"last_error", why.empty() ? nlohmann::json() : nlohmann::json(why)},
-                       {"first_line", first_line(e.record.message)}});
-        }
+    for (const auto& m : listing.messages)
+      for (const auto& t : m.targets)
+        j.push_back({{"id", m.id},
+                     {"state", m.failed ? "failed" : "pending"},
+                     {"target", t.name},
+                     {"created_unix", m.created_unix},
+                     {"profile_file", m.profile_file.empty() ? nlohmann::json()
+                                                             : nlohmann::json(m.profile_file)},
+                     {"age_seconds", m.age_seconds},
+                     {"attempts", t.attempts},
+                     {"last_error", t.reason.empty() ? nlohmann::json() : nlohmann::json(t.reason)},
+                     {"first_line", first_line(m.message)}});
     s.out(j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
     return kExitOk;
   }
-  if (listing.pending.empty() && listing.failed.empty()) {
-    s.info("the spool is empty (" + sp.dir() + ")");
+  if (listing.messages.empty()) {
+    s.info("the spool is empty (" + dir + ")");
     return kExitOk;
   }
+  auto pad = [](std::string text, std::size_t n) {
+    text.resize(std::max(n, text.size() + 1), ' ');
+    return text;
+  };
   s.out("ID     STATE    TARGET        AGE   TRIES  LAST ERROR / FIRST LINE\n");
-  for (const auto* group : {&listing.pending, &listing.failed})
-    for (const auto& e : *group)
-      for (const auto& t : e.record.targets) {
-        const auto st = e.record.state.count(t) ? e.record.state.at(t) : spool::TargetState{};
-        auto pad = [](std::string text, std::size_t n) {
-          text.resize(std::max(n, text.size() + 1), ' ');
-          return text;
-        };
-        s.out(pad(std::to_string(e.id), 7) + pad(e.failed ? "failed" : "pending", 9) + pad(t, 14) +
-              pad(age_text(now - e.record.created_unix), 6) + pad(std::to_string(st.attempts), 7) +
-              (reason(e.record, st).empty() ? "" : services::one_line(reason(e.record, st), 60) + " / ") +
-              first_line(e.record.message) + "\n");
-      }
+  for (const auto& m : listing.messages)
+    for (const auto& t : m.targets)
+      s.out(pad(std::to_string(m.id), 7) + pad(m.failed ? "failed" : "pending", 9) +
+            pad(t.name, 14) + pad(age_text(m.age_seconds), 6) + pad(std::to_string(t.attempts), 7) +
+            (t.reason.empty() ? "" : message::one_line(t.reason, 60) + " / ") +
+            first_line(m.message) + "\n");
   return kExitOk;
 }
 
-int show(Session& s, const spool::Spool& sp) {
-  if (s.options.spool_ids.size() != 1) {
-    s.error("spool show: give one ID (see `notify spool`)");
-    return kExitUsage;
+int show(Session& s, const std::string& dir) {
+  if (s.options.spool().ids.size() != 1) {
+    return s.fail(ErrorKind::usage, "spool show: give one ID (see `notify spool`)");
   }
-  const auto id = parse_id(s.options.spool_ids.front());
-  if (!id) {
-    s.error("spool show: '" + s.options.spool_ids.front() + "' is not a message id");
-    return kExitUsage;
+  // What a last error or the body may quote is masked like the rest.
+  app::learn_all_secrets(s.config, s.world.env, s.world.read_file, s.masker);
+  const auto m = app::show_spooled(dir, s.options.spool().ids.front(), system_clock());
+  if (!m) {
+    s.error("spool show: " + m.error().message);
+    return status_of(m.error());
   }
-  learn_secrets(s);
-  const auto listing = sp.list();
-  bool found = false;
-  for (const auto* group : {&listing.pending, &listing.failed})
-    for (const auto& e : *group) {
-      if (e.id != *id) continue;
-      found = true;
-      const auto& r = e.record;
-      const auto& m = r.message;
-      std::string text = "id:       " + std::to_string(e.id) + (e.failed ? " (failed)" : " (pending)") + "\n";
-      char when[40];
-      const std::time_t c = static_cast<std::time_t>(r.created_unix);
-      std::tm tm{};
-      ::gmtime_r(&c, &tm);
-      std::strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S UTC", &tm);
-      text += std::string("created:  ") + when + "\n";
-      if (!r.config_path.empty()) text += "profiles: " + r.config_path + "\n";
-      for (const auto& t : r.targets) {
-        const auto st = r.state.count(t) ? r.state.at(t) : spool::TargetState{};
-        text += "target:   " + t + " (" + std::to_string(st.attempts) + " attempts" +
-                (st.last_error.empty() ? "" : "; last error: " + st.last_error) + ")\n";
-      }
-      if (!r.damaged.empty()) text += "journal:  damaged: " + r.damaged + "\n";
-      if (!r.have.empty()) {
-        text += "has it:  ";
-        for (const auto& h : r.have) text += " " + h;
-        text += "\n";
-      }
-      if (!m.title.empty()) text += "title:    " + m.title + "\n";
-      for (const auto& f : m.files)
-        text += "file:     " + f.name + " (" + std::to_string(f.data.size()) + " bytes)\n";
-      text += "\n" + m.body + "\n";
-      s.out(text);
-    }
-  if (!found) {
-    if (const auto* r = refused_id(listing, *id)) {
-      s.error("spool show: " + r->text());
-      return kExitNotDelivered;
-    }
-    s.error("spool show: no message " + std::to_string(*id) + " in " + sp.dir());
-    return kExitUsage;
+  std::string text =
+      "id:       " + std::to_string(m->id) + (m->failed ? " (failed)" : " (pending)") + "\n";
+  char when[40];
+  const std::time_t c = static_cast<std::time_t>(m->created_unix);
+  std::tm tm{};
+  ::gmtime_r(&c, &tm);
+  std::strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S UTC", &tm);
+  text += std::string("created:  ") + when + "\n";
+  if (!m->profile_file.empty()) text += "profiles: " + m->profile_file + "\n";
+  for (const auto& t : m->targets)
+    text += "target:   " + t.name + " (" + std::to_string(t.attempts) + " attempts" +
+            (t.last_error.empty() ? "" : "; last error: " + t.last_error) + ")\n";
+  if (!m->damaged.empty()) text += "journal:  damaged: " + m->damaged + "\n";
+  if (!m->have.empty()) {
+    text += "has it:  ";
+    for (const auto& h : m->have) text += " " + h;
+    text += "\n";
   }
+  const auto& d = m->message;
+  if (!d.title.empty()) text += "title:    " + d.title + "\n";
+  for (const auto& f : d.files)
+    text += "file:     " + f.name + " (" + std::to_string(f.data.size()) + " bytes)\n";
+  text += "\n" + d.body + "\n";
+  s.out(text);
   return kExitOk;
 }
 
-int drop_or_retry(Session& s, const spool::Spool& sp, bool retry) {
-  const char* verb = retry ? "retry" : "drop";
-  const auto& o = s.options;
-  std::vector<std::pair<std::uint64_t, bool>> chosen;  // id, in failed/
-  const auto listing = sp.list();
-  if (o.spool_all && retry) {
-    s.error("spool retry: --all is not an option; use --failed or IDs");
-    return kExitUsage;
+int drop_or_retry(Session& s, const std::string& dir, bool retry) {
+  const std::string verb = retry ? "retry" : "drop";
+  const app::SpoolSelection sel{s.options.spool().ids, s.options.spool().failed, s.options.spool().all};
+  auto change = retry ? app::retry_spooled(dir, sel, s.config, s.world.file_exists)
+                      : app::drop_spooled(dir, sel);
+  if (!change) {
+    s.error("spool " + verb + ": " + change.error().message);
+    return status_of(change.error());
   }
-  if ((o.spool_failed || o.spool_all) && !o.spool_ids.empty()) {
-    s.error(std::string("spool ") + verb + ": give IDs or " + (o.spool_all ? "--all" : "--failed") + ", not both");
-    return kExitUsage;
-  }
-  if (o.spool_failed || o.spool_all) {
-    for (const auto& e : listing.failed) chosen.emplace_back(e.id, true);
-    if (o.spool_all)
-      for (const auto& e : listing.pending) chosen.emplace_back(e.id, false);
-  } else if (o.spool_ids.empty()) {
-    s.error(std::string("spool ") + verb + ": give message IDs" +
-            (retry ? " or --failed" : ", --failed or --all") + " (see `notify spool`)");
-    return kExitUsage;
-  } else {
-    for (const auto& word : o.spool_ids) {
-      const auto id = parse_id(word);
-      if (!id) {
-        s.error(std::string("spool ") + verb + ": '" + word + "' is not a message id");
-        return kExitUsage;
-      }
-      bool any = false;
-      for (const auto& e : listing.failed)
-        if (e.id == *id) chosen.emplace_back(*id, true), any = true;
-      if (!retry)
-        for (const auto& e : listing.pending)
-          if (e.id == *id) chosen.emplace_back(*id, false), any = true;
-      if (!any) {
-        if (const auto* r = refused_id(listing, *id); r && (r->failed || !retry)) {
-          s.error(std::string("spool ") + verb + ": " + r->text());
-          return kExitNotDelivered;
-        }
-        s.error(std::string("spool ") + verb + ": no " + (retry ? "failed " : "") + "message " +
-                word + " in " + sp.dir());
-        return kExitUsage;
-      }
-    }
-  }
-  int done = 0, problems = 0;
-  for (const auto& [id, failed] : chosen) {
-    Result<void> r;
-    if (retry) {
-      // The user asked for this message to go to its profiles as they are
-      // now: a changed destination is accepted (and gets the whole
-      // message), and a profile file that is gone gives way to the one
-      // this command reads.
-      r = sp.retry(id, [&s](spool::Record& rec) {
-        for (const auto& [dest, identity] : rec.destinations) rec.accept_new.insert(dest);
-        if (!rec.config_path.empty() && !s.world.file_exists(rec.config_path) &&
-            !s.config.absolute_path.empty())
-          rec.config_path = s.config.absolute_path;
-      });
-    } else {
-      spool::Journal j;
-      std::string why;
-      switch (sp.claim(id, failed, j, &why)) {
-        case spool::Spool::ClaimStatus::claimed: r = j.remove(); break;
-        case spool::Spool::ClaimStatus::gone: continue;
-        case spool::Spool::ClaimStatus::busy:
-          r = make_error(ErrorKind::io, "message " + std::to_string(id) + " is being delivered right now");
-          break;
-        case spool::Spool::ClaimStatus::refused:
-          r = make_error(ErrorKind::io, sp.path_of(id, failed) + ": " + why + "; left alone");
-          break;
-      }
-    }
-    if (r) ++done;
-    else s.error(std::string("spool ") + verb + ": " + r.error().message), ++problems;
-  }
+  for (const auto& why : change->problems) s.error("spool " + verb + ": " + why);
+  const int done = change->done;
   s.info(std::string(retry ? "moved back to the queue: " : "dropped: ") + std::to_string(done) +
          (done == 1 ? " message" : " messages") +
          (retry && done ? " (`" + s.command_hint("flush") + "` sends them)" : ""));
-  return problems ? kExitNotDelivered : kExitOk;
+  return change->problems.empty() ? kExitOk : kExitNotDelivered;
 }
 
 }  // namespace
 
 int cmd_spool(Session& s) {
-  auto sp = user_spool(s);
-  if (!sp) {
-    s.error("no spool: neither XDG_STATE_HOME nor HOME is set");
-    return kExitUsage;
+  const auto dir = app::spool_dir(s.world.env);
+  if (!dir) {
+    return s.fail(ErrorKind::usage, "no spool: neither XDG_STATE_HOME nor HOME is set");
   }
-  switch (s.options.spool_action) {
-    case SpoolAction::list: return list(s, *sp);
-    case SpoolAction::show: return show(s, *sp);
-    case SpoolAction::drop: return drop_or_retry(s, *sp, false);
-    case SpoolAction::retry: return drop_or_retry(s, *sp, true);
+  switch (s.options.spool().action) {
+    case SpoolAction::list: return list(s, *dir);
+    case SpoolAction::show: return show(s, *dir);
+    case SpoolAction::drop: return drop_or_retry(s, *dir, false);
+    case SpoolAction::retry: return drop_or_retry(s, *dir, true);
   }
   return kExitUsage;
 }

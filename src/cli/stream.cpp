@@ -21,7 +21,7 @@ int cmd_stream(Session& s) {
   }
   if (s.world.is_terminal(s.world.in_fd)) {
     s.error("--stream reads standard input, which is a terminal: pipe something in "
-            "(e.g. `tail -f app.log | notify --stream " + s.options.targets + "`)");
+            "(e.g. `tail -f app.log | notify --stream " + s.options.send().targets + "`)");
     return kExitUsage;
   }
   StopSignals signals;
@@ -29,7 +29,7 @@ int cmd_stream(Session& s) {
     s.error(std::string("--stream: cannot create a pipe: ") + std::strerror(errno));
     return kExitNotDelivered;
   }
-  FdStreamInput input(s.world.in_fd, s.options.tee ? s.world.tee_fd : -1, signals.fd(),
+  FdStreamInput input(s.world.in_fd, s.options.send().tee ? s.world.tee_fd : -1, signals.fd(),
                       system_clock());
   if (!input.ready()) {
     s.error(std::string("--stream: cannot create a pipe: ") + std::strerror(errno));
@@ -37,11 +37,11 @@ int cmd_stream(Session& s) {
   }
   app::StreamRequest req;
   req.targets = std::move(*names);
-  req.base = draft_from_options(s.options);
-  req.base.title = message::sanitize(s.options.title.value_or(""));
-  req.send.overrides = overrides_from_options(s.options);
-  req.send.dry_run = s.options.dry_run;
-  req.interval = std::chrono::seconds(s.options.stream_s.value_or(kDefaultStreamSeconds));
+  req.base = draft_from_options(s.options.send());
+  req.base.title = message::sanitize(s.options.send().title.value_or(""));
+  req.send.overrides = overrides_from_options(s.options.send());
+  req.send.dry_run = s.options.send().dry_run;
+  req.interval = std::chrono::seconds(s.options.send().stream_s.value_or(kDefaultStreamSeconds));
   req.input = &input;
   req.batch_sent = [&s](const app::SendResult& result, const Draft& d) { report(s, result, d, false); };
   req.tee_failed = [&s](const std::string& why) {

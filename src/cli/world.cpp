@@ -11,8 +11,8 @@
 #include <cstring>
 #include <iostream>
 
+#include "app/real_http.hpp"
 #include "cli/signals.hpp"
-#include "transport/curl_http_client.hpp"
 
 namespace notify::cli {
 
@@ -92,7 +92,7 @@ World real_world() {
     if (!S_ISREG(st.st_mode)) return make_error(ErrorKind::io, "not a regular file");
     return static_cast<std::uint64_t>(st.st_size);
   };
-  w.make_http = [] { return std::make_unique<CurlHttpClient>(); };
+  w.make_http = app::real_http;
   w.hostname = [] {
     char buf[256] = {};
     if (::gethostname(buf, sizeof buf - 1) != 0) return std::string("localhost");

@@ -31,7 +31,8 @@ struct World {
   std::function<std::string()> hostname;
 };
 
-/// The World of a real process: stdin/stdout/stderr, getenv, libcurl.
+/// The World of a real process: stdin/stdout/stderr, getenv, the network
+/// as app::real_http() makes it.
 World real_world();
 
 }  // namespace notify::cli

@@ -128,11 +128,11 @@ void read_defaults(Reader& r, const toml::table& t, Defaults& d) {
   for (auto&& [key, node] : t) {
     auto k = key.str();
     if (k == "timeout") {
-      if (auto v = r.integer(node, "defaults.timeout", 1, 3600)) d.timeout_s = int(*v);
+      if (auto v = r.integer(node, "defaults.timeout", kTimeoutSeconds.min, kTimeoutSeconds.max)) d.timeout_s = int(*v);
     } else if (k == "retries") {
-      if (auto v = r.integer(node, "defaults.retries", 0, 100)) d.retries = int(*v);
+      if (auto v = r.integer(node, "defaults.retries", kRetries.min, kRetries.max)) d.retries = int(*v);
     } else if (k == "max_parts") {
-      if (auto v = r.integer(node, "defaults.max_parts", 1, 1000)) d.max_parts = int(*v);
+      if (auto v = r.integer(node, "defaults.max_parts", kMaxParts.min, kMaxParts.max)) d.max_parts = int(*v);
     } else if (k == "silent") {
       if (auto v = r.boolean(node, "defaults.silent")) d.silent = *v;
     } else if (k == "code") {
@@ -337,11 +337,11 @@ void read_profile(Reader& r, const std::string& name, const toml::table& t,
         p.code_lang = *v;
       }
     } else if (k == "timeout") {
-      if (auto v = r.integer(node, field(k), 1, 3600)) p.timeout_s = int(*v);
+      if (auto v = r.integer(node, field(k), kTimeoutSeconds.min, kTimeoutSeconds.max)) p.timeout_s = int(*v);
     } else if (k == "retries") {
-      if (auto v = r.integer(node, field(k), 0, 100)) p.retries = int(*v);
+      if (auto v = r.integer(node, field(k), kRetries.min, kRetries.max)) p.retries = int(*v);
     } else if (k == "max_parts") {
-      if (auto v = r.integer(node, field(k), 1, 1000)) p.max_parts = int(*v);
+      if (auto v = r.integer(node, field(k), kMaxParts.min, kMaxParts.max)) p.max_parts = int(*v);
     } else if (k == "max_length") {
       if (schema->max_limit == 0) {
         r.fail(node.source(), field(k) + ": " + p.type + " sends a message whole, unsplit");

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "config/discovery.hpp"
 #include "core/mask.hpp"
 #include "message/split.hpp"
 
@@ -67,6 +68,17 @@ struct ServiceSchema {
 
   const KeySpec* key(std::string_view name) const;
 };
+
+/// The range of a whole-number setting: one place for each, read by the
+/// loader ([defaults] and profiles), the command line's options and help.
+struct Range {
+  std::int64_t min;
+  std::int64_t max;
+};
+inline constexpr Range kTimeoutSeconds{1, 3600};  ///< timeout, --timeout
+inline constexpr Range kRetries{0, 100};          ///< retries, --retries
+inline constexpr Range kMaxParts{1, 1000};        ///< max_parts, --max-parts
+inline constexpr Range kStreamSeconds{1, 3600};   ///< --stream=SECONDS
 
 /// A key every profile takes, whatever its service; the loader reads these
 /// itself, and help lists them from here.
@@ -143,6 +155,8 @@ struct ServiceDoc {
   Capabilities capabilities;
   /// Other names a person may give it in `setup` ("mm", "e-mail"), lowercase.
   std::vector<std::string_view> aliases;
+  /// How the chats it can reach are found; nullptr when they cannot be.
+  const Discovery* discovery = nullptr;
 };
 
 /// What a service can do, in the words `notify help services --json` and

@@ -8,12 +8,15 @@
 
 namespace notify {
 
-/// What went wrong, coarse enough to choose an exit status from.
+/// What went wrong, coarse enough to choose an exit status from (the one
+/// table: exit_status() below).
 enum class ErrorKind {
   usage,     ///< bad command line; exit 2
   config,    ///< bad profile file, variable or secret file; exit 2
   delivery,  ///< a target could not be reached or refused the message; exit 1
-  io,        ///< a local file or stream failed
+  io,        ///< a local file or stream failed; exit 1
+  stopped,   ///< a stop signal cut the work short; exit 1
+  internal,  ///< a bug: an exception nobody expected; exit 70
 };
 
 struct Error {
@@ -65,6 +68,20 @@ enum ExitStatus : int {
   kExitOk = 0,          ///< every target delivered, or nothing to send
   kExitNotDelivered = 1,///< at least one target failed (message spooled)
   kExitUsage = 2,       ///< usage or configuration error; nothing sent
+  kExitInternal = 70,   ///< an internal error (sysexits' EX_SOFTWARE)
 };
+
+/// The exit status for each kind of error: the one place they are chosen.
+constexpr int exit_status(ErrorKind kind) {
+  switch (kind) {
+    case ErrorKind::usage:
+    case ErrorKind::config: return kExitUsage;
+    case ErrorKind::delivery:
+    case ErrorKind::io:
+    case ErrorKind::stopped: return kExitNotDelivered;
+    case ErrorKind::internal: return kExitInternal;
+  }
+  return kExitInternal;
+}
 
 }  // namespace notify

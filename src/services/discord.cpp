@@ -2,6 +2,7 @@
 
 #include "message/split.hpp"
 #include "services/json_util.hpp"
+#include "services/markdown_text.hpp"
 #include "services/loudness.hpp"
 #include "services/multipart.hpp"
 #include "services/parts.hpp"
@@ -49,11 +50,11 @@ nlohmann::json allowed_mentions(const Message& m) {
 }  // namespace
 
 std::size_t Discord::one_part_text(const Message& m) const {
-  return markdown_one_part_text(m, profile_.max_length.value_or(kLimit));
+  return markdown_one_part_text(m, limit_);
 }
 
 std::vector<HttpRequest> Discord::build(const Message& m, const BuildContext& ctx) const {
-  const std::size_t limit = profile_.max_length.value_or(kLimit);
+  const std::size_t limit = limit_;
   // wait=true makes Discord confirm the message was saved (200 + message)
   // instead of a fire-and-forget 204.
   std::string url = with_query(profile_.secret("webhook_url"), "wait=true");

@@ -5,7 +5,8 @@ namespace notify::services {
 
 class Discord final : public Service {
  public:
-  explicit Discord(const config::Profile& profile) : profile_(profile) {}
+  explicit Discord(const config::Profile& profile)
+      : profile_(profile), limit_(profile.max_length.value_or(kLimit)) {}
   std::vector<HttpRequest> build(const Message& message,
                                  const BuildContext& ctx) const override;
   Verdict interpret(const HttpResponse& response) const override;
@@ -22,6 +23,7 @@ class Discord final : public Service {
 
  private:
   config::Profile profile_;
+  std::size_t limit_;  ///< one part, in its unit: max_length or kLimit
 };
 
 }  // namespace notify::services

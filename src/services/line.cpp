@@ -10,7 +10,7 @@
 namespace notify::services {
 
 std::vector<HttpRequest> Line::build(const Message& m, const BuildContext& ctx) const {
-  const std::size_t limit = profile_.max_length.value_or(kLimit);
+  const std::size_t limit = limit_;
   // LINE shows plain text only: no code block, no bold; the header is a line.
   // Markdown is rendered to plain text for the same reason.
   // The profile's urgent_mentions, as text: a line before the first part.
@@ -46,7 +46,7 @@ std::vector<HttpRequest> Line::build(const Message& m, const BuildContext& ctx) 
 }
 
 std::size_t Line::one_part_text(const Message& m) const {
-  return text_budget(m.title, profile_.max_length.value_or(kLimit), message::Unit::utf16, 1);
+  return text_budget(m.title, limit_, message::Unit::utf16, 1);
 }
 
 std::vector<std::string> Line::notes(const Message& m) const {

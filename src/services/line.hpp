@@ -5,7 +5,8 @@ namespace notify::services {
 
 class Line final : public Service {
  public:
-  explicit Line(const config::Profile& profile) : profile_(profile) {}
+  explicit Line(const config::Profile& profile)
+      : profile_(profile), limit_(profile.max_length.value_or(kLimit)) {}
   std::vector<HttpRequest> build(const Message& message,
                                  const BuildContext& ctx) const override;
   Verdict interpret(const HttpResponse& response) const override;
@@ -18,6 +19,7 @@ class Line final : public Service {
 
  private:
   config::Profile profile_;
+  std::size_t limit_;  ///< one part, in its unit: max_length or kLimit
 };
 
 }  // namespace notify::services

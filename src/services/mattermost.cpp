@@ -4,52 +4,19 @@
 #include "message/fences.hpp"
 #include "message/split.hpp"
 #include "services/json_util.hpp"
+#include "services/markdown_text.hpp"
 #include "services/loudness.hpp"
 #include "services/parts.hpp"
 #include "services/registry.hpp"
 
 namespace notify::services {
 
-std::string markdown_code_block(const std::string& text, const std::string& lang) {
-  return "```" + lang + "\n" + text + "\n```";
-}
-
-Message markdown_escaped(const Message& m, bool neutralize) {
-  // Before splitting: both add characters, and every part must still fit.
-  Message out = m;
-  if (m.code) out.body = message::break_fences(out.body);
-  if (neutralize) out.body = message::neutralize_mentions(out.body);
-  return out;
-}
-
-namespace {
-
-std::size_t markdown_overhead(const Message& m, std::size_t fence_room) {
-  return (m.code ? markdown_code_overhead(m.code_lang) : 4 /* ** around header */) + fence_room;
-}
-
-}  // namespace
-
-std::vector<Part> markdown_parts(const Message& m, std::size_t limit) {
-  const std::size_t room = m.markdown ? message::fence_repair_room(m.body, limit) : 0;
-  auto parts = make_parts(m, limit, message::Unit::code_points, markdown_overhead(m, room));
-  // The user's own markdown: a code block cut in two (or cut into by the
-  // note of a capped message) must still render.
-  if (room > 0) repair_fences(m.body, parts, room);
-  return parts;
-}
-
-std::size_t markdown_one_part_text(const Message& m, std::size_t limit) {
-  const std::size_t room = m.markdown ? message::max_fence_repair_room(limit) : 0;
-  return text_budget(m.title, limit, message::Unit::code_points, markdown_overhead(m, room));
-}
-
 std::size_t Mattermost::one_part_text(const Message& m) const {
-  return markdown_one_part_text(m, profile_.max_length.value_or(kLimit));
+  return markdown_one_part_text(m, limit_);
 }
 
 std::vector<HttpRequest> Mattermost::build(const Message& m, const BuildContext&) const {
-  const std::size_t limit = profile_.max_length.value_or(kLimit);
+  const std::size_t limit = limit_;
   std::vector<HttpRequest> out;
   // The profile's urgent_mentions go on a line of their own before the first
   // part, added after the neutraliser: they notify, piped ones never do.

@@ -9,7 +9,8 @@ namespace notify::services {
 
 class Mattermost final : public Service {
  public:
-  explicit Mattermost(const config::Profile& profile) : profile_(profile) {}
+  explicit Mattermost(const config::Profile& profile)
+      : profile_(profile), limit_(profile.max_length.value_or(kLimit)) {}
   std::vector<HttpRequest> build(const Message& message,
                                  const BuildContext& ctx) const override;
   Verdict interpret(const HttpResponse& response) const override;
@@ -27,6 +28,7 @@ class Mattermost final : public Service {
   /// The webhook's "priority" object for a high or urgent message.
   std::optional<nlohmann::json> priority_json(const Message& message) const;
   config::Profile profile_;
+  std::size_t limit_;  ///< one part, in its unit: max_length or kLimit
 };
 
 }  // namespace notify::services

@@ -8,6 +8,7 @@
 #include "message/split.hpp"
 #include "services/encoded_word.hpp"
 #include "services/json_util.hpp"
+#include "services/markdown_text.hpp"
 #include "services/loudness.hpp"
 #include "services/parts.hpp"
 #include "services/registry.hpp"

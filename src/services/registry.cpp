@@ -48,7 +48,9 @@ const ServiceInfo& service_of(const config::Profile& profile) {
 }
 
 config::ServiceDoc doc_of(const ServiceInfo& s) {
-  return {&s.schema, s.name, s.no_files, s.can, s.loudness, s.options, s.capabilities, s.aliases};
+  return {&s.schema,      s.name,         s.no_files, s.can,
+          s.loudness,     s.options,      s.capabilities, s.aliases,
+          s.discovery ? &s.discovery->doc : nullptr};
 }
 
 std::vector<std::string_view> capability_words(const ServiceInfo& s) {

@@ -25,6 +25,20 @@ using config::LevelSwitch;
 using config::Loudness;
 using config::MessageOptions;
 
+/// How a service lists the chats its credentials reach (`notify <type>
+/// discover`, setup's picking of a chat): the words and keys the command
+/// line reads (config::Discovery), and the exchange with the server.
+struct Discoverer {
+  config::Discovery doc;
+  /// The request that asks, `secret` and `server` being the values of the
+  /// doc's secret_key and server_key. With wait_s > 0 the server may hold
+  /// it that long before answering (long polling).
+  HttpRequest (*request)(const std::string& secret, const std::string& server, int wait_s);
+  /// Reads its reply (a transfer that got none is the caller's to say):
+  /// the chats, their words printable, or why none in the user's words.
+  config::Discovered (*read)(const HttpResponse& response, const std::string& server);
+};
+
 struct ServiceInfo {
   config::ServiceSchema schema;
   /// Its name in prose ("Mattermost", "LINE", "e-mail"): help and the docs
@@ -52,6 +66,8 @@ struct ServiceInfo {
   Capabilities capabilities{};
   /// Other names a person may give it in `setup` ("mm", "e-mail"), lowercase.
   std::vector<std::string_view> aliases{};
+  /// How the chats it can reach are found; nullptr when they cannot be.
+  const Discoverer* discovery = nullptr;
 };
 
 /// The row's words as config::ServiceDoc (what catalog().docs holds).
@@ -90,6 +106,13 @@ const UrlShapes& url_shapes(const config::Profile& profile, std::string_view key
 const UrlShapes& all_url_shapes();
 /// Teaches `masker` all_url_shapes().
 void add_url_shapes(Masker& masker);
+/// The key of `service` that a failed delivery most likely got wrong, from
+/// the last status (HTTP, or SMTP's reply code; 0 for none) and the
+/// service's words in `error`: a key those words name ("chat not found" is
+/// chat_id, "Unknown Webhook" webhook_url), else by the kind of failure (no
+/// answer: the key naming the server; refused credentials: the secret).
+/// Only keys setup asks about; "" when nothing points anywhere.
+std::string suspect_key(const ServiceInfo& service, long status, std::string_view error);
 /// What the loader needs to know of every service.
 const config::Catalog& catalog();
 

@@ -9,6 +9,7 @@
 #include "services/parts.hpp"
 #include "services/registry.hpp"
 #include "services/server_wait.hpp"
+#include "services/telegram_updates.hpp"
 
 namespace notify::services {
 
@@ -114,7 +115,7 @@ bool entities_refused(const std::string& desc) {
 // Formatting travels as `entities`, never as parse_mode: the text is sent
 // exactly as it is, so no '<' or '_' in a log line can fail entity parsing.
 std::vector<HttpRequest> Telegram::build(const Message& m, const BuildContext& ctx) const {
-  const std::size_t limit = profile_.max_length.value_or(kLimit);
+  const std::size_t limit = limit_;
   std::vector<HttpRequest> out;
   const std::string url = profile_.text("api_base") + "/bot" + profile_.secret("token") + "/sendMessage";
   // Files alone: the title becomes the first file's caption, no text post.
@@ -179,7 +180,7 @@ std::vector<HttpRequest> Telegram::build(const Message& m, const BuildContext& c
 
 std::size_t Telegram::one_part_text(const Message& m) const {
   // Rendered markdown is never longer than its source.
-  return text_budget(m.title, profile_.max_length.value_or(kLimit), message::Unit::code_points, 1);
+  return text_budget(m.title, limit_, message::Unit::code_points, 1);
 }
 
 std::optional<HttpRequest> Telegram::plain(const HttpRequest& request) const {
@@ -298,7 +299,8 @@ const ServiceInfo& telegram_service() {
       .can = "markdown as entities, forum topics",
       .request_shapes = {"/bot#/*"},
       .loudness = {.low = {"disable_notification", "true"}},
-      .aliases = {"tg"}};
+      .aliases = {"tg"},
+      .discovery = &telegram_discovery()};
   return info;
 }
 

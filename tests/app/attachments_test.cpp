@@ -5,6 +5,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "app/profile_file.hpp"
+
 namespace notify::app {
 namespace {
 
@@ -57,6 +59,102 @@ TEST(attachments_test, cannot_carry_says_why_or_nothing) {
   EXPECT_EQ(cannot_carry(profile("discord"), (10u << 20) + 1),
             "10485761 bytes, over discord's limit of 10485760 bytes");
   EXPECT_EQ(cannot_carry(profile("line"), 1), "line, whose push messages cannot carry files");
+}
+
+// --file through a FileSource of sizes and contents, every read counted.
+class AttachFilesTest : public ::testing::Test {
+ protected:
+  std::map<std::string, std::uint64_t> sizes;
+  std::vector<std::string> reads;
+  config::Config cfg = *parse_profile_file(R"(
+[profiles.ops]
+type = "mattermost"
+webhook_url = "https://mm.example/hooks/opsopsops"
+
+[profiles.phone]
+type = "ntfy"
+topic = "phone-abc"
+
+[profiles.pager]
+type = "ntfy"
+topic = "pager-abc"
+notice_only = true
+
+[groups]
+team = ["ops", "phone"]
+)", "test.toml");
+
+  FileSource source() {
+    return {[this](const std::string& path) -> Result<std::uint64_t> {
+              const auto it = sizes.find(path);
+              if (it == sizes.end()) return make_error(ErrorKind::io, "No such file or directory");
+              return it->second;
+            },
+            [this](const std::string& path) -> Result<std::string> {
+              reads.push_back(path);
+              return std::string(sizes.at(path), 'x');
+            }};
+  }
+  Result<void> attach(const std::vector<std::string>& targets, std::string_view words,
+                      const std::vector<std::string>& paths, Draft& draft) {
+    return attach_files(cfg, targets, words, paths, source(), draft);
+  }
+};
+
+TEST_F(AttachFilesTest, each_file_is_read_once_into_the_draft_by_its_base_name) {
+  sizes["/var/log/app.log"] = 5;
+  Draft d;
+  ASSERT_TRUE(attach({"phone"}, "phone", {"/var/log/app.log"}, d));
+  ASSERT_EQ(d.files.size(), 1u);
+  EXPECT_EQ(d.files[0].name, "app.log");
+  EXPECT_EQ(d.files[0].data, "xxxxx");
+  EXPECT_EQ(reads, std::vector<std::string>{"/var/log/app.log"});
+}
+
+TEST_F(AttachFilesTest, a_file_that_cannot_be_read_is_a_usage_error_naming_it) {
+  Draft d;
+  const auto r = attach({"phone"}, "phone", {"gone.txt"}, d);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, ErrorKind::usage);
+  EXPECT_EQ(r.error().message, "--file gone.txt: No such file or directory");
+}
+
+TEST_F(AttachFilesTest, one_target_that_cannot_carry_it_says_so_and_which_group_brought_it) {
+  sizes["a.png"] = 3;
+  Draft d;
+  const auto r = attach({"ops"}, "team", {"a.png"}, d);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().message,
+            "--file a.png: profile 'ops' (through group 'team') cannot carry it: mattermost, "
+            "whose incoming webhooks cannot carry files");
+  EXPECT_TRUE(reads.empty());
+}
+
+TEST_F(AttachFilesTest, of_several_targets_each_gets_what_it_can_carry) {
+  sizes["a.png"] = 3;
+  Draft d;
+  ASSERT_TRUE(attach({"ops", "phone"}, "team", {"a.png"}, d));
+  ASSERT_EQ(d.files.size(), 1u);
+  EXPECT_EQ(d.files[0].data, "xxx");
+}
+
+TEST_F(AttachFilesTest, a_file_too_large_for_every_target_is_named_never_read) {
+  sizes["core"] = (2u << 20) + 1;  // over ntfy's 2 MiB
+  Draft d;
+  ASSERT_TRUE(attach({"ops", "phone"}, "ops,phone", {"core"}, d));
+  ASSERT_EQ(d.files.size(), 1u);
+  EXPECT_EQ(d.files[0].name, "core");
+  EXPECT_EQ(d.files[0].withheld_size, (2u << 20) + 1);
+  EXPECT_TRUE(reads.empty());
+}
+
+TEST_F(AttachFilesTest, a_notice_only_target_takes_no_files_and_wants_none) {
+  sizes["a.png"] = 3;
+  Draft d;
+  ASSERT_TRUE(attach({"pager"}, "pager", {"a.png"}, d));
+  ASSERT_EQ(d.files.size(), 1u);
+  EXPECT_TRUE(d.files[0].withheld_size);
+  EXPECT_TRUE(reads.empty());
 }
 
 }  // namespace

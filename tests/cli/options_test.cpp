@@ -13,16 +13,16 @@ Result<CliOptions> parse(std::vector<std::string> args) { return parse_options(a
 TEST(Options, StreamAloneDefaultsTo5AndDoesNotEatTheTarget) {
   auto o = parse({"--stream", "ops"});
   ASSERT_TRUE(o) << o.error().message;
-  EXPECT_EQ(o->stream_s, 5);
-  EXPECT_EQ(o->targets, "ops");
-  EXPECT_TRUE(o->words.empty());
+  EXPECT_EQ(o->send().stream_s, 5);
+  EXPECT_EQ(o->send().targets, "ops");
+  EXPECT_TRUE(o->send().words.empty());
 }
 
 TEST(Options, StreamSecondsAttached) {
   auto o = parse({"ops", "--stream=30"});
   ASSERT_TRUE(o) << o.error().message;
-  EXPECT_EQ(o->stream_s, 30);
-  EXPECT_FALSE(parse({"ops"})->stream_s);
+  EXPECT_EQ(o->send().stream_s, 30);
+  EXPECT_FALSE(parse({"ops"})->send().stream_s);
 }
 
 TEST(Options, StreamSecondsOutOfRangeOrNotANumberNameWhatWasTyped) {
@@ -41,17 +41,17 @@ TEST(Options, StreamSecondsOutOfRangeOrNotANumberNameWhatWasTyped) {
 TEST(Options, EmptyCodeLanguageIsPlainCode) {
   auto o = parse({"--code=", "ops", "hi"});
   ASSERT_TRUE(o) << o.error().message;
-  EXPECT_TRUE(o->code);
-  EXPECT_EQ(o->code_lang, "");
-  EXPECT_EQ(o->targets, "ops");
-  EXPECT_EQ(o->words, std::vector<std::string>{"hi"});
+  EXPECT_TRUE(o->send().code);
+  EXPECT_EQ(o->send().code_lang, "");
+  EXPECT_EQ(o->send().targets, "ops");
+  EXPECT_EQ(o->send().words, std::vector<std::string>{"hi"});
 }
 
 TEST(Options, AfterDoubleDashNothingIsSplit) {
   auto o = parse({"run", "ops", "--", "echo", "--stream=5", "--code=x"});
   ASSERT_TRUE(o) << o.error().message;
-  EXPECT_EQ(o->run_argv, (std::vector<std::string>{"echo", "--stream=5", "--code=x"}));
-  EXPECT_FALSE(o->stream_s);
+  EXPECT_EQ(o->run().argv, (std::vector<std::string>{"echo", "--stream=5", "--code=x"}));
+  EXPECT_FALSE(o->send().stream_s);
 }
 
 TEST(Options, ConflictsAreUsageErrors) {
@@ -73,7 +73,7 @@ TEST(Options, ConflictsAreUsageErrors) {
   }
   auto ok = parse({"--markdown", "--stream=2", "ops"});
   ASSERT_TRUE(ok) << ok.error().message;
-  EXPECT_TRUE(ok->markdown);
+  EXPECT_TRUE(ok->send().markdown);
 }
 
 
@@ -81,14 +81,14 @@ TEST(Options, ACommandIsRecognisedOnlyAsTheFirstOperand) {
   auto o = parse({"ops", "deploy", "test", "passed"});
   ASSERT_TRUE(o) << o.error().message;
   EXPECT_EQ(o->command, Command::send);
-  EXPECT_EQ(o->targets, "ops");
-  EXPECT_EQ(o->words, (std::vector<std::string>{"deploy", "test", "passed"}));
+  EXPECT_EQ(o->send().targets, "ops");
+  EXPECT_EQ(o->send().words, (std::vector<std::string>{"deploy", "test", "passed"}));
   for (const std::string word : {"list", "check", "test", "flush", "spool", "setup", "run",
                                  "telegram", "help", "send"}) {
     auto w = parse({"ops", word, "x"});
     ASSERT_TRUE(w) << word << ": " << w.error().message;
     EXPECT_EQ(w->command, Command::send) << word;
-    EXPECT_EQ(w->words, (std::vector<std::string>{word, "x"}));
+    EXPECT_EQ(w->send().words, (std::vector<std::string>{word, "x"}));
   }
   auto first = parse({"-c", "p.toml", "--json", "list"});
   ASSERT_TRUE(first) << first.error().message;
@@ -100,26 +100,26 @@ TEST(Options, SendIsTheExplicitForm) {
   auto o = parse({"send", "list", "hello", "--title", "T"});
   ASSERT_TRUE(o) << o.error().message;
   EXPECT_EQ(o->command, Command::send);
-  EXPECT_EQ(o->targets, "list");
-  EXPECT_EQ(o->words, std::vector<std::string>{"hello"});
-  EXPECT_EQ(o->title, "T");
+  EXPECT_EQ(o->send().targets, "list");
+  EXPECT_EQ(o->send().words, std::vector<std::string>{"hello"});
+  EXPECT_EQ(o->send().title, "T");
   EXPECT_FALSE(parse({"send"}));
 }
 
 TEST(Options, OptionsAnywhereBeforeDoubleDashAfterItText) {
   auto o = parse({"ops", "disk", "-t", "T", "full", "--", "-x", "--json"});
   ASSERT_TRUE(o) << o.error().message;
-  EXPECT_EQ(o->title, "T");
+  EXPECT_EQ(o->send().title, "T");
   EXPECT_FALSE(o->json);
-  EXPECT_EQ(o->words, (std::vector<std::string>{"disk", "full", "-x", "--json"}));
+  EXPECT_EQ(o->send().words, (std::vector<std::string>{"disk", "full", "-x", "--json"}));
   // A value that looks like a command or an option is still the value.
   auto v = parse({"--title", "list", "ops"});
   ASSERT_TRUE(v) << v.error().message;
   EXPECT_EQ(v->command, Command::send);
-  EXPECT_EQ(v->title, "list");
+  EXPECT_EQ(v->send().title, "list");
   auto text = parse({"ops", "-5 degrees"});
   ASSERT_TRUE(text) << text.error().message;
-  EXPECT_EQ(text->words, std::vector<std::string>{"-5 degrees"});
+  EXPECT_EQ(text->send().words, std::vector<std::string>{"-5 degrees"});
 }
 
 TEST(Options, UnknownOptionAmongWordsSaysHowToSendIt) {
@@ -141,13 +141,13 @@ TEST(Options, HelpForEveryCommandBothWays) {
     ASSERT_TRUE(by_option && by_command) << c;
     EXPECT_EQ(by_option->command, Command::help);
     EXPECT_EQ(by_command->command, Command::help);
-    EXPECT_EQ(by_option->help_text, by_command->help_text) << c;
+    EXPECT_EQ(by_option->help().text, by_command->help().text) << c;
   }
   auto telegram = parse({"telegram", "--help"});
   ASSERT_TRUE(telegram) << telegram.error().message;
-  EXPECT_NE(telegram->help_text.find("telegram discover"), std::string::npos);
-  EXPECT_EQ(parse({"help"})->help_text, parse({"--help"})->help_text);
-  EXPECT_EQ(parse({"ops", "--help"})->help_text, parse({"--help"})->help_text);
+  EXPECT_NE(telegram->help().text.find("telegram discover"), std::string::npos);
+  EXPECT_EQ(parse({"help"})->help().text, parse({"--help"})->help().text);
+  EXPECT_EQ(parse({"ops", "--help"})->help().text, parse({"--help"})->help().text);
   EXPECT_FALSE(parse({"help", "nothing"}));
   EXPECT_FALSE(parse({"help", "list", "check"}));
 }
@@ -164,8 +164,8 @@ TEST(Options, ExtraOperandsAreUsageErrors) {
   }
   auto setup = parse({"setup", "--type", "discord", "--", "-dash"});
   ASSERT_TRUE(setup) << setup.error().message;
-  EXPECT_EQ(setup->profile, "-dash");
-  EXPECT_EQ(setup->answers, (std::vector<std::pair<std::string, std::string>>{{"type", "discord"}}));
+  EXPECT_EQ(setup->setup().profile, "-dash");
+  EXPECT_EQ(setup->setup().answers, (std::vector<std::pair<std::string, std::string>>{{"type", "discord"}}));
 }
 
 TEST(Options, BadValuesInNotifysWords) {
@@ -181,9 +181,9 @@ TEST(Options, BadValuesInNotifysWords) {
   }
   auto ok = parse({"--timeout", "30", "--retries", "0", "--max-parts", "3", "ops"});
   ASSERT_TRUE(ok) << ok.error().message;
-  EXPECT_EQ(ok->timeout_s, 30);
-  EXPECT_EQ(ok->retries, 0);
-  EXPECT_EQ(ok->max_parts, 3);
+  EXPECT_EQ(ok->send().timeout_s, 30);
+  EXPECT_EQ(ok->send().retries, 0);
+  EXPECT_EQ(ok->send().max_parts, 3);
 }
 
 TEST(Options, OptionsOfOneCommandOnly) {
@@ -192,14 +192,14 @@ TEST(Options, OptionsOfOneCommandOnly) {
   EXPECT_FALSE(parse({"ops", "--force"}));
   auto list = parse({"list", "--names", "--json"});
   ASSERT_TRUE(list) << list.error().message;
-  EXPECT_TRUE(list->names);
+  EXPECT_TRUE(list->list().names);
   auto files = parse({"ops", "--file", "a", "--file", "b", "hi"});
   ASSERT_TRUE(files) << files.error().message;
-  EXPECT_EQ(files->files, (std::vector<std::string>{"a", "b"}));
-  EXPECT_EQ(files->words, std::vector<std::string>{"hi"});
+  EXPECT_EQ(files->send().files, (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(files->send().words, std::vector<std::string>{"hi"});
   auto twice = parse({"-t", "a", "-t", "b", "ops"});
   ASSERT_TRUE(twice) << twice.error().message;
-  EXPECT_EQ(twice->title, "b");
+  EXPECT_EQ(twice->send().title, "b");
   auto combined = parse({"-vt", "T", "ops"});
   EXPECT_FALSE(combined);  // -t takes a value: it cannot sit in a bundle
 }
@@ -208,20 +208,20 @@ TEST(Options, SpoolActionsAndRun) {
   auto drop = parse({"spool", "drop", "id1", "id2"});
   ASSERT_TRUE(drop) << drop.error().message;
   EXPECT_EQ(drop->command, Command::spool);
-  EXPECT_EQ(drop->spool_action, SpoolAction::drop);
-  EXPECT_EQ(drop->spool_ids, (std::vector<std::string>{"id1", "id2"}));
+  EXPECT_EQ(drop->spool().action, SpoolAction::drop);
+  EXPECT_EQ(drop->spool().ids, (std::vector<std::string>{"id1", "id2"}));
   auto failed = parse({"spool", "retry", "--failed"});
   ASSERT_TRUE(failed) << failed.error().message;
-  EXPECT_TRUE(failed->spool_failed);
+  EXPECT_TRUE(failed->spool().failed);
   auto all = parse({"spool", "drop", "--all"});
   ASSERT_TRUE(all);
-  EXPECT_TRUE(all->spool_all);
-  EXPECT_EQ(parse({"spool"})->spool_action, SpoolAction::list);
+  EXPECT_TRUE(all->spool().all);
+  EXPECT_EQ(parse({"spool"})->spool().action, SpoolAction::list);
   EXPECT_FALSE(parse({"spool", "dorp"}));
   auto run = parse({"run", "ops", "--on", "always", "--", "make", "-j2"});
   ASSERT_TRUE(run) << run.error().message;
-  EXPECT_EQ(run->on, "always");
-  EXPECT_EQ(run->run_argv, (std::vector<std::string>{"make", "-j2"}));
+  EXPECT_EQ(run->run().on, "always");
+  EXPECT_EQ(run->run().argv, (std::vector<std::string>{"make", "-j2"}));
 }
 
 }  // namespace
@@ -237,16 +237,16 @@ TEST(OptionsPlainSend, reads_like_the_full_parser) {
   ASSERT_TRUE(o);
   EXPECT_EQ(o->command, Command::send);
   EXPECT_EQ(o->config, "/tmp/p.toml");
-  EXPECT_EQ(o->targets, "ops");
-  EXPECT_EQ(o->words, (std::vector<std::string>{"disk", "-", "full"}));
+  EXPECT_EQ(o->send().targets, "ops");
+  EXPECT_EQ(o->send().words, (std::vector<std::string>{"disk", "-", "full"}));
   auto last = parse_options({"--config", "a", "ops", "-c", "b", "x"});
   ASSERT_TRUE(last);
   EXPECT_EQ(last->config, "b");  // the last of a repeated option wins, as in the full parser
-  EXPECT_EQ(last->words, std::vector<std::string>{"x"});
+  EXPECT_EQ(last->send().words, std::vector<std::string>{"x"});
   // A command name first, another option, `--` or a missing target: the full parser.
   EXPECT_EQ(parse_options({"list"})->command, Command::list);
-  EXPECT_EQ(parse_options({"ops", "-t", "T", "x"})->title, "T");
-  EXPECT_EQ(parse_options({"ops", "--", "-x"})->words, std::vector<std::string>{"-x"});
+  EXPECT_EQ(parse_options({"ops", "-t", "T", "x"})->send().title, "T");
+  EXPECT_EQ(parse_options({"ops", "--", "-x"})->send().words, std::vector<std::string>{"-x"});
   EXPECT_FALSE(parse_options({"-c", "p.toml"}));
   EXPECT_FALSE(parse_options({"ops", "--bogus"}));
 }

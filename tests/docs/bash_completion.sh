@@ -136,6 +136,12 @@ check "$P" "notify setup --avatar-url $E" -- alpha-ops --type
 check "$P" "notify setup me --type telegram --token - --chat-id 42 --" --thread-id --test
 check "$P" "notify telegram discover --" --profile --token --api-base --json
 check "$P" "notify run alpha-ops --on $E" failure always success
+# test, flush and run take the sending options; list, spool and setup do not.
+check "$P" "notify test alpha-ops --ti" --title --timeout
+check "$P" "notify run alpha-ops --dr" --dry-run
+check "$P" "notify flush --ma" --max-parts -- --markdown
+check "$P" "notify spool --" --failed --all --json -- --title
+check "$P" "notify help $E" services priority options
 # Message words get nothing.
 check "$P" "notify alpha-ops hello $E" -- alpha-ops setup
 # Broken config or missing binary: subcommands only, and silence.

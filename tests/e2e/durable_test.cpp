@@ -84,8 +84,9 @@ TEST_F(DurableE2E, notify_run_forwards_a_stop_signal_to_the_command_and_still_re
   o.isolate(home.path());
   o.set_env("XDG_STATE_HOME", state());
   auto child = spawn({NOTIFY_BINARY, "-c", path, "run", "ops", "--on", "failure", "--", "sh", "-c",
-                      "echo started; exec sleep 30"}, o);
-  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+                      "echo started >&2; exec sleep 30"}, o);
+  // Passed through as it comes: the command is running.
+  ASSERT_TRUE(child.wait_for_err("started"));
   child.signal(SIGTERM);
   auto r = child.wait();
   EXPECT_EQ(r.exit_code, 128 + SIGTERM) << r.err;

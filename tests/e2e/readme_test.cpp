@@ -183,7 +183,7 @@ constexpr Coverage kCoverage[] = {
     {"```toml [profiles.team] # every alert, full text", ""},
     {"notify alerts --priority urgent -t \"db1 is down\" < /var/log/db1.err", ""},
     {"notify alerts --priority low \"backup done\"", ""},
-    {"``` src/core Result type, exit codes, secret masking", ""},
+    {"``` src/core Result type, exit codes, secret masking, and the plain types", ""},
     {"``` core <- config <- services <- delivery <- app <- cli <- main.cpp", ""},
 };
 

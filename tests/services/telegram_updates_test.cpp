@@ -18,20 +18,15 @@ TEST(telegram_updates, rows_per_chat_and_topic_with_latest_message) {
   ]})");
   ASSERT_TRUE(rows);
   ASSERT_EQ(rows->size(), 4u);
-  EXPECT_EQ((*rows)[0].chat_id, "5");
+  EXPECT_EQ((*rows)[0].id, "5");
   EXPECT_EQ((*rows)[0].title, "Al");
   EXPECT_EQ((*rows)[0].last, "again\nand");
-  EXPECT_EQ((*rows)[1].topic_id, 9);
+  EXPECT_EQ((*rows)[1].topic, 9);
   EXPECT_EQ((*rows)[1].last, "pic");
   EXPECT_EQ((*rows)[2].type, "channel");
   EXPECT_EQ((*rows)[3].last, "(bot is now administrator)");
   EXPECT_FALSE(parse_updates(R"({"ok":false})"));
   EXPECT_FALSE(parse_updates("not json"));
-}
-
-TEST(telegram_updates, one_line_shortens_by_code_points) {
-  EXPECT_EQ(one_line("a\nb", 10), "a b");
-  EXPECT_EQ(one_line("\xC3\xA9\xC3\xA9\xC3\xA9", 2), "\xC3\xA9\xC3\xA9\u2026");
 }
 
 }  // namespace
