@@ -37,7 +37,4 @@ class StopSignals {
   Stop stop() const;
 };
 
-/// The three stop signals, for code that blocks or resets them.
-inline constexpr int kStopSignals[] = {SIGTERM, SIGINT, SIGHUP};
-
 }  // namespace notify::cli

@@ -2,6 +2,12 @@
 
 namespace notify {
 
+void Clock::wait(std::unique_lock<std::mutex>& lock, std::condition_variable& cv,
+                 std::optional<std::chrono::steady_clock::time_point> until) const {
+  if (until) cv.wait_until(lock, *until);
+  else cv.wait(lock);
+}
+
 namespace {
 
 class SystemClock final : public Clock {

@@ -4,6 +4,7 @@
 // way get `grace`, then are abandoned.
 
 #include <chrono>
+#include <csignal>
 #include <functional>
 
 namespace notify {
@@ -13,5 +14,9 @@ struct Stop {
   int fd = -1;  ///< readable once requested (wakes a sleeping poll)
   std::chrono::milliseconds grace{2000};
 };
+
+/// The three stop signals, for code that handles, blocks or resets them
+/// (cli's handlers, and `notify run` passing them on to its command).
+inline constexpr int kStopSignals[] = {SIGTERM, SIGINT, SIGHUP};
 
 }  // namespace notify

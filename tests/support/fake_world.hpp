@@ -3,10 +3,16 @@
 // only when the code waits, an HTTP client that answers from a script, and
 // randomness that is the same every run. No test that uses them sleeps.
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <deque>
+#include <mutex>
+#include <optional>
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -17,22 +23,90 @@
 
 namespace notify::test {
 
+/// Thread-safe: --stream's reader and sender read it while a FakeHttpClient
+/// moves it. A wait() lasts until the test (or a FakeHttpClient's idle poll)
+/// moves the clock to its deadline, or its condition variable is notified;
+/// with jump_to_deadlines, a wait with a deadline moves the clock there at
+/// once, as a real sleep would have.
 class FakeClock final : public Clock {
  public:
-  std::chrono::steady_clock::time_point now() const override { return now_; }
+  using time_point = std::chrono::steady_clock::time_point;
+
+  time_point now() const override { return now_.load(); }
   std::int64_t unix_seconds() const override {
-    return unix_start_ + std::chrono::duration_cast<std::chrono::seconds>(now_ - start_).count();
+    return unix_start_ + std::chrono::duration_cast<std::chrono::seconds>(now() - start_).count();
   }
-  void advance(std::chrono::milliseconds d) { now_ += d; }
+  void advance(std::chrono::milliseconds d) { move_to(now() + d); }
   std::chrono::milliseconds elapsed() const {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(now_ - start_);
+    return std::chrono::duration_cast<std::chrono::milliseconds>(now() - start_);
   }
   void set_unix(std::int64_t t) { unix_start_ = t - (unix_seconds() - unix_start_); }
+  void jump_to_deadlines(bool on) { jump_ = on; }
+
+  void wait(std::unique_lock<std::mutex>& lock, std::condition_variable& cv,
+            std::optional<time_point> until) const override {
+    if (until && now() >= *until) return;
+    if (until && jump_) {
+      lock.unlock();  // move_to takes every waiter's lock
+      move_to(*until);
+      lock.lock();
+      return;
+    }
+    // `lock` is held from the caller's check of its condition to cv.wait,
+    // and move_to notifies under each waiter's lock: no wake-up is lost.
+    const auto me = std::make_shared<Waiter>(Waiter{lock.mutex(), &cv, 0});
+    {
+      std::lock_guard r(registry_);
+      waiters_.push_back(me);
+    }
+    if (!until || now() < *until) cv.wait(lock);
+    // Out of the registry once no move_to is notifying us, without our lock
+    // held (move_to takes it): the caller may destroy the mutex after.
+    lock.unlock();
+    {
+      std::unique_lock r(registry_);
+      idle_.wait(r, [&] { return me->notifying == 0; });
+      waiters_.erase(std::find(waiters_.begin(), waiters_.end(), me));
+    }
+    lock.lock();
+  }
 
  private:
-  std::chrono::steady_clock::time_point start_{std::chrono::hours(1)};
-  std::chrono::steady_clock::time_point now_ = start_;
+  struct Waiter {
+    std::mutex* mutex;
+    std::condition_variable* cv;
+    int notifying;  // move_to calls under way (under registry_)
+  };
+
+  // Later only: time never goes back. Const: a wait() may move it. Never
+  // called with a waiter's lock held (it takes them).
+  void move_to(time_point t) const {
+    std::vector<std::shared_ptr<Waiter>> wake;
+    {
+      std::lock_guard r(registry_);
+      if (t <= now_.load()) return;
+      now_.store(t);
+      wake = waiters_;
+      for (auto& w : wake) ++w->notifying;
+    }
+    for (auto& w : wake) {
+      {
+        std::lock_guard g(*w->mutex);
+        w->cv->notify_all();
+      }
+      std::lock_guard r(registry_);
+      --w->notifying;
+      idle_.notify_all();
+    }
+  }
+
+  time_point start_{std::chrono::hours(1)};
+  mutable std::atomic<time_point> now_{start_};
   std::int64_t unix_start_ = 1764561600;  // 2025-12-01 04:00 UTC
+  std::atomic<bool> jump_{false};
+  mutable std::mutex registry_;
+  mutable std::condition_variable idle_;
+  mutable std::vector<std::shared_ptr<Waiter>> waiters_;
 };
 
 class FakeRandom final : public Random {

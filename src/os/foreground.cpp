@@ -1,4 +1,4 @@
-#include "cli/foreground.hpp"
+#include "os/foreground.hpp"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -10,7 +10,7 @@
 #include <memory>
 #include <string>
 
-namespace notify::cli {
+namespace notify::os {
 
 bool set_foreground_group(int tty, pid_t pgid) {
   sigset_t ttou, old;
@@ -69,4 +69,4 @@ void Foreground::take_back() {
   given_to_ = 0;
 }
 
-}  // namespace notify::cli
+}  // namespace notify::os

@@ -7,9 +7,9 @@
 
 #include <sys/types.h>
 
-#include "cli/unique_fd.hpp"
+#include "core/unique_fd.hpp"
 
-namespace notify::cli {
+namespace notify::os {
 
 /// tcsetpgrp(tty, pgid) with SIGTTOU blocked, which a process outside the
 /// foreground group needs to be allowed to. Async-signal-safe, so the
@@ -45,4 +45,4 @@ class Foreground {
   pid_t given_to_ = 0;
 };
 
-}  // namespace notify::cli
+}  // namespace notify::os

@@ -1,4 +1,4 @@
-#include "cli/process_runner.hpp"
+#include "os/process_runner.hpp"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -11,11 +11,11 @@
 #include <cstring>
 #include <optional>
 
-#include "cli/foreground.hpp"
-#include "cli/signals.hpp"
-#include "cli/unique_fd.hpp"
+#include "os/foreground.hpp"
+#include "core/stop.hpp"
+#include "core/unique_fd.hpp"
 
-namespace notify::cli {
+namespace notify::os {
 
 namespace {
 
@@ -377,4 +377,4 @@ Result<CommandEnd> run_in_own_group(const std::vector<std::string>& argv, const 
   return end;
 }
 
-}  // namespace notify::cli
+}  // namespace notify::os

@@ -14,7 +14,7 @@
 
 #include "core/result.hpp"
 
-namespace notify::cli {
+namespace notify::os {
 
 /// How long output is still read once the command has exited (PRODUCT.md,
 /// "`notify run` and its process group").
@@ -41,4 +41,4 @@ using OutputSink = std::function<void(int stream, std::string_view bytes)>;
 /// runs in the group is left alone. An error only when nothing was started.
 Result<CommandEnd> run_in_own_group(const std::vector<std::string>& argv, const OutputSink& sink);
 
-}  // namespace notify::cli
+}  // namespace notify::os

@@ -1,0 +1,257 @@
+#include "app/run.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <limits>
+#include <sstream>
+
+#include "app/targets.hpp"
+#include "core/shell.hpp"
+#include "message/sanitize.hpp"
+#include "message/split.hpp"
+#include "services/registry.hpp"
+#include "services/service.hpp"
+
+namespace notify::app {
+
+namespace {
+
+// The command's output as the report may show it: sanitised as it comes,
+// and only the last `cap` bytes kept (amortised: trimmed when twice that).
+class Tail {
+ public:
+  explicit Tail(std::size_t cap) : cap_(std::max<std::size_t>(cap, 1)) {}
+  void add(std::string_view bytes) {
+    sanitizer_.feed(bytes, text_);
+    trim();
+  }
+  /// The text kept; dropped() says whether anything came before it.
+  std::string finish() {
+    sanitizer_.finish(text_);
+    trim();
+    return std::move(text_);
+  }
+  bool dropped() const { return dropped_; }
+
+ private:
+  void trim() {
+    if (text_.size() <= 2 * cap_) return;
+    std::size_t cut = text_.size() - cap_;
+    // Never inside a UTF-8 sequence: the kept text stays valid.
+    while (cut < text_.size() && (static_cast<unsigned char>(text_[cut]) & 0xC0) == 0x80) ++cut;
+    text_.erase(0, cut);
+    dropped_ = true;
+  }
+
+  std::size_t cap_;
+  message::Sanitizer sanitizer_;
+  std::string text_;
+  bool dropped_ = false;
+};
+
+// --- How much of the tail one part holds ----------------------------------------
+
+// What the report's text may weigh at one profile the report can reach: the
+// room one part leaves (title, code fence and files' note taken out), in
+// the unit that profile's service counts.
+struct Room {
+  message::Unit unit;
+  std::size_t units;
+};
+
+// The weight of one code point of `bytes` UTF-8 bytes.
+std::size_t weight(message::Unit unit, std::size_t bytes) {
+  switch (unit) {
+    case message::Unit::code_points: return 1;
+    case message::Unit::utf16: return bytes == 4 ? 2 : 1;
+    case message::Unit::bytes: return bytes;
+  }
+  return bytes;
+}
+
+// A code block's text may grow where it is escaped: a zero-width space
+// breaks up ``` (message::break_fences) and @channel
+// (message::neutralize_mentions). Each ` and @ is weighed with one, so the
+// escaped text still fits.
+std::size_t escape_weight(message::Unit unit, char c) {
+  return c == '`' || c == '@' ? weight(unit, 3) : 0;
+}
+
+std::size_t weight(message::Unit unit, std::string_view text) {
+  std::size_t w = message::length_in(text, unit);
+  for (char c : text) w += escape_weight(unit, c);
+  return w;
+}
+
+// One room per profile the report may reach (its fallbacks too; not a
+// notice_only one, which gets a notice instead of the text).
+std::vector<Room> rooms_for(const config::Config& cfg, const std::vector<std::string>& targets,
+                            const Draft& draft, const Overrides& overrides) {
+  std::vector<Room> rooms;
+  Draft without_body = draft;
+  without_body.body.clear();
+  for (const auto& name : reachable(cfg, targets)) {
+    const auto p = effective(cfg.profiles.at(name), overrides);
+    if (p.notice_only) continue;
+    const auto m = message_for(p, without_body);
+    Room room{services::service_of(p).schema.unit, services::make_service(p)->one_part_text(m)};
+    // What message_for adds to the body (the files it cannot carry), and
+    // the newline before it.
+    const std::size_t added = m.body.empty() ? 0 : weight(room.unit, m.body) + 1;
+    room.units = room.units > added ? room.units - added : 0;
+    rooms.push_back(room);
+  }
+  return rooms;
+}
+
+// With no profile to send to, the report goes to stderr: its last MiB.
+const std::vector<Room> kStderrRoom{{message::Unit::bytes, 1 << 20}};
+
+// Bytes enough for the most text any room could take: a code point is at
+// most 4 bytes, and a UTF-16 unit at most 3.
+std::size_t tail_cap(const std::vector<Room>& rooms) {
+  std::size_t cap = std::numeric_limits<std::size_t>::max();
+  for (const auto& r : rooms) {
+    const std::size_t per_unit = r.unit == message::Unit::bytes ? 1 : r.unit == message::Unit::utf16 ? 3 : 4;
+    cap = std::min(cap, r.units * per_unit + 4);
+  }
+  return cap;
+}
+
+// Where the longest end of `text` that fits every room (less what `head`
+// takes of it) starts: on a whole line when one fits, else on a grapheme
+// boundary. text.size() when nothing fits.
+std::size_t fitting_start(std::string_view text, std::string_view head, const std::vector<Room>& rooms) {
+  std::vector<std::size_t> left;
+  for (const auto& r : rooms) {
+    const std::size_t h = weight(r.unit, head);
+    left.push_back(r.units > h ? r.units - h : 0);
+  }
+  auto is_lead = [&](std::size_t i) { return (static_cast<unsigned char>(text[i]) & 0xC0) != 0x80; };
+  std::size_t start = text.size();
+  while (start > 0) {
+    std::size_t lead = start - 1;
+    while (lead > 0 && !is_lead(lead)) --lead;
+    const std::size_t n = start - lead;
+    bool fits = true;
+    for (std::size_t k = 0; k < rooms.size() && fits; ++k)
+      fits = weight(rooms[k].unit, n) + escape_weight(rooms[k].unit, text[lead]) <= left[k];
+    if (!fits) break;
+    for (std::size_t k = 0; k < rooms.size(); ++k)
+      left[k] -= weight(rooms[k].unit, n) + escape_weight(rooms[k].unit, text[lead]);
+    start = lead;
+  }
+  if (start == 0 || text[start - 1] == '\n') return start;
+  if (const auto nl = text.find('\n', start); nl != std::string_view::npos && nl + 1 < text.size())
+    return nl + 1;
+  while (start < text.size() && !(is_lead(start) && message::is_grapheme_boundary(text, start))) ++start;
+  return start;
+}
+
+constexpr std::string_view kLeftOut = "[... earlier output left out ...]\n";
+
+// The report's body: the command line, then as much of the end of the
+// output as one part of every room holds (a note first when some is left out).
+std::string report_body(const std::string& cmdline, std::string out, bool dropped,
+                        const std::vector<Room>& rooms) {
+  std::string head = message::sanitize("$ " + cmdline) + "\n";
+  while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
+  if (out.empty()) return head + (dropped ? std::string(kLeftOut) + "(no output)" : "(no output)");
+  if (!dropped && fitting_start(out, head, rooms) == 0) return head + out;
+  head += kLeftOut;
+  out.erase(0, fitting_start(out, head, rooms));
+  if (out.empty()) head.pop_back();  // not even a line fits: the note says it
+  return head + out;
+}
+
+// How the command ended, in the report's words.
+struct Ending {
+  int exit_status = 0;
+  std::string how;  // "exit 3", "killed by signal 9 (Killed)"
+  bool ok = false;
+};
+
+Ending ending_of(const CommandEnd& end) {
+  Ending e;
+  if (end.exec_errno != 0) {
+    e.exit_status = end.exec_errno == ENOENT ? 127 : 126;
+    e.how = std::string("could not start: ") + std::strerror(end.exec_errno);
+  } else if (end.signal != 0) {
+    e.exit_status = 128 + end.signal;
+    e.how = "killed by signal " + std::to_string(end.signal) + " (" + strsignal(end.signal) + ")";
+  } else {
+    e.exit_status = end.exit_code;
+    e.how = "exit " + std::to_string(end.exit_code);
+    e.ok = end.exit_code == 0;
+  }
+  return e;
+}
+
+bool wanted(ReportOn on, bool ok) {
+  switch (on) {
+    case ReportOn::always: return true;
+    case ReportOn::success: return ok;
+    case ReportOn::failure: return !ok;
+  }
+  return true;
+}
+
+std::string duration_text(double seconds) {
+  std::ostringstream out;
+  out.precision(seconds < 10 ? 2 : 0);
+  out << std::fixed << seconds << " s";
+  return out.str();
+}
+
+}  // namespace
+
+RunResult run(const config::Config& cfg, const RunRequest& req, ProcessRunner& runner, World& world) {
+  RunResult result;
+  Draft draft = req.base;
+  draft.code = true;
+  // What is kept while the command runs is bounded by the room without a
+  // title; the title, known at its end, takes its share then.
+  // Only notice_only targets (no text goes anywhere): bounded all the same.
+  auto rooms_now = [&] {
+    auto rooms = req.targets ? rooms_for(cfg, *req.targets, draft, req.send.overrides) : kStderrRoom;
+    return rooms.empty() ? kStderrRoom : rooms;
+  };
+  Tail tail(tail_cap(rooms_now()));
+  auto ended = runner.run(req.argv, [&](int stream, std::string_view bytes) {
+    if (req.echo) req.echo(stream, bytes);
+    tail.add(bytes);
+  });
+  if (!ended) {
+    result.exit_status = 1;
+    result.not_run = ended.error().message;
+    return result;
+  }
+  const Ending e = ending_of(*ended);
+  result.exit_status = e.exit_status;
+  if (ended->exec_errno != 0)
+    world.tell(Level::error, "run: " + req.argv[0] + ": " + std::strerror(ended->exec_errno));
+  if (!wanted(req.on, e.ok)) return result;
+
+  std::string cmdline;
+  for (const auto& a : req.argv) cmdline += (cmdline.empty() ? "" : " ") + shell_quote(a);
+  // Good news need not ring: under --on always a success is reported low,
+  // and --priority (or the profile's level) is for the failures.
+  if (req.on == ReportOn::always && e.ok) draft.priority = Priority::low;
+  const std::string name = req.argv[0].substr(req.argv[0].rfind('/') + 1);
+  draft.title = message::sanitize(req.title.value_or(name + (e.ok ? " succeeded" : " failed")) +
+                                  " (" + e.how + ", " + duration_text(ended->seconds) + " on " +
+                                  req.host + ")");
+  // Before the body is cut: a file a profile cannot carry is named in its
+  // text, which takes room too.
+  if (req.targets && req.attach)
+    if (auto files = req.attach(draft); !files) result.unsent_reason = files.error().message;
+  std::string out = tail.finish();
+  draft.body = report_body(cmdline, std::move(out), tail.dropped(), rooms_now());
+  result.report = draft;
+  if (!req.targets || !result.unsent_reason.empty()) return result;
+  result.sent = send(cfg, *req.targets, draft, req.send, world);
+  return result;
+}
+
+}  // namespace notify::app

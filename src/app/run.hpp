@@ -1,0 +1,65 @@
+#pragma once
+// The `notify run` use case: wrap a command for cron and CI. Its output
+// passes through untouched, its exit status is the caller's, and a report
+// with the tail of its output goes out on failure (or always, or on
+// success): a title that says how it ended, the command line and the tail
+// in a code block.
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/process.hpp"
+#include "app/send.hpp"
+#include "app/world.hpp"
+#include "config/profile.hpp"
+#include "message/draft.hpp"
+
+namespace notify::app {
+
+/// --on: which endings are reported.
+enum class ReportOn { failure, success, always };
+
+struct RunRequest {
+  std::vector<std::string> argv;
+  ReportOn on = ReportOn::failure;
+  /// Where the report goes (groups expanded). nullopt when the profile file
+  /// could not be used: the command runs all the same, and the report is
+  /// handed back for standard error (cron mails it).
+  std::optional<std::vector<std::string>> targets;
+  /// The report's options (code language, priority, username, ...); its
+  /// title and body are made here.
+  Draft base;
+  std::optional<std::string> title;  ///< --title: in place of "NAME failed"
+  std::string host;                  ///< the machine, named in the title
+  SendOptions send;                  ///< overrides, dry run
+  /// What the command writes, passed on as it comes.
+  OutputSink echo;
+  /// Adds the --file attachments to the report, once the command has ended
+  /// (it may have written them). An error keeps the report from being sent.
+  std::function<Result<void>(Draft&)> attach;
+};
+
+struct RunResult {
+  /// What notify exits with: the command's status, 128 + the signal that
+  /// killed it, 127 (not found) or 126 (not executable).
+  int exit_status = 0;
+  /// The command was not started at all ("pipe: Too many open files"): no
+  /// status of its own, and nothing was reported.
+  std::optional<std::string> not_run;
+  /// The report, when --on asked for one.
+  std::optional<Draft> report;
+  /// What sending the report did; nullopt when it was not sent.
+  std::optional<SendResult> sent;
+  /// Why a report was not sent (the --file error); empty when the profile
+  /// file was the reason or it was sent.
+  std::string unsent_reason;
+};
+
+/// Runs the command through `runner` and reports on it as asked. Says
+/// "run: NAME: <why>" (an error) when it could not be executed.
+RunResult run(const config::Config& config, const RunRequest& request, ProcessRunner& runner,
+              World& world);
+
+}  // namespace notify::app

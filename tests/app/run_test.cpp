@@ -1,0 +1,402 @@
+// `notify run` in-process: a scripted command (FakeProcessRunner), a
+// scripted HTTP client, the real spool in a temp directory.
+
+#include "app/run.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <csignal>
+
+#include <nlohmann/json.hpp>
+
+#include "config/loader.hpp"
+#include "message/split.hpp"
+#include "services/registry.hpp"
+#include "spool/spool.hpp"
+#include "support/fake_process.hpp"
+#include "support/fake_world.hpp"
+#include "support/temp_dir.hpp"
+
+namespace notify::app {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+using ::testing::StartsWith;
+
+const char* kConfig = R"(
+[defaults]
+retries = 0
+
+[profiles.ops]
+type = "mattermost"
+webhook_url = "https://mm.example/hooks/opsopsops"
+
+[profiles.tg]
+type = "telegram"
+token = "123456:telegram-token"
+chat_id = 111111111
+api_base = "https://tg.example"
+
+[profiles.push]
+type = "ntfy"
+server = "https://ntfy.example"
+topic = "builds"
+
+[profiles.family]
+type = "line"
+token = "line-token-123456"
+to = "U0123456789abcdef0123456789abcdef"
+api_base = "https://line.example"
+
+[profiles.small]
+type = "mattermost"
+webhook_url = "https://mm.example/hooks/smallsmall"
+max_length = 500
+)";
+
+class RunTest : public ::testing::Test {
+ protected:
+  test::TempDir tmp{"notify-run"};
+  test::FakeClock clock;
+  test::FakeRandom random;
+  test::FakeHttpClient http{&clock};
+  test::FakeProcessRunner command;
+  Masker masker;
+  std::vector<std::pair<Level, std::string>> said;
+  std::vector<std::pair<int, std::string>> echoed;
+  config::Config cfg = *config::parse_config(kConfig, "test.toml", services::catalog());
+
+  World world() {
+    World w;
+    w.http = &http;
+    w.spool_dir = (tmp.path() / "spool").string();
+    w.clock = &clock;
+    w.random = &random;
+    w.env = [](const std::string&) -> std::optional<std::string> { return std::nullopt; };
+    w.read_file = [](const std::string&) -> Result<std::string> {
+      return make_error(ErrorKind::io, "no files here");
+    };
+    w.masker = &masker;
+    w.say = [this](Level l, const std::string& t) { said.emplace_back(l, t); };
+    return w;
+  }
+
+  RunRequest request(std::vector<std::string> argv, ReportOn on = ReportOn::failure) {
+    RunRequest r;
+    r.argv = std::move(argv);
+    r.on = on;
+    r.targets = std::vector<std::string>{"ops"};
+    r.host = "db1";
+    r.echo = [this](int stream, std::string_view bytes) { echoed.emplace_back(stream, bytes); };
+    return r;
+  }
+
+  RunResult run(const RunRequest& r) {
+    auto w = world();
+    return app::run(cfg, r, command, w);
+  }
+
+  std::vector<std::string> texts() const {
+    std::vector<std::string> out;
+    for (const auto& r : http.sent) out.push_back(nlohmann::json::parse(r.body).at("text"));
+    return out;
+  }
+};
+
+TEST_F(RunTest, a_failure_is_reported_with_its_output_and_its_status_passed_through) {
+  command.output = {{1, "to-stdout\n"}, {2, "to-stderr\n"}};
+  command.end.exit_code = 3;
+  command.end.seconds = 0.5;
+  auto r = run(request({"sh", "-c", "echo to-stdout; echo to-stderr >&2; exit 3"}));
+  EXPECT_EQ(r.exit_status, 3);
+  EXPECT_EQ(echoed, (std::vector<std::pair<int, std::string>>{{1, "to-stdout\n"},
+                                                              {2, "to-stderr\n"}}));
+  ASSERT_TRUE(r.report);
+  EXPECT_EQ(r.report->title, "sh failed (exit 3, 0.50 s on db1)");
+  EXPECT_EQ(r.report->body,
+            "$ sh -c 'echo to-stdout; echo to-stderr >&2; exit 3'\nto-stdout\nto-stderr");
+  EXPECT_TRUE(r.report->code);
+  ASSERT_TRUE(r.sent);
+  EXPECT_EQ(r.sent->exit_status, 0);
+  ASSERT_EQ(texts().size(), 1u);
+  EXPECT_THAT(texts()[0], HasSubstr("to-stdout\nto-stderr\n```"));
+  // The report's own delivery does not change the status.
+  EXPECT_EQ(command.ran, (std::vector<std::vector<std::string>>{
+                             {"sh", "-c", "echo to-stdout; echo to-stderr >&2; exit 3"}}));
+}
+
+TEST_F(RunTest, a_success_sends_nothing_by_default) {
+  command.exits(0, "fine\n");
+  auto r = run(request({"true"}));
+  EXPECT_EQ(r.exit_status, 0);
+  EXPECT_FALSE(r.report);
+  EXPECT_FALSE(r.sent);
+  EXPECT_TRUE(http.sent.empty());
+  EXPECT_EQ(echoed.size(), 1u);
+}
+
+TEST_F(RunTest, on_always_reports_a_success_low_and_on_success_skips_a_failure) {
+  command.exits(0);
+  auto req = request({"/usr/bin/true"}, ReportOn::always);
+  req.base.priority = Priority::high;
+  auto always = run(req);
+  EXPECT_EQ(always.exit_status, 0);
+  ASSERT_TRUE(always.report);
+  EXPECT_THAT(always.report->title, StartsWith("true succeeded (exit 0, "));
+  EXPECT_EQ(always.report->priority, Priority::low);
+  EXPECT_EQ(always.report->body, "$ /usr/bin/true\n(no output)");
+  EXPECT_EQ(http.sent.size(), 1u);
+
+  command.exits(1);
+  auto success = run(request({"false"}, ReportOn::success));
+  EXPECT_EQ(success.exit_status, 1);
+  EXPECT_FALSE(success.report);
+  EXPECT_EQ(http.sent.size(), 1u);
+
+  auto failure = run(request({"false"}, ReportOn::always));
+  ASSERT_TRUE(failure.report);
+  EXPECT_THAT(failure.report->title, StartsWith("false failed (exit 1, "));
+  EXPECT_EQ(failure.report->priority, std::nullopt);  // the profile's level
+}
+
+TEST_F(RunTest, a_signal_that_killed_the_command_is_its_status_and_its_title) {
+  command.end.signal = SIGKILL;
+  auto r = run(request({"sh", "-c", "kill -9 $$"}));
+  EXPECT_EQ(r.exit_status, 128 + 9);
+  ASSERT_TRUE(r.report);
+  EXPECT_THAT(r.report->title, HasSubstr("sh failed (killed by signal 9 (Killed), "));
+}
+
+TEST_F(RunTest, a_command_that_cannot_be_executed_is_127_or_126_said_and_reported) {
+  command.end.exec_errno = ENOENT;
+  auto missing = run(request({"/nonexistent/cmd"}));
+  EXPECT_EQ(missing.exit_status, 127);
+  std::vector<std::string> errors;
+  for (const auto& [level, text] : said)
+    if (level == Level::error) errors.push_back(text);
+  EXPECT_EQ(errors, std::vector<std::string>{"run: /nonexistent/cmd: No such file or directory"});
+  ASSERT_TRUE(missing.report);
+  EXPECT_THAT(missing.report->title,
+              HasSubstr("cmd failed (could not start: No such file or directory"));
+
+  command.end.exec_errno = EACCES;
+  EXPECT_EQ(run(request({"./script.sh"})).exit_status, 126);
+  EXPECT_EQ(http.sent.size(), 2u);
+}
+
+TEST_F(RunTest, a_command_that_was_not_started_at_all_is_status_1_and_no_report) {
+  command.cannot_start = "pipe: Too many open files";
+  auto r = run(request({"make"}));
+  EXPECT_EQ(r.exit_status, 1);
+  EXPECT_EQ(r.not_run, "pipe: Too many open files");
+  EXPECT_FALSE(r.report);
+  EXPECT_TRUE(http.sent.empty());
+}
+
+TEST_F(RunTest, a_broken_profile_file_still_runs_the_command_and_hands_the_report_back) {
+  command.exits(2, "oops\n");
+  auto req = request({"make"});
+  req.targets = std::nullopt;
+  bool attached = false;
+  req.attach = [&](Draft&) -> Result<void> { return attached = true, Result<void>(); };
+  auto r = run(req);
+  EXPECT_EQ(r.exit_status, 2);
+  EXPECT_EQ(command.ran.size(), 1u);
+  ASSERT_TRUE(r.report);
+  EXPECT_EQ(r.report->body, "$ make\noops");
+  EXPECT_FALSE(r.sent);
+  EXPECT_TRUE(r.unsent_reason.empty());
+  EXPECT_FALSE(attached);
+  EXPECT_TRUE(http.sent.empty());
+}
+
+TEST_F(RunTest, files_are_attached_after_the_command_and_a_bad_one_keeps_the_report_back) {
+  auto req = request({"make"});
+  bool ran_first = false;
+  req.attach = [&](Draft& d) -> Result<void> {
+    ran_first = command.ran.size() == 1;
+    d.files.push_back(Attachment{"build.log", "log", std::nullopt});
+    return {};
+  };
+  command.exits(1);
+  auto ok = run(req);
+  EXPECT_TRUE(ran_first);
+  ASSERT_TRUE(ok.sent);
+  ASSERT_TRUE(ok.report);
+  EXPECT_EQ(ok.report->files.size(), 1u);
+
+  req.attach = [](Draft&) -> Result<void> {
+    return make_error(ErrorKind::usage, "--file build.log: No such file or directory");
+  };
+  const auto sent_before = http.sent.size();
+  auto bad = run(req);
+  EXPECT_EQ(bad.exit_status, 1);
+  EXPECT_FALSE(bad.sent);
+  EXPECT_EQ(bad.unsent_reason, "--file build.log: No such file or directory");
+  ASSERT_TRUE(bad.report);
+  EXPECT_EQ(http.sent.size(), sent_before);
+}
+
+TEST_F(RunTest, title_replaces_the_name_and_keeps_how_it_ended) {
+  command.exits(4);
+  auto req = request({"./backup.sh"});
+  req.title = "nightly backup";
+  auto r = run(req);
+  ASSERT_TRUE(r.report);
+  EXPECT_THAT(r.report->title, StartsWith("nightly backup (exit 4, "));
+  EXPECT_THAT(r.report->title, HasSubstr(" on db1)"));
+}
+
+TEST_F(RunTest, long_output_keeps_the_tail_from_a_whole_line_and_says_so) {
+  std::string out;
+  for (int i = 0; i < 3000; ++i) out += "line " + std::to_string(i) + "\n";
+  command.exits(1, out);
+  auto r = run(request({"make"}));
+  ASSERT_TRUE(r.report);
+  EXPECT_THAT(r.report->body, StartsWith("$ make\n[... earlier output left out ...]\nline "));
+  EXPECT_THAT(r.report->body, HasSubstr("\nline 2999"));
+  EXPECT_THAT(r.report->body, Not(HasSubstr("line 0\n")));
+  ASSERT_EQ(texts().size(), 1u);
+}
+
+TEST_F(RunTest, an_undelivered_report_is_spooled_and_the_status_kept) {
+  http.respond = [](const HttpRequest&) { return test::status_reply(500); };
+  command.exits(1);
+  auto r = run(request({"false"}));
+  EXPECT_EQ(r.exit_status, 1);
+  ASSERT_TRUE(r.sent);
+  ASSERT_EQ(r.sent->outcomes.size(), 1u);
+  EXPECT_TRUE(r.sent->outcomes[0].spooled);
+  EXPECT_EQ(spool::Spool((tmp.path() / "spool").string()).list().pending.size(), 1u);
+}
+
+TEST_F(RunTest, output_is_sanitised_in_the_report_and_passed_through_untouched) {
+  command.exits(1, "\033[31mred\033[0m\r\n");
+  auto r = run(request({"make"}));
+  EXPECT_EQ(echoed[0].second, "\033[31mred\033[0m\r\n");
+  ASSERT_TRUE(r.report);
+  EXPECT_EQ(r.report->body, "$ make\nred");
+}
+
+// --- The tail fits one part, in the unit the service counts ------------------
+
+// The text one request carries, as the service counts it: Telegram's and
+// Mattermost's "text", LINE's first message, ntfy's body.
+std::string part_text(const HttpRequest& r) {
+  if (r.url.find("ntfy.example") != std::string::npos) return r.body;
+  const auto j = nlohmann::json::parse(r.body);
+  if (j.contains("messages")) return j["messages"][0]["text"];
+  return j["text"];
+}
+
+// `n` numbered lines of `line`, the last one numbered n-1.
+std::string lines_of(const std::string& line, int n) {
+  std::string out;
+  for (int i = 0; i < n; ++i) out += line + " " + std::to_string(10000 + i) + "\n";
+  return out;
+}
+
+struct FitCase {
+  std::string target;
+  message::Unit unit;
+  std::size_t limit;
+  std::string line;
+};
+
+class RunTailFits : public RunTest, public ::testing::WithParamInterface<FitCase> {};
+
+// As much output as one part holds, and no more: the part is full to within
+// a line (the tail starts on a whole one), whatever the characters weigh.
+TEST_P(RunTailFits, the_report_is_one_part_filled_with_the_newest_output) {
+  const auto& c = GetParam();
+  const std::string output = lines_of(c.line, 4000);
+  command.exits(1, output);
+  auto req = request({"make", "-j2", "all"});
+  req.targets = std::vector<std::string>{c.target};
+  auto r = run(req);
+  ASSERT_TRUE(r.sent);
+  ASSERT_EQ(http.sent.size(), 1u) << "the report took more than one part";
+  const std::string text = part_text(http.sent[0]);
+  const std::size_t line_units = message::length_in(c.line + " 13999\n", c.unit);
+  EXPECT_LE(message::length_in(text, c.unit), c.limit);
+  EXPECT_GE(message::length_in(text, c.unit), c.limit - 2 * line_units) << text.size();
+  // Not EXPECT_THAT: its message would print kilobytes of escaped text.
+  EXPECT_NE(text.find(c.line + " 13999"), std::string::npos);
+  EXPECT_NE(text.find("[... earlier output left out ...]\n" + c.line), std::string::npos)
+      << "the tail starts inside a line";
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Units, RunTailFits,
+    ::testing::Values(
+        // Telegram counts code points: a CJK line is 3 bytes a character.
+        FitCase{"tg", message::Unit::code_points, 4096, "ビルド手順を実行中です：モジュール"},
+        // ntfy counts bytes.
+        FitCase{"push", message::Unit::bytes, 4096, "ビルド手順を実行中です：モジュール"},
+        // LINE counts UTF-16 units: an emoji is two.
+        FitCase{"family", message::Unit::utf16, 5000, "\U0001F680 deploy step \U0001F4E6 ok"}),
+    [](const ::testing::TestParamInfo<FitCase>& param) { return param.param.target; });
+
+TEST_F(RunTest, a_long_command_line_and_title_leave_the_tail_less_room_not_a_second_part) {
+  const std::string output = lines_of("compiling module", 400);
+  command.exits(1, output);
+  auto req = request({"sh", "-c", std::string(150, 'x')});
+  req.targets = std::vector<std::string>{"small"};
+  req.title = "the nightly build of everything";
+  auto r = run(req);
+  ASSERT_EQ(http.sent.size(), 1u) << part_text(http.sent[0]);
+  const std::string text = part_text(http.sent[0]);
+  EXPECT_LE(message::length_in(text, message::Unit::code_points), 500u);
+  EXPECT_THAT(text, HasSubstr("compiling module 10399"));
+  EXPECT_THAT(text, HasSubstr(std::string(150, 'x')));
+}
+
+TEST_F(RunTest, the_strictest_target_decides_for_all) {
+  // Telegram holds 4096 code points, ntfy 4096 bytes: CJK text is three
+  // bytes a character, so ntfy's part is full long before Telegram's.
+  command.exits(1, lines_of("ビルド手順", 4000));
+  auto req = request({"make"});
+  req.targets = std::vector<std::string>{"tg", "push"};
+  auto r = run(req);
+  ASSERT_EQ(http.sent.size(), 2u);
+  const std::string tg = part_text(http.sent[0]), push = part_text(http.sent[1]);
+  EXPECT_LE(message::length_in(push, message::Unit::bytes), 4096u);
+  EXPECT_LT(message::length_in(tg, message::Unit::code_points), 3000u);
+  // The same tail in both.
+  const std::string note = "[... earlier output left out ...]\n";
+  ASSERT_NE(tg.find(note), std::string::npos);
+  ASSERT_NE(push.find(note), std::string::npos);
+  EXPECT_EQ(tg.substr(tg.find(note), 100), push.substr(push.find(note), 100));
+}
+
+TEST_F(RunTest, escaped_backticks_and_mentions_still_fit) {
+  // Mattermost breaks ``` and @channel apart with zero-width spaces.
+  command.exits(1, lines_of("```@channel@here``` ``` `", 400));
+  auto req = request({"make"});
+  req.targets = std::vector<std::string>{"small"};
+  run(req);
+  ASSERT_EQ(http.sent.size(), 1u);
+  EXPECT_LE(message::length_in(part_text(http.sent[0]), message::Unit::code_points), 500u);
+}
+
+TEST_F(RunTest, one_line_longer_than_a_part_is_cut_between_characters) {
+  std::string line;
+  for (int i = 0; i < 600; ++i) line += "é\U0001F469\u200D\U0001F4BB";  // é, then a ZWJ sequence
+  command.exits(1, line);
+  auto req = request({"make"});
+  req.targets = std::vector<std::string>{"small"};
+  auto r = run(req);
+  ASSERT_EQ(http.sent.size(), 1u);
+  ASSERT_TRUE(r.report);
+  const std::string& body = r.report->body;
+  const auto at = body.find("[... earlier output left out ...]\n");
+  ASSERT_NE(at, std::string::npos);
+  // It starts with a whole cluster: é, never a lone part of the sequence.
+  EXPECT_EQ(body.substr(at + 34, 2), "é");
+  EXPECT_LE(message::length_in(part_text(http.sent[0]), message::Unit::code_points), 500u);
+}
+
+}  // namespace
+}  // namespace notify::app
