@@ -922,11 +922,11 @@ std::set<std::string> cmake_links(const std::string& who, const std::set<std::st
   return out;
 }
 
-// The README's layer graph is the build's: each arrow is a link in the
-// includer's CMakeLists.txt, and each link the build makes is an arrow or a
-// chain of them, so neither can change without the other.
-TEST(Readme, layer_graph_is_the_cmake_link_graph) {
-  const std::string text = example("``` core <- config <- services <- delivery <- app <- cli <- main.cpp");
+// A layer graph written in a document is the build's: each arrow is a link
+// in the includer's CMakeLists.txt, and each link the build makes is an
+// arrow or a chain of them, so neither can change without the other.
+void expect_graph_is_the_cmake_link_graph(const std::string& text, const std::string& doc) {
+  SCOPED_TRACE(doc);
   std::set<std::string> layers;
   for (const auto& d : fs::directory_iterator(fs::path(NOTIFY_SOURCE_DIR) / "src"))
     if (d.is_directory()) layers.insert(d.path().filename().string());
@@ -958,7 +958,7 @@ TEST(Readme, layer_graph_is_the_cmake_link_graph) {
   for (const auto& [who, direct] : includes) {
     const auto links = cmake_links(who, layers);
     for (const auto& a : direct)
-      EXPECT_TRUE(links.count(a)) << who << " does not link notify_" << a << " but the README says "
+      EXPECT_TRUE(links.count(a)) << who << " does not link notify_" << a << " but " << doc << " says "
                                   << a << " <- " << who;
     std::set<std::string> reach(direct.begin(), direct.end());
     for (std::size_t before = 0; before != reach.size();) {
@@ -967,10 +967,35 @@ TEST(Readme, layer_graph_is_the_cmake_link_graph) {
         if (includes.count(r)) reach.insert(includes[r].begin(), includes[r].end());
     }
     for (const auto& a : links)
-      EXPECT_TRUE(reach.count(a)) << who << " links notify_" << a << ", which the README's graph "
-                                  << "does not let it include";
+      EXPECT_TRUE(reach.count(a)) << who << " links notify_" << a << ", which the graph of " << doc
+                                  << " does not let it include";
   }
   EXPECT_EQ(cmake_links("main.cpp", layers), (std::set<std::string>{"cli"}));
+}
+
+TEST(Readme, layer_graph_is_the_cmake_link_graph) {
+  expect_graph_is_the_cmake_link_graph(
+      example("``` core <- config <- services <- delivery <- app <- cli <- main.cpp"), "README.md");
+}
+
+// ARCHITECTURE.md, for the next engineer, draws the same graph: its first
+// code block that starts with "core <-".
+TEST(Architecture, layer_graph_is_the_cmake_link_graph) {
+  std::ifstream in(fs::path(NOTIFY_SOURCE_DIR) / "ARCHITECTURE.md");
+  ASSERT_TRUE(in) << "ARCHITECTURE.md is missing";
+  std::string line, block;
+  bool in_block = false, found = false;
+  while (!found && std::getline(in, line)) {
+    if (line.rfind("```", 0) == 0) {
+      if (in_block && block.rfind("core <-", 0) == 0) found = true;
+      else block.clear();
+      in_block = !in_block;
+    } else if (in_block) {
+      block += line + "\n";
+    }
+  }
+  ASSERT_TRUE(found) << "ARCHITECTURE.md has no layer graph (a code block starting with 'core <-')";
+  expect_graph_is_the_cmake_link_graph(block, "ARCHITECTURE.md");
 }
 
 }  // namespace
