@@ -67,15 +67,13 @@ std::optional<int> load_config(Session& s) {
     }
   }
   if (path.empty()) {
-    s.error(no_profile_file(candidates));
-    return kExitUsage;
+    return s.fail(ErrorKind::usage, no_profile_file(candidates));
   }
   s.config.path = path;  // what check's verdict names if it cannot be read
   auto cfg = app::read_profile_file(s.world.read_file, path);
   if (!cfg) {
-    if (StopSignals::stopped()) return kExitNotDelivered;  // said by the caller
-    s.error(cfg.error().message);
-    return kExitUsage;
+    if (StopSignals::stopped()) return exit_status(ErrorKind::stopped);  // said by the caller
+    return s.fail(ErrorKind::usage, cfg.error().message);
   }
   s.config = std::move(*cfg);
   // Like ssh with a private key: a secret in a file others can read is
@@ -109,7 +107,7 @@ int stopped_early(Session& s, const char* while_doing) {
   *s.world.err << "notify: stopped by " << stop_signal_name() << " " << while_doing
                << ": nothing was sent\n";
   if (s.reads_message_from_stdin()) pass_message_on(s);
-  return kExitNotDelivered;
+  return exit_status(ErrorKind::stopped);
 }
 
 bool has_config_file(const Session& s) {

@@ -33,8 +33,7 @@ int cmd_run(Session& s) {
   auto world = app_world(s, &signals);
   const auto ran = app::run(s.config, req, app::system_process_runner(), world);
   if (ran.not_run) {
-    s.error("run: " + *ran.not_run);
-    return kExitNotDelivered;
+    return s.fail(ErrorKind::io, "run: " + *ran.not_run);
   }
   if (ran.sent) {
     report(s, *ran.sent, *ran.report, false);

@@ -20,20 +20,17 @@ int cmd_stream(Session& s) {
     return kExitUsage;
   }
   if (s.world.is_terminal(s.world.in_fd)) {
-    s.error("--stream reads standard input, which is a terminal: pipe something in "
+    return s.fail(ErrorKind::usage, "--stream reads standard input, which is a terminal: pipe something in "
             "(e.g. `tail -f app.log | notify --stream " + s.options.send().targets + "`)");
-    return kExitUsage;
   }
   StopSignals signals;
   if (signals.fd() < 0) {
-    s.error(std::string("--stream: cannot create a pipe: ") + std::strerror(errno));
-    return kExitNotDelivered;
+    return s.fail(ErrorKind::io, std::string("--stream: cannot create a pipe: ") + std::strerror(errno));
   }
   FdStreamInput input(s.world.in_fd, s.options.send().tee ? s.world.tee_fd : -1, signals.fd(),
                       system_clock());
   if (!input.ready()) {
-    s.error(std::string("--stream: cannot create a pipe: ") + std::strerror(errno));
-    return kExitNotDelivered;
+    return s.fail(ErrorKind::io, std::string("--stream: cannot create a pipe: ") + std::strerror(errno));
   }
   app::StreamRequest req;
   req.targets = std::move(*names);
