@@ -1,5 +1,6 @@
 #include "app/send.hpp"
 
+#include "app/alerts/keyed_send.hpp"
 #include "app/round.hpp"
 
 #include <algorithm>
@@ -85,10 +86,10 @@ void deliver(Round& r, const SendOptions& opts, World& world, SendResult& result
   for (auto& oc : round.outcomes) result.outcomes.push_back(std::move(oc));
 }
 
-}  // namespace
-
-SendResult send(const config::Config& cfg, const std::vector<std::string>& targets,
-                const Draft& draft, const SendOptions& opts, World& world) {
+// The message to every target as it is: what `send` does for a message
+// without a key, and for each part of a keyed one that goes out.
+SendResult send_now(const config::Config& cfg, const std::vector<std::string>& targets,
+                    const Draft& draft, const SendOptions& opts, World& world) {
   SendResult result;
   // notice_only targets get their own message: a notice, made and kept
   // apart, so neither their requests nor their spool entry hold the text.
@@ -117,6 +118,14 @@ SendResult send(const config::Config& cfg, const std::vector<std::string>& targe
   std::stable_sort(result.dry_run.begin(), result.dry_run.end(),
                    [&](const DryRun& a, const DryRun& b) { return order(a.target) < order(b.target); });
   return result;
+}
+
+}  // namespace
+
+SendResult send(const config::Config& cfg, const std::vector<std::string>& targets,
+                const Draft& draft, const SendOptions& opts, World& world) {
+  if (opts.alert.key.empty() || opts.dry_run) return send_now(cfg, targets, draft, opts, world);
+  return alerts::send_keyed(cfg, targets, draft, opts, world, send_now);
 }
 
 }  // namespace notify::app

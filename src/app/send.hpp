@@ -16,6 +16,14 @@
 
 namespace notify::app {
 
+/// An alert key's part in a send (PRODUCT.md "The right alert, once").
+struct AlertOptions {
+  std::string key;  ///< --key; empty: an ordinary message, never held back
+  /// --cooldown in seconds, over each profile's `cooldown`.
+  std::optional<std::int64_t> cooldown_s;
+  bool resolve = false;  ///< --resolve: only when the key is in trouble
+};
+
 struct SendOptions {
   Overrides overrides;
   bool dry_run = false;
@@ -28,6 +36,9 @@ struct SendOptions {
   /// that none will be), before the first request goes out; `kept` says
   /// whether every target that keeps a copy got one.
   std::function<void(bool kept)> journalled;
+  /// Consulted per target before sending, under the key's lock (not for a
+  /// dry run, which shows the message as written).
+  AlertOptions alert;
 };
 
 struct SendResult {

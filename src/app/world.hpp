@@ -28,6 +28,9 @@ struct World {
   /// The spool's directory; nullopt when there is no state directory to
   /// put it in.
   std::optional<std::string> spool_dir;
+  /// Where alert keys' states live (app/alerts/store.hpp); nullopt: none,
+  /// and a keyed message is then sent as an ordinary one, with a warning.
+  std::optional<std::string> alerts_dir;
   const Clock* clock = nullptr;   ///< default system_clock()
   Random* random = nullptr;       ///< default os_random()
   Stop stop;

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "app/alerts/store.hpp"
 #include "app/attachments.hpp"
 #include "app/preview.hpp"
 #include "app/profile_file.hpp"
@@ -55,6 +56,7 @@ app::World app_world(Session& s, const StopSignals* signals, HttpClient* shared_
   w.http = shared_http;
   w.make_http = s.world.make_http;
   w.spool_dir = app::spool_dir(s.world.env);
+  w.alerts_dir = app::alerts::alerts_dir(s.world.env);
   if (signals) w.stop = signals->stop();
   w.env = s.world.env;
   w.read_file = s.world.read_file;
@@ -125,11 +127,25 @@ std::string left_out_text(const std::vector<std::pair<std::string, std::string>>
 void report_outcomes(const Session& s, const std::vector<Outcome>& outcomes,
                      bool report_success) {
   for (const auto& oc : outcomes) {
-    if (!oc.skipped.empty()) {
-      // Not a failure: the profile asked for louder messages only.
+    if (oc.held > 0) {
+      // Not a failure: counted, said by the next message of its key (-v
+      // said so as it happened).
       if (s.options.json)
         s.out(nlohmann::json{{"target", oc.target},
                              {"delivered", false},
+                             {"status", "held"},
+                             {"held", oc.held}}
+                  .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) +
+              "\n");
+      continue;
+    }
+    if (!oc.skipped.empty()) {
+      // Not a failure: the profile asked for louder messages only, or a
+      // resolve found no trouble.
+      if (s.options.json)
+        s.out(nlohmann::json{{"target", oc.target},
+                             {"delivered", false},
+                             {"status", "skipped"},
                              {"skipped", true},
                              {"reason", oc.skipped}}
                   .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) +
@@ -143,6 +159,10 @@ void report_outcomes(const Session& s, const std::vector<Outcome>& outcomes,
       nlohmann::json j = {
           {"target", oc.target},
           {"delivered", oc.delivered},
+          {"status", oc.delivered ? "delivered"
+                     : oc.dead    ? "failed"
+                     : oc.spooled ? "spooled"
+                                  : "not_delivered"},
           {"via", oc.via.empty() ? nlohmann::json() : nlohmann::json(oc.via)},
           {"fallback_reason",
            oc.fallback_reason.empty() ? nlohmann::json() : nlohmann::json(oc.fallback_reason)},
@@ -199,7 +219,7 @@ void report(const Session& s, const app::SendResult& result, const Draft& draft,
   if (!result.outcomes.empty() &&
       std::all_of(result.outcomes.begin(), result.outcomes.end(),
                   [](const Outcome& oc) { return !oc.skipped.empty(); }))
-    s.verbose("nothing sent: every target skipped the message for its priority");
+    s.verbose("nothing sent: every target skipped the message");
   for (const auto& target : result.lost) {
     const auto it = s.config.profiles.find(target);
     if (it != s.config.profiles.end() && !it->second.spool) {

@@ -136,7 +136,15 @@ std::string filled(std::string text) {
     std::string names;
     for (std::size_t i = 0; i < only.size(); ++i)
       names += (i == 0 ? "" : i + 1 == only.size() ? " and " : ", ") + only[i];
-    replace("@SEND_ONLY@", names);
+    // The list grows with the table: its line is cut to the page again.
+    const auto at = text.find("@SEND_ONLY@");
+    const auto start = text.rfind('\n', at) + 1;  // npos + 1: the first line
+    const auto end = text.find('\n', at);
+    std::string line = text.substr(start, end - start);
+    line.replace(line.find("@SEND_ONLY@"), 11, names);
+    line = wrapped(line, 0);
+    line.pop_back();  // the line's own '\n' stays in the text
+    text.replace(start, end - start, line);
   }
   return text;
 }

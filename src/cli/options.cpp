@@ -7,6 +7,7 @@
 
 #include "cli/help.hpp"
 #include "config/schema.hpp"
+#include "core/duration.hpp"
 #include "core/names.hpp"
 #include "message/escape.hpp"
 
@@ -269,6 +270,21 @@ Result<SendOptions> send_options(const Given& given) {
   if (o.markdown && o.code)
     return usage("--markdown and --code exclude each other: a code block is shown verbatim, "
                  "markdown is rendered");
+  if (auto v = given.last(Opt::key)) {
+    if (v->empty()) return usage("--key needs a name: any text, e.g. --key disk-full");
+    o.key = *v;
+  }
+  if (auto v = given.last(Opt::cooldown)) {
+    const auto seconds = parse_duration(*v);
+    if (!seconds) return usage("--cooldown: " + seconds.error().message);
+    o.cooldown_s = *seconds;
+  }
+  o.resolve = given.flag(Opt::resolve);
+  if (o.key.empty() && (o.cooldown_s || o.resolve))
+    return usage(std::string(o.resolve ? "--resolve" : "--cooldown") +
+                 " needs --key KEY: messages without a key are never held back or resolved");
+  if (!o.key.empty() && o.stream_s)
+    return usage("--key and --stream cannot be combined: a stream is many messages");
   return o;
 }
 

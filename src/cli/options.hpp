@@ -40,6 +40,9 @@ struct SendOptions {
   std::optional<int> retries;
   std::optional<int> max_parts;
   std::vector<std::string> files;  ///< --file, repeatable
+  std::string key;                    ///< --key; empty: none
+  std::optional<std::int64_t> cooldown_s;  ///< --cooldown
+  bool resolve = false;               ///< --resolve
 };
 
 struct ListOptions {

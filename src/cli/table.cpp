@@ -205,6 +205,20 @@ constexpr OptionSpec kOptions[] = {
      .help = "read standard input line by line until it ends and send it in batches, each "
              "SECONDS after its first line or when a part is full [default=5]",
      .min = int(config::kStreamSeconds.min), .max = int(config::kStreamSeconds.max)},
+    // alerts (PRODUCT.md "The right alert, once"):
+    {.id = Opt::key, .name = "key", .arg = Arg::required, .value = "KEY",
+     .commands = bit(Command::send), .group = Group::delivery,
+     .help = "name the alert this message is: a key's messages are counted per profile, held "
+             "back by --cooldown and cleared by --resolve"},
+    {.id = Opt::cooldown, .name = "cooldown", .arg = Arg::required, .value = "DURATION",
+     .commands = bit(Command::send), .group = Group::delivery,
+     .help = "with --key: at most one message of the key per profile per DURATION (90s, 30m, "
+             "6h, 1d); the others are held back, counted, and the next one sent says how many "
+             "[default=the profile's cooldown]"},
+    {.id = Opt::resolve, .name = "resolve", .commands = bit(Command::send),
+     .group = Group::delivery,
+     .help = "with --key: send only where the key is in trouble, with \"resolved after N alerts "
+             "since HH:MM UTC\", and clear it"},
     // output and files, every command's:
     {.id = Opt::config, .name = "config", .letter = 'c', .arg = Arg::required, .value = "PATH",
      .commands = kEvery, .group = Group::output,

@@ -15,6 +15,7 @@
 #pragma pop_macro("NDEBUG")
 
 #include "config/syntax_error.hpp"
+#include "core/duration.hpp"
 #include "core/names.hpp"
 #include "core/url.hpp"
 #include "message/escape.hpp"
@@ -327,6 +328,15 @@ void read_profile(Reader& r, const std::string& name, const toml::table& t,
       if (auto v = r.boolean(node, field(k))) p.code = *v;
     } else if (k == "spool") {
       if (auto v = r.boolean(node, field(k))) p.spool = *v;
+    } else if (k == "cooldown") {
+      if (auto v = r.string(node, field(k))) {
+        const auto seconds = parse_duration(*v);
+        if (!seconds) {
+          r.fail(node.source(), field(k) + ": " + seconds.error().message);
+          return;
+        }
+        p.cooldown_s = *seconds;
+      }
     } else if (k == "code_lang") {
       if (auto v = r.string(node, field(k))) {
         if (!message::is_code_lang(*v)) {

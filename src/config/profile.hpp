@@ -70,6 +70,9 @@ struct Profile {
   std::vector<std::string> fallback;
   std::string ca_file;
   bool spool = true;
+  /// `cooldown`: a keyed message goes to this profile at most once per
+  /// this many seconds (0: every time).
+  std::int64_t cooldown_s = 0;
 
   /// True when a secret was written literally in the file (not ${VAR} or
   /// *_file): the file's permissions then matter.

@@ -100,6 +100,7 @@ const std::vector<CommonKey>& common_keys() {
       {"fallback", "profile, or list of them, tried when this one fails"},
       {"ca_file", "PEM file of a private certificate authority"},
       {"spool", "false: drop a message that cannot be delivered [default=true]"},
+      {"cooldown", "a --key's messages at most once per this long here (90s, 30m, 6h, 1d)"},
       {"priority",
        "the level when --priority gives none: low, normal, high or urgent [default=normal]",
        true},

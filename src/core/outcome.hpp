@@ -29,6 +29,10 @@ struct Outcome {
   /// Why the target took no part (its min_priority): neither delivered
   /// nor failed, never kept. Empty when it did take part.
   std::string skipped;
+  /// Held back by cooldown (a --key's message within its window): how many
+  /// so far in the window, this one included; 0 when not held. Neither
+  /// delivered nor failed, never kept: counted for a later message.
+  int held = 0;
   // Set by the caller:
   /// Files the profile that delivered (or, undelivered, the target) could
   /// not carry, each with why; its text named them instead.

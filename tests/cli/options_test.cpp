@@ -77,6 +77,33 @@ TEST(Options, ConflictsAreUsageErrors) {
 }
 
 
+TEST(Options, AlertKeysAndTheirChecks) {
+  auto ok = parse({"--key", "disk", "--cooldown", "6h", "--resolve", "ops", "fixed"});
+  ASSERT_TRUE(ok) << ok.error().message;
+  EXPECT_EQ(ok->send().key, "disk");
+  EXPECT_EQ(ok->send().cooldown_s, 6 * 3600);
+  EXPECT_TRUE(ok->send().resolve);
+  const std::vector<std::vector<std::string>> bad = {
+      {"--cooldown", "1h", "ops", "x"},        // no key: never held back
+      {"--resolve", "ops", "x"},               // no key: nothing to resolve
+      {"--key", "", "ops", "x"},               // a key needs a name
+      {"--key", "k", "--cooldown", "1w", "ops", "x"},
+      {"--key", "k", "--stream", "ops"},      // a stream is many messages
+      {"test", "ops", "--key", "k"},           // send's alone, for now
+      {"run", "ops", "--key", "k", "--", "true"},
+  };
+  for (const auto& args : bad) {
+    auto o = parse(args);
+    EXPECT_FALSE(o) << args[0] << " " << args[1];
+    if (!o) {
+      EXPECT_EQ(o.error().kind, ErrorKind::usage);
+    }
+  }
+  auto unreadable = parse({"--key", "k", "--cooldown", "1w", "ops", "x"});
+  ASSERT_FALSE(unreadable);
+  EXPECT_NE(unreadable.error().message.find("'1w'"), std::string::npos);
+}
+
 TEST(Options, ACommandIsRecognisedOnlyAsTheFirstOperand) {
   auto o = parse({"ops", "deploy", "test", "passed"});
   ASSERT_TRUE(o) << o.error().message;

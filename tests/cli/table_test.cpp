@@ -57,6 +57,7 @@ std::string value_for(const OptionSpec& o) {
   if (o.max > 0) return std::to_string(o.max);
   if (o.id == Opt::priority) return "high";
   if (o.id == Opt::code) return "sh";
+  if (o.id == Opt::cooldown) return "90m";
   return "v-" + std::string(o.name);
 }
 
@@ -94,6 +95,9 @@ const std::map<Opt, Landed>& landing() {
        [](auto& o, auto&, auto& v) {
          return o.send().stream_s == (v.empty() ? kDefaultStreamSeconds : std::stoi(v));
        }},
+      {Opt::key, [](auto& o, auto&, auto& v) { return o.send().key == v; }},
+      {Opt::cooldown, [](auto& o, auto&, auto&) { return o.send().cooldown_s == 5400; }},
+      {Opt::resolve, [](auto& o, auto&, auto&) { return o.send().resolve; }},
       {Opt::names, [](auto& o, auto&, auto&) { return o.list().names; }},
       {Opt::failed, [](auto& o, auto&, auto&) { return o.spool().failed; }},
       {Opt::all, [](auto& o, auto&, auto&) { return o.spool().all; }},
@@ -120,6 +124,7 @@ std::vector<std::pair<std::vector<std::string>, std::string>> spellings(const Op
   std::vector<std::pair<std::vector<std::string>, std::string>> out;
   std::vector<std::string> extra;
   if (o.id == Opt::save_anyway) extra = {"--test"};  // it goes with --test
+  if (o.id == Opt::cooldown || o.id == Opt::resolve) extra = {"--key", "k"};
   auto with = [&](std::vector<std::string> words, std::string value) {
     words.insert(words.end(), extra.begin(), extra.end());
     out.emplace_back(std::move(words), std::move(value));

@@ -170,6 +170,9 @@ constexpr Coverage kCoverage[] = {
     {"notify --json dev \"pipeline $CI_PIPELINE_ID passed\" > notify.json", ""},
     {"```ini [Unit]", ""},
     {"cron: */10 * * * * notify flush", ""},
+    {"cron: */5 * * * * check-disk || df -h | notify --key disk --cooldown 1h ops -t \"disk full\"",
+     ""},
+    {"cron: */5 * * * * check-disk && notify --key disk --resolve ops \"disk ok again\"", ""},
     {"notify spool", ""},
     {"notify spool show 17", ""},
     {"notify spool retry 17", ""},
@@ -488,6 +491,38 @@ TEST_F(ReadmeE2E, fan_out_reaches_every_target_concurrently) {
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(texts(mm), std::vector<std::string>{"datacenter power back"});
   EXPECT_EQ(texts(tg), std::vector<std::string>{"datacenter power back"});
+}
+
+// "A cron job that alerts once and says when it is fixed": failing runs
+// within the hour send one message, the fix is said once, a healthy run
+// says nothing.
+TEST_F(ReadmeE2E, cron_alert_once_and_resolve) {
+  const std::string fail = cron_command(
+      "cron: */5 * * * * check-disk || df -h | notify --key disk --cooldown 1h ops -t \"disk full\"");
+  const std::string fixed =
+      cron_command("cron: */5 * * * * check-disk && notify --key disk --resolve ops \"disk ok again\"");
+  home.write_file("bin/check-disk", "#!/bin/sh\n[ \"$DISK\" = ok ]\n", 0755);
+  auto every_five_minutes = [&](const std::string& disk) {
+    for (const auto& line : {fail, fixed}) {
+      auto r = sh(line, std::nullopt, {{"DISK", disk}});
+      // A line's status is its last command's: check-disk's on a healthy
+      // disk for the first, on a full one for the second.
+      EXPECT_EQ(r.exit_code, line == fixed && disk != "ok" ? 1 : 0) << line << ": " << r.err;
+      EXPECT_EQ(r.out + r.err, "") << "cron mails nothing";
+    }
+  };
+  every_five_minutes("ok");
+  EXPECT_EQ(mm.request_count(), 0u) << "nothing to resolve while nothing is wrong";
+  for (int i = 0; i < 4; ++i) every_five_minutes("full");
+  auto t = texts(mm);
+  ASSERT_EQ(t.size(), 1u) << "one alert, the rest held back";
+  EXPECT_THAT(t[0], HasSubstr("Filesystem"));
+  every_five_minutes("ok");
+  every_five_minutes("ok");
+  t = texts(mm);
+  ASSERT_EQ(t.size(), 2u);
+  EXPECT_THAT(t[1], ::testing::MatchesRegex("resolved after 4 alerts since [0-9]{2}:[0-9]{2} UTC\n"
+                                            "disk ok again"));
 }
 
 TEST_F(ReadmeE2E, cron_pipe_sends_output_and_errors_and_nothing_when_empty) {

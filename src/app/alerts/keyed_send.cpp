@@ -1,0 +1,134 @@
+#include "app/alerts/keyed_send.hpp"
+
+#include <algorithm>
+#include <map>
+#include <optional>
+
+#include "app/alerts/rules.hpp"
+#include "app/alerts/store.hpp"
+
+namespace notify::app::alerts {
+
+namespace {
+
+std::int64_t cooldown_of(const config::Config& cfg, const std::string& target,
+                         const AlertOptions& alert) {
+  if (alert.cooldown_s) return *alert.cooldown_s;
+  const auto it = cfg.profiles.find(target);
+  return it == cfg.profiles.end() ? 0 : it->second.cooldown_s;
+}
+
+// Every target's state, opened and locked in name order: two processes
+// sending one key to "a,b" and "b,a" never wait on each other in a circle.
+// A target whose state cannot be had is sent to as if the key were new.
+std::map<std::string, std::optional<AlertFile>> open_states(const std::vector<std::string>& targets,
+                                                            const std::string& key,
+                                                            const World& world) {
+  std::map<std::string, std::optional<AlertFile>> files;
+  for (const auto& t : targets) files[t];
+  if (!world.alerts_dir) {
+    world.tell(Level::warning, "cannot keep the state of key '" + key +
+                                   "' (neither XDG_STATE_HOME nor HOME is set): nothing is "
+                                   "held back");
+    return files;
+  }
+  const AlertStore store(*world.alerts_dir);
+  for (auto& [target, file] : files) {
+    auto opened = store.open(key, target, [&, t = target] {
+      world.tell(Level::verbose, t + ": waiting for another notify sending key '" + key + "'");
+    });
+    if (!opened) {
+      world.tell(Level::warning, target + ": cannot read the state of key '" + key + "' (" +
+                                     opened.error().message + "): nothing is held back");
+      continue;
+    }
+    if (!opened->damage().empty()) world.tell(Level::warning, opened->damage());
+    file.emplace(std::move(*opened));
+  }
+  return files;
+}
+
+void save(const AlertFile& file, const std::string& target, const World& world) {
+  if (auto saved = file.save(); !saved)
+    world.tell(Level::warning, target + ": cannot save the state of key '" +
+                                   file.state().key + "': " + saved.error().message);
+}
+
+void merge(SendResult& into, SendResult&& part) {
+  for (auto& oc : part.outcomes) into.outcomes.push_back(std::move(oc));
+  for (auto& d : part.dry_run) into.dry_run.push_back(std::move(d));
+  for (auto& t : part.lost) into.lost.push_back(std::move(t));
+  if (into.unspooled_reason.empty()) into.unspooled_reason = std::move(part.unspooled_reason);
+  into.exit_status = std::max(into.exit_status, part.exit_status);
+}
+
+}  // namespace
+
+SendResult send_keyed(const config::Config& cfg, const std::vector<std::string>& targets,
+                      const Draft& draft, const SendOptions& opts, World& world,
+                      SendNow send_now) {
+  const AlertOptions& alert = opts.alert;
+  const std::int64_t now = world.clock_or_default().unix_seconds();
+  auto files = open_states(targets, alert.key, world);
+  AlertState none;  // for a target without a state: a new key
+
+  SendResult result;
+  std::map<std::string, std::vector<std::string>> by_line;  // its line -> targets going out
+  std::map<std::string, Decision> going;
+  for (const auto& t : targets) {
+    auto& file = files[t];
+    AlertState& state = file ? file->state() : none;
+    const Decision d = decide(state, now, cooldown_of(cfg, t, alert), alert.resolve);
+    if (d.verdict == Verdict::send) {
+      by_line[d.line].push_back(t);
+      going.emplace(t, d);
+      continue;
+    }
+    Outcome oc;
+    oc.target = t;
+    if (d.verdict == Verdict::hold) {
+      oc.held = d.held;
+      world.tell(Level::verbose,
+                 t + ": held back by cooldown (" + std::to_string(d.held) + " so far)");
+      if (file) {
+        record(state, d, now, alert.resolve, draft.body);
+        save(*file, t, world);
+      }
+    } else {
+      oc.skipped = "nothing to resolve: key '" + alert.key + "' is not in trouble here";
+    }
+    result.outcomes.push_back(std::move(oc));
+  }
+
+  // One message per line: each target's count is its own.
+  SendOptions plain = opts;
+  plain.alert = {};
+  bool all_kept = true;
+  std::size_t journalled = 0;
+  plain.journalled = [&](bool kept) {
+    all_kept = all_kept && kept;
+    if (++journalled == by_line.size() && opts.journalled) opts.journalled(all_kept);
+  };
+  if (by_line.empty() && opts.journalled) opts.journalled(true);
+  for (const auto& [line, group] : by_line) {
+    Draft with_line = draft;
+    if (!line.empty()) with_line.body = line + (draft.body.empty() ? "" : "\n" + draft.body);
+    merge(result, send_now(cfg, group, with_line, plain, world));
+  }
+
+  for (const auto& oc : result.outcomes) {
+    const auto it = going.find(oc.target);
+    if (it == going.end() || !files[oc.target]) continue;
+    if (!oc.delivered && !(oc.spooled && !oc.dead)) continue;
+    auto& file = *files[oc.target];
+    record(file.state(), it->second, now, alert.resolve, draft.body);
+    save(file, oc.target, world);
+  }
+
+  auto order = [&](const std::string& t) { return std::find(targets.begin(), targets.end(), t); };
+  std::stable_sort(result.outcomes.begin(), result.outcomes.end(),
+                   [&](const Outcome& a, const Outcome& b) { return order(a.target) < order(b.target); });
+  return result;
+}
+
+}  // namespace notify::app::alerts

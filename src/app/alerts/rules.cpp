@@ -1,0 +1,105 @@
+#include "app/alerts/rules.hpp"
+
+#include <ctime>
+
+namespace notify::app::alerts {
+
+namespace {
+
+constexpr std::int64_t kDay = 24 * 60 * 60;
+
+std::string first_line(std::string_view text) {
+  const auto start = text.find_first_not_of("\n");
+  if (start == std::string_view::npos) return {};
+  text.remove_prefix(start);
+  return std::string(text.substr(0, text.find('\n')));
+}
+
+std::string plural(int n, const char* word) {
+  return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
+}
+
+}  // namespace
+
+std::string clock_text(std::int64_t when, std::int64_t now) {
+  const std::time_t t = static_cast<std::time_t>(when);
+  std::tm tm{};
+  ::gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, now - when >= kDay ? "%Y-%m-%d %H:%M" : "%H:%M", &tm);
+  return buf;
+}
+
+Decision decide(const AlertState& s, std::int64_t now, std::int64_t cooldown, bool resolve) {
+  Decision d;
+  if (resolve) {
+    if (!s.in_trouble()) {
+      d.verdict = Verdict::nothing;
+      return d;
+    }
+    d.line = "resolved after " + plural(s.alerts, "alert") + " since " +
+             clock_text(*s.trouble_since, now) + " UTC";
+    return d;
+  }
+  if (cooldown > 0 && s.last_sent && now < *s.last_sent + cooldown) {
+    d.verdict = Verdict::hold;
+    d.held = s.held + 1;
+    return d;
+  }
+  if (s.held > 0 && s.last_sent)
+    d.line = "(" + std::to_string(s.held) + " more since " + clock_text(*s.last_sent, now) +
+             " UTC, last at " + clock_text(s.last_held, now) + ")";
+  return d;
+}
+
+void record(AlertState& s, const Decision& d, std::int64_t now, bool resolve,
+            std::string_view text) {
+  if (d.verdict == Verdict::nothing) return;
+  if (resolve) {
+    // Trouble over; and no window: a failure right after a fix is news.
+    s.trouble_since.reset();
+    s.alerts = 0;
+    s.last_sent.reset();
+    s.held = 0;
+    s.last_held_line.clear();
+    return;
+  }
+  if (!s.trouble_since) s.trouble_since = now;
+  ++s.alerts;
+  if (d.verdict == Verdict::hold) {
+    if (s.held++ == 0) s.first_held = now;
+    s.last_held = now;
+    s.last_held_line = first_line(text);
+    return;
+  }
+  s.last_sent = now;
+  s.held = 0;
+  s.last_held_line.clear();
+}
+
+std::optional<Summary> summary(const AlertState& s, std::int64_t cooldown, std::int64_t now) {
+  if (s.held <= 0 || !s.last_sent) return std::nullopt;
+  Summary out;
+  out.due = *s.last_sent + cooldown;
+  out.text = "(" + std::to_string(s.held) + " more of '" + s.key +
+             "' held back by cooldown, the first at " +
+             clock_text(s.first_held, now) + " UTC, the last at " + clock_text(s.last_held, now) +
+             ")" + (s.last_held_line.empty() ? "" : "\n" + s.last_held_line);
+  return out;
+}
+
+void record_summary(AlertState& s) {
+  s.held = 0;
+  s.last_held_line.clear();
+}
+
+bool count_run(AlertState& s, bool failed, int after) {
+  if (!failed) {
+    s.failures = 0;
+    return false;
+  }
+  ++s.failures;
+  return s.failures >= after;
+}
+
+}  // namespace notify::app::alerts

@@ -1,0 +1,141 @@
+// Alert keys end to end: the real binary, a fake Mattermost, and the key
+// states under the isolated XDG_STATE_HOME. Held back is exit status 0 and
+// counted; sixteen processes at once send one; a resolve speaks only after
+// trouble.
+
+#include "e2e.hpp"
+
+#include <regex>
+
+namespace notify::test {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::MatchesRegex;
+
+class AlertE2E : public E2E {
+ protected:
+  FakeServer mm;
+  std::string path;
+  void SetUp() override {
+    mm.set_handler(mattermost_handler());
+    path = config("[profiles.ops]\ntype = \"mattermost\"\nwebhook_url = \"" + mattermost_url(mm) +
+                  "\"\nretries = 0\n\n[profiles.slow]\ntype = \"mattermost\"\nwebhook_url = \"" +
+                  mattermost_url(mm) + "\"\ncooldown = \"1h\"\n");
+  }
+  std::vector<std::string> texts() {
+    std::vector<std::string> out;
+    for (const auto& r : mm.requests())
+      for (auto& t : texts_of(r)) out.push_back(t);
+    return out;
+  }
+};
+
+TEST_F(AlertE2E, a_hundred_keyed_sends_within_the_cooldown_give_one_message) {
+  for (int i = 0; i < 100; ++i) {
+    auto r = notify({"-c", path, "--key", "disk", "--cooldown", "1h", "ops", "disk full"});
+    ASSERT_EQ(r.exit_code, 0) << i << ": " << r.err;
+    ASSERT_EQ(r.err, "") << i;  // held back quietly: cron mails nothing
+  }
+  EXPECT_EQ(texts(), std::vector<std::string>{"disk full"});
+  // The count is kept: -v and --json say so.
+  auto v = notify({"-c", path, "-v", "--key", "disk", "--cooldown", "1h", "ops", "disk full"});
+  EXPECT_EQ(v.exit_code, 0);
+  EXPECT_THAT(v.err, HasSubstr("ops: held back by cooldown (100 so far)"));
+  auto j = notify({"-c", path, "--json", "--key", "disk", "--cooldown", "1h", "ops", "x"});
+  EXPECT_EQ(j.exit_code, 0);
+  const auto line = nlohmann::json::parse(j.out, nullptr, false);
+  ASSERT_TRUE(line.is_object()) << j.out;
+  EXPECT_EQ(line.value("status", ""), "held");
+  EXPECT_EQ(line.value("held", 0), 101);
+  EXPECT_EQ(line.value("delivered", true), false);
+  EXPECT_EQ(mm.request_count(), 1u);
+}
+
+TEST_F(AlertE2E, the_profiles_cooldown_holds_and_a_zero_cooldown_does_not) {
+  for (int i = 0; i < 3; ++i)
+    EXPECT_EQ(notify({"-c", path, "--key", "k", "slow", "again"}).exit_code, 0);
+  EXPECT_EQ(mm.request_count(), 1u);
+  EXPECT_EQ(notify({"-c", path, "--key", "k", "--cooldown", "0s", "slow", "again"}).exit_code, 0);
+  // The three held back are counted in the one that went out.
+  ASSERT_EQ(mm.request_count(), 2u);
+  EXPECT_THAT(texts()[1], MatchesRegex("\\(2 more since [0-9]{2}:[0-9]{2} UTC, last at "
+                                       "[0-9]{2}:[0-9]{2}\\)\nagain"));
+}
+
+TEST_F(AlertE2E, sixteen_processes_at_once_with_one_key_send_one_message) {
+  RunOptions o;
+  o.isolate(home.path());
+  o.timeout = std::chrono::seconds(60);
+  std::vector<Child> children;
+  for (int i = 0; i < 16; ++i)
+    children.push_back(spawn({NOTIFY_BINARY, "-c", path, "--key", "backup", "--cooldown", "1h",
+                              "ops", "backup failed"},
+                             o));
+  for (auto& c : children) {
+    const auto r = c.wait();
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+  }
+  EXPECT_EQ(mm.request_count(), 1u);
+}
+
+TEST_F(AlertE2E, resolve_sends_nothing_without_trouble_and_says_so_after_it) {
+  auto r = notify({"-c", path, "--key", "backup", "--resolve", "ops", "backup ok"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+  EXPECT_EQ(mm.request_count(), 0u);
+
+  for (int i = 0; i < 3; ++i)
+    ASSERT_EQ(notify({"-c", path, "--key", "backup", "--cooldown", "1h", "ops", "backup failed"})
+                  .exit_code,
+              0);
+  r = notify({"-c", path, "--key", "backup", "--resolve", "ops", "backup ok"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  ASSERT_EQ(mm.request_count(), 2u);
+  EXPECT_THAT(texts()[1],
+              MatchesRegex("resolved after 3 alerts since [0-9]{2}:[0-9]{2} UTC\nbackup ok"));
+  // Resolved: the next resolve has nothing to say, the next failure goes out.
+  EXPECT_EQ(notify({"-c", path, "--key", "backup", "--resolve", "ops", "ok"}).exit_code, 0);
+  EXPECT_EQ(mm.request_count(), 2u);
+  EXPECT_EQ(notify({"-c", path, "--key", "backup", "--cooldown", "1h", "ops", "failed"}).exit_code,
+            0);
+  EXPECT_EQ(mm.request_count(), 3u);
+}
+
+TEST_F(AlertE2E, a_damaged_state_file_is_a_warning_and_the_message_goes_out) {
+  ASSERT_EQ(notify({"-c", path, "--key", "disk", "--cooldown", "1h", "ops", "one"}).exit_code, 0);
+  const auto dir = home / ".local/state/notify/alerts";
+  ASSERT_TRUE(std::filesystem::exists(dir));
+  for (const auto& e : std::filesystem::directory_iterator(dir))
+    home.write_file(std::filesystem::relative(e.path(), home.path()).string(), "{broken");
+  auto r = notify({"-c", path, "--key", "disk", "--cooldown", "1h", "ops", "two"});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_THAT(r.err, HasSubstr("is damaged"));
+  EXPECT_EQ(mm.request_count(), 2u);
+}
+
+TEST_F(AlertE2E, a_duration_that_cannot_be_read_is_exit_status_2) {
+  auto r = notify({"-c", path, "--key", "k", "--cooldown", "1week", "ops", "x"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("'1week'"));
+  const auto bad = config("[profiles.ops]\ntype = \"mattermost\"\nwebhook_url = \"" +
+                          mattermost_url(mm) + "\"\ncooldown = \"soon\"\n");
+  r = notify({"-c", bad, "--key", "k", "ops", "x"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("'soon'"));
+  r = notify({"-c", bad, "check"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(mm.request_count(), 0u);
+}
+
+TEST_F(AlertE2E, cooldown_and_resolve_need_a_key) {
+  for (const char* flag : {"--resolve", "--cooldown=1h"}) {
+    auto r = notify({"-c", path, flag, "ops", "x"});
+    EXPECT_EQ(r.exit_code, 2) << flag;
+    EXPECT_THAT(r.err, HasSubstr("needs --key")) << flag;
+  }
+  EXPECT_EQ(mm.request_count(), 0u);
+}
+
+}  // namespace
+}  // namespace notify::test
