@@ -6,12 +6,7 @@
 
 namespace notify::app {
 
-std::vector<const config::ServiceDoc*> discoverable() {
-  std::vector<const config::ServiceDoc*> out;
-  for (const auto& doc : catalog().docs)
-    if (doc.discovery) out.push_back(&doc);
-  return out;
-}
+std::vector<const config::ServiceDoc*> discoverable() { return catalog().discoverable(); }
 
 std::vector<std::string> profiles_of(const config::Config& config, std::string_view type) {
   std::vector<std::string> out;

@@ -1,8 +1,8 @@
 #include "app/inspect.hpp"
 
+#include "app/catalog.hpp"
 #include "app/secrets.hpp"
 #include "config/fallbacks.hpp"
-#include "core/names.hpp"
 #include "services/registry.hpp"
 
 namespace notify::app {
@@ -87,7 +87,7 @@ CheckReport check_profiles(config::Config& config, const World& world) {
   if (!out.problems.empty()) return out;
   // Valid, but `notify list` would list the file, not send to "list".
   auto shadowed = [&](const std::string& kind, const std::string& name) {
-    if (is_command_name(name))
+    if (catalog().is_command_word(name))
       out.warnings.push_back(kind + " '" + name +
                              "' has the name of a command: reach it as `notify send " + name +
                              " ...`");

@@ -64,7 +64,7 @@ std::string service_names() {
 
 std::string profile_name_problem(const std::string& name) {
   if (!valid_name(name)) return std::string(kNameRule);
-  if (is_command_name(name))
+  if (catalog().is_command_word(name))
     return "'" + name + "' is a command, so `notify " + name +
            " ...` would never reach the profile; pick another name";
   return "";

@@ -60,13 +60,12 @@ std::string chat_table(const std::vector<config::Chat>& rows) {
 }
 
 int cmd_discover(Session& s) {
-  // One service can list its chats, and the command line spells its one
-  // discover command with that service's word.
-  const auto services = app::discoverable();
-  if (services.empty()) {
+  // The service whose word spelt the command (cli/table.hpp).
+  const auto* listing = discover_service();
+  if (!listing) {
     return s.fail(ErrorKind::usage, "no service can list its chats");
   }
-  const config::ServiceDoc& service = *services.front();
+  const config::ServiceDoc& service = *listing;
   const config::Discovery& d = *service.discovery;
   const std::string type(service.schema->type);
   const auto* server_spec = service.schema->key(d.server_key);

@@ -58,9 +58,19 @@ std::string help_line(const OptionSpec& o) {
       fill = services_that([](const config::ServiceDoc& s) { return s.no_files.empty(); });
       break;
     case Fill::types: fill = catalog().type_list(); break;
+    case Fill::secret:
+    case Fill::server:
+      if (const auto* service = discover_service())
+        fill = o.fill == Fill::secret ? service->discovery->secret_help
+                                      : service->discovery->server_help;
+      break;
   }
-  if (fill.empty()) return std::string(o.help);
-  return o.help.empty() ? fill : std::string(o.help) + ": " + fill;
+  std::string help(o.help);
+  constexpr std::string_view kMark = "@FILL@";
+  if (const auto at = help.find(kMark); at != std::string::npos)
+    return help.replace(at, kMark.size(), fill);
+  if (fill.empty()) return help;
+  return help.empty() ? fill : help + ": " + fill;
 }
 
 // "-t, --title TEXT", "--code[=LANG]"; `letters`: the list has short names,

@@ -209,7 +209,7 @@ std::optional<CliOptions> plain_send(const std::vector<std::string>& args) {
     }
     if (a.empty()) return std::nullopt;
     if (!target) {
-      if (is_command_name(a)) return std::nullopt;
+      if (command_named(a)) return std::nullopt;
       send.targets = a;
       target = true;
     } else {
@@ -321,7 +321,7 @@ bool message_from_stdin(const std::vector<std::string>& args) {
       if (takes_value(name) && a.size() == name.size()) ++i;  // its value follows
       continue;
     }
-    if (operands == 0 && is_command_name(a)) {
+    if (operands == 0 && command_named(a)) {
       if (a != "send") return false;
       continue;
     }

@@ -20,7 +20,7 @@ constexpr Commands kEvery = bit(Command::send) | bit(Command::list) | bit(Comman
                             bit(Command::help);
 
 constexpr std::string_view kSpoolActions[] = {"list", "show", "drop", "retry"};
-constexpr std::string_view kTelegramActions[] = {"discover"};
+constexpr std::string_view kDiscoverActions[] = {"discover"};
 
 constexpr CommandSpec kCommands[] = {
     {Command::send, "send", "send", "send TARGET [MESSAGE]",
@@ -28,7 +28,7 @@ constexpr CommandSpec kCommands[] = {
      "notify [OPTIONS] TARGET[,TARGET...] [MESSAGE...]\n"
      "notify send TARGET [MESSAGE...]\n"
      "notify list [--json] | check | test TARGET | flush [TARGET]\n"
-     "notify setup [PROFILE] [--type T --FIELD VALUE...] | telegram discover\n"
+     "notify setup [PROFILE] [--type T --FIELD VALUE...] | @DISCOVER@\n"
      "notify run TARGET [--on failure|always|success] -- COMMAND [ARGS...]\n",
      R"(Sends MESSAGE (or standard input, read to the end) to each TARGET, a profile
 or group from the profile file. A command is recognised only as the first
@@ -102,18 +102,13 @@ is asked for, without echo), so it does not show in `ps` or in the shell
 history.
 )",
      23},
-    {Command::discover, "telegram", "telegram discover", "telegram discover",
-     "list the chats a Telegram bot can reach",
-     "notify telegram discover [--profile P | --token T] [--api-base URL]\n"
-     "                         [--json]\n",
-     R"(Asks Telegram (getUpdates) which chats have written to the bot and prints one
-row per chat: chat id, type, title or name, forum topic, last message. It
-never marks updates as read. Send the bot a message (or add it to a group
-and mention it) first. Without --profile or --token it takes the token of
-the only Telegram profile (several: name one). --token - reads the token
-from standard input (on a terminal it is asked for, without echo).
-)",
-     "", 23, kTelegramActions},
+    // Its word, name, summary and prose are discover_service()'s (see
+    // command_rows()); its usage lines here are what follows `notify <type>
+    // discover`, the later ones under the first.
+    {Command::discover, "", "", "", "",
+     "[--profile P | --token T] [--api-base URL]\n"
+     "[--json]\n",
+     "", "", 23, kDiscoverActions},
     {Command::run, "run", "run", "run TARGET -- CMD...",
      "run a command, report its failure with its output",
      "notify run TARGET [--on failure|always|success] [-t TITLE] [send options]\n"
@@ -137,15 +132,19 @@ The send options apply, except @SEND_ONLY@.
      "notify help [COMMAND | services | priority | options] [--json]\n", "", "", 25},
 };
 
-// The command words are the ones core knows too (profile names must not
-// take them): the two lists are one list.
+// The fixed command words are the ones core knows too (profile names must
+// not take them): the two lists are one list. The discover command's word,
+// its service's type, config::Catalog::command_words() adds to them.
 constexpr bool same_words_as_core() {
-  if (std::size(kCommands) != std::size(kCommandNames)) return false;
-  for (const auto& c : kCommands)
+  std::size_t fixed = 0;
+  for (const auto& c : kCommands) {
+    if (c.id == Command::discover) continue;
+    ++fixed;
     if (std::find(std::begin(kCommandNames), std::end(kCommandNames), c.word) ==
         std::end(kCommandNames))
       return false;
-  return true;
+  }
+  return fixed == std::size(kCommandNames);
 }
 static_assert(same_words_as_core(), "kCommands and core's kCommandNames name other commands");
 
@@ -260,14 +259,14 @@ constexpr OptionSpec kOptions[] = {
      .help = "send a test message first; write only if delivered"},
     {.id = Opt::save_anyway, .name = "save-anyway", .commands = bit(Command::setup),
      .help = "with --test: write the profile even if the test failed"},
-    // telegram discover
+    // <type> discover: what the token and the server are is the service's
     {.id = Opt::profile, .name = "profile", .arg = Arg::required, .value = "P",
      .commands = bit(Command::discover), .help = "take the token from this profile"},
     {.id = Opt::token, .name = "token", .arg = Arg::required, .value = "T",
-     .commands = bit(Command::discover),
-     .help = "the bot's token; - reads it from standard input"},
+     .commands = bit(Command::discover), .help = "@FILL@; - reads it from standard input",
+     .fill = Fill::secret},
     {.id = Opt::api_base, .name = "api-base", .arg = Arg::required, .value = "URL",
-     .commands = bit(Command::discover), .help = "the Bot API server"},
+     .commands = bit(Command::discover), .fill = Fill::server},
     // run
     {.id = Opt::on, .name = "on", .arg = Arg::required, .value = "WHEN",
      .commands = bit(Command::run), .help = "when to send a message", .choices = kOnChoices},
@@ -343,20 +342,73 @@ const ServiceKeys& service_keys() {
   return keys;
 }
 
+// The rows commands() gives: kCommands with the discover command spelt by
+// discover_service(), or without it when no service lists its chats.
+struct CommandRows {
+  std::deque<std::string> text;  // what the rows' views point into
+  std::vector<CommandSpec> rows;
+};
+
+const CommandRows& command_rows() {
+  static const CommandRows rows = [] {
+    CommandRows out;
+    const auto keep = [&](std::string s) -> std::string_view {
+      return out.text.emplace_back(std::move(s));
+    };
+    const auto* service = discover_service();
+    const std::string discover =
+        service ? std::string(service->schema->type) + " " + std::string(kDiscoverActions[0])
+                : "";
+    constexpr std::string_view kMark = " | @DISCOVER@";  // in send's usage
+    for (CommandSpec c : kCommands) {
+      if (c.id == Command::discover) {
+        if (!service) continue;
+        const auto& d = *service->discovery;
+        const std::string lead = "notify " + discover + " ";
+        std::string usage;
+        std::string_view lines = c.usage;
+        for (bool first = true; !lines.empty(); first = false) {
+          const auto end = lines.find('\n');
+          usage += (first ? lead : std::string(lead.size(), ' ')) +
+                   std::string(lines.substr(0, end)) + "\n";
+          lines = end == std::string_view::npos ? std::string_view() : lines.substr(end + 1);
+        }
+        c.word = service->schema->type;
+        c.name = c.synopsis = keep(discover);
+        c.summary = d.summary;
+        c.usage = keep(usage);
+        c.about = d.about;
+      } else if (const auto at = c.usage.find(kMark); at != std::string_view::npos) {
+        std::string usage(c.usage);
+        usage.replace(at, kMark.size(), service ? " | " + discover : "");
+        c.usage = keep(usage);
+      }
+      out.rows.push_back(c);
+    }
+    return out;
+  }();
+  return rows;
+}
+
 }  // namespace
 
-std::span<const CommandSpec> commands() { return kCommands; }
+std::span<const CommandSpec> commands() { return command_rows().rows; }
+
+const config::ServiceDoc* discover_service() {
+  const auto services = catalog().discoverable();
+  return services.empty() ? nullptr : services.front();
+}
 
 const CommandSpec* command_named(std::string_view word) {
-  for (const auto& c : kCommands)
+  for (const auto& c : commands())
     if (c.word == word) return &c;
   return nullptr;
 }
 
 const CommandSpec& command_spec(Command command) {
-  for (const auto& c : kCommands)
+  for (const auto& c : commands())
     if (c.id == command) return c;
-  return kCommands[0];  // version has no row; it prints no help of its own
+  return commands().front();  // version has no row; it prints no help of its own
 }
 
 std::span<const OptionSpec> fixed_options() { return kOptions; }

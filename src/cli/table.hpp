@@ -11,6 +11,10 @@
 #include <string_view>
 #include <vector>
 
+namespace notify::config {
+struct ServiceDoc;
+}
+
 namespace notify::cli {
 
 enum class Command { send, list, check, test, flush, spool, setup, discover, run, help, version };
@@ -24,7 +28,7 @@ constexpr bool has(Commands set, Command c) { return (set & bit(c)) != 0; }
 struct CommandSpec {
   Command id;
   std::string_view word;      ///< what selects it, as the first operand
-  std::string_view name;      ///< as help names it: "telegram discover"
+  std::string_view name;      ///< as help names it: "spool", "<type> discover"
   std::string_view synopsis;  ///< its entry in the main help's command list
   std::string_view summary;   ///< what it does, a few lowercase words
   /// Its usage lines, without "usage: " (printed before the first line and
@@ -34,13 +38,20 @@ struct CommandSpec {
   std::string_view after;  ///< prose after its options
   /// Where the help text of its options starts (their flags before it).
   std::size_t column;
-  /// The words its first operand may be (`spool drop`, `telegram discover`);
+  /// The words its first operand may be (`spool drop`, `<type> discover`);
   /// none: any. spool's are in SpoolAction's order.
   std::span<const std::string_view> actions{};
 };
 
-/// Every command, in the order the main help lists them.
+/// Every command, in the order the main help lists them. The discover
+/// command is spelt by the service whose chats it lists (discover_service()):
+/// its word is that service's type, its texts are the service's
+/// (config::Discovery); with no such service there is no discover command.
 std::span<const CommandSpec> commands();
+
+/// The service `notify <type> discover` lists the chats of: the first of the
+/// catalog's discoverable ones; nullptr when no service can.
+const config::ServiceDoc* discover_service();
 
 /// The command `word` selects as the first operand; nullptr for none.
 const CommandSpec* command_named(std::string_view word);
@@ -71,8 +82,10 @@ enum class Group { none, message, delivery, output };
 
 /// The services' words that complete an option's help line, read from
 /// config::Catalog when help is printed: "sender name shown: Mattermost,
-/// Discord and Slack".
-enum class Fill { none, username, icon, channel, files, types };
+/// Discord and Slack". secret and server are discover_service()'s words for
+/// its secret and its server (config::Discovery). A help holding @FILL@ takes
+/// the words there; any other help is followed by ": " and them.
+enum class Fill { none, username, icon, channel, files, types, secret, server };
 
 /// One value of an option, as help and the completions offer it.
 struct Choice {

@@ -34,8 +34,22 @@ struct Discovered {
   bool secret_rejected = false;
 };
 
-/// A service's discovery, as the command line needs to know it.
+/// A service's discovery, as the command line needs to know it. The
+/// service's type is the word of its discover command (`notify <type>
+/// discover`), and these are that command's texts: the command line's table
+/// holds the command's shape, never the service's words.
 struct Discovery {
+  /// The command's entry in the main help's command list, a few lowercase
+  /// words: "list the chats a ... can reach".
+  std::string_view summary;
+  /// The prose of the command's help, before its options: lines of at most
+  /// 80 columns, each ending in '\n'.
+  std::string_view about;
+  /// What --token gives, as its help names it ("the bot's token"); the
+  /// command line adds how to give it.
+  std::string_view secret_help;
+  /// What --api-base gives, as its help names it.
+  std::string_view server_help;
   std::string_view secret_key;  ///< the key whose secret is asked with
   std::string_view server_key;  ///< the key naming the server to ask
   std::string_view chat_key;    ///< what a picked chat's id answers

@@ -400,6 +400,7 @@ Result<Config> parse_config(std::string_view text, const std::string& path,
   }
   Config cfg;
   cfg.path = path;
+  cfg.catalog = &catalog;
   Reader r(path);
   static const std::vector<std::string_view> top = {"defaults", "profiles", "groups"};
 
@@ -568,7 +569,10 @@ std::string unknown_target(const Config& config, const std::string& name, bool f
     return text + " (did you mean '" + best + "'?)";
   // Only a first word could have been meant as a command (`notify lsit`).
   if (first) {
-    std::vector<std::string_view> commands(std::begin(kCommandNames), std::end(kCommandNames));
+    const auto commands = config.catalog
+                              ? config.catalog->command_words()
+                              : std::vector<std::string_view>(std::begin(kCommandNames),
+                                                              std::end(kCommandNames));
     if (auto best = closest(name, commands); !best.empty())
       return text + " (did you mean the command '" + best + "'?)";
   }

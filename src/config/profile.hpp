@@ -108,6 +108,9 @@ struct Config {
   std::map<std::string, Profile> profiles;
   std::map<std::string, std::vector<std::string>> groups;
   bool has_literal_secret = false;
+  /// The services it was read against (parse_config's); nullptr for a
+  /// Config made by hand. Their words are commands too.
+  const Catalog* catalog = nullptr;
 };
 
 }  // namespace notify::config

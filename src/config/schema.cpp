@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 
+#include "core/names.hpp"
 #include "core/url.hpp"
 
 namespace notify::config {
@@ -79,6 +80,26 @@ const ServiceDoc* Catalog::named(std::string_view name) const {
       if (alias == lower) return &d;
   }
   return nullptr;
+}
+
+std::vector<const ServiceDoc*> Catalog::discoverable() const {
+  std::vector<const ServiceDoc*> out;
+  for (const auto& d : docs)
+    if (d.schema && d.discovery) out.push_back(&d);
+  return out;
+}
+
+std::vector<std::string_view> Catalog::command_words() const {
+  std::vector<std::string_view> out(std::begin(kCommandNames), std::end(kCommandNames));
+  for (const auto* d : discoverable()) out.push_back(d->schema->type);
+  return out;
+}
+
+bool Catalog::is_command_word(std::string_view word) const {
+  if (is_command_name(word)) return true;
+  for (const auto* d : discoverable())
+    if (d->schema->type == word) return true;
+  return false;
 }
 
 const ServiceSchema* Catalog::find(std::string_view type) const {

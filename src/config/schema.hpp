@@ -179,6 +179,14 @@ struct Catalog {
   /// "mattermost, telegram, line or discord" (last_word "," lists them all
   /// with commas)
   std::string type_list(std::string_view last_word = "or") const;
+  /// The services whose chats can be listed (a discovery), in order. Each
+  /// one's type is a command word: `notify <type> discover`.
+  std::vector<const ServiceDoc*> discoverable() const;
+  /// Every word that selects a command as notify's first word: core's fixed
+  /// commands (kCommandNames), then each discoverable service's type. A
+  /// profile or group named so is never reached by `notify NAME ...`.
+  std::vector<std::string_view> command_words() const;
+  bool is_command_word(std::string_view word) const;
 };
 
 }  // namespace notify::config

@@ -8,10 +8,13 @@
 
 namespace notify {
 
-/// The commands, recognised only as the first word that is not an option.
+/// The fixed commands, recognised only as the first word that is not an
+/// option. A service that can list its chats adds its own word (`notify
+/// <type> discover`): config::Catalog::command_words() has them all.
 inline constexpr std::string_view kCommandNames[] = {
-    "send", "list", "check", "test", "flush", "spool", "setup", "run", "telegram", "help"};
+    "send", "list", "check", "test", "flush", "spool", "setup", "run", "help"};
 
+/// One of kCommandNames.
 bool is_command_name(std::string_view word);
 
 /// Profile and group names: [A-Za-z0-9_][A-Za-z0-9_.-]*

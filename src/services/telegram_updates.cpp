@@ -125,11 +125,25 @@ config::Discovered read_updates(const HttpResponse& r, const std::string& api_ba
   return out;
 }
 
+// `notify telegram discover --help`, before its options.
+constexpr std::string_view kDiscoverAbout =
+    R"(Asks Telegram (getUpdates) which chats have written to the bot and prints one
+row per chat: chat id, type, title or name, forum topic, last message. It
+never marks updates as read. Send the bot a message (or add it to a group
+and mention it) first. Without --profile or --token it takes the token of
+the only Telegram profile (several: name one). --token - reads the token
+from standard input (on a terminal it is asked for, without echo).
+)";
+
 }  // namespace
 
 const Discoverer& telegram_discovery() {
   static const Discoverer d{
-      .doc = {.secret_key = "token",
+      .doc = {.summary = "list the chats a Telegram bot can reach",
+              .about = kDiscoverAbout,
+              .secret_help = "the bot's token",
+              .server_help = "the Bot API server",
+              .secret_key = "token",
               .server_key = "api_base",
               .chat_key = "chat_id",
               .topic_key = "thread_id",

@@ -6,6 +6,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "app/catalog.hpp"
 #include "app/profile_file.hpp"
 #include "app/send.hpp"
 #include "support/fake_world.hpp"
@@ -195,6 +196,18 @@ list = ["flush"]
                           "flush ...`",
                           "group 'list' has the name of a command: reach it as `notify send "
                           "list ...`"));
+}
+
+TEST_F(CheckTest, a_profile_named_like_the_discover_command_is_a_warning_too) {
+  const auto listing = catalog().discoverable();
+  ASSERT_FALSE(listing.empty());
+  const std::string type(listing.front()->schema->type);
+  auto cfg = parse("[profiles." + type + "]\ntype = \"ntfy\"\ntopic = \"abc\"\n");
+  const auto r = check_profiles(cfg, world());
+  EXPECT_THAT(r.problems, IsEmpty());
+  EXPECT_THAT(r.warnings, ElementsAre("profile '" + type +
+                                      "' has the name of a command: reach it as `notify send " +
+                                      type + " ...`"));
 }
 
 }  // namespace

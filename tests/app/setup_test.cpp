@@ -42,6 +42,13 @@ TEST(setup_test, a_profile_name_is_valid_and_no_command) {
   EXPECT_EQ(profile_name_problem("ops-1"), "");
   EXPECT_EQ(profile_name_problem("has space"), std::string(kNameRule));
   EXPECT_THAT(profile_name_problem("flush"), HasSubstr("'flush' is a command"));
+  // A service that lists its chats has a command of its own: `notify <type> discover`.
+  ASSERT_FALSE(catalog().discoverable().empty());
+  for (const auto* service : catalog().discoverable()) {
+    const std::string type(service->schema->type);
+    EXPECT_THAT(profile_name_problem(type), HasSubstr("'" + type + "' is a command")) << type;
+  }
+  EXPECT_EQ(profile_name_problem("mattermost"), "");  // a service's type, no command
 }
 
 TEST(setup_test, the_questions_are_the_keys_with_a_prompt_in_row_order) {

@@ -12,9 +12,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli/catalog.hpp"
 #include "cli/help.hpp"
 #include "cli/options.hpp"
 #include "cli/table.hpp"
+#include "config/schema.hpp"
 #include "core/names.hpp"
 
 namespace notify::cli {
@@ -202,16 +204,60 @@ TEST(OptionTableTest, one_row_per_name_and_command_and_one_kind_of_value_per_nam
   }
 }
 
-TEST(OptionTableTest, every_command_is_a_command_word_of_core_and_selected_by_it) {
-  ASSERT_EQ(commands().size(), std::size(kCommandNames));
+TEST(OptionTableTest, every_command_is_a_command_word_of_the_catalog_and_selected_by_it) {
+  ASSERT_EQ(commands().size(), catalog().command_words().size());
   for (const auto& c : commands()) {
-    EXPECT_TRUE(is_command_name(c.word)) << c.word;
+    EXPECT_TRUE(catalog().is_command_word(c.word)) << c.word;
     ASSERT_NE(command_named(c.word), nullptr) << c.word;
     EXPECT_EQ(command_named(c.word)->id, c.id);
     EXPECT_EQ(&command_spec(c.id), &c);
     EXPECT_FALSE(c.summary.empty() || c.synopsis.empty() || c.usage.empty()) << c.word;
   }
   EXPECT_EQ(command_named("discover"), nullptr);
+}
+
+// The table names no service: the discover command's word is the type of
+// the service whose row has a discovery, and its texts are that row's.
+TEST(OptionTableTest, the_discover_command_is_spelt_by_the_service_that_lists_its_chats) {
+  const auto listing = catalog().discoverable();
+  ASSERT_EQ(listing.size(), 1u);
+  ASSERT_EQ(discover_service(), listing.front());
+  const auto& service = *listing.front();
+  const auto& d = *service.discovery;
+  const std::string type(service.schema->type);
+  const auto& spec = command_spec(Command::discover);
+  EXPECT_EQ(spec.word, type);
+  EXPECT_EQ(command_named(type), &spec);
+  EXPECT_EQ(spec.name, type + " discover");
+  EXPECT_EQ(spec.synopsis, spec.name);
+  EXPECT_EQ(spec.summary, d.summary);
+  EXPECT_EQ(spec.about, d.about);
+  const std::string lead = "notify " + type + " discover ";
+  EXPECT_EQ(spec.usage, lead + "[--profile P | --token T] [--api-base URL]\n" +
+                            std::string(lead.size(), ' ') + "[--json]\n");
+  EXPECT_NE(command_spec(Command::send).usage.find("| " + type + " discover\n"),
+            std::string_view::npos)
+      << command_spec(Command::send).usage;
+  const auto help = help_for(Command::discover);
+  EXPECT_NE(help.find(std::string(d.secret_help) + "; - reads it from standard input"),
+            std::string::npos)
+      << help;
+  EXPECT_NE(help.find(d.server_help), std::string::npos) << help;
+  for (const auto& text : {help, help_for(Command::send), topic_text(Topic::options, true)})
+    for (const char* mark : {"@FILL@", "@DISCOVER@"})
+      EXPECT_EQ(text.find(mark), std::string::npos) << mark << " left in:\n" << text;
+  // As the first word it is that command, never a profile to send to.
+  auto parsed = parse_options({type, "discover"});
+  ASSERT_TRUE(parsed) << parsed.error().message;
+  EXPECT_EQ(parsed->command, Command::discover);
+  auto bare = parse_options({type});
+  ASSERT_FALSE(bare);
+  EXPECT_NE(bare.error().message.find("give a command"), std::string::npos)
+      << bare.error().message;
+  EXPECT_FALSE(message_from_stdin({type}));
+  // Core's fixed words name no service; the catalog adds this one.
+  EXPECT_FALSE(is_command_name(type));
+  EXPECT_TRUE(catalog().is_command_word(type));
 }
 
 TEST(OptionTableTest, every_command_parses_to_itself_and_gets_its_own_options) {
@@ -331,8 +377,8 @@ TEST(OptionTableTest, a_command_s_actions_select_what_it_does) {
     ASSERT_TRUE(parsed) << actions[i];
     EXPECT_EQ(parsed->spool().action, in_order[i]) << actions[i];
   }
-  const auto telegram = command_spec(Command::discover);
-  EXPECT_EQ(telegram.name, std::string(telegram.word) + " " + std::string(telegram.actions[0]));
+  const auto discover = command_spec(Command::discover);
+  EXPECT_EQ(discover.name, std::string(discover.word) + " " + std::string(discover.actions[0]));
   auto typo = parse_options({"spool", "dorp"});
   ASSERT_FALSE(typo);
   EXPECT_NE(typo.error().message.find("did you mean 'drop'?"), std::string::npos);

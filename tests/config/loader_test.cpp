@@ -5,12 +5,14 @@
 
 #include <map>
 
+#include "core/names.hpp"
 #include "services/registry.hpp"
 
 namespace notify::config {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 const char* kPath = "/etc/p.toml";
 
@@ -342,6 +344,46 @@ TEST(config_loader, unknown_target_suggests_a_name_or_a_command) {
   auto later = expand_targets(*r, "ops,lsit");
   ASSERT_FALSE(later);
   EXPECT_EQ(later.error().message.find("command"), std::string::npos) << later.error().message;
+}
+
+// The command words a first word is held to are the catalog's: core's fixed
+// ones, and the type of each service that lists its chats.
+TEST(config_loader, a_service_that_lists_its_chats_makes_its_type_a_command_word) {
+  static const Discovery pigeon_lists{};
+  static const ServiceSchema pigeon = [] {
+    ServiceSchema s;
+    s.type = "pigeon";
+    s.title = "Pigeon post";
+    return s;
+  }();
+  ServiceDoc doc;
+  doc.schema = &pigeon;
+  doc.name = "Pigeon";
+  Catalog silent;
+  silent.services = {&pigeon};
+  silent.docs = {doc};
+  Catalog listing = silent;
+  listing.docs.front().discovery = &pigeon_lists;
+
+  EXPECT_FALSE(silent.is_command_word("pigeon"));
+  EXPECT_TRUE(silent.is_command_word("list"));
+  EXPECT_EQ(silent.command_words().size(), std::size(kCommandNames));
+  EXPECT_TRUE(listing.is_command_word("pigeon"));
+  EXPECT_EQ(listing.command_words().back(), "pigeon");
+  ASSERT_EQ(listing.discoverable().size(), 1u);
+  EXPECT_EQ(listing.discoverable().front(), &listing.docs.front());
+
+  const std::string toml = "[profiles.ops]\ntype = \"pigeon\"\n";
+  auto with = parse_config(toml, "p.toml", listing);
+  ASSERT_TRUE(with) << with.error().message;
+  auto near = expand_targets(*with, "pigoen");
+  ASSERT_FALSE(near);
+  EXPECT_THAT(near.error().message, HasSubstr("did you mean the command 'pigeon'?"));
+  auto without = parse_config(toml, "p.toml", silent);
+  ASSERT_TRUE(without) << without.error().message;
+  auto plain = expand_targets(*without, "pigoen");
+  ASSERT_FALSE(plain);
+  EXPECT_THAT(plain.error().message, Not(HasSubstr("pigeon")));
 }
 
 TEST(config_loader, unknown_target_lists_a_few_names_only) {
