@@ -41,7 +41,7 @@ class AlertRulesTest : public ::testing::Test {
   AlertState state;
 };
 
-TEST(alert_clock_test, utc_hours_and_minutes_and_the_date_from_a_day_back) {
+TEST(AlertClockTest, utc_hours_and_minutes_and_the_date_from_a_day_back) {
   EXPECT_EQ(clock_text(kTen02, kTen02 + 60), "10:02");
   EXPECT_EQ(clock_text(kTen02, kTen02 + 24 * kHour - 1), "10:02");
   EXPECT_EQ(clock_text(kTen02, kTen02 + 24 * kHour), "2025-12-01 10:02");
@@ -180,7 +180,7 @@ TEST_F(AlertRulesTest, a_message_never_recorded_changes_nothing) {
   EXPECT_EQ(decide(state, now(), kHour, false).verdict, Verdict::send);
 }
 
-TEST(alert_after_test, a_failure_is_reported_from_the_nth_in_a_row) {
+TEST(AlertAfterTest, a_failure_is_reported_from_the_nth_in_a_row) {
   AlertState s;
   EXPECT_FALSE(count_run(s, true, 3));
   EXPECT_FALSE(count_run(s, true, 3));
@@ -195,7 +195,7 @@ TEST(alert_after_test, a_failure_is_reported_from_the_nth_in_a_row) {
   EXPECT_FALSE(count_run(s, true, 3));
 }
 
-TEST(alert_after_test, after_one_reports_every_failure) {
+TEST(AlertAfterTest, after_one_reports_every_failure) {
   AlertState s;
   EXPECT_TRUE(count_run(s, true, 1));
   EXPECT_FALSE(count_run(s, false, 1));

@@ -34,7 +34,7 @@ config::EnvLookup env_of(std::map<std::string, std::string> vars) {
   };
 }
 
-TEST(alert_store_test, lives_where_the_spool_does) {
+TEST(AlertStoreTest, lives_where_the_spool_does) {
   EXPECT_EQ(alerts_dir(env_of({{"XDG_STATE_HOME", "/s"}, {"HOME", "/h"}})), "/s/notify/alerts");
   // A relative XDG_STATE_HOME is ignored, as the spec of XDG says.
   EXPECT_EQ(alerts_dir(env_of({{"XDG_STATE_HOME", "rel"}, {"HOME", "/h"}})),
@@ -43,7 +43,7 @@ TEST(alert_store_test, lives_where_the_spool_does) {
   EXPECT_EQ(alerts_dir(env_of({})), std::nullopt);
 }
 
-TEST(alert_store_test, one_file_per_key_and_profile_named_by_a_hash) {
+TEST(AlertStoreTest, one_file_per_key_and_profile_named_by_a_hash) {
   const auto a = AlertStore::file_name("disk", "ops");
   EXPECT_EQ(a.size(), 16u);
   EXPECT_EQ(a.find_first_not_of("0123456789abcdef"), std::string::npos);
@@ -54,7 +54,7 @@ TEST(alert_store_test, one_file_per_key_and_profile_named_by_a_hash) {
   EXPECT_NE(AlertStore::file_name("ab", "c"), AlertStore::file_name("b", "ca"));
 }
 
-TEST(alert_store_test, a_state_saved_is_read_back_by_the_next_open) {
+TEST(AlertStoreTest, a_state_saved_is_read_back_by_the_next_open) {
   test::TempDir tmp{"notify-alerts"};
   const AlertStore store((tmp.path() / "alerts").string());
   {
@@ -94,7 +94,7 @@ TEST(alert_store_test, a_state_saved_is_read_back_by_the_next_open) {
   EXPECT_FALSE(other->state().last_sent);
 }
 
-TEST(alert_store_test, a_damaged_file_is_reported_and_read_as_empty) {
+TEST(AlertStoreTest, a_damaged_file_is_reported_and_read_as_empty) {
   test::TempDir tmp{"notify-alerts"};
   const AlertStore store(tmp.path().string());
   for (const char* junk : {"{\"notify_alert\":1,\"held\":\"three\"}", "not json at all\n",
@@ -115,7 +115,7 @@ TEST(alert_store_test, a_damaged_file_is_reported_and_read_as_empty) {
   EXPECT_EQ(f->damage(), "");
 }
 
-TEST(alert_store_test, an_empty_file_is_a_fresh_state_not_damage) {
+TEST(AlertStoreTest, an_empty_file_is_a_fresh_state_not_damage) {
   test::TempDir tmp{"notify-alerts"};
   tmp.write_file(AlertStore::file_name("disk", "ops"), "");
   auto f = AlertStore(tmp.path().string()).open("disk", "ops");
@@ -123,7 +123,7 @@ TEST(alert_store_test, an_empty_file_is_a_fresh_state_not_damage) {
   EXPECT_EQ(f->damage(), "");
 }
 
-TEST(alert_store_test, another_keys_state_under_the_same_name_is_taken_as_empty) {
+TEST(AlertStoreTest, another_keys_state_under_the_same_name_is_taken_as_empty) {
   test::TempDir tmp{"notify-alerts"};
   AlertState theirs;
   theirs.key = "cpu";
@@ -138,7 +138,7 @@ TEST(alert_store_test, another_keys_state_under_the_same_name_is_taken_as_empty)
   EXPECT_FALSE(f->state().last_sent);
 }
 
-TEST(alert_store_test, a_directory_that_cannot_be_made_is_an_io_error) {
+TEST(AlertStoreTest, a_directory_that_cannot_be_made_is_an_io_error) {
   test::TempDir tmp{"notify-alerts"};
   tmp.write_file("file", "x");
   const auto f = AlertStore((tmp.path() / "file" / "alerts").string()).open("disk", "ops");
@@ -149,7 +149,7 @@ TEST(alert_store_test, a_directory_that_cannot_be_made_is_an_io_error) {
 // One decider at a time: the second waits for the first to send and save,
 // then reads what it saved (from the file that replaced the one it waited
 // on) and holds its message back.
-TEST(alert_store_test, two_stores_on_one_key_decide_one_after_the_other) {
+TEST(AlertStoreTest, two_stores_on_one_key_decide_one_after_the_other) {
   test::TempDir tmp{"notify-alerts"};
   const AlertStore one(tmp.path().string()), two(tmp.path().string());
   auto first = one.open("disk", "ops");
@@ -182,7 +182,7 @@ TEST(alert_store_test, two_stores_on_one_key_decide_one_after_the_other) {
   EXPECT_EQ(after->state().alerts, 2);
 }
 
-TEST(alert_store_test, sixteen_deciders_at_once_send_one) {
+TEST(AlertStoreTest, sixteen_deciders_at_once_send_one) {
   test::TempDir tmp{"notify-alerts"};
   std::atomic<int> sent{0}, held{0};
   std::vector<std::thread> threads;
@@ -200,7 +200,7 @@ TEST(alert_store_test, sixteen_deciders_at_once_send_one) {
   EXPECT_EQ(held.load(), 15);
 }
 
-TEST(alert_state_test, encodes_to_one_line_and_back) {
+TEST(AlertStateTest, encodes_to_one_line_and_back) {
   AlertState s;
   s.key = "run:make\nall";
   s.profile = "ops";

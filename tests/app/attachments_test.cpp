@@ -19,7 +19,7 @@ config::Profile profile(const std::string& type) {
   return p;
 }
 
-TEST(attachments_test, a_service_that_carries_files_gets_them_all) {
+TEST(AttachmentsTest, a_service_that_carries_files_gets_them_all) {
   const std::vector<Attachment> files = {{"a.log", "aaa"}, {"b.png", "bb"}};
   const auto fit = fit_files(profile("telegram"), files);
   ASSERT_EQ(fit.carried.size(), 2u);
@@ -27,7 +27,7 @@ TEST(attachments_test, a_service_that_carries_files_gets_them_all) {
   EXPECT_EQ(fit.note, "");
 }
 
-TEST(attachments_test, a_service_without_files_gets_one_line_naming_them_and_why) {
+TEST(AttachmentsTest, a_service_without_files_gets_one_line_naming_them_and_why) {
   const std::vector<Attachment> files = {{"a.log", "aaa"}, {"b.png", "bb"}};
   const auto fit = fit_files(profile("mattermost"), files);
   EXPECT_TRUE(fit.carried.empty());
@@ -36,7 +36,7 @@ TEST(attachments_test, a_service_without_files_gets_one_line_naming_them_and_why
             "files).");
 }
 
-TEST(attachments_test, a_file_over_the_limit_is_left_out_the_others_go) {
+TEST(AttachmentsTest, a_file_over_the_limit_is_left_out_the_others_go) {
   // ntfy.sh takes 2 MiB per file.
   const std::vector<Attachment> files = {{"small.txt", "x"},
                                          {"big.bin", "", (2u << 20) + 1}};
@@ -47,14 +47,14 @@ TEST(attachments_test, a_file_over_the_limit_is_left_out_the_others_go) {
   EXPECT_EQ(fit.note, "Not attached here: big.bin (2097153 bytes, over ntfy's limit of 2097152 bytes).");
 }
 
-TEST(attachments_test, a_withheld_file_is_never_carried) {
+TEST(AttachmentsTest, a_withheld_file_is_never_carried) {
   const std::vector<Attachment> files = {{"core", "", 10}};
   const auto fit = fit_files(profile("telegram"), files);
   EXPECT_TRUE(fit.carried.empty());
   EXPECT_THAT(fit.note, HasSubstr("core (too large for every target"));
 }
 
-TEST(attachments_test, cannot_carry_says_why_or_nothing) {
+TEST(AttachmentsTest, cannot_carry_says_why_or_nothing) {
   EXPECT_EQ(cannot_carry(profile("discord"), 10u << 20), "");
   EXPECT_EQ(cannot_carry(profile("discord"), (10u << 20) + 1),
             "10485761 bytes, over discord's limit of 10485760 bytes");

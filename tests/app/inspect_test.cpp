@@ -32,7 +32,7 @@ const ProfileRow& row(const ProfileListing& l, const std::string& name) {
   throw std::runtime_error("no row " + name);
 }
 
-TEST(inspect_test, a_literal_webhook_is_masked_by_its_services_shape_a_reference_shown) {
+TEST(InspectTest, a_literal_webhook_is_masked_by_its_services_shape_a_reference_shown) {
   const auto cfg = parse(R"(
 [profiles.ops]
 type = "mattermost"
@@ -57,7 +57,7 @@ webhook_url = "${SLACK_HOOK}"
               Not(HasSubstr("abcdefghijklmnop1234")));
 }
 
-TEST(inspect_test, loudness_says_only_what_differs_from_the_defaults) {
+TEST(InspectTest, loudness_says_only_what_differs_from_the_defaults) {
   const auto cfg = parse(R"(
 [profiles.quiet]
 type = "ntfy"
@@ -83,7 +83,7 @@ topic = "plain-abc"
   EXPECT_EQ(row(l, "plain").loudness, "");
 }
 
-TEST(inspect_test, spool_counts_come_with_the_rows_when_there_is_a_spool) {
+TEST(InspectTest, spool_counts_come_with_the_rows_when_there_is_a_spool) {
   test::TempDir tmp{"notify-inspect"};
   const auto cfg = parse(R"(
 [defaults]

@@ -299,7 +299,7 @@ TEST_F(LoudnessRouteTest, a_dry_run_shows_the_notice_and_the_skips) {
   for (const auto& req : r.dry_run[2].requests) EXPECT_THAT(req.body, Not(HasSubstr("hunter2")));
 }
 
-TEST(Notice, a_notice_is_recognised_and_the_text_is_not) {
+TEST(NoticeTest, a_notice_is_recognised_and_the_text_is_not) {
   Draft d;
   d.title = "db alert";
   d.body = kSecret;

@@ -34,7 +34,7 @@ Result<std::string> read_disk(const std::string& path) {
   return ss.str();
 }
 
-TEST(profile_file_test, a_regular_file_is_recorded_by_its_real_path_for_the_spool) {
+TEST(ProfileFileTest, a_regular_file_is_recorded_by_its_real_path_for_the_spool) {
   test::TempDir tmp{"notify-profile-file"};
   const auto real = tmp.write_file("real/profiles.toml", kProfile);
   fs::create_symlink(real, tmp / "link.toml");
@@ -45,7 +45,7 @@ TEST(profile_file_test, a_regular_file_is_recorded_by_its_real_path_for_the_spoo
   EXPECT_EQ(cfg->profiles.count("me"), 1u);
 }
 
-TEST(profile_file_test, what_is_no_regular_file_is_read_but_not_recorded) {
+TEST(ProfileFileTest, what_is_no_regular_file_is_read_but_not_recorded) {
   // A pipe (`-c <(gpg -d ...)`) cannot be read again by a later flush.
   const auto cfg = read_profile_file([](const std::string&) -> Result<std::string> {
     return std::string(kProfile);
@@ -54,7 +54,7 @@ TEST(profile_file_test, what_is_no_regular_file_is_read_but_not_recorded) {
   EXPECT_EQ(cfg->absolute_path, "");
 }
 
-TEST(profile_file_test, an_unreadable_or_invalid_file_is_a_config_error_naming_it) {
+TEST(ProfileFileTest, an_unreadable_or_invalid_file_is_a_config_error_naming_it) {
   const auto gone = read_profile_file(read_disk, "/nonexistent/profiles.toml");
   ASSERT_FALSE(gone);
   EXPECT_EQ(gone.error().kind, ErrorKind::config);
@@ -67,7 +67,7 @@ TEST(profile_file_test, an_unreadable_or_invalid_file_is_a_config_error_naming_i
   EXPECT_THAT(bad.error().message, HasSubstr("pigeon"));
 }
 
-TEST(preview_test, only_a_service_with_a_view_of_its_own_previews) {
+TEST(PreviewTest, only_a_service_with_a_view_of_its_own_previews) {
   HttpRequest mail;
   mail.method = "SMTP";
   mail.url = "smtps://mail.example:465";

@@ -305,11 +305,11 @@ struct FitCase {
   std::string line;
 };
 
-class RunTailFits : public RunTest, public ::testing::WithParamInterface<FitCase> {};
+class RunTailFitsTest : public RunTest, public ::testing::WithParamInterface<FitCase> {};
 
 // As much output as one part holds, and no more: the part is full to within
 // a line (the tail starts on a whole one), whatever the characters weigh.
-TEST_P(RunTailFits, the_report_is_one_part_filled_with_the_newest_output) {
+TEST_P(RunTailFitsTest, the_report_is_one_part_filled_with_the_newest_output) {
   const auto& c = GetParam();
   const std::string output = lines_of(c.line, 4000);
   command.exits(1, output);
@@ -329,7 +329,7 @@ TEST_P(RunTailFits, the_report_is_one_part_filled_with_the_newest_output) {
 }
 
 INSTANTIATE_TEST_SUITE_P(
-    Units, RunTailFits,
+    Units, RunTailFitsTest,
     ::testing::Values(
         // Telegram counts code points: a CJK line is 3 bytes a character.
         FitCase{"tg", message::Unit::code_points, 4096, "ビルド手順を実行中です：モジュール"},

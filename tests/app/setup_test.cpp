@@ -29,7 +29,7 @@ Outcome failed(long status, std::string error = "") {
   return o;
 }
 
-TEST(setup_test, a_service_by_its_type_or_alias_in_any_case) {
+TEST(SetupTest, a_service_by_its_type_or_alias_in_any_case) {
   ASSERT_TRUE(service_named(" TG "));
   EXPECT_EQ(service_named(" TG ")->schema->type, "telegram");
   EXPECT_FALSE(service_named("pigeon"));
@@ -38,7 +38,7 @@ TEST(setup_test, a_service_by_its_type_or_alias_in_any_case) {
   EXPECT_THAT(service_names(), HasSubstr("tg"));
 }
 
-TEST(setup_test, a_profile_name_is_valid_and_no_command) {
+TEST(SetupTest, a_profile_name_is_valid_and_no_command) {
   EXPECT_EQ(profile_name_problem("ops-1"), "");
   EXPECT_EQ(profile_name_problem("has space"), std::string(kNameRule));
   EXPECT_THAT(profile_name_problem("flush"), HasSubstr("'flush' is a command"));
@@ -51,14 +51,14 @@ TEST(setup_test, a_profile_name_is_valid_and_no_command) {
   EXPECT_EQ(profile_name_problem("mattermost"), "");  // a service's type, no command
 }
 
-TEST(setup_test, the_questions_are_the_keys_with_a_prompt_in_row_order) {
+TEST(SetupTest, the_questions_are_the_keys_with_a_prompt_in_row_order) {
   const auto keys = setup_keys(*catalog().find("telegram"));
   std::vector<std::string_view> names;
   for (const auto* k : keys) names.push_back(k->name);
   EXPECT_THAT(names, ::testing::ElementsAre("token", "chat_id", "thread_id", "api_base"));
 }
 
-TEST(setup_test, an_answer_is_checked_as_the_loader_checks_it) {
+TEST(SetupTest, an_answer_is_checked_as_the_loader_checks_it) {
   const auto& tg = *catalog().find("telegram");
   const auto& thread = *tg.key("thread_id");
   EXPECT_EQ(answer_problem(tg, thread, "7", {}), "");
@@ -70,7 +70,7 @@ TEST(setup_test, an_answer_is_checked_as_the_loader_checks_it) {
               HasSubstr("looks like a secret"));
 }
 
-TEST(setup_test, a_failure_points_at_the_key_its_service_names) {
+TEST(SetupTest, a_failure_points_at_the_key_its_service_names) {
   EXPECT_EQ(suspect_key("telegram", failed(400, "Bad Request: chat not found")), "chat_id");
   EXPECT_EQ(suspect_key("discord", failed(404, "Unknown Webhook")), "webhook_url");
   // A server's trouble names none, whatever its words.
@@ -79,7 +79,7 @@ TEST(setup_test, a_failure_points_at_the_key_its_service_names) {
   EXPECT_EQ(suspect_key("email", failed(550, "SMTP 550: mailbox unavailable")), "");
 }
 
-TEST(setup_test, else_a_failure_points_by_its_kind) {
+TEST(SetupTest, else_a_failure_points_by_its_kind) {
   EXPECT_EQ(suspect_key("telegram", failed(0, "Could not connect")), "api_base");
   EXPECT_EQ(suspect_key("mattermost", failed(0)), "webhook_url");
   EXPECT_EQ(suspect_key("telegram", failed(401, "Unauthorized")), "token");
@@ -89,7 +89,7 @@ TEST(setup_test, else_a_failure_points_by_its_kind) {
   EXPECT_EQ(suspect_key("pigeon", failed(401)), "");
 }
 
-class SetupTestMessage : public ::testing::Test {
+class SetupTestMessageTest : public ::testing::Test {
  protected:
   test::TempDir tmp{"notify-setup"};
   test::FakeClock clock;
@@ -125,7 +125,7 @@ server = "https://ntfy.example"
   }
 };
 
-TEST_F(SetupTestMessage, goes_to_that_profile_alone_whatever_its_min_priority_and_is_not_kept) {
+TEST_F(SetupTestMessageTest, goes_to_that_profile_alone_whatever_its_min_priority_and_is_not_kept) {
   auto w = world();
   const auto t = test_profile(text, "p.toml", "phone", "box1", 0, w);
   ASSERT_TRUE(t) << t.error().message;
@@ -139,7 +139,7 @@ TEST_F(SetupTestMessage, goes_to_that_profile_alone_whatever_its_min_priority_an
   EXPECT_FALSE(fs::exists(tmp.path() / "spool") && !fs::is_empty(tmp.path() / "spool"));
 }
 
-TEST_F(SetupTestMessage, a_failure_tries_no_fallback_and_keeps_nothing) {
+TEST_F(SetupTestMessageTest, a_failure_tries_no_fallback_and_keeps_nothing) {
   http.respond = [](const HttpRequest&) { return status_reply(503); };
   auto w = world();
   const auto t = test_profile(text, "p.toml", "phone", "box1", 0, w);
@@ -153,7 +153,7 @@ TEST_F(SetupTestMessage, a_failure_tries_no_fallback_and_keeps_nothing) {
   EXPECT_FALSE(fs::exists(tmp.path() / "spool") && !fs::is_empty(tmp.path() / "spool"));
 }
 
-TEST_F(SetupTestMessage, a_candidate_that_does_not_parse_is_an_error) {
+TEST_F(SetupTestMessageTest, a_candidate_that_does_not_parse_is_an_error) {
   auto w = world();
   const auto t = test_profile("[profiles.x]\ntype = \"pigeon\"\n", "p.toml", "x", "box1", 0, w);
   ASSERT_FALSE(t);
@@ -161,7 +161,7 @@ TEST_F(SetupTestMessage, a_candidate_that_does_not_parse_is_an_error) {
   EXPECT_TRUE(http.sent.empty());
 }
 
-TEST(setup_test, writing_goes_through_a_symbolic_link_and_keeps_it) {
+TEST(SetupTest, writing_goes_through_a_symbolic_link_and_keeps_it) {
   test::TempDir tmp{"notify-setup-write"};
   const auto real = tmp.write_file("dotfiles/profiles.toml", "# old\n");
   fs::create_symlink(real, tmp / "profiles.toml");
@@ -171,7 +171,7 @@ TEST(setup_test, writing_goes_through_a_symbolic_link_and_keeps_it) {
   EXPECT_EQ(fs::status(real).permissions() & fs::perms::all, fs::perms::owner_read | fs::perms::owner_write);
 }
 
-TEST(setup_test, a_new_profile_is_appended_with_the_answers_that_differ_from_defaults) {
+TEST(SetupTest, a_new_profile_is_appended_with_the_answers_that_differ_from_defaults) {
   ProfileAnswers a;
   a.name = "tg";
   a.service = catalog().doc("telegram");

@@ -20,7 +20,7 @@ constexpr const char* kProfiles =
     "[profiles.ops]\ntype = \"mattermost\"\n"
     "webhook_url = \"https://chat.example/hooks/abcdefghij0123456789\"\n";
 
-class LastResort : public ::testing::Test {
+class LastResortTest : public ::testing::Test {
  protected:
   test::TempDir home{"notify-last-resort"};
   std::ostringstream out, err;
@@ -53,7 +53,7 @@ class LastResort : public ::testing::Test {
   }
 };
 
-TEST_F(LastResort, an_exception_after_the_journal_says_the_message_is_in_the_spool) {
+TEST_F(LastResortTest, an_exception_after_the_journal_says_the_message_is_in_the_spool) {
   env["XDG_STATE_HOME"] = (home.path() / "state").string();
   auto w = world();
   const int status = run({"-c", "p.toml", "ops", "disk full"}, w);
@@ -67,7 +67,7 @@ TEST_F(LastResort, an_exception_after_the_journal_says_the_message_is_in_the_spo
   EXPECT_EQ(kept, 1u);
 }
 
-TEST_F(LastResort, without_a_spool_the_message_follows_the_line) {
+TEST_F(LastResortTest, without_a_spool_the_message_follows_the_line) {
   auto w = world();  // no HOME, no XDG_STATE_HOME: nowhere to keep it
   const int status = run({"-c", "p.toml", "ops", "disk full"}, w);
   EXPECT_EQ(status, 70);

@@ -7,14 +7,14 @@
 namespace notify {
 namespace {
 
-TEST(Names, ProfileNamesFollowTheRule) {
+TEST(NamesTest, ProfileNamesFollowTheRule) {
   for (const char* good : {"ops", "my.ops", "a-b", "_x", "9", "A.b-c_d"})
     EXPECT_TRUE(valid_name(good)) << good;
   for (const char* bad : {"", "-x", ".x", "a b", "a/b", "a,b", "é", "a:b"})
     EXPECT_FALSE(valid_name(bad)) << bad;
 }
 
-TEST(Names, CommandNames) {
+TEST(NamesTest, CommandNames) {
   for (const char* c : {"send", "list", "check", "test", "flush", "spool", "setup", "run", "help"})
     EXPECT_TRUE(is_command_name(c)) << c;
   EXPECT_FALSE(is_command_name("ops"));
@@ -23,7 +23,7 @@ TEST(Names, CommandNames) {
   EXPECT_FALSE(is_command_name("telegram"));
 }
 
-TEST(Names, EditDistanceCountsASwapOnce) {
+TEST(NamesTest, EditDistanceCountsASwapOnce) {
   EXPECT_EQ(edit_distance("list", "list"), 0u);
   EXPECT_EQ(edit_distance("lsit", "list"), 1u);
   EXPECT_EQ(edit_distance("opz", "ops"), 1u);
@@ -31,7 +31,7 @@ TEST(Names, EditDistanceCountsASwapOnce) {
   EXPECT_EQ(edit_distance("kitten", "sitting"), 3u);
 }
 
-TEST(Names, ClosestOnlyForASlip) {
+TEST(NamesTest, ClosestOnlyForASlip) {
   EXPECT_EQ(closest("lsit", {"send", "list", "test"}), "list");
   EXPECT_EQ(closest("opz", {"ops", "me"}), "ops");
   EXPECT_EQ(closest("nope", {"ops", "me"}), "");
@@ -40,7 +40,7 @@ TEST(Names, ClosestOnlyForASlip) {
   EXPECT_EQ(closest("anything", {}), "");
 }
 
-TEST(Names, CountsInTheSingularForOne) {
+TEST(NamesTest, CountsInTheSingularForOne) {
   EXPECT_EQ(count_of(1, "profile", "profiles"), "1 profile");
   EXPECT_EQ(count_of(0, "profile", "profiles"), "0 profiles");
   EXPECT_EQ(count_of(2, "attempt", "attempts"), "2 attempts");

@@ -10,7 +10,7 @@ namespace {
 
 Result<CliOptions> parse(std::vector<std::string> args) { return parse_options(args); }
 
-TEST(Options, StreamAloneDefaultsTo5AndDoesNotEatTheTarget) {
+TEST(OptionsTest, StreamAloneDefaultsTo5AndDoesNotEatTheTarget) {
   auto o = parse({"--stream", "ops"});
   ASSERT_TRUE(o) << o.error().message;
   EXPECT_EQ(o->send().stream_s, 5);
@@ -18,14 +18,14 @@ TEST(Options, StreamAloneDefaultsTo5AndDoesNotEatTheTarget) {
   EXPECT_TRUE(o->send().words.empty());
 }
 
-TEST(Options, StreamSecondsAttached) {
+TEST(OptionsTest, StreamSecondsAttached) {
   auto o = parse({"ops", "--stream=30"});
   ASSERT_TRUE(o) << o.error().message;
   EXPECT_EQ(o->send().stream_s, 30);
   EXPECT_FALSE(parse({"ops"})->send().stream_s);
 }
 
-TEST(Options, StreamSecondsOutOfRangeOrNotANumberNameWhatWasTyped) {
+TEST(OptionsTest, StreamSecondsOutOfRangeOrNotANumberNameWhatWasTyped) {
   for (const std::string bad : {"0", "3601", "abc", "-1", "5s", "99999"}) {
     auto o = parse({"--stream=" + bad, "ops"});
     ASSERT_FALSE(o) << bad;
@@ -38,7 +38,7 @@ TEST(Options, StreamSecondsOutOfRangeOrNotANumberNameWhatWasTyped) {
   EXPECT_NE(empty.error().message.find("give SECONDS"), std::string::npos);
 }
 
-TEST(Options, EmptyCodeLanguageIsPlainCode) {
+TEST(OptionsTest, EmptyCodeLanguageIsPlainCode) {
   auto o = parse({"--code=", "ops", "hi"});
   ASSERT_TRUE(o) << o.error().message;
   EXPECT_TRUE(o->send().code);
@@ -47,14 +47,14 @@ TEST(Options, EmptyCodeLanguageIsPlainCode) {
   EXPECT_EQ(o->send().words, std::vector<std::string>{"hi"});
 }
 
-TEST(Options, AfterDoubleDashNothingIsSplit) {
+TEST(OptionsTest, AfterDoubleDashNothingIsSplit) {
   auto o = parse({"run", "ops", "--", "echo", "--stream=5", "--code=x"});
   ASSERT_TRUE(o) << o.error().message;
   EXPECT_EQ(o->run().argv, (std::vector<std::string>{"echo", "--stream=5", "--code=x"}));
   EXPECT_FALSE(o->send().stream_s);
 }
 
-TEST(Options, ConflictsAreUsageErrors) {
+TEST(OptionsTest, ConflictsAreUsageErrors) {
   const std::vector<std::vector<std::string>> bad = {
       {"--markdown", "--code", "ops"},
       {"--markdown", "--code=sh", "ops"},
@@ -77,7 +77,7 @@ TEST(Options, ConflictsAreUsageErrors) {
 }
 
 
-TEST(Options, AlertKeysAndTheirChecks) {
+TEST(OptionsTest, AlertKeysAndTheirChecks) {
   auto ok = parse({"--key", "disk", "--cooldown", "6h", "--resolve", "ops", "fixed"});
   ASSERT_TRUE(ok) << ok.error().message;
   EXPECT_EQ(ok->send().key, "disk");
@@ -104,7 +104,7 @@ TEST(Options, AlertKeysAndTheirChecks) {
   EXPECT_NE(unreadable.error().message.find("'1w'"), std::string::npos);
 }
 
-TEST(Options, ACommandIsRecognisedOnlyAsTheFirstOperand) {
+TEST(OptionsTest, ACommandIsRecognisedOnlyAsTheFirstOperand) {
   auto o = parse({"ops", "deploy", "test", "passed"});
   ASSERT_TRUE(o) << o.error().message;
   EXPECT_EQ(o->command, Command::send);
@@ -123,7 +123,7 @@ TEST(Options, ACommandIsRecognisedOnlyAsTheFirstOperand) {
   EXPECT_EQ(first->config, "p.toml");
 }
 
-TEST(Options, SendIsTheExplicitForm) {
+TEST(OptionsTest, SendIsTheExplicitForm) {
   auto o = parse({"send", "list", "hello", "--title", "T"});
   ASSERT_TRUE(o) << o.error().message;
   EXPECT_EQ(o->command, Command::send);
@@ -133,7 +133,7 @@ TEST(Options, SendIsTheExplicitForm) {
   EXPECT_FALSE(parse({"send"}));
 }
 
-TEST(Options, OptionsAnywhereBeforeDoubleDashAfterItText) {
+TEST(OptionsTest, OptionsAnywhereBeforeDoubleDashAfterItText) {
   auto o = parse({"ops", "disk", "-t", "T", "full", "--", "-x", "--json"});
   ASSERT_TRUE(o) << o.error().message;
   EXPECT_EQ(o->send().title, "T");
@@ -149,7 +149,7 @@ TEST(Options, OptionsAnywhereBeforeDoubleDashAfterItText) {
   EXPECT_EQ(text->send().words, std::vector<std::string>{"-5 degrees"});
 }
 
-TEST(Options, UnknownOptionAmongWordsSaysHowToSendIt) {
+TEST(OptionsTest, UnknownOptionAmongWordsSaysHowToSendIt) {
   auto o = parse({"ops", "temperature", "-5"});
   ASSERT_FALSE(o);
   EXPECT_EQ(o.error().kind, ErrorKind::usage);
@@ -161,7 +161,7 @@ TEST(Options, UnknownOptionAmongWordsSaysHowToSendIt) {
       << near.error().message;
 }
 
-TEST(Options, HelpForEveryCommandBothWays) {
+TEST(OptionsTest, HelpForEveryCommandBothWays) {
   for (const std::string c : {"list", "check", "test", "flush", "spool", "setup", "run"}) {
     auto by_option = parse({c, "--help"});
     auto by_command = parse({"help", c});
@@ -179,7 +179,7 @@ TEST(Options, HelpForEveryCommandBothWays) {
   EXPECT_FALSE(parse({"help", "list", "check"}));
 }
 
-TEST(Options, ExtraOperandsAreUsageErrors) {
+TEST(OptionsTest, ExtraOperandsAreUsageErrors) {
   const std::vector<std::vector<std::string>> bad = {
       {"list", "extra"}, {"check", "this"},      {"setup", "a", "b", "c"},
       {"test", "a", "b"}, {"flush", "a", "b"},   {"telegram", "discover", "x"},
@@ -195,7 +195,7 @@ TEST(Options, ExtraOperandsAreUsageErrors) {
   EXPECT_EQ(setup->setup().answers, (std::vector<std::pair<std::string, std::string>>{{"type", "discord"}}));
 }
 
-TEST(Options, BadValuesInNotifysWords) {
+TEST(OptionsTest, BadValuesInNotifysWords) {
   for (const auto& args : std::vector<std::vector<std::string>>{
            {"--timeout", "abc", "ops"}, {"--timeout", "0", "ops"}, {"--retries", "101", "ops"},
            {"--max-parts", "-1", "ops"}, {"run", "ops", "--on", "x", "--", "true"},
@@ -213,7 +213,7 @@ TEST(Options, BadValuesInNotifysWords) {
   EXPECT_EQ(ok->send().max_parts, 3);
 }
 
-TEST(Options, OptionsOfOneCommandOnly) {
+TEST(OptionsTest, OptionsOfOneCommandOnly) {
   EXPECT_FALSE(parse({"list", "--title", "x"}));
   EXPECT_FALSE(parse({"setup", "x", "--markdown"}));
   EXPECT_FALSE(parse({"ops", "--force"}));
@@ -231,7 +231,7 @@ TEST(Options, OptionsOfOneCommandOnly) {
   EXPECT_FALSE(combined);  // -t takes a value: it cannot sit in a bundle
 }
 
-TEST(Options, SpoolActionsAndRun) {
+TEST(OptionsTest, SpoolActionsAndRun) {
   auto drop = parse({"spool", "drop", "id1", "id2"});
   ASSERT_TRUE(drop) << drop.error().message;
   EXPECT_EQ(drop->command, Command::spool);
@@ -259,7 +259,7 @@ namespace {
 
 // The everyday shape skips CLI11 (options.cpp plain_send); it must read
 // exactly as the full parser would, and hand anything else to it.
-TEST(OptionsPlainSend, reads_like_the_full_parser) {
+TEST(OptionsPlainSendTest, reads_like_the_full_parser) {
   auto o = parse_options({"-c", "/tmp/p.toml", "ops", "disk", "-", "full"});
   ASSERT_TRUE(o);
   EXPECT_EQ(o->command, Command::send);

@@ -15,7 +15,7 @@ struct FullBuf : std::streambuf {
   int overflow(int) override { return traits_type::eof(); }
 };
 
-TEST(Output, WrittenResultsKeepTheStatus) {
+TEST(OutputTest, WrittenResultsKeepTheStatus) {
   std::ostringstream out, err;
   out << "ok\n";
   EXPECT_EQ(finish_output(out, err, 0), 0);
@@ -23,7 +23,7 @@ TEST(Output, WrittenResultsKeepTheStatus) {
   EXPECT_EQ(err.str(), "");
 }
 
-TEST(Output, UnwrittenResultsAreOneLineAndStatus1) {
+TEST(OutputTest, UnwrittenResultsAreOneLineAndStatus1) {
   FullBuf full;
   std::ostream out(&full);
   std::ostringstream err;
@@ -34,7 +34,7 @@ TEST(Output, UnwrittenResultsAreOneLineAndStatus1) {
   EXPECT_EQ(err.str().find('\n'), err.str().size() - 1);
 }
 
-TEST(Output, AFailureSaidDuringTheRunIsNotSaidTwice) {
+TEST(OutputTest, AFailureSaidDuringTheRunIsNotSaidTwice) {
   FullBuf full;
   std::ostream out(&full);
   std::ostringstream err;
@@ -43,7 +43,7 @@ TEST(Output, AFailureSaidDuringTheRunIsNotSaidTwice) {
   EXPECT_EQ(err.str(), "");
 }
 
-TEST(Output, AnEarlierErrorStatusIsKept) {
+TEST(OutputTest, AnEarlierErrorStatusIsKept) {
   FullBuf full;
   std::ostream out(&full);
   std::ostringstream err;

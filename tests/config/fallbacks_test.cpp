@@ -21,22 +21,22 @@ Config with_fallbacks(std::map<std::string, std::vector<std::string>> fallbacks)
   return c;
 }
 
-TEST(fallbacks_test, chains_without_a_ring_have_no_cycle) {
+TEST(FallbacksTest, chains_without_a_ring_have_no_cycle) {
   EXPECT_TRUE(fallback_cycles(with_fallbacks({{"a", {"b", "c"}}, {"b", {"c"}}, {"c", {}}})).empty());
   EXPECT_TRUE(fallback_cycles(with_fallbacks({{"a", {}}})).empty());
 }
 
-TEST(fallbacks_test, a_profile_that_falls_back_to_itself) {
+TEST(FallbacksTest, a_profile_that_falls_back_to_itself) {
   EXPECT_EQ(fallback_cycles(with_fallbacks({{"ops", {"ops"}}})), (Cycles{{"ops", "ops"}}));
 }
 
-TEST(fallbacks_test, an_indirect_ring_is_named_once_from_its_smallest_name) {
+TEST(FallbacksTest, an_indirect_ring_is_named_once_from_its_smallest_name) {
   const auto cycles = fallback_cycles(with_fallbacks({{"c", {"a"}}, {"a", {"b"}}, {"b", {"c"}}}));
   EXPECT_EQ(cycles, (Cycles{{"a", "b", "c", "a"}}));
   EXPECT_EQ(cycle_text(cycles.front()), "a -> b -> c -> a");
 }
 
-TEST(fallbacks_test, a_ring_reached_from_outside_is_still_found) {
+TEST(FallbacksTest, a_ring_reached_from_outside_is_still_found) {
   const auto cycles =
       fallback_cycles(with_fallbacks({{"entry", {"x"}}, {"x", {"y"}}, {"y", {"x"}}, {"z", {}}}));
   EXPECT_EQ(cycles, (Cycles{{"x", "y", "x"}}));

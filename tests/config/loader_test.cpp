@@ -82,7 +82,7 @@ fallback = ["ops", "me"]
 all = ["ops", "me", "dev"]
 )";
 
-TEST(config_loader, parses_every_service_and_defaults) {
+TEST(ConfigLoaderTest, parses_every_service_and_defaults) {
   auto r = parse(kFull);
   ASSERT_TRUE(r) << r.error().message;
   const auto& c = *r;
@@ -110,7 +110,7 @@ TEST(config_loader, parses_every_service_and_defaults) {
   EXPECT_TRUE(c.has_literal_secret);
 }
 
-TEST(config_loader, resolves_literal_variable_and_file_secrets) {
+TEST(ConfigLoaderTest, resolves_literal_variable_and_file_secrets) {
   auto r = parse(kFull);
   ASSERT_TRUE(r);
   auto env = env_of({{"TG_TOKEN", "123456:AAH-secret"}});
@@ -124,12 +124,12 @@ TEST(config_loader, resolves_literal_variable_and_file_secrets) {
   EXPECT_EQ(r->profiles.at("family").secret("token"), "line-token-value");
 }
 
-TEST(config_loader, syntax_error_names_file_line_and_column) {
+TEST(ConfigLoaderTest, syntax_error_names_file_line_and_column) {
   auto msg = error_of("[profiles.ops]\ntype = \"mattermost\"\nwebhook_url = \"https://x/hooks/abc\n");
   EXPECT_THAT(msg, HasSubstr("/etc/p.toml:3:"));
 }
 
-TEST(config_loader, unknown_key_suggests_the_right_one) {
+TEST(ConfigLoaderTest, unknown_key_suggests_the_right_one) {
   auto msg = error_of(
       "[profiles.ops]\ntype = \"mattermost\"\nwebhok_url = \"https://c.example/hooks/abcdefgh\"\n");
   EXPECT_THAT(msg, HasSubstr("/etc/p.toml:3:1"));
@@ -138,14 +138,14 @@ TEST(config_loader, unknown_key_suggests_the_right_one) {
   EXPECT_THAT(msg, HasSubstr("did you mean 'webhook_url'"));
 }
 
-TEST(config_loader, key_of_another_service_is_unknown) {
+TEST(ConfigLoaderTest, key_of_another_service_is_unknown) {
   auto msg = error_of(
       "[profiles.me]\ntype = \"telegram\"\ntoken = \"1:a\"\nchat_id = 1\nchannel = \"x\"\n");
   EXPECT_THAT(msg, HasSubstr(":5:1"));
   EXPECT_THAT(msg, HasSubstr("unknown key 'channel' for type telegram"));
 }
 
-TEST(config_loader, wrong_types_are_errors_with_position) {
+TEST(ConfigLoaderTest, wrong_types_are_errors_with_position) {
   EXPECT_THAT(error_of("[defaults]\ntimeout = \"ten\"\n"),
               HasSubstr("/etc/p.toml:2:11: defaults.timeout must be an integer, not a string"));
   EXPECT_THAT(error_of("[profiles.me]\ntype = \"telegram\"\ntoken = \"1:a\"\nchat_id = 1\n"
@@ -159,7 +159,7 @@ TEST(config_loader, wrong_types_are_errors_with_position) {
               HasSubstr("'fallback' must be a string or an array of strings"));
 }
 
-TEST(config_loader, out_of_range_numbers) {
+TEST(ConfigLoaderTest, out_of_range_numbers) {
   EXPECT_THAT(error_of("[defaults]\nretries = -1\n"), HasSubstr("between 0 and 100"));
   EXPECT_THAT(error_of("[defaults]\ntimeout = 0\n"), HasSubstr("between 1 and 3600"));
   EXPECT_THAT(error_of("[profiles.dev]\ntype = \"discord\"\nwebhook_url = \"https://d/api/webhooks/1/t\"\n"
@@ -167,7 +167,7 @@ TEST(config_loader, out_of_range_numbers) {
               HasSubstr("'max_length' must be between 64 and 2000"));
 }
 
-TEST(config_loader, missing_required_fields) {
+TEST(ConfigLoaderTest, missing_required_fields) {
   EXPECT_THAT(error_of("[profiles.ops]\nchannel = \"x\"\n"),
               HasSubstr("/etc/p.toml:1:1: profile 'ops': missing required key 'type'"));
   EXPECT_THAT(error_of("[profiles.ops]\ntype = \"mattermost\"\n"),
@@ -181,14 +181,14 @@ TEST(config_loader, missing_required_fields) {
   EXPECT_THAT(error_of("[profiles.d]\ntype = \"discord\"\n"), HasSubstr("'webhook_url'"));
 }
 
-TEST(config_loader, line_notify_points_to_messaging_api) {
+TEST(ConfigLoaderTest, line_notify_points_to_messaging_api) {
   auto msg = error_of("[profiles.f]\ntype = \"line-notify\"\ntoken = \"abc\"\n");
   EXPECT_THAT(msg, HasSubstr("/etc/p.toml:2:8"));
   EXPECT_THAT(msg, HasSubstr("LINE Notify was shut down"));
   EXPECT_THAT(msg, HasSubstr("type = \"line\""));
 }
 
-TEST(config_loader, a_required_list_names_at_least_one) {
+TEST(ConfigLoaderTest, a_required_list_names_at_least_one) {
   EXPECT_THAT(error_of("[profiles.m]\ntype = \"email\"\nsmtp_url = \"smtp://h\"\nfrom = \"a@b.c\"\n"
                        "to = []\n"),
               HasSubstr(":5:6: profile 'm': 'to' must name at least one"));
@@ -196,7 +196,7 @@ TEST(config_loader, a_required_list_names_at_least_one) {
                     "to = \"x@y.z\"\n"));
 }
 
-TEST(config_loader, unknown_type_and_top_level_key) {
+TEST(ConfigLoaderTest, unknown_type_and_top_level_key) {
   const auto unknown = error_of("[profiles.x]\ntype = \"slak\"\n");
   EXPECT_THAT(unknown, HasSubstr("unknown type \"slak\" (did you mean \"slack\"?)"));
   // The list comes from the registry, every service in it.
@@ -206,7 +206,7 @@ TEST(config_loader, unknown_type_and_top_level_key) {
   EXPECT_THAT(error_of("[defaults]\ncolour = true\n"), HasSubstr("[defaults]: unknown key 'colour'"));
 }
 
-TEST(config_loader, bad_values) {
+TEST(ConfigLoaderTest, bad_values) {
   EXPECT_THAT(error_of("[profiles.ops]\ntype = \"mattermost\"\nwebhook_url = \"https://h/hooks/x\"\n"
                        "webhook_url_file = \"/f\"\n"),
               HasSubstr("both 'webhook_url' and 'webhook_url_file' are set"));
@@ -222,7 +222,7 @@ TEST(config_loader, bad_values) {
   EXPECT_THAT(error_of("[profiles.\"a b\"]\ntype = \"mattermost\"\n"), HasSubstr("profile name 'a b'"));
 }
 
-TEST(config_loader, groups_and_fallbacks_must_name_profiles) {
+TEST(ConfigLoaderTest, groups_and_fallbacks_must_name_profiles) {
   const std::string ops =
       "[profiles.ops]\ntype = \"mattermost\"\nwebhook_url = \"https://h/hooks/abcdefgh\"\n";
   EXPECT_THAT(error_of(ops + "[groups]\nall = [\"ops\", \"nope\"]\n"),
@@ -233,7 +233,7 @@ TEST(config_loader, groups_and_fallbacks_must_name_profiles) {
               HasSubstr(":4:12: profile 'ops': 'fallback' names unknown profile 'ghost'"));
 }
 
-TEST(config_loader, unset_variable_names_profile_field_and_variable) {
+TEST(ConfigLoaderTest, unset_variable_names_profile_field_and_variable) {
   auto r = parse(kFull);
   ASSERT_TRUE(r);
   auto res = resolve_secrets(r->profiles.at("me"), env_of({}), files_of({}));
@@ -243,7 +243,7 @@ TEST(config_loader, unset_variable_names_profile_field_and_variable) {
                         "'TG_TOKEN' is not set"));
 }
 
-TEST(config_loader, unreadable_secret_file_names_the_file) {
+TEST(ConfigLoaderTest, unreadable_secret_file_names_the_file) {
   auto r = parse(kFull);
   ASSERT_TRUE(r);
   auto res = resolve_secrets(r->profiles.at("family"), env_of({}), files_of({}));
@@ -256,7 +256,7 @@ TEST(config_loader, unreadable_secret_file_names_the_file) {
   EXPECT_THAT(empty.error().message, HasSubstr("is empty"));
 }
 
-TEST(config_loader, secret_file_path_expands_variables) {
+TEST(ConfigLoaderTest, secret_file_path_expands_variables) {
   auto r = parse("[profiles.f]\ntype = \"line\"\ntoken_file = \"${CREDENTIALS_DIRECTORY}/line\"\n"
                  "to = \"C0123456789abcdef0123456789abcdef\"\n");
   ASSERT_TRUE(r) << r.error().message;
@@ -266,7 +266,7 @@ TEST(config_loader, secret_file_path_expands_variables) {
   EXPECT_EQ(p.secret("token"), "tok-123456");
 }
 
-TEST(config_loader, telegram_token_shape_checked_after_expansion) {
+TEST(ConfigLoaderTest, telegram_token_shape_checked_after_expansion) {
   auto r = parse("[profiles.me]\ntype = \"telegram\"\ntoken = \"${T}\"\nchat_id = \"@chan\"\n");
   ASSERT_TRUE(r);
   auto res = resolve_secrets(r->profiles.at("me"), env_of({{"T", "not-a-token"}}), files_of({}));
@@ -275,7 +275,7 @@ TEST(config_loader, telegram_token_shape_checked_after_expansion) {
   EXPECT_THAT(res.error().message, ::testing::Not(HasSubstr("not-a-token")));
 }
 
-TEST(config_loader, expand_vars) {
+TEST(ConfigLoaderTest, expand_vars) {
   auto env = env_of({{"A", "1"}, {"B", "two"}});
   EXPECT_EQ(*expand_vars("x${A}y${B}", env), "x1ytwo");
   EXPECT_EQ(*expand_vars("plain $A", env), "plain $A");
@@ -283,7 +283,7 @@ TEST(config_loader, expand_vars) {
   EXPECT_FALSE(expand_vars("${A", env));
 }
 
-TEST(config_loader, candidates_follow_lookup_order) {
+TEST(ConfigLoaderTest, candidates_follow_lookup_order) {
   EXPECT_EQ(config_candidates(std::string("/x.toml"), env_of({{"NOTIFY_CONFIG", "/y"}})),
             std::vector<std::string>{"/x.toml"});
   EXPECT_EQ(config_candidates(std::nullopt, env_of({{"NOTIFY_CONFIG", "/y"}})),
@@ -295,7 +295,7 @@ TEST(config_loader, candidates_follow_lookup_order) {
                                       "/etc/notify/profiles.toml"}));
 }
 
-TEST(config_loader, expand_targets_flattens_groups_and_lists_known_names) {
+TEST(ConfigLoaderTest, expand_targets_flattens_groups_and_lists_known_names) {
   auto r = parse(kFull);
   ASSERT_TRUE(r);
   EXPECT_EQ(*expand_targets(*r, "all,family,ops"),
@@ -313,7 +313,7 @@ TEST(config_loader, expand_targets_flattens_groups_and_lists_known_names) {
 namespace notify::config {
 namespace {
 
-TEST(config_loader, names_follow_the_rule) {
+TEST(ConfigLoaderTest, names_follow_the_rule) {
   for (const char* good : {"ops", "my.ops", "a-b_c", "_x", "9lives"})
     EXPECT_TRUE(parse_config(std::string("[profiles.\"") + good +
                                  "\"]\ntype = \"mattermost\"\nwebhook_url = \"http://h/hooks/x\"\n",
@@ -329,7 +329,7 @@ TEST(config_loader, names_follow_the_rule) {
   }
 }
 
-TEST(config_loader, unknown_target_suggests_a_name_or_a_command) {
+TEST(ConfigLoaderTest, unknown_target_suggests_a_name_or_a_command) {
   auto r = parse_config("[profiles.ops]\ntype = \"mattermost\"\nwebhook_url = \"http://h/hooks/x\"\n",
                         "p.toml", services::catalog());
   ASSERT_TRUE(r);
@@ -348,7 +348,7 @@ TEST(config_loader, unknown_target_suggests_a_name_or_a_command) {
 
 // The command words a first word is held to are the catalog's: core's fixed
 // ones, and the type of each service that lists its chats.
-TEST(config_loader, a_service_that_lists_its_chats_makes_its_type_a_command_word) {
+TEST(ConfigLoaderTest, a_service_that_lists_its_chats_makes_its_type_a_command_word) {
   static const Discovery pigeon_lists{};
   static const ServiceSchema pigeon = [] {
     ServiceSchema s;
@@ -386,7 +386,7 @@ TEST(config_loader, a_service_that_lists_its_chats_makes_its_type_a_command_word
   EXPECT_THAT(plain.error().message, Not(HasSubstr("pigeon")));
 }
 
-TEST(config_loader, unknown_target_lists_a_few_names_only) {
+TEST(ConfigLoaderTest, unknown_target_lists_a_few_names_only) {
   std::string toml;
   for (int i = 0; i < 60; ++i)
     toml += "[profiles.host" + std::to_string(100 + i) +
@@ -400,7 +400,7 @@ TEST(config_loader, unknown_target_lists_a_few_names_only) {
   EXPECT_NE(bad.error().message.find("60 in all"), std::string::npos);
 }
 
-TEST(config_loader, priority_is_one_key_for_every_service_in_words_or_numbers) {
+TEST(ConfigLoaderTest, priority_is_one_key_for_every_service_in_words_or_numbers) {
   const std::string head = "[profiles.p]\ntype = \"ntfy\"\ntopic = \"t\"\n";
   const std::pair<std::string, Priority> cases[] = {
       {"\"HIGH\"", Priority::high}, {"4", Priority::high},   {"\"4\"", Priority::high},
@@ -426,7 +426,7 @@ TEST(config_loader, priority_is_one_key_for_every_service_in_words_or_numbers) {
   EXPECT_EQ(mm->profiles.at("m").priority, Priority::urgent);
 }
 
-TEST(config_loader, a_priority_that_is_no_level_names_what_is_accepted) {
+TEST(ConfigLoaderTest, a_priority_that_is_no_level_names_what_is_accepted) {
   const std::string head = "[profiles.p]\ntype = \"ntfy\"\ntopic = \"t\"\n";
   EXPECT_THAT(error_of(head + "priority = 6\n"),
               HasSubstr("/etc/p.toml:4:12: profile 'p': 'priority' must be low, normal, high or "
@@ -443,7 +443,7 @@ namespace {
 
 // One rule for a webhook URL's shape, the registry's (KeySpec::shapes):
 // the same the setup wizard applies and masking reads.
-TEST(config_loader, a_webhook_url_of_the_wrong_shape_is_refused_with_the_shape_expected) {
+TEST(ConfigLoaderTest, a_webhook_url_of_the_wrong_shape_is_refused_with_the_shape_expected) {
   const auto mattermost = [](const std::string& url) {
     return "[profiles.ops]\ntype = \"mattermost\"\nwebhook_url = \"" + url + "\"\n";
   };
@@ -474,7 +474,7 @@ TEST(config_loader, a_webhook_url_of_the_wrong_shape_is_refused_with_the_shape_e
   EXPECT_TRUE(parse(slack("https://hooks.slack.com/triggers/T000/123/abc")));
 }
 
-TEST(config_loader, a_webhook_url_from_a_variable_or_file_is_checked_when_resolved) {
+TEST(ConfigLoaderTest, a_webhook_url_from_a_variable_or_file_is_checked_when_resolved) {
   auto r = parse("[profiles.ops]\ntype = \"mattermost\"\nwebhook_url = \"${HOOK}\"\n");
   ASSERT_TRUE(r) << r.error().message;
   auto res = resolve_secrets(r->profiles.at("ops"),

@@ -21,7 +21,7 @@ Masker with_shapes() {
   return m;
 }
 
-TEST(masker, masks_tokens_and_webhook_credentials) {
+TEST(MaskerTest, masks_tokens_and_webhook_credentials) {
   Masker m = with_shapes();
   m.add("123456:AAH-secret-token");
   m.add_url("https://chat.example.com/hooks/abcdefghijklmnop", kHooks);
@@ -34,13 +34,13 @@ TEST(masker, masks_tokens_and_webhook_credentials) {
             "url https://discord.com/api/webhooks/1234/***?wait=true");
 }
 
-TEST(masker, ignores_values_too_short_to_mask_safely) {
+TEST(MaskerTest, ignores_values_too_short_to_mask_safely) {
   Masker m;
   m.add("abc");
   EXPECT_EQ(m.apply("abc abc"), "abc abc");
 }
 
-TEST(masker, known_shapes_keep_the_host_and_the_segments_that_are_no_secret) {
+TEST(MaskerTest, known_shapes_keep_the_host_and_the_segments_that_are_no_secret) {
   const std::tuple<const char*, const UrlShapes*, const char*> shapes[] = {
       {"https://ops:hunter2@chat.example/hooks/abcdefgh", &kHooks,
        "https://***@chat.example/hooks/***"},
@@ -63,7 +63,7 @@ TEST(masker, known_shapes_keep_the_host_and_the_segments_that_are_no_secret) {
   for (const auto& [url, known, masked] : shapes) EXPECT_EQ(mask_url(url, *known), masked) << url;
 }
 
-TEST(masker, a_url_of_a_shape_its_service_does_not_know_is_masked_after_the_host) {
+TEST(MaskerTest, a_url_of_a_shape_its_service_does_not_know_is_masked_after_the_host) {
   const std::tuple<std::string, const UrlShapes*, const char*> unknown[] = {
       {kRelay, &kHooks, "https://relay.example/***"},
       {kRelay, &kBareOrigin, "https://relay.example/***"},
@@ -80,7 +80,7 @@ TEST(masker, a_url_of_a_shape_its_service_does_not_know_is_masked_after_the_host
   EXPECT_EQ(mask_url("${HOOK}", kHooks), "${HOOK}");
 }
 
-TEST(masker, a_registered_url_of_unknown_shape_is_masked_as_a_whole_wherever_it_appears) {
+TEST(MaskerTest, a_registered_url_of_unknown_shape_is_masked_as_a_whole_wherever_it_appears) {
   Masker m = with_shapes();
   m.add_url(kRelay, kHooks);
   // As itself, with more path after it (an api_base, a server and its topic),
@@ -95,7 +95,7 @@ TEST(masker, a_registered_url_of_unknown_shape_is_masked_as_a_whole_wherever_it_
   EXPECT_EQ(m.apply("post to services at relay.example"), "post to services at relay.example");
 }
 
-TEST(masker, a_short_unknown_path_is_still_masked_next_to_its_host) {
+TEST(MaskerTest, a_short_unknown_path_is_still_masked_next_to_its_host) {
   Masker m;
   m.add_url("https://relay.example:8443/k/ab", kBareOrigin);
   EXPECT_EQ(m.apply("to https://relay.example:8443/k/ab now"), "to https://relay.example:8443/*** now");
@@ -103,7 +103,7 @@ TEST(masker, a_short_unknown_path_is_still_masked_next_to_its_host) {
   EXPECT_EQ(m.apply("https://api.example/bot***/getMe"), "https://api.example/bot***/getMe");
 }
 
-TEST(masker, registered_url_pieces_are_masked_anywhere_and_unknown_urls_lose_userinfo_and_query_secrets) {
+TEST(MaskerTest, registered_url_pieces_are_masked_anywhere_and_unknown_urls_lose_userinfo_and_query_secrets) {
   Masker m = with_shapes();
   m.add_url("https://ops:pa55word-xyz@relay.example/in/relay-key-98765?token=qtoken-123456", kHooks);
   EXPECT_EQ(m.apply("libcurl: Login denied for pa55word-xyz; key relay-key-98765 qtoken-123456"),
@@ -126,7 +126,7 @@ namespace notify {
 namespace {
 
 // The rule the loader and setup check a URL by is the one masking reads.
-TEST(url_shapes, a_url_fits_its_shapes_by_path_and_an_error_names_them_by_path) {
+TEST(UrlShapesTest, a_url_fits_its_shapes_by_path_and_an_error_names_them_by_path) {
   const UrlShapes subpath = {"/##/hooks/#ID"};
   const UrlShapes discord = {"/api/webhooks/*ID/#TOKEN?wait&thread_id",
                              "/api/v*N/webhooks/*ID/#TOKEN?wait&thread_id"};
@@ -143,7 +143,7 @@ TEST(url_shapes, a_url_fits_its_shapes_by_path_and_an_error_names_them_by_path) 
   EXPECT_EQ(shapes_for_people({"/services/*/*/#"}), "/services/X/X/X");
 }
 
-TEST(url_shapes, a_sub_path_is_masked_in_the_url_and_on_its_own_only_when_key_like) {
+TEST(UrlShapesTest, a_sub_path_is_masked_in_the_url_and_on_its_own_only_when_key_like) {
   const UrlShapes subpath = {"/##/hooks/#ID"};
   EXPECT_EQ(mask_url("https://h.example/mattermost/hooks/abcdefgh", subpath),
             "https://h.example/***/hooks/***");

@@ -17,7 +17,7 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 using ::testing::StartsWith;
 
-TEST(syntax_error, every_common_mistake_is_explained_at_its_line_and_column) {
+TEST(SyntaxErrorTest, every_common_mistake_is_explained_at_its_line_and_column) {
   for (const auto& m : test::toml_mistakes()) {
     SCOPED_TRACE(m.name);
     auto r = parse_config(m.text, "/etc/p.toml", services::catalog());
@@ -32,7 +32,7 @@ TEST(syntax_error, every_common_mistake_is_explained_at_its_line_and_column) {
   }
 }
 
-TEST(syntax_error, a_phrase_it_does_not_know_is_never_passed_on) {
+TEST(SyntaxErrorTest, a_phrase_it_does_not_know_is_never_passed_on) {
   const auto e = explain_syntax_error("[a]\nx = 1\n", "Error while parsing gizmo: flux capacitor "
                                                      "overloaded, saw 'x'", 2, 5);
   EXPECT_EQ(e.line, 2u);
@@ -42,7 +42,7 @@ TEST(syntax_error, a_phrase_it_does_not_know_is_never_passed_on) {
   EXPECT_THAT(e.what, HasSubstr("not valid TOML"));
 }
 
-TEST(syntax_error, columns_count_characters_not_bytes) {
+TEST(SyntaxErrorTest, columns_count_characters_not_bytes) {
   // "é" is two bytes; the parser and notify both count it as one column.
   auto r = parse_config("[profiles.ops]\nusername = \"é\" x\n", "/p.toml", services::catalog());
   ASSERT_FALSE(r.has_value());

@@ -8,18 +8,18 @@
 namespace notify::config {
 namespace {
 
-TEST(config_writer, quotes_toml_strings) {
+TEST(ConfigWriterTest, quotes_toml_strings) {
   EXPECT_EQ(toml_quote("a\"b\\c\nd\x01"), "\"a\\\"b\\\\c\\nd\\u0001\"");
 }
 
-TEST(config_writer, appends_after_a_blank_line_keeping_the_text) {
+TEST(ConfigWriterTest, appends_after_a_blank_line_keeping_the_text) {
   auto out = add_profile("# c\n[defaults]\ntimeout = 5", "x", "[profiles.x]\n", false);
   ASSERT_TRUE(out);
   EXPECT_EQ(*out, "# c\n[defaults]\ntimeout = 5\n\n[profiles.x]\n");
   EXPECT_EQ(*add_profile("", "x", "[profiles.x]\n", false), "[profiles.x]\n");
 }
 
-TEST(config_writer, replaces_only_the_named_table_where_it_stands) {
+TEST(ConfigWriterTest, replaces_only_the_named_table_where_it_stands) {
   const std::string text =
       "# top\n[profiles.a]\ntype = \"x\"\n# about b\n[profiles.b]  # note\ntype = \"y\"\n"
       "key = 1\n\n[groups]\nall = [\"a\"]\n";
@@ -31,7 +31,7 @@ TEST(config_writer, replaces_only_the_named_table_where_it_stands) {
             "\n[groups]\nall = [\"a\"]\n");
 }
 
-TEST(config_writer, rendered_profile_parses) {
+TEST(ConfigWriterTest, rendered_profile_parses) {
   // A quote and a backslash in a value must survive the round trip.
   auto block = render_profile("me", {{"type", "telegram"}, {"token", "${TG_\"TOKEN\\}"},
                                      {"chat_id", "-100"}, {"thread_id", "7", false}});
@@ -47,7 +47,7 @@ TEST(config_writer, rendered_profile_parses) {
 namespace notify::config {
 namespace {
 
-TEST(config_writer, dotted_names_are_quoted_and_read_back_as_one_name) {
+TEST(ConfigWriterTest, dotted_names_are_quoted_and_read_back_as_one_name) {
   EXPECT_EQ(toml_key("ops"), "ops");
   EXPECT_EQ(toml_key("a-b_c"), "a-b_c");
   EXPECT_EQ(toml_key("my.ops"), "\"my.ops\"");
@@ -98,7 +98,7 @@ std::string replaced(std::string text, const std::string& from, const std::strin
   return at == std::string::npos ? text : text.replace(at, from.size(), to);
 }
 
-TEST(config_writer, edit_changes_only_the_values_named_keeping_spacing_and_comments) {
+TEST(ConfigWriterTest, edit_changes_only_the_values_named_keeping_spacing_and_comments) {
   auto out = edit_profile(kFile, "ops", {{"username", "cron"}, {"retries", "5", false}}, {});
   ASSERT_TRUE(out) << out.error().message;
   EXPECT_EQ(*out, replaced(replaced(kFile, "username = 'deploy-bot'", "username = \"cron\""),
@@ -106,14 +106,14 @@ TEST(config_writer, edit_changes_only_the_values_named_keeping_spacing_and_comme
   EXPECT_TRUE(parse_config(*out, "t.toml", services::catalog()));
 }
 
-TEST(config_writer, edit_adds_a_key_after_the_last_and_removes_lines_whole) {
+TEST(ConfigWriterTest, edit_adds_a_key_after_the_last_and_removes_lines_whole) {
   auto out = edit_profile(kFile, "ops", {{"channel", "alerts"}}, {"username"});
   ASSERT_TRUE(out) << out.error().message;
   EXPECT_EQ(*out, replaced(replaced(kFile, "username = 'deploy-bot'\n", ""), "retries = 2\n",
                            "retries = 2\nchannel = \"alerts\"\n"));
 }
 
-TEST(config_writer, edit_reads_values_over_several_lines_and_in_triple_quotes) {
+TEST(ConfigWriterTest, edit_reads_values_over_several_lines_and_in_triple_quotes) {
   auto out = edit_profile(kFile, "mail", {{"to", "c@example.com"}, {"from", "m@example.com"}}, {});
   ASSERT_TRUE(out) << out.error().message;
   EXPECT_EQ(*out, replaced(replaced(kFile,
@@ -127,7 +127,7 @@ TEST(config_writer, edit_reads_values_over_several_lines_and_in_triple_quotes) {
   EXPECT_EQ(*unended, "[profiles.x]\ntype = \"ntfy\"\ntopic = \"t\"\n");
 }
 
-TEST(config_writer, a_new_spelling_takes_the_place_of_the_old) {
+TEST(ConfigWriterTest, a_new_spelling_takes_the_place_of_the_old) {
   const std::string text =
       "[profiles.me]\ntype = \"telegram\"\ntoken_file = \"/run/tg\"  # systemd\nchat_id = 1\n";
   auto out = edit_profile(text, "me", {{"token", "1:abc"}}, {"token_file"});
@@ -135,7 +135,7 @@ TEST(config_writer, a_new_spelling_takes_the_place_of_the_old) {
   EXPECT_EQ(*out, "[profiles.me]\ntype = \"telegram\"\ntoken = \"1:abc\"  # systemd\nchat_id = 1\n");
 }
 
-TEST(config_writer, edit_refuses_a_profile_not_written_as_its_own_table) {
+TEST(ConfigWriterTest, edit_refuses_a_profile_not_written_as_its_own_table) {
   auto out = edit_profile("[profiles]\nops = { type = \"ntfy\", topic = \"t\" }\n", "ops",
                           {{"topic", "u"}}, {});
   ASSERT_FALSE(out);

@@ -7,7 +7,7 @@
 namespace notify {
 namespace {
 
-TEST(duration_test, reads_seconds_minutes_hours_and_days) {
+TEST(DurationTest, reads_seconds_minutes_hours_and_days) {
   EXPECT_EQ(*parse_duration("90s"), 90);
   EXPECT_EQ(*parse_duration("30m"), 1800);
   EXPECT_EQ(*parse_duration("6h"), 6 * 3600);
@@ -16,7 +16,7 @@ TEST(duration_test, reads_seconds_minutes_hours_and_days) {
   EXPECT_EQ(*parse_duration("999999999d"), 999999999LL * 86400);
 }
 
-TEST(duration_test, anything_else_is_a_config_error_naming_the_value) {
+TEST(DurationTest, anything_else_is_a_config_error_naming_the_value) {
   for (const char* bad : {"", "h", "1", "1w", "1.5h", "-1h", " 1h", "1h ", "1H", "1hh", "9999999999d"}) {
     const auto r = parse_duration(bad);
     ASSERT_FALSE(r) << bad;
@@ -27,7 +27,7 @@ TEST(duration_test, anything_else_is_a_config_error_naming_the_value) {
   }
 }
 
-TEST(duration_test, prints_the_largest_whole_unit) {
+TEST(DurationTest, prints_the_largest_whole_unit) {
   EXPECT_EQ(duration_text(90), "90s");
   EXPECT_EQ(duration_text(5400), "90m");
   EXPECT_EQ(duration_text(7200), "2h");

@@ -7,7 +7,7 @@ namespace {
 
 using std::chrono::milliseconds;
 
-TEST(retry_delay, full_jitter_grows_exponentially_and_is_capped) {
+TEST(RetryDelayTest, full_jitter_grows_exponentially_and_is_capped) {
   RetryPolicy p;
   p.base = milliseconds(500);
   p.cap = milliseconds(4000);
@@ -18,7 +18,7 @@ TEST(retry_delay, full_jitter_grows_exponentially_and_is_capped) {
   EXPECT_EQ(retry_delay(p, 1, std::nullopt, 0.0).delay, milliseconds(0));
 }
 
-TEST(retry_delay, server_retry_after_wins_and_is_capped) {
+TEST(RetryDelayTest, server_retry_after_wins_and_is_capped) {
   RetryPolicy p;
   p.max_server_wait = milliseconds(60000);
   auto d = retry_delay(p, 1, milliseconds(7000), 0.9);

@@ -242,7 +242,7 @@ unsigned mode_of(const fs::path& p) {
   return ::stat(p.c_str(), &st) == 0 ? (st.st_mode & 07777u) : 0u;
 }
 
-TEST(Readme, every_example_is_tested_or_skipped_for_a_reason) {
+TEST(ReadmeTest, every_example_is_tested_or_skipped_for_a_reason) {
   const auto examples = readme_examples();
   ASSERT_GE(examples.size(), 20u) << "the parser found too few examples in README.md";
   for (const auto& e : examples)
@@ -914,7 +914,7 @@ TEST_F(ReadmeE2E, a_literal_secret_readable_by_others_is_warned_about_and_still_
 
 // --- Architecture ------------------------------------------------------------------
 
-TEST(Readme, architecture_names_directories_that_exist) {
+TEST(ReadmeTest, architecture_names_directories_that_exist) {
   std::string text;
   for (const auto& e : readme_examples())
     // The block is found by its first directory, whatever that line says.
@@ -1008,14 +1008,14 @@ void expect_graph_is_the_cmake_link_graph(const std::string& text, const std::st
   EXPECT_EQ(cmake_links("main.cpp", layers), (std::set<std::string>{"cli"}));
 }
 
-TEST(Readme, layer_graph_is_the_cmake_link_graph) {
+TEST(ReadmeTest, layer_graph_is_the_cmake_link_graph) {
   expect_graph_is_the_cmake_link_graph(
       example("``` core <- config <- services <- delivery <- app <- cli <- main.cpp"), "README.md");
 }
 
 // ARCHITECTURE.md, for the next engineer, draws the same graph: its first
 // code block that starts with "core <-".
-TEST(Architecture, layer_graph_is_the_cmake_link_graph) {
+TEST(ArchitectureTest, layer_graph_is_the_cmake_link_graph) {
   std::ifstream in(fs::path(NOTIFY_SOURCE_DIR) / "ARCHITECTURE.md");
   ASSERT_TRUE(in) << "ARCHITECTURE.md is missing";
   std::string line, block;

@@ -83,7 +83,7 @@ TEST_F(StartE2E, all_three_closed_still_deliver) {
 
 // `notify -c <(decrypt profiles.toml.gpg) ops`: the profile file is a pipe
 // whose writer has not finished when the stop comes.
-class StopWhileReadingProfiles : public StartE2E {
+class StopWhileReadingProfilesE2E : public StartE2E {
  protected:
   std::string fifo;
   void SetUp() override {
@@ -113,7 +113,7 @@ class StopWhileReadingProfiles : public StartE2E {
   std::chrono::steady_clock::duration took{};
 };
 
-TEST_F(StopWhileReadingProfiles, says_nothing_was_sent_within_two_seconds) {
+TEST_F(StopWhileReadingProfilesE2E, says_nothing_was_sent_within_two_seconds) {
   const auto r = stopped({"ops", "hello"}, std::nullopt, SIGTERM);
   EXPECT_EQ(r.signal, 0) << "ended by the signal, silently";
   EXPECT_EQ(r.exit_code, 1);
@@ -122,7 +122,7 @@ TEST_F(StopWhileReadingProfiles, says_nothing_was_sent_within_two_seconds) {
   EXPECT_EQ(mm.request_count(), 0u);
 }
 
-TEST_F(StopWhileReadingProfiles, passes_on_what_stdin_held) {
+TEST_F(StopWhileReadingProfilesE2E, passes_on_what_stdin_held) {
   const auto r = stopped({"ops"}, "disk 91%\n/var full\n", SIGINT);
   EXPECT_EQ(r.signal, 0);
   EXPECT_EQ(r.exit_code, 1);
@@ -131,7 +131,7 @@ TEST_F(StopWhileReadingProfiles, passes_on_what_stdin_held) {
   EXPECT_THAT(r.err, HasSubstr("disk 91%\n/var full"));
 }
 
-TEST_F(StopWhileReadingProfiles, run_does_not_start_the_command) {
+TEST_F(StopWhileReadingProfilesE2E, run_does_not_start_the_command) {
   const auto marker = (home.path() / "ran").string();
   const auto r = stopped({"run", "ops", "--", "touch", marker}, std::nullopt, SIGTERM);
   EXPECT_EQ(r.signal, 0);

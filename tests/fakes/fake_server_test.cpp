@@ -41,7 +41,7 @@ RunResult curl(std::vector<std::string> args) {
   return run_process(args, o);
 }
 
-TEST(fake_server_test, records_request_details) {
+TEST(FakeServerTest, records_request_details) {
   FakeServer server;
   auto c = client_for(server);
   auto res = c.Post("/hooks/abc?x=1&y=a%20b", {{"X-Custom", "Value"}}, R"({"text":"hi"})",
@@ -65,7 +65,7 @@ TEST(fake_server_test, records_request_details) {
   EXPECT_FALSE(r.header("remote_addr"));
 }
 
-TEST(fake_server_test, scripted_replies_are_used_in_order_then_the_handler) {
+TEST(FakeServerTest, scripted_replies_are_used_in_order_then_the_handler) {
   FakeServer server;
   server.set_handler([](const Recorded& r) { return text_reply(201, "handled " + r.path); });
   server.push_reply(text_reply(500, "first"));
@@ -88,7 +88,7 @@ TEST(fake_server_test, scripted_replies_are_used_in_order_then_the_handler) {
   EXPECT_EQ(server.request_count(), 3u);
 }
 
-TEST(fake_server_test, delay_does_not_block_other_connections) {
+TEST(FakeServerTest, delay_does_not_block_other_connections) {
   FakeServer server;
   Reply slow = text_reply(200, "slow");
   slow.delay = 1500ms;
@@ -115,7 +115,7 @@ TEST(fake_server_test, delay_does_not_block_other_connections) {
   EXPECT_GE(std::chrono::steady_clock::now() - start, 1500ms);
 }
 
-TEST(fake_server_test, latency_applies_to_every_reply) {
+TEST(FakeServerTest, latency_applies_to_every_reply) {
   FakeServer server;
   server.set_latency(300ms);
   auto c = client_for(server);
@@ -124,7 +124,7 @@ TEST(fake_server_test, latency_applies_to_every_reply) {
   EXPECT_GE(std::chrono::steady_clock::now() - start, 300ms);
 }
 
-TEST(fake_server_test, drop_gives_curl_empty_reply) {
+TEST(FakeServerTest, drop_gives_curl_empty_reply) {
   FakeServer server;
   server.push_reply(dropped_reply());
   const auto r = curl({"-o", "/dev/null", "-d", "{}", server.base_url() + "/x"});
@@ -137,7 +137,7 @@ TEST(fake_server_test, drop_gives_curl_empty_reply) {
   EXPECT_EQ(ok.out, "{}");
 }
 
-TEST(fake_server_test, drop_gives_httplib_client_an_error) {
+TEST(FakeServerTest, drop_gives_httplib_client_an_error) {
   FakeServer server;
   server.set_handler([](const Recorded&) { return dropped_reply(); });
   auto c = client_for(server);
@@ -145,7 +145,7 @@ TEST(fake_server_test, drop_gives_httplib_client_an_error) {
   EXPECT_FALSE(res);
 }
 
-TEST(fake_server_test, delayed_drop_lets_a_parallel_request_succeed) {
+TEST(FakeServerTest, delayed_drop_lets_a_parallel_request_succeed) {
   FakeServer server;
   Reply r = dropped_reply();
   r.delay = 500ms;
@@ -159,7 +159,7 @@ TEST(fake_server_test, delayed_drop_lets_a_parallel_request_succeed) {
   EXPECT_EQ(dropped.get().exit_code, 52);
 }
 
-TEST(fake_server_test, destructor_is_quick_with_idle_keep_alive_and_pending_delay) {
+TEST(FakeServerTest, destructor_is_quick_with_idle_keep_alive_and_pending_delay) {
   auto server = std::make_unique<FakeServer>();
   auto c = client_for(*server);
   c.set_keep_alive(true);
@@ -178,7 +178,7 @@ TEST(fake_server_test, destructor_is_quick_with_idle_keep_alive_and_pending_dela
   EXPECT_FALSE(pending.get());
 }
 
-TEST(fake_server_test, https_works_with_test_ca_and_fails_without_it) {
+TEST(FakeServerTest, https_works_with_test_ca_and_fails_without_it) {
   TestPki pki;
   FakeServer server({.https = true, .pki = &pki});
   EXPECT_EQ(server.base_url().rfind("https://127.0.0.1:", 0), 0u);
@@ -211,7 +211,7 @@ TEST(fake_server_test, https_works_with_test_ca_and_fails_without_it) {
   EXPECT_EQ(dropped.out, "");
 }
 
-TEST(fake_server_test, pki_files_are_reused_from_a_directory) {
+TEST(FakeServerTest, pki_files_are_reused_from_a_directory) {
   TempDir dir;
   std::string first;
   {
@@ -227,7 +227,7 @@ TEST(fake_server_test, pki_files_are_reused_from_a_directory) {
 
 // --- service fakes ------------------------------------------------------------
 
-TEST(fake_services_test, mattermost_ok_and_errors) {
+TEST(FakeServicesTest, mattermost_ok_and_errors) {
   FakeServer server;
   server.set_handler(mattermost_handler());
   const std::string url = mattermost_url(server);
@@ -251,7 +251,7 @@ TEST(fake_services_test, mattermost_ok_and_errors) {
   EXPECT_EQ(form->status, 200);
 }
 
-TEST(fake_services_test, telegram_send_message_and_errors) {
+TEST(FakeServicesTest, telegram_send_message_and_errors) {
   FakeServer server;
   TelegramOptions opts;
   opts.known_chats = std::set<std::string>{"111111111", "@status_channel_example"};
@@ -296,7 +296,7 @@ TEST(fake_services_test, telegram_send_message_and_errors) {
   EXPECT_EQ(json::parse(updates->body)["result"].size(), 6u);
 }
 
-TEST(fake_services_test, telegram_429_shape) {
+TEST(FakeServicesTest, telegram_429_shape) {
   FakeServer server;
   server.set_handler(telegram_handler());
   server.push_reply(telegram_429(35));
@@ -311,7 +311,7 @@ TEST(fake_services_test, telegram_429_shape) {
                             "parameters":{"retry_after":35}})"));
 }
 
-TEST(fake_services_test, line_push_validation_and_retry_key) {
+TEST(FakeServicesTest, line_push_validation_and_retry_key) {
   FakeServer server;
   LineOptions opts;
   server.set_handler(line_handler(opts));
@@ -371,7 +371,7 @@ TEST(fake_services_test, line_push_validation_and_retry_key) {
   EXPECT_EQ(json::parse(over->body)["details"][0]["property"], "messages[0].text");
 }
 
-TEST(fake_services_test, discord_wait_and_limits) {
+TEST(FakeServicesTest, discord_wait_and_limits) {
   FakeServer server;
   DiscordOptions opts;
   server.set_handler(discord_handler(opts));
@@ -412,7 +412,7 @@ TEST(fake_services_test, discord_wait_and_limits) {
   EXPECT_DOUBLE_EQ(json::parse(limited->body)["retry_after"].get<double>(), 1.337);
 }
 
-TEST(fake_services_test, discord_multipart_with_payload_json) {
+TEST(FakeServicesTest, discord_multipart_with_payload_json) {
   FakeServer server;
   server.set_handler(discord_handler());
   auto c = client_for(server);
@@ -430,7 +430,7 @@ TEST(fake_services_test, discord_multipart_with_payload_json) {
   EXPECT_EQ(parts[1].name, "payload_json");
 }
 
-TEST(fake_services_test, fake_service_binary_serves_and_logs) {
+TEST(FakeServicesTest, fake_service_binary_serves_and_logs) {
   TempDir dir;
   const auto log = dir / "requests.jsonl";
   // Started through sh so the test can read the port line and stop it with SIGTERM.
@@ -455,7 +455,7 @@ TEST(fake_services_test, fake_service_binary_serves_and_logs) {
 
 // --- subprocess -----------------------------------------------------------------
 
-TEST(subprocess_test, exit_code_and_output) {
+TEST(SubprocessTest, exit_code_and_output) {
   const auto r = run_process({"/bin/sh", "-c", "echo out; echo err >&2; exit 3"});
   EXPECT_EQ(r.exit_code, 3);
   EXPECT_EQ(r.signal, 0);
@@ -464,7 +464,7 @@ TEST(subprocess_test, exit_code_and_output) {
   EXPECT_EQ(r.err, "err\n");
 }
 
-TEST(subprocess_test, large_stdin_passes_through_cat) {
+TEST(SubprocessTest, large_stdin_passes_through_cat) {
   std::string data(10 * 1024 * 1024, '\0');
   for (std::size_t i = 0; i < data.size(); ++i) data[i] = static_cast<char>('a' + i % 26);
   RunOptions o;
@@ -475,7 +475,7 @@ TEST(subprocess_test, large_stdin_passes_through_cat) {
   EXPECT_TRUE(r.out == data);
 }
 
-TEST(subprocess_test, child_that_ignores_stdin_does_not_hang_or_kill_us) {
+TEST(SubprocessTest, child_that_ignores_stdin_does_not_hang_or_kill_us) {
   RunOptions o;
   o.stdin_data = std::string(4 * 1024 * 1024, 'x');
   o.timeout = 10s;
@@ -485,13 +485,13 @@ TEST(subprocess_test, child_that_ignores_stdin_does_not_hang_or_kill_us) {
   EXPECT_FALSE(r.timed_out);
 }
 
-TEST(subprocess_test, stdin_defaults_to_dev_null) {
+TEST(SubprocessTest, stdin_defaults_to_dev_null) {
   const auto r = run_process({"cat"});
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_EQ(r.out, "");
 }
 
-TEST(subprocess_test, timeout_kills_the_child_and_its_children) {
+TEST(SubprocessTest, timeout_kills_the_child_and_its_children) {
   RunOptions o;
   o.timeout = 300ms;
   const auto start = std::chrono::steady_clock::now();
@@ -503,7 +503,7 @@ TEST(subprocess_test, timeout_kills_the_child_and_its_children) {
   EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
 }
 
-TEST(subprocess_test, stdin_tty_attaches_a_terminal) {
+TEST(SubprocessTest, stdin_tty_attaches_a_terminal) {
   RunOptions o;
   o.stdin_tty = true;
   o.timeout = 10s;
@@ -514,7 +514,7 @@ TEST(subprocess_test, stdin_tty_attaches_a_terminal) {
   EXPECT_EQ(plain.out, "notty\n");
 }
 
-TEST(subprocess_test, environment_overrides_and_isolation) {
+TEST(SubprocessTest, environment_overrides_and_isolation) {
   TempDir home;
   RunOptions o;
   o.set_env("NOTIFY_TEST_EXTRA", "1").set_env("LANG", "C").set_env("LANG", std::nullopt);
@@ -528,13 +528,13 @@ TEST(subprocess_test, environment_overrides_and_isolation) {
                        home.path().string() + "/.local/state|unset|unset|bar|nolang\n");
 }
 
-TEST(subprocess_test, missing_program_reports_127) {
+TEST(SubprocessTest, missing_program_reports_127) {
   const auto r = run_process({"/nonexistent/program"});
   EXPECT_EQ(r.exit_code, 127);
   EXPECT_NE(r.err.find("cannot execute"), std::string::npos);
 }
 
-TEST(temp_dir_test, write_file_sets_mode_and_cleanup_removes_everything) {
+TEST(TempDirTest, write_file_sets_mode_and_cleanup_removes_everything) {
   std::filesystem::path kept;
   {
     TempDir dir;

@@ -29,7 +29,7 @@ std::string path_of(const std::string& url, const FakeServer& server) {
 
 // --- Slack ------------------------------------------------------------------------
 
-TEST(fake_slack_test, a_text_post_is_ok_and_recorded_as_shown) {
+TEST(FakeSlackTest, a_text_post_is_ok_and_recorded_as_shown) {
   FakeServer server;
   FakeSlack slack;
   server.set_handler(slack.handler());
@@ -52,7 +52,7 @@ TEST(fake_slack_test, a_text_post_is_ok_and_recorded_as_shown) {
   EXPECT_FALSE(post.truncated);
 }
 
-TEST(fake_slack_test, notifying_tokens_are_found_and_escaped_ones_are_not) {
+TEST(FakeSlackTest, notifying_tokens_are_found_and_escaped_ones_are_not) {
   FakeServer server;
   FakeSlack slack;
   server.set_handler(slack.handler());
@@ -72,7 +72,7 @@ TEST(fake_slack_test, notifying_tokens_are_found_and_escaped_ones_are_not) {
   EXPECT_TRUE(posts[1].link_names);
 }
 
-TEST(fake_slack_test, text_over_40000_code_points_is_cut_to_what_slack_shows) {
+TEST(FakeSlackTest, text_over_40000_code_points_is_cut_to_what_slack_shows) {
   FakeServer server;
   FakeSlack slack;
   server.set_handler(slack.handler());
@@ -95,7 +95,7 @@ TEST(fake_slack_test, text_over_40000_code_points_is_cut_to_what_slack_shows) {
   EXPECT_FALSE(slack.posts().at(1).truncated);
 }
 
-TEST(fake_slack_test, payload_errors_have_slacks_words) {
+TEST(FakeSlackTest, payload_errors_have_slacks_words) {
   FakeServer server;
   FakeSlack slack;
   server.set_handler(slack.handler());
@@ -125,7 +125,7 @@ TEST(fake_slack_test, payload_errors_have_slacks_words) {
   EXPECT_EQ(slack.posts().size(), 1u);
 }
 
-TEST(fake_slack_test, form_encoded_payload_is_accepted) {
+TEST(FakeSlackTest, form_encoded_payload_is_accepted) {
   FakeServer server;
   FakeSlack slack;
   server.set_handler(slack.handler());
@@ -137,7 +137,7 @@ TEST(fake_slack_test, form_encoded_payload_is_accepted) {
   EXPECT_EQ(slack.posts().at(0).text, "hi");
 }
 
-TEST(fake_slack_test, unknown_hooks_and_methods_are_no_service) {
+TEST(FakeSlackTest, unknown_hooks_and_methods_are_no_service) {
   FakeServer server;
   FakeSlack slack;
   server.set_handler(slack.handler());
@@ -163,7 +163,7 @@ TEST(fake_slack_test, unknown_hooks_and_methods_are_no_service) {
   EXPECT_EQ(path_of(any.url(server), server).rfind("/services/T", 0), 0u);
 }
 
-TEST(fake_slack_test, channel_states_answer_with_their_codes) {
+TEST(FakeSlackTest, channel_states_answer_with_their_codes) {
   FakeServer server;
   auto c = client_for(server);
   SlackOptions ops_only, archived, prohibited;
@@ -193,7 +193,7 @@ TEST(fake_slack_test, channel_states_answer_with_their_codes) {
   }
 }
 
-TEST(fake_slack_test, scripted_rate_limit_carries_retry_after) {
+TEST(FakeSlackTest, scripted_rate_limit_carries_retry_after) {
   FakeServer server;
   FakeSlack slack;
   server.set_handler(slack.handler());
@@ -210,7 +210,7 @@ TEST(fake_slack_test, scripted_rate_limit_carries_retry_after) {
 
 // --- ntfy -------------------------------------------------------------------------
 
-struct fake_ntfy_test : ::testing::Test {
+struct FakeNtfyTest : ::testing::Test {
   static NtfyOptions with_token(std::string token) {
     NtfyOptions o;
     o.token = std::move(token);
@@ -225,7 +225,7 @@ struct fake_ntfy_test : ::testing::Test {
   httplib::Client client = client_for(server);
 };
 
-TEST_F(fake_ntfy_test, a_post_with_headers_is_answered_with_the_message_json) {
+TEST_F(FakeNtfyTest, a_post_with_headers_is_answered_with_the_message_json) {
   install();
   auto res = client.Post("/alerts-6f1c2b",
                          {{"X-Title", "Disk full"}, {"X-Priority", "high"},
@@ -256,7 +256,7 @@ TEST_F(fake_ntfy_test, a_post_with_headers_is_answered_with_the_message_json) {
   EXPECT_EQ(m.method, "POST");
 }
 
-TEST_F(fake_ntfy_test, short_header_names_query_parameters_and_rfc2047_are_read) {
+TEST_F(FakeNtfyTest, short_header_names_query_parameters_and_rfc2047_are_read) {
   install();
   auto res = client.Put("/t1", {{"Title", "=?UTF-8?B?R3LDvMOfZQ==?="}, {"Priority", "1"},
                                 {"Tags", "=?UTF-8?Q?caf=C3=A9?="}},
@@ -281,7 +281,7 @@ TEST_F(fake_ntfy_test, short_header_names_query_parameters_and_rfc2047_are_read)
   EXPECT_EQ(ntfy.messages().at(2).priority, 0);
 }
 
-TEST_F(fake_ntfy_test, a_bad_priority_is_40007) {
+TEST_F(FakeNtfyTest, a_bad_priority_is_40007) {
   install();
   auto res = client.Post("/t", {{"X-Priority", "6"}}, "x", "text/plain");
   ASSERT_TRUE(res);
@@ -292,7 +292,7 @@ TEST_F(fake_ntfy_test, a_bad_priority_is_40007) {
   EXPECT_TRUE(ntfy.messages().empty());
 }
 
-TEST_F(fake_ntfy_test, a_token_is_checked_as_bearer_or_basic) {
+TEST_F(FakeNtfyTest, a_token_is_checked_as_bearer_or_basic) {
   install(with_token("tk_secret"));
   auto none = client.Post("/t", "x", "text/plain");
   auto wrong = client.Post("/t", {{"Authorization", "Bearer tk_other"}}, "x", "text/plain");
@@ -310,7 +310,7 @@ TEST_F(fake_ntfy_test, a_token_is_checked_as_bearer_or_basic) {
   EXPECT_EQ(ntfy.messages().size(), 2u);
 }
 
-TEST_F(fake_ntfy_test, a_body_over_the_message_limit_is_413_unless_it_is_an_attachment) {
+TEST_F(FakeNtfyTest, a_body_over_the_message_limit_is_413_unless_it_is_an_attachment) {
   install();
   auto at_limit = client.Post("/t", std::string(4096, 'a'), "text/plain");
   auto over = client.Post("/t", std::string(4097, 'a'), "text/plain");
@@ -330,7 +330,7 @@ TEST_F(fake_ntfy_test, a_body_over_the_message_limit_is_413_unless_it_is_an_atta
   EXPECT_EQ(msgs[1].message, "see log");
 }
 
-TEST_F(fake_ntfy_test, attachments_over_their_limit_and_non_utf8_messages_are_refused) {
+TEST_F(FakeNtfyTest, attachments_over_their_limit_and_non_utf8_messages_are_refused) {
   NtfyOptions small;
   small.attachment_limit = 10;
   install(small);
@@ -345,7 +345,7 @@ TEST_F(fake_ntfy_test, attachments_over_their_limit_and_non_utf8_messages_are_re
   EXPECT_EQ(ntfy.messages().at(0).message, "You received a file: a.bin");
 }
 
-TEST_F(fake_ntfy_test, the_json_form_publishes_at_the_root) {
+TEST_F(FakeNtfyTest, the_json_form_publishes_at_the_root) {
   install(with_token("tk"));
   const json body{{"topic", "alerts"}, {"message", "hello"}, {"title", "T"}, {"priority", 5},
                   {"tags", {"a", "b"}},  {"markdown", true}};
@@ -374,7 +374,7 @@ TEST_F(fake_ntfy_test, the_json_form_publishes_at_the_root) {
   EXPECT_EQ(ntfy.messages().size(), 1u);
 }
 
-TEST_F(fake_ntfy_test, other_paths_and_methods_are_40401) {
+TEST_F(FakeNtfyTest, other_paths_and_methods_are_40401) {
   install();
   auto deep = client.Post("/a/b", "x", "text/plain");
   auto long_topic = client.Post("/" + std::string(65, 'a'), "x", "text/plain");
@@ -389,7 +389,7 @@ TEST_F(fake_ntfy_test, other_paths_and_methods_are_40401) {
   EXPECT_TRUE(ntfy.messages().empty());
 }
 
-TEST_F(fake_ntfy_test, rate_limits_come_as_42901_or_42908) {
+TEST_F(FakeNtfyTest, rate_limits_come_as_42901_or_42908) {
   NtfyOptions quota;
   quota.daily_quota = 1;
   install(quota);

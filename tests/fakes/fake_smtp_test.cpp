@@ -163,7 +163,7 @@ std::vector<std::string> verbs_in_clear(const FakeSmtpServer& server) {
   return out;
 }
 
-TEST(fake_smtp_test, starttls_with_the_test_ca_delivers_and_records_the_message) {
+TEST(FakeSmtpTest, starttls_with_the_test_ca_delivers_and_records_the_message) {
   FakeSmtpServer server(tls_options());
   Mail m;
   m.url = server.url();
@@ -187,7 +187,7 @@ TEST(fake_smtp_test, starttls_with_the_test_ca_delivers_and_records_the_message)
   EXPECT_EQ(verbs_in_clear(server), (std::vector<std::string>{"EHLO", "STARTTLS"}));
 }
 
-TEST(fake_smtp_test, starttls_with_another_ca_fails_verification_and_sends_nothing) {
+TEST(FakeSmtpTest, starttls_with_another_ca_fails_verification_and_sends_nothing) {
   FakeSmtpServer server(tls_options());
   Mail m;
   m.url = server.url();
@@ -201,7 +201,7 @@ TEST(fake_smtp_test, starttls_with_another_ca_fails_verification_and_sends_nothi
   EXPECT_EQ(verbs_in_clear(server), (std::vector<std::string>{"EHLO", "STARTTLS"}));
 }
 
-TEST(fake_smtp_test, a_server_without_starttls_makes_curl_refuse_to_send) {
+TEST(FakeSmtpTest, a_server_without_starttls_makes_curl_refuse_to_send) {
   FakeSmtpServer::Options o = tls_options();
   o.starttls = false;
   FakeSmtpServer server(o);
@@ -219,7 +219,7 @@ TEST(fake_smtp_test, a_server_without_starttls_makes_curl_refuse_to_send) {
   }
 }
 
-TEST(fake_smtp_test, without_use_ssl_curl_sends_in_clear_when_starttls_is_not_required) {
+TEST(FakeSmtpTest, without_use_ssl_curl_sends_in_clear_when_starttls_is_not_required) {
   FakeSmtpServer server;  // no PKI: plain SMTP, no AUTH
   Mail m;
   m.url = server.url();
@@ -229,7 +229,7 @@ TEST(fake_smtp_test, without_use_ssl_curl_sends_in_clear_when_starttls_is_not_re
   EXPECT_EQ(server.messages()[0].user, "");
 }
 
-TEST(fake_smtp_test, smtps_is_tls_from_the_first_byte) {
+TEST(FakeSmtpTest, smtps_is_tls_from_the_first_byte) {
   FakeSmtpServer::Options o = tls_options();
   o.implicit_tls = true;
   FakeSmtpServer server(o);
@@ -245,7 +245,7 @@ TEST(fake_smtp_test, smtps_is_tls_from_the_first_byte) {
   EXPECT_TRUE(verbs_in_clear(server).empty());
 }
 
-TEST(fake_smtp_test, smtps_with_another_ca_fails_before_any_command) {
+TEST(FakeSmtpTest, smtps_with_another_ca_fails_before_any_command) {
   FakeSmtpServer::Options o = tls_options();
   o.implicit_tls = true;
   FakeSmtpServer server(o);
@@ -258,7 +258,7 @@ TEST(fake_smtp_test, smtps_with_another_ca_fails_before_any_command) {
   EXPECT_EQ(server.tls_failures(), 1u);
 }
 
-TEST(fake_smtp_test, a_wrong_password_is_answered_535) {
+TEST(FakeSmtpTest, a_wrong_password_is_answered_535) {
   FakeSmtpServer server(tls_options());
   Mail m;
   m.url = server.url();
@@ -271,7 +271,7 @@ TEST(fake_smtp_test, a_wrong_password_is_answered_535) {
   EXPECT_EQ(server.message_count(), 0u);
 }
 
-TEST(fake_smtp_test, auth_plain_and_auth_login_both_authenticate) {
+TEST(FakeSmtpTest, auth_plain_and_auth_login_both_authenticate) {
   for (const std::string mechanism : {"PLAIN", "LOGIN"}) {
     FakeSmtpServer server(tls_options());
     Mail m;
@@ -287,7 +287,7 @@ TEST(fake_smtp_test, auth_plain_and_auth_login_both_authenticate) {
   }
 }
 
-TEST(fake_smtp_test, mail_without_auth_is_refused_when_a_user_is_configured) {
+TEST(FakeSmtpTest, mail_without_auth_is_refused_when_a_user_is_configured) {
   FakeSmtpServer server(tls_options());
   Mail m;
   m.url = server.url();
@@ -298,7 +298,7 @@ TEST(fake_smtp_test, mail_without_auth_is_refused_when_a_user_is_configured) {
   EXPECT_EQ(server.message_count(), 0u);
 }
 
-TEST(fake_smtp_test, several_recipients_are_recorded_in_order) {
+TEST(FakeSmtpTest, several_recipients_are_recorded_in_order) {
   FakeSmtpServer server;
   Mail m;
   m.url = server.url();
@@ -311,7 +311,7 @@ TEST(fake_smtp_test, several_recipients_are_recorded_in_order) {
   EXPECT_EQ(rcpt_commands, 3u);
 }
 
-TEST(fake_smtp_test, a_scripted_451_at_rcpt_is_curls_error_with_that_code) {
+TEST(FakeSmtpTest, a_scripted_451_at_rcpt_is_curls_error_with_that_code) {
   FakeSmtpServer server;
   server.push_fault(SmtpFault::reply_at(SmtpStep::rcpt, 451));
   Mail m;
@@ -325,7 +325,7 @@ TEST(fake_smtp_test, a_scripted_451_at_rcpt_is_curls_error_with_that_code) {
   EXPECT_EQ(server.message_count(), 1u);
 }
 
-TEST(fake_smtp_test, a_scripted_550_at_data_is_curls_error_with_that_code) {
+TEST(FakeSmtpTest, a_scripted_550_at_data_is_curls_error_with_that_code) {
   FakeSmtpServer server;
   server.push_fault(SmtpFault::reply_at(SmtpStep::data, 550, "5.7.1 Rejected for policy"));
   Mail m;
@@ -336,7 +336,7 @@ TEST(fake_smtp_test, a_scripted_550_at_data_is_curls_error_with_that_code) {
   EXPECT_EQ(server.message_count(), 0u);
 }
 
-TEST(fake_smtp_test, a_scripted_554_after_the_data_rejects_the_message) {
+TEST(FakeSmtpTest, a_scripted_554_after_the_data_rejects_the_message) {
   FakeSmtpServer server;
   server.push_fault(SmtpFault::reply_at(SmtpStep::message, 554));
   Mail m;
@@ -347,7 +347,7 @@ TEST(fake_smtp_test, a_scripted_554_after_the_data_rejects_the_message) {
   EXPECT_EQ(server.message_count(), 0u);
 }
 
-TEST(fake_smtp_test, a_421_greeting_fails_the_transfer) {
+TEST(FakeSmtpTest, a_421_greeting_fails_the_transfer) {
   FakeSmtpServer server;
   server.push_fault(SmtpFault::reply_at(SmtpStep::greeting, 421));
   Mail m;
@@ -358,7 +358,7 @@ TEST(fake_smtp_test, a_421_greeting_fails_the_transfer) {
   EXPECT_EQ(server.message_count(), 0u);
 }
 
-TEST(fake_smtp_test, a_dropped_connection_after_the_data_delivers_nothing) {
+TEST(FakeSmtpTest, a_dropped_connection_after_the_data_delivers_nothing) {
   FakeSmtpServer server;
   server.push_fault(SmtpFault::drop_at(SmtpStep::message));
   Mail m;
@@ -368,7 +368,7 @@ TEST(fake_smtp_test, a_dropped_connection_after_the_data_delivers_nothing) {
   EXPECT_EQ(server.message_count(), 0u);
 }
 
-TEST(fake_smtp_test, a_declared_size_over_the_limit_is_552) {
+TEST(FakeSmtpTest, a_declared_size_over_the_limit_is_552) {
   FakeSmtpServer::Options o;
   o.max_size = 16;
   FakeSmtpServer server(o);
@@ -385,7 +385,7 @@ TEST(fake_smtp_test, a_declared_size_over_the_limit_is_552) {
   EXPECT_TRUE(declared);
 }
 
-TEST(fake_smtp_test, dot_stuffing_round_trips_lines_that_start_with_a_dot) {
+TEST(FakeSmtpTest, dot_stuffing_round_trips_lines_that_start_with_a_dot) {
   FakeSmtpServer server;
   Mail m;
   m.url = server.url();
@@ -395,7 +395,7 @@ TEST(fake_smtp_test, dot_stuffing_round_trips_lines_that_start_with_a_dot) {
   EXPECT_EQ(server.messages()[0].data, m.data);
 }
 
-TEST(fake_smtp_test, connections_are_reused_and_counted) {
+TEST(FakeSmtpTest, connections_are_reused_and_counted) {
   FakeSmtpServer server;
   Mail m;
   m.url = server.url();
@@ -408,7 +408,7 @@ TEST(fake_smtp_test, connections_are_reused_and_counted) {
 
 // --- The dialogue at line level ------------------------------------------------
 
-TEST(fake_smtp_test, ehlo_advertises_what_is_configured) {
+TEST(FakeSmtpTest, ehlo_advertises_what_is_configured) {
   FakeSmtpServer::Options o = tls_options();
   o.auth_mechanisms = {"LOGIN"};
   o.max_size = 1000;
@@ -426,7 +426,7 @@ TEST(fake_smtp_test, ehlo_advertises_what_is_configured) {
   EXPECT_EQ(ehlo.find("PLAIN"), std::string::npos) << ehlo;
 }
 
-TEST(fake_smtp_test, require_tls_hides_auth_and_refuses_auth_and_mail_in_clear) {
+TEST(FakeSmtpTest, require_tls_hides_auth_and_refuses_auth_and_mail_in_clear) {
   FakeSmtpServer::Options o = tls_options();
   o.require_tls = true;
   FakeSmtpServer server(o);
@@ -442,7 +442,7 @@ TEST(fake_smtp_test, require_tls_hides_auth_and_refuses_auth_and_mail_in_clear) 
   EXPECT_EQ(server.message_count(), 0u);
 }
 
-TEST(fake_smtp_test, commands_out_of_order_and_unknown_are_refused) {
+TEST(FakeSmtpTest, commands_out_of_order_and_unknown_are_refused) {
   FakeSmtpServer server;
   RawClient c(server.port());
   c.reply();
@@ -460,7 +460,7 @@ TEST(fake_smtp_test, commands_out_of_order_and_unknown_are_refused) {
   EXPECT_EQ(c.reply(), "");  // closed
 }
 
-TEST(fake_smtp_test, rset_abandons_the_transaction) {
+TEST(FakeSmtpTest, rset_abandons_the_transaction) {
   FakeSmtpServer server;
   RawClient c(server.port());
   c.reply();
@@ -479,7 +479,7 @@ TEST(fake_smtp_test, rset_abandons_the_transaction) {
   EXPECT_EQ(server.messages()[0].data, "line one\r\n.dotted\r\n");
 }
 
-TEST(fake_smtp_test, auth_login_step_by_step_and_plain_with_a_continuation) {
+TEST(FakeSmtpTest, auth_login_step_by_step_and_plain_with_a_continuation) {
   FakeSmtpServer::Options o;
   o.user = "u";
   o.password = "p";
@@ -496,7 +496,7 @@ TEST(fake_smtp_test, auth_login_step_by_step_and_plain_with_a_continuation) {
   EXPECT_EQ(c.command("AUTH CRAM-MD5"), 503);
 }
 
-TEST(fake_smtp_test, a_fault_can_skip_occurrences_and_apply_to_a_later_one) {
+TEST(FakeSmtpTest, a_fault_can_skip_occurrences_and_apply_to_a_later_one) {
   FakeSmtpServer server;
   server.push_fault(SmtpFault::reply_at(SmtpStep::rcpt, 550).after(1));
   RawClient c(server.port());
@@ -513,7 +513,7 @@ TEST(fake_smtp_test, a_fault_can_skip_occurrences_and_apply_to_a_later_one) {
             (std::vector<std::string>{"first@example.com", "third@example.com"}));
 }
 
-TEST(fake_smtp_test, a_dropped_step_closes_without_an_answer) {
+TEST(FakeSmtpTest, a_dropped_step_closes_without_an_answer) {
   FakeSmtpServer server;
   server.push_fault(SmtpFault::drop_at(SmtpStep::ehlo));
   RawClient c(server.port());
@@ -521,7 +521,7 @@ TEST(fake_smtp_test, a_dropped_step_closes_without_an_answer) {
   EXPECT_EQ(c.command("EHLO client.test"), 0);
 }
 
-TEST(fake_smtp_test, the_destructor_cuts_short_a_pending_delay) {
+TEST(FakeSmtpTest, the_destructor_cuts_short_a_pending_delay) {
   std::optional<RawClient> client;
   {
     FakeSmtpServer server;
@@ -533,7 +533,7 @@ TEST(fake_smtp_test, the_destructor_cuts_short_a_pending_delay) {
   EXPECT_EQ(client->reply(), "");
 }
 
-TEST(fake_smtp_test, reset_forgets_messages_commands_and_faults) {
+TEST(FakeSmtpTest, reset_forgets_messages_commands_and_faults) {
   FakeSmtpServer server;
   server.push_fault(SmtpFault::reply_at(SmtpStep::rcpt, 451));
   server.reset();
@@ -567,7 +567,7 @@ curl_mime* text_and_attachment(CURL* curl) {
   return mime;
 }
 
-TEST(fake_smtp_test, a_curl_mime_message_parses_back_to_text_and_attachment) {
+TEST(FakeSmtpTest, a_curl_mime_message_parses_back_to_text_and_attachment) {
   FakeSmtpServer server;
   Mail m;
   m.url = server.url();
@@ -588,7 +588,7 @@ TEST(fake_smtp_test, a_curl_mime_message_parses_back_to_text_and_attachment) {
   EXPECT_EQ(mail.parts[0].charset, "utf-8");
 }
 
-TEST(mail_message_test, headers_unfold_and_decode_rfc2047) {
+TEST(MailMessageTest, headers_unfold_and_decode_rfc2047) {
   const MailMessage mail = parse_mail(
       "From: notify <alerts@example.com>\r\n"
       "Subject: =?UTF-8?B?R3LDvMOfZQ==?=\r\n"
@@ -604,7 +604,7 @@ TEST(mail_message_test, headers_unfold_and_decode_rfc2047) {
   EXPECT_EQ(mail.text, "body\r\n");
 }
 
-TEST(mail_message_test, multipart_mixed_with_nested_alternative_and_attachments) {
+TEST(MailMessageTest, multipart_mixed_with_nested_alternative_and_attachments) {
   const MailMessage mail = parse_mail(
       "Content-Type: multipart/mixed; boundary=\"outer\"\r\n"
       "\r\n"
@@ -639,7 +639,7 @@ TEST(mail_message_test, multipart_mixed_with_nested_alternative_and_attachments)
   EXPECT_EQ(mail.attachments[0].body, "attached text");
 }
 
-TEST(mail_message_test, codecs_undo_their_encodings) {
+TEST(MailMessageTest, codecs_undo_their_encodings) {
   EXPECT_EQ(base64_decode("aGVsbG8=\r\nIHdvcmxk"), std::nullopt);  // padding mid-stream
   EXPECT_EQ(base64_decode("aGVs\r\nbG8g"), "hello ");
   EXPECT_EQ(base64_decode("aGVsbG8"), std::nullopt);

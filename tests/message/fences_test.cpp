@@ -26,7 +26,7 @@ std::size_t nth_newline(std::string_view s, int n) {
   return at;
 }
 
-TEST(markdown_fences, a_cut_inside_a_block_closes_and_reopens_it) {
+TEST(MarkdownFencesTest, a_cut_inside_a_block_closes_and_reopens_it) {
   const std::string md = "intro\n````py title=\"x\"\nl1\n```\nl2\n````\nafter\nend";
   // Cut after "l1" and after "after": only the first is inside the block.
   const auto r = repair_fences(md, slices_at(md, {nth_newline(md, 3), nth_newline(md, 7)}));
@@ -37,7 +37,7 @@ TEST(markdown_fences, a_cut_inside_a_block_closes_and_reopens_it) {
   EXPECT_EQ(r[2].reopen, "");
 }
 
-TEST(markdown_fences, a_cut_right_after_the_closing_fence_needs_nothing) {
+TEST(MarkdownFencesTest, a_cut_right_after_the_closing_fence_needs_nothing) {
   const std::string md = "```\na\n```\nb";
   const auto r = repair_fences(md, slices_at(md, {nth_newline(md, 3)}));
   EXPECT_EQ(r[0].close, "");
@@ -48,7 +48,7 @@ TEST(markdown_fences, a_cut_right_after_the_closing_fence_needs_nothing) {
   EXPECT_EQ(r2[1].reopen, "```\n");
 }
 
-TEST(markdown_fences, container_prefixes_follow_the_fence) {
+TEST(MarkdownFencesTest, container_prefixes_follow_the_fence) {
   const std::string quoted = "> ~~~sh\n> a\n> b\n> ~~~";
   auto r = repair_fences(quoted, slices_at(quoted, {nth_newline(quoted, 2)}));
   EXPECT_EQ(r[0].close, "\n> ~~~");
@@ -59,7 +59,7 @@ TEST(markdown_fences, container_prefixes_follow_the_fence) {
   EXPECT_EQ(r[1].reopen, "   ```js\n");
 }
 
-TEST(markdown_fences, only_real_fences_count) {
+TEST(MarkdownFencesTest, only_real_fences_count) {
   // Indented code and a code span are not fences.
   const std::string md = "    ```\n    a\n    b\n\nx ``` y\nz\nw";
   const auto r = repair_fences(md, slices_at(md, {nth_newline(md, 2), nth_newline(md, 5)}));
@@ -69,7 +69,7 @@ TEST(markdown_fences, only_real_fences_count) {
   }
 }
 
-TEST(markdown_fences, repairs_fit_the_reserved_room) {
+TEST(MarkdownFencesTest, repairs_fit_the_reserved_room) {
   const std::string md = "```" + std::string(60, 'l') + " and more\na\nb\n```";
   const auto r = repair_fences(md, slices_at(md, {nth_newline(md, 2)}));
   EXPECT_EQ(r[0].close, "\n```");

@@ -35,21 +35,21 @@ std::vector<Shown> shown(const Rendered& r) {
   return out;
 }
 
-TEST(markdown_render, blocks_are_separated_by_one_blank_line_and_breaks_are_kept) {
+TEST(MarkdownRenderTest, blocks_are_separated_by_one_blank_line_and_breaks_are_kept) {
   EXPECT_EQ(plain("one\ntwo  \nthree\\\nfour\n\n\n\nnext para\n"),
             "one\ntwo\nthree\nfour\n\nnext para");
   EXPECT_EQ(plain("# Title\ntext\n## Sub\n"), "Title\n\ntext\n\nSub");
   EXPECT_EQ(plain("a\n\n***\n\nb"), "a\n\n\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500\n\nb");
 }
 
-TEST(markdown_render, heading_is_bold_with_spans) {
+TEST(MarkdownRenderTest, heading_is_bold_with_spans) {
   auto r = render_markdown("# Deploy **done**\n\nok", true);
   EXPECT_EQ(r.text, "Deploy done\n\nok");
   // A bold inside the bold heading adds nothing Telegram would accept.
   EXPECT_EQ(shown(r), (std::vector<Shown>{{Kind::bold, "Deploy done", ""}}));
 }
 
-TEST(markdown_render, span_offsets_are_bytes_after_astral_characters) {
+TEST(MarkdownRenderTest, span_offsets_are_bytes_after_astral_characters) {
   auto r = render_markdown("\xF0\x9F\x8D\x8E \xF0\x9F\x94\xA5 **hot**", true);
   EXPECT_EQ(r.text, "\xF0\x9F\x8D\x8E \xF0\x9F\x94\xA5 hot");
   ASSERT_EQ(r.spans.size(), 1u);
@@ -57,7 +57,7 @@ TEST(markdown_render, span_offsets_are_bytes_after_astral_characters) {
   EXPECT_EQ(r.spans[0].end, 13u);
 }
 
-TEST(markdown_render, nested_emphasis_inside_a_link) {
+TEST(MarkdownRenderTest, nested_emphasis_inside_a_link) {
   auto r = render_markdown("see [**bold** and *it* ~~x~~](https://e.com/a?b=1) now", true);
   EXPECT_EQ(r.text, "see bold and it x now");
   EXPECT_EQ(shown(r), (std::vector<Shown>{{Kind::link, "bold and it x", "https://e.com/a?b=1"},
@@ -66,7 +66,7 @@ TEST(markdown_render, nested_emphasis_inside_a_link) {
                                           {Kind::strikethrough, "x", ""}}));
 }
 
-TEST(markdown_render, code_splits_bold_and_stays_plain_inside_a_link) {
+TEST(MarkdownRenderTest, code_splits_bold_and_stays_plain_inside_a_link) {
   auto r = render_markdown("**a `c` b** [`x`](https://e.com)", true);
   EXPECT_EQ(r.text, "a c b x");
   EXPECT_EQ(shown(r), (std::vector<Shown>{{Kind::bold, "a ", ""},
@@ -75,7 +75,7 @@ TEST(markdown_render, code_splits_bold_and_stays_plain_inside_a_link) {
                                           {Kind::link, "x", "https://e.com"}}));
 }
 
-TEST(markdown_render, code_block_verbatim_with_language) {
+TEST(MarkdownRenderTest, code_block_verbatim_with_language) {
   auto r = render_markdown("before\n\n```python  extra words\nif x:\n\n    y = 1 *2*\n\n```\nafter", true);
   EXPECT_EQ(r.text, "before\n\nif x:\n\n    y = 1 *2*\n\nafter");
   EXPECT_EQ(shown(r), (std::vector<Shown>{{Kind::pre, "if x:\n\n    y = 1 *2*", "python"}}));
@@ -83,7 +83,7 @@ TEST(markdown_render, code_block_verbatim_with_language) {
   EXPECT_TRUE(render_markdown("```\n```", true).spans.empty());
 }
 
-TEST(markdown_render, lists_nest_two_spaces_and_align_continuations) {
+TEST(MarkdownRenderTest, lists_nest_two_spaces_and_align_continuations) {
   EXPECT_EQ(plain("- a\n- b\n  - c\n    more\n  - d\n- e"),
             "\u2022 a\n\u2022 b\n  \u2022 c\n    more\n  \u2022 d\n\u2022 e");
   EXPECT_EQ(plain("7. seven\n   wrapped\n8. eight\n   - sub\n9. nine"),
@@ -95,18 +95,18 @@ TEST(markdown_render, lists_nest_two_spaces_and_align_continuations) {
   EXPECT_EQ(plain("10. a\n\n    - b\n\n    after"), "10. a\n\n  \u2022 b\n\n    after");
 }
 
-TEST(markdown_render, task_items_get_a_box_after_the_bullet) {
+TEST(MarkdownRenderTest, task_items_get_a_box_after_the_bullet) {
   EXPECT_EQ(plain("- [ ] todo\n- [x] done\n  wrapped\n1. [X] first"),
             "\u2022 \u2610 todo\n\u2022 \u2611 done\n    wrapped\n\n1. \u2611 first");
 }
 
-TEST(markdown_render, tables_are_rows_of_cells_with_a_bold_header) {
+TEST(MarkdownRenderTest, tables_are_rows_of_cells_with_a_bold_header) {
   auto r = render_markdown("| host | load |\n|:-----|-----:|\n| a | **1.5** |\n| b |  |\n", true);
   EXPECT_EQ(r.text, "host | load\na | 1.5\nb | ");
   EXPECT_EQ(shown(r), (std::vector<Shown>{{Kind::bold, "host | load", ""}, {Kind::bold, "1.5", ""}}));
 }
 
-TEST(markdown_render, links_for_line_show_their_url) {
+TEST(MarkdownRenderTest, links_for_line_show_their_url) {
   EXPECT_EQ(plain("[site](https://e.com) <https://x.org> www.ex.com [mail](mailto:m@x.org) "
                   "<m@x.org> [](https://empty.org) ![logo](https://e.com/l.png) [rel](/docs)"),
             "site (https://e.com) https://x.org www.ex.com mail (mailto:m@x.org) m@x.org "
@@ -115,7 +115,7 @@ TEST(markdown_render, links_for_line_show_their_url) {
   EXPECT_EQ(plain("[![build](https://ci/badge.svg)](https://ci/job)"), "build (https://ci/job)");
 }
 
-TEST(markdown_render, telegram_links_only_for_web_and_tg_urls) {
+TEST(MarkdownRenderTest, telegram_links_only_for_web_and_tg_urls) {
   auto r = render_markdown("[a](https://e.com) [b](tg://resolve?domain=x) [c](ftp://f.org) "
                            "[d](/rel) <https://same.org> [e](javascript:alert(1))",
                            true);
@@ -124,7 +124,7 @@ TEST(markdown_render, telegram_links_only_for_web_and_tg_urls) {
                                           {Kind::link, "b", "tg://resolve?domain=x"}}));
 }
 
-TEST(markdown_render, blockquotes) {
+TEST(MarkdownRenderTest, blockquotes) {
   const std::string md = "> q1\nlazy\n>\n> > inner\n> - li\n\nout";
   EXPECT_EQ(plain(md), "> q1\n> lazy\n>\n> > inner\n>\n> \u2022 li\n\nout");
   auto r = render_markdown(md, true);
@@ -137,19 +137,19 @@ TEST(markdown_render, blockquotes) {
   EXPECT_EQ(shown(r), (std::vector<Shown>{{Kind::blockquote, "quoted\n  more", ""}}));
 }
 
-TEST(markdown_render, html_is_literal_and_entities_are_decoded) {
+TEST(MarkdownRenderTest, html_is_literal_and_entities_are_decoded) {
   EXPECT_EQ(plain("a &amp; &lt;b&gt; <b>x</b> &copy;\n\n<div>\n*hi*\n</div>\n"),
             "a & <b> <b>x</b> \u00A9\n\n<div>\n*hi*\n</div>");
 }
 
-TEST(markdown_render, nothing_trails) {
+TEST(MarkdownRenderTest, nothing_trails) {
   EXPECT_EQ(plain("text\n\n\n"), "text");
   EXPECT_EQ(plain("```\ncode\n\n\n```\n\n"), "code");
   EXPECT_EQ(plain("[ref]: https://e.com\n"), "");
   EXPECT_EQ(plain(""), "");
 }
 
-TEST(markdown_render, deep_nesting_is_walked_without_recursion_and_stays_linear) {
+TEST(MarkdownRenderTest, deep_nesting_is_walked_without_recursion_and_stays_linear) {
   const std::size_t depth = 20000;
   std::string quotes(depth * 2, ' ');
   for (std::size_t i = 0; i < depth; ++i) quotes[2 * i] = '>';
@@ -169,7 +169,7 @@ TEST(markdown_render, deep_nesting_is_walked_without_recursion_and_stays_linear)
   EXPECT_LT(plain(lists).size(), lists.size() * 2);
 }
 
-TEST(markdown_render, spans_are_sorted_outer_first) {
+TEST(MarkdownRenderTest, spans_are_sorted_outer_first) {
   auto r = render_markdown("> **a *b* c** `d`\n\n# h", true);
   for (std::size_t i = 1; i < r.spans.size(); ++i) {
     const auto& a = r.spans[i - 1];

@@ -5,11 +5,11 @@
 namespace notify::message {
 namespace {
 
-TEST(one_line_test, line_breaks_and_tabs_become_spaces) {
+TEST(OneLineTest, line_breaks_and_tabs_become_spaces) {
   EXPECT_EQ(one_line("a\nb\r\tc", 10), "a b  c");
 }
 
-TEST(one_line_test, shortens_by_code_points_not_bytes) {
+TEST(OneLineTest, shortens_by_code_points_not_bytes) {
   EXPECT_EQ(one_line("\xC3\xA9\xC3\xA9\xC3\xA9", 2), "\xC3\xA9\xC3\xA9\u2026");
   EXPECT_EQ(one_line("\xC3\xA9\xC3\xA9", 2), "\xC3\xA9\xC3\xA9");
 }

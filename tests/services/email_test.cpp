@@ -68,7 +68,7 @@ HttpRequest build_one(const config::Profile& p, const Message& m) {
 
 // --- build ---------------------------------------------------------------------------
 
-TEST(email_build, one_smtp_request_with_envelope_and_login) {
+TEST(EmailBuildTest, one_smtp_request_with_envelope_and_login) {
   const HttpRequest r = build_one(profile("smtp://mail.example.com:587"), msg("disk full"));
   EXPECT_EQ(r.method, "SMTP");
   EXPECT_EQ(r.url, "smtp://mail.example.com:587");
@@ -81,13 +81,13 @@ TEST(email_build, one_smtp_request_with_envelope_and_login) {
   EXPECT_THAT(r.body, Not(HasSubstr(kPassword)));
 }
 
-TEST(email_build, starttls_false_lifts_the_requirement) {
+TEST(EmailBuildTest, starttls_false_lifts_the_requirement) {
   auto p = profile("smtp://relay.lan:25");
   p.settings["starttls"] = false;
   EXPECT_FALSE(build_one(p, msg("x")).mail->require_tls);
 }
 
-TEST(email_build, headers_date_message_id_and_subject_from_the_title) {
+TEST(EmailBuildTest, headers_date_message_id_and_subject_from_the_title) {
   const auto mail = test::parse_mail(
       build_one(profile("smtps://mail.example.com"), msg("body text", "Backup done")).body);
   EXPECT_EQ(mail.decoded_header("from"), "\"notify\" <alerts@example.com>");
@@ -102,7 +102,7 @@ TEST(email_build, headers_date_message_id_and_subject_from_the_title) {
   EXPECT_EQ(mail.text, "body text");
 }
 
-TEST(email_build, without_a_title_the_subject_is_the_first_line_shortened) {
+TEST(EmailBuildTest, without_a_title_the_subject_is_the_first_line_shortened) {
   const std::string first(120, 'x');
   const auto mail = test::parse_mail(
       build_one(profile("smtps://h"), msg("\n  \n" + first + "\nsecond line")).body);
@@ -110,7 +110,7 @@ TEST(email_build, without_a_title_the_subject_is_the_first_line_shortened) {
   EXPECT_EQ(subject, std::string(75, 'x') + "...");
 }
 
-TEST(email_build, code_and_markdown_go_as_written_and_notes_say_so) {
+TEST(EmailBuildTest, code_and_markdown_go_as_written_and_notes_say_so) {
   Message m = msg("# Title\n*bold* `x`\n");
   m.markdown = true;
   const Email e(profile("smtps://h"));
@@ -126,7 +126,7 @@ TEST(email_build, code_and_markdown_go_as_written_and_notes_say_so) {
 // An e-mail profile's username is its SMTP login, and the message carries
 // it as every profile's username (app::message_for): -v must not call that
 // an ignored --username. A --username given on the command line is one.
-TEST(email_build, the_profiles_own_login_is_no_ignored_username) {
+TEST(EmailBuildTest, the_profiles_own_login_is_no_ignored_username) {
   const Email e(profile("smtps://h"));
   Message m = msg("x");
   m.username = "alerts@example.com";  // the profile's, as message_for copies it
@@ -135,14 +135,14 @@ TEST(email_build, the_profiles_own_login_is_no_ignored_username) {
   EXPECT_THAT(e.notes(m), ::testing::Contains(HasSubstr("e-mail ignores")));
 }
 
-TEST(email_build, never_split_one_part_holds_a_mebibyte) {
+TEST(EmailBuildTest, never_split_one_part_holds_a_mebibyte) {
   const Email e(profile("smtps://h"));
   EXPECT_EQ(e.one_part_text(msg("")), 1u << 20);
   const std::string big(300000, 'a');
   EXPECT_EQ(e.build(msg(big), ctx()).size(), 1u);
 }
 
-TEST(email_build, the_clock_defaults_to_the_system_time) {
+TEST(EmailBuildTest, the_clock_defaults_to_the_system_time) {
   BuildContext c;
   c.new_uuid = [] { return std::string("u"); };
   const auto reqs = Email(profile("smtps://h")).build(msg("x"), c);
@@ -163,19 +163,19 @@ HttpResponse smtp_reply(long status, std::string body, TransportError error,
   return r;
 }
 
-TEST(email_interpret, a_completed_250_is_delivered) {
+TEST(EmailInterpretTest, a_completed_250_is_delivered) {
   const Email e(profile("smtps://h"));
   EXPECT_EQ(e.interpret(smtp_reply(250, "250 2.0.0 queued", TransportError::none)).kind,
             Verdict::Kind::delivered);
 }
 
-TEST(email_interpret, a_250_then_a_dropped_connection_is_retried_not_delivered) {
+TEST(EmailInterpretTest, a_250_then_a_dropped_connection_is_retried_not_delivered) {
   const Email e(profile("smtps://h"));
   const Verdict v = e.interpret(smtp_reply(250, "250 ok", TransportError::other, "recv failure"));
   EXPECT_EQ(v.kind, Verdict::Kind::retry);
 }
 
-TEST(email_interpret, temporary_4xx_is_retried_with_the_server_words) {
+TEST(EmailInterpretTest, temporary_4xx_is_retried_with_the_server_words) {
   const Email e(profile("smtps://h"));
   const Verdict v = e.interpret(
       smtp_reply(451, "451 4.3.0 Try again later", TransportError::other, "RCPT failed: 451"));
@@ -189,9 +189,9 @@ struct Refusal {
   std::string hint_word;
 };
 
-class email_refusal : public ::testing::TestWithParam<Refusal> {};
+class EmailRefusalTest : public ::testing::TestWithParam<Refusal> {};
 
-TEST_P(email_refusal, permanent_5xx_fails_with_a_hint) {
+TEST_P(EmailRefusalTest, permanent_5xx_fails_with_a_hint) {
   const Email e(profile("smtps://h"));
   const auto& c = GetParam();
   const Verdict v = e.interpret(smtp_reply(
@@ -202,14 +202,14 @@ TEST_P(email_refusal, permanent_5xx_fails_with_a_hint) {
   EXPECT_THAT(v.hint, HasSubstr(c.hint_word));
 }
 
-INSTANTIATE_TEST_SUITE_P(codes, email_refusal,
+INSTANTIATE_TEST_SUITE_P(codes, EmailRefusalTest,
                          ::testing::Values(Refusal{535, "Authentication", "password"},
                                            Refusal{550, "RCPT", "`to`"},
                                            Refusal{550, "MAIL", "`from`"},
                                            Refusal{552, "MAIL", "too large"},
                                            Refusal{554, "DATA", "policy"}));
 
-TEST(email_interpret, tls_failures_are_permanent_with_a_hint) {
+TEST(EmailInterpretTest, tls_failures_are_permanent_with_a_hint) {
   const Email e(profile("smtps://h"));
   Verdict v = e.interpret(smtp_reply(
       250, "", TransportError::tls,
@@ -221,7 +221,7 @@ TEST(email_interpret, tls_failures_are_permanent_with_a_hint) {
   EXPECT_THAT(v.hint, HasSubstr("ca_file"));
 }
 
-TEST(email_interpret, connect_failures_are_retried) {
+TEST(EmailInterpretTest, connect_failures_are_retried) {
   const Email e(profile("smtps://h"));
   const Verdict v = e.interpret(
       smtp_reply(0, "", TransportError::connect, "could not connect to the SMTP server"));
@@ -231,7 +231,7 @@ TEST(email_interpret, connect_failures_are_retried) {
 
 // --- preview -------------------------------------------------------------------------
 
-TEST(email_preview_test, shows_envelope_and_decoded_message_never_the_password) {
+TEST(EmailPreviewTest, shows_envelope_and_decoded_message_never_the_password) {
   Message m = msg("Grüße\n.dot line\n", "Zähler übergelaufen");
   m.files.push_back({"report.txt", "abc"});
   const std::string shown = email_preview(build_one(profile("smtp://mail.example.com:587"), m));
@@ -247,7 +247,7 @@ TEST(email_preview_test, shows_envelope_and_decoded_message_never_the_password) 
   EXPECT_THAT(shown, Not(HasSubstr("base64")));
 }
 
-TEST(email_preview_test, long_non_ascii_file_names_read_back_whole) {
+TEST(EmailPreviewTest, long_non_ascii_file_names_read_back_whole) {
   Message m = msg("x");
   const std::string name = std::string(70, 'n') + "ä.log";
   m.files.push_back({name, "abcd"});
@@ -255,7 +255,7 @@ TEST(email_preview_test, long_non_ascii_file_names_read_back_whole) {
               HasSubstr("[attachment: " + name + ", 4 bytes]"));
 }
 
-TEST(email_preview_test, masks_a_password_written_into_the_url) {
+TEST(EmailPreviewTest, masks_a_password_written_into_the_url) {
   HttpRequest r = build_one(profile("smtps://user:hunter2secret@mail.example.com"), msg("x"));
   EXPECT_THAT(email_preview(r), Not(HasSubstr("hunter2secret")));
 }
@@ -287,9 +287,9 @@ const std::string kTrickyBody =
     "Grüße aus Köln 🎉\n.leading dot\n..two dots\n.\nCRLF kept\r\n" + std::string(1200, 'w') +
     "\n=?UTF-8?B?bm90?= stays literal\nlast line without newline";
 
-class email_delivery : public ::testing::TestWithParam<bool> {};
+class EmailDeliveryTest : public ::testing::TestWithParam<bool> {};
 
-TEST_P(email_delivery, the_recipient_reads_exactly_what_was_sent) {
+TEST_P(EmailDeliveryTest, the_recipient_reads_exactly_what_was_sent) {
   FakeSmtpServer server(server_options(GetParam()));
   const auto p = profile(server.url());
   const Email e(p);
@@ -317,10 +317,10 @@ TEST_P(email_delivery, the_recipient_reads_exactly_what_was_sent) {
   EXPECT_EQ(mail.attachments[1].body, "text attachment\n");
 }
 
-INSTANTIATE_TEST_SUITE_P(tls, email_delivery, ::testing::Values(false, true),
+INSTANTIATE_TEST_SUITE_P(tls, EmailDeliveryTest, ::testing::Values(false, true),
                          [](const auto& p) { return p.param ? "smtps" : "starttls"; });
 
-TEST(email_delivery_faults, a_4xx_at_rcpt_is_retried_and_nothing_is_accepted) {
+TEST(EmailDeliveryFaultsTest, a_4xx_at_rcpt_is_retried_and_nothing_is_accepted) {
   FakeSmtpServer server(server_options(false));
   server.push_fault(SmtpFault::reply_at(SmtpStep::rcpt, 451, "4.3.0 mailbox busy").after(1));
   const auto p = profile(server.url());
@@ -332,7 +332,7 @@ TEST(email_delivery_faults, a_4xx_at_rcpt_is_retried_and_nothing_is_accepted) {
   EXPECT_EQ(server.message_count(), 0u);
 }
 
-TEST(email_delivery_faults, a_5xx_after_the_data_fails_for_good) {
+TEST(EmailDeliveryFaultsTest, a_5xx_after_the_data_fails_for_good) {
   FakeSmtpServer server(server_options(false));
   server.push_fault(SmtpFault::reply_at(SmtpStep::message, 554, "5.7.1 rejected as spam"));
   const auto p = profile(server.url());
@@ -344,7 +344,7 @@ TEST(email_delivery_faults, a_5xx_after_the_data_fails_for_good) {
   EXPECT_THAT(v.hint, HasSubstr("policy"));
 }
 
-TEST(email_delivery_faults, a_wrong_password_fails_with_the_credentials_hint) {
+TEST(EmailDeliveryFaultsTest, a_wrong_password_fails_with_the_credentials_hint) {
   FakeSmtpServer server(server_options(false));
   auto p = profile(server.url());
   p.secrets["password"] = "not the password";
@@ -355,7 +355,7 @@ TEST(email_delivery_faults, a_wrong_password_fails_with_the_credentials_hint) {
   EXPECT_THAT(v.error + v.hint, Not(HasSubstr("not the password")));
 }
 
-TEST(email_delivery_faults, tls_is_refused_without_the_test_ca) {
+TEST(EmailDeliveryFaultsTest, tls_is_refused_without_the_test_ca) {
   FakeSmtpServer server(server_options(false));
   const auto p = profile(server.url());
   const Email e(p);

@@ -37,7 +37,7 @@ std::string random_text(std::mt19937& rng, bool allow_invalid) {
   return s;
 }
 
-TEST(JsonDump, matches_nlohmann_byte_for_byte_on_random_bodies) {
+TEST(JsonDumpTest, matches_nlohmann_byte_for_byte_on_random_bodies) {
   std::mt19937 rng(20261207);
   for (int round = 0; round < 3000; ++round) {
     const bool invalid = round % 3 == 0;
@@ -50,7 +50,7 @@ TEST(JsonDump, matches_nlohmann_byte_for_byte_on_random_bodies) {
   }
 }
 
-TEST(JsonDump, every_byte_alone) {
+TEST(JsonDumpTest, every_byte_alone) {
   for (int b = 0; b < 256; ++b) {
     const json j = {{"text", std::string(1, static_cast<char>(b)) + "after"}};
     ASSERT_EQ(dump_json(j), reference(j)) << "byte " << b;

@@ -77,7 +77,7 @@ std::string first(const Service& s, const Message& m) { return s.build(m, ctx())
 
 // --- Mattermost ---------------------------------------------------------------
 
-TEST(mattermost_loudness, each_level_sets_silent_or_the_priority_object) {
+TEST(MattermostLoudnessTest, each_level_sets_silent_or_the_priority_object) {
   Mattermost s(profile("mattermost"));
   const json expected[] = {json::object(), json::object(), json{{"priority", "important"}},
                            json{{"priority", "urgent"}}};
@@ -92,7 +92,7 @@ TEST(mattermost_loudness, each_level_sets_silent_or_the_priority_object) {
   }
 }
 
-TEST(mattermost_loudness, requested_ack_only_on_urgent_and_only_when_the_profile_asks) {
+TEST(MattermostLoudnessTest, requested_ack_only_on_urgent_and_only_when_the_profile_asks) {
   auto p = profile("mattermost");
   EXPECT_FALSE(body_of(Mattermost(p).build(msg(Priority::urgent), ctx()).at(0))["priority"]
                    .contains("requested_ack"));
@@ -103,7 +103,7 @@ TEST(mattermost_loudness, requested_ack_only_on_urgent_and_only_when_the_profile
             (json{{"priority", "important"}}));
 }
 
-TEST(mattermost_loudness, only_the_first_part_carries_the_priority) {
+TEST(MattermostLoudnessTest, only_the_first_part_carries_the_priority) {
   auto p = profile("mattermost");
   p.max_length = 200;
   auto m = msg(Priority::urgent, std::string(500, 'x'));
@@ -114,7 +114,7 @@ TEST(mattermost_loudness, only_the_first_part_carries_the_priority) {
   for (std::size_t i = 1; i < reqs.size(); ++i) EXPECT_FALSE(body_of(reqs[i]).contains("priority"));
 }
 
-TEST(mattermost_loudness, urgent_mentions_pass_the_neutraliser_piped_ones_do_not) {
+TEST(MattermostLoudnessTest, urgent_mentions_pass_the_neutraliser_piped_ones_do_not) {
   Mattermost s(profile("mattermost"));
   const auto text = body_of(s.build(msg(Priority::urgent, "db down @channel", {"@here", "@alice"}),
                                     ctx()).at(0))["text"].get<std::string>();
@@ -124,7 +124,7 @@ TEST(mattermost_loudness, urgent_mentions_pass_the_neutraliser_piped_ones_do_not
   EXPECT_THAT(first(s, msg(Priority::high, "db slow")), Not(HasSubstr("@here")));
 }
 
-TEST(mattermost_loudness, a_refused_priority_is_resent_once_without_it) {
+TEST(MattermostLoudnessTest, a_refused_priority_is_resent_once_without_it) {
   Mattermost s(profile("mattermost"));
   const auto req = s.build(msg(Priority::urgent), ctx()).at(0);
   for (long status : {400L, 403L, 501L}) {
@@ -145,7 +145,7 @@ TEST(mattermost_loudness, a_refused_priority_is_resent_once_without_it) {
   EXPECT_FALSE(s.plain(*plain).has_value());
 }
 
-TEST(mattermost_loudness, a_refused_silent_switch_is_resent_once_without_it) {
+TEST(MattermostLoudnessTest, a_refused_silent_switch_is_resent_once_without_it) {
   Mattermost s(profile("mattermost"));
   const auto req = s.build(msg(Priority::low), ctx()).at(0);
   ASSERT_EQ(body_of(req)["silent"], true);
@@ -158,7 +158,7 @@ TEST(mattermost_loudness, a_refused_silent_switch_is_resent_once_without_it) {
   EXPECT_FALSE(s.plain(*plain).has_value());
 }
 
-TEST(mattermost_loudness, a_deleted_webhook_is_not_resent) {
+TEST(MattermostLoudnessTest, a_deleted_webhook_is_not_resent) {
   Mattermost s(profile("mattermost"));
   HttpResponse r;
   r.status = 400;
@@ -166,7 +166,7 @@ TEST(mattermost_loudness, a_deleted_webhook_is_not_resent) {
   EXPECT_EQ(s.interpret(r).kind, Verdict::Kind::fail);
 }
 
-TEST(mattermost_loudness, notes_name_the_server_version_for_priority) {
+TEST(MattermostLoudnessTest, notes_name_the_server_version_for_priority) {
   Mattermost s(profile("mattermost"));
   const auto n = s.notes(msg(Priority::high));
   ASSERT_FALSE(n.empty());
@@ -175,7 +175,7 @@ TEST(mattermost_loudness, notes_name_the_server_version_for_priority) {
 
 // --- Discord ------------------------------------------------------------------
 
-TEST(discord_loudness, low_suppresses_notifications_other_levels_do_not) {
+TEST(DiscordLoudnessTest, low_suppresses_notifications_other_levels_do_not) {
   Discord s(profile("discord"));
   for (auto level : kLevels) {
     const json j = body_of(s.build(msg(level), ctx()).at(0));
@@ -187,7 +187,7 @@ TEST(discord_loudness, low_suppresses_notifications_other_levels_do_not) {
   }
 }
 
-TEST(discord_loudness, allowed_mentions_list_exactly_the_profiles) {
+TEST(DiscordLoudnessTest, allowed_mentions_list_exactly_the_profiles) {
   Discord s(profile("discord"));
   const json j = body_of(s.build(msg(Priority::urgent, "@everyone <@&999> down",
                                      {"<@&111>", "<@222>", "<@!333>"}),
@@ -200,7 +200,7 @@ TEST(discord_loudness, allowed_mentions_list_exactly_the_profiles) {
   EXPECT_EQ(e["allowed_mentions"], (json{{"parse", {"everyone"}}}));
 }
 
-TEST(discord_loudness, high_is_normal_and_notes_say_so) {
+TEST(DiscordLoudnessTest, high_is_normal_and_notes_say_so) {
   Discord s(profile("discord"));
   EXPECT_EQ(first(s, msg(Priority::high)), first(s, msg(Priority::normal)));
   ASSERT_EQ(s.notes(msg(Priority::high)).size(), 1u);
@@ -209,14 +209,14 @@ TEST(discord_loudness, high_is_normal_and_notes_say_so) {
 
 // --- Slack --------------------------------------------------------------------
 
-TEST(slack_loudness, no_switch_at_any_level_and_notes_say_so) {
+TEST(SlackLoudnessTest, no_switch_at_any_level_and_notes_say_so) {
   Slack s(profile("slack"));
   for (auto level : kLevels) EXPECT_EQ(first(s, msg(level)), first(s, msg(Priority::normal)));
   EXPECT_THAT(s.notes(msg(Priority::low))[0], HasSubstr("no silent switch"));
   EXPECT_THAT(s.notes(msg(Priority::urgent)).back(), HasSubstr("no priority"));
 }
 
-TEST(slack_loudness, listed_mentions_are_added_unescaped_piped_ones_stay_escaped) {
+TEST(SlackLoudnessTest, listed_mentions_are_added_unescaped_piped_ones_stay_escaped) {
   Slack s(profile("slack"));
   const json j = body_of(s.build(msg(Priority::urgent, "<!channel> db down",
                                      {"<!here>", "<@U123ABC>", "@channel", "<b>x"}),
@@ -228,7 +228,7 @@ TEST(slack_loudness, listed_mentions_are_added_unescaped_piped_ones_stay_escaped
 
 // --- Telegram -----------------------------------------------------------------
 
-TEST(telegram_loudness, only_low_disables_the_notification) {
+TEST(TelegramLoudnessTest, only_low_disables_the_notification) {
   Telegram s(profile("telegram"));
   for (auto level : kLevels)
     EXPECT_EQ(body_of(s.build(msg(level), ctx()).at(0)).value("disable_notification", false),
@@ -239,7 +239,7 @@ TEST(telegram_loudness, only_low_disables_the_notification) {
   EXPECT_TRUE(s.notes(msg(Priority::normal)).empty());
 }
 
-TEST(telegram_loudness, mentions_lead_the_text_and_the_bold_title_follows_them) {
+TEST(TelegramLoudnessTest, mentions_lead_the_text_and_the_bold_title_follows_them) {
   Telegram s(profile("telegram"));
   auto m = msg(Priority::urgent, "db down", {"@oncall"});
   m.title = "ALERT";
@@ -250,7 +250,7 @@ TEST(telegram_loudness, mentions_lead_the_text_and_the_bold_title_follows_them) 
 
 // --- LINE ---------------------------------------------------------------------
 
-TEST(line_loudness, only_low_disables_the_notification_and_mentions_are_text) {
+TEST(LineLoudnessTest, only_low_disables_the_notification_and_mentions_are_text) {
   Line s(profile("line"));
   for (auto level : kLevels)
     EXPECT_EQ(body_of(s.build(msg(level), ctx()).at(0)).value("notificationDisabled", false),
@@ -263,7 +263,7 @@ TEST(line_loudness, only_low_disables_the_notification_and_mentions_are_text) {
 
 // --- ntfy ---------------------------------------------------------------------
 
-TEST(ntfy_loudness, levels_are_2_default_4_5_and_a_profile_written_as_1_keeps_1) {
+TEST(NtfyLoudnessTest, levels_are_2_default_4_5_and_a_profile_written_as_1_keeps_1) {
   auto p = profile("ntfy");
   Ntfy plain(p);
   const std::optional<std::string> expected[] = {"2", std::nullopt, "4", "5"};
@@ -280,7 +280,7 @@ TEST(ntfy_loudness, levels_are_2_default_4_5_and_a_profile_written_as_1_keeps_1)
         << to_string(kLevels[i]);
 }
 
-TEST(ntfy_loudness, mentions_are_text_before_the_body) {
+TEST(NtfyLoudnessTest, mentions_are_text_before_the_body) {
   Ntfy s(profile("ntfy"));
   EXPECT_EQ(first(s, msg(Priority::urgent, "db down", {"@oncall"})), "@oncall\ndb down");
   EXPECT_THAT(s.notes(msg(Priority::urgent, "x", {"@oncall"})).back(),
@@ -289,7 +289,7 @@ TEST(ntfy_loudness, mentions_are_text_before_the_body) {
 
 // --- e-mail -------------------------------------------------------------------
 
-TEST(email_loudness, importance_low_normal_none_high_and_urgent_high) {
+TEST(EmailLoudnessTest, importance_low_normal_none_high_and_urgent_high) {
   Email s(profile("email"));
   const char* expected[] = {"Importance: low\r\n", nullptr, "Importance: high\r\n",
                             "Importance: high\r\n"};

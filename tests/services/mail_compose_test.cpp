@@ -42,7 +42,7 @@ std::vector<std::string> lines_of(const std::string& raw) {
   return out;
 }
 
-TEST(mail_compose, crlf_only_and_no_line_over_78_even_for_long_non_ascii_input) {
+TEST(MailComposeTest, crlf_only_and_no_line_over_78_even_for_long_non_ascii_input) {
   MailContent c = content();
   c.from = parse_mailbox("Überwachungssystem des Rechenzentrums Nord (automatisch) <a@example.com>");
   c.to.clear();
@@ -68,7 +68,7 @@ TEST(mail_compose, crlf_only_and_no_line_over_78_even_for_long_non_ascii_input) 
   EXPECT_EQ(mail.attachments[0].body, c.files[0].data);
 }
 
-TEST(mail_compose, cr_and_lf_in_title_from_and_to_never_start_a_header) {
+TEST(MailComposeTest, cr_and_lf_in_title_from_and_to_never_start_a_header) {
   MailContent c = content();
   c.subject = mail_subject("alert\r\nBcc: victim@example.org\r\n\r\nforged body", "");
   c.from = parse_mailbox("notify <alerts@example.com>\r\nBcc: victim@example.org");
@@ -86,7 +86,7 @@ TEST(mail_compose, cr_and_lf_in_title_from_and_to_never_start_a_header) {
   EXPECT_EQ(c.from.address.find_first_of("\r\n<> "), std::string::npos) << c.from.address;
 }
 
-TEST(mail_compose, date_message_id_and_mime_headers) {
+TEST(MailComposeTest, date_message_id_and_mime_headers) {
   MailContent c = content();
   c.date_unix = 951782400;  // 2000-02-29, a leap day
   c.random = "a1b2-c3\r\n<x>";
@@ -97,25 +97,25 @@ TEST(mail_compose, date_message_id_and_mime_headers) {
   EXPECT_EQ(mail_date(0), "Thu, 01 Jan 1970 00:00:00 +0000");
 }
 
-TEST(mail_compose, without_a_domain_the_message_id_still_has_one) {
+TEST(MailComposeTest, without_a_domain_the_message_id_still_has_one) {
   MailContent c = content();
   c.from = parse_mailbox("root");
   EXPECT_EQ(test::parse_mail(compose_mail(c)).header("message-id"), "<r4nd0m@notify.invalid>");
 }
 
-TEST(mail_compose, a_literal_encoded_word_in_the_subject_stays_literal) {
+TEST(MailComposeTest, a_literal_encoded_word_in_the_subject_stays_literal) {
   MailContent c = content();
   c.subject = "price =?UTF-8?B?bm90?= today";
   EXPECT_EQ(test::parse_mail(compose_mail(c)).decoded_header("subject"), c.subject);
 }
 
-TEST(mail_compose, short_ascii_subjects_and_names_stay_readable) {
+TEST(MailComposeTest, short_ascii_subjects_and_names_stay_readable) {
   const std::string raw = compose_mail(content());
   EXPECT_THAT(raw, HasSubstr("\r\nSubject: hello\r\n"));
   EXPECT_THAT(raw, HasSubstr("From: \"notify\" <alerts@example.com>\r\n"));
 }
 
-TEST(mail_compose, attachments_are_multipart_mixed_with_safe_names) {
+TEST(MailComposeTest, attachments_are_multipart_mixed_with_safe_names) {
   MailContent c = content();
   c.files = {{"résumé.pdf", "pdf bytes"}, {"../../etc/passwd", "x"}, {".hidden\r\n", "y"},
              {"", "z"}, {"a\"b\\c.txt", "w"}};
@@ -135,7 +135,7 @@ TEST(mail_compose, attachments_are_multipart_mixed_with_safe_names) {
   for (const auto& a : mail.attachments) EXPECT_EQ(a.transfer_encoding, "base64");
 }
 
-TEST(mail_compose, files_without_text_have_no_text_part) {
+TEST(MailComposeTest, files_without_text_have_no_text_part) {
   MailContent c = content();
   c.body.clear();
   c.files = {{"a.txt", "a"}};
@@ -144,14 +144,14 @@ TEST(mail_compose, files_without_text_have_no_text_part) {
   EXPECT_EQ(mail.attachments.size(), 1u);
 }
 
-TEST(mail_subject, the_title_wins_else_the_first_non_blank_line) {
+TEST(MailSubjectTest, the_title_wins_else_the_first_non_blank_line) {
   EXPECT_EQ(mail_subject("Backup", "body"), "Backup");
   EXPECT_EQ(mail_subject("  ", "\n \n  first line  \nsecond"), "first line");
   EXPECT_EQ(mail_subject("", ""), "");
   EXPECT_EQ(mail_subject("", std::string(78, 'a')), std::string(78, 'a'));
 }
 
-TEST(mail_subject, long_lines_are_cut_in_code_points) {
+TEST(MailSubjectTest, long_lines_are_cut_in_code_points) {
   std::string snow;
   for (int i = 0; i < 100; ++i) snow += "雪";
   std::string expected;
@@ -159,7 +159,7 @@ TEST(mail_subject, long_lines_are_cut_in_code_points) {
   EXPECT_EQ(mail_subject("", snow), expected + "...");
 }
 
-TEST(mail_mailbox, names_quotes_and_bare_addresses) {
+TEST(MailMailboxTest, names_quotes_and_bare_addresses) {
   auto m = parse_mailbox("  \"Ops Team\" <ops@example.com> ");
   EXPECT_EQ(m.name, "Ops Team");
   EXPECT_EQ(m.address, "ops@example.com");
@@ -171,7 +171,7 @@ TEST(mail_mailbox, names_quotes_and_bare_addresses) {
   EXPECT_EQ(m.address, "z@example.com");
 }
 
-TEST(mail_base64, agrees_with_the_test_decoder_and_rejects_garbage) {
+TEST(MailBase64Test, agrees_with_the_test_decoder_and_rejects_garbage) {
   for (const std::string& s : {std::string(), std::string("a"), std::string("ab"),
                               std::string("abc"), std::string("\0\xff\x10", 3)}) {
     EXPECT_EQ(test::base64_decode(base64_encode(s)), s);

@@ -112,7 +112,7 @@ void expect_valid_entities(const json& j) {
 
 // --- Telegram -------------------------------------------------------------------
 
-TEST(telegram_markdown, entities_count_utf16_after_astral_characters) {
+TEST(TelegramMarkdownTest, entities_count_utf16_after_astral_characters) {
   auto p = profile("telegram");
   auto js = payloads(Telegram(p), md("\xF0\x9F\x8D\x8E\xF0\x9F\x8D\x8E **bold** [link](https://e.com) `c`",
                                      "\xF0\x9F\x94\xA5 t"));
@@ -128,7 +128,7 @@ TEST(telegram_markdown, entities_count_utf16_after_astral_characters) {
   expect_valid_entities(j);
 }
 
-TEST(telegram_markdown, a_span_across_a_cut_continues_in_the_next_part) {
+TEST(TelegramMarkdownTest, a_span_across_a_cut_continues_in_the_next_part) {
   auto p = profile("telegram");
   p.max_length = 60;
   std::string words;
@@ -154,7 +154,7 @@ TEST(telegram_markdown, a_span_across_a_cut_continues_in_the_next_part) {
   EXPECT_EQ(bold, words);
 }
 
-TEST(telegram_markdown, a_code_block_keeps_its_language_in_every_part) {
+TEST(TelegramMarkdownTest, a_code_block_keeps_its_language_in_every_part) {
   auto p = profile("telegram");
   p.max_length = 100;
   std::string code;
@@ -176,7 +176,7 @@ TEST(telegram_markdown, a_code_block_keeps_its_language_in_every_part) {
   EXPECT_EQ(joined, code);
 }
 
-TEST(telegram_markdown, plain_fallback_drops_the_entities) {
+TEST(TelegramMarkdownTest, plain_fallback_drops_the_entities) {
   auto p = profile("telegram");
   Telegram s(p);
   auto req = s.build(md("**x** [y](https://e.com)"), ctx())[0];
@@ -188,7 +188,7 @@ TEST(telegram_markdown, plain_fallback_drops_the_entities) {
   EXPECT_EQ(j["text"], "x y");
 }
 
-TEST(telegram_markdown, entity_refusals_resend_plain) {
+TEST(TelegramMarkdownTest, entity_refusals_resend_plain) {
   Telegram s(profile("telegram"));
   HttpResponse r;
   r.status = 400;
@@ -212,7 +212,7 @@ std::string mixed_document() {
   return doc;
 }
 
-TEST(telegram_markdown, every_part_fits_and_its_entities_are_valid) {
+TEST(TelegramMarkdownTest, every_part_fits_and_its_entities_are_valid) {
   auto p = profile("telegram");
   p.max_length = 300;
   for (int max_parts : {100, 3, 2, 1}) {
@@ -234,7 +234,7 @@ TEST(telegram_markdown, every_part_fits_and_its_entities_are_valid) {
 
 // --- LINE ------------------------------------------------------------------------
 
-TEST(line_markdown, plain_text_with_links_spelled_out) {
+TEST(LineMarkdownTest, plain_text_with_links_spelled_out) {
   auto p = profile("line");
   auto js = payloads(Line(p), md("# Done\n\nSee [the log](https://ci/1) and <https://ci/2>.\n\n"
                                  "> **careful**\n> now\n\n1. `a`\n2. b",
@@ -244,7 +244,7 @@ TEST(line_markdown, plain_text_with_links_spelled_out) {
             "ci\nDone\n\nSee the log (https://ci/1) and https://ci/2.\n\n> careful\n> now\n\n1. a\n2. b");
 }
 
-TEST(line_markdown, parts_fit_in_utf16_units) {
+TEST(LineMarkdownTest, parts_fit_in_utf16_units) {
   auto p = profile("line");
   p.max_length = 200;
   auto m = md(mixed_document());
@@ -259,7 +259,7 @@ TEST(line_markdown, parts_fit_in_utf16_units) {
 
 // --- Mattermost and Discord ---------------------------------------------------------
 
-TEST(mattermost_markdown, sent_as_written_with_mentions_still_neutralised) {
+TEST(MattermostMarkdownTest, sent_as_written_with_mentions_still_neutralised) {
   auto p = profile("mattermost");
   auto j = payloads(Mattermost(p), md("# T\n\n```\n```code``` @channel\n```\n@here"))[0];
   const std::string text = j["text"];
@@ -295,7 +295,7 @@ void expect_fences_repaired(const std::vector<std::string>& bodies, const std::s
   }
 }
 
-TEST(discord_markdown, a_code_block_cut_in_two_is_closed_and_reopened) {
+TEST(DiscordMarkdownTest, a_code_block_cut_in_two_is_closed_and_reopened) {
   auto p = profile("discord");
   p.max_length = 120;
   std::string code;
@@ -320,7 +320,7 @@ TEST(discord_markdown, a_code_block_cut_in_two_is_closed_and_reopened) {
   EXPECT_EQ(bodies.back().substr(bodies.back().size() - 5), "after");
 }
 
-TEST(discord_markdown, capped_parts_keep_their_fences) {
+TEST(DiscordMarkdownTest, capped_parts_keep_their_fences) {
   auto p = profile("discord");
   p.max_length = 200;  // long enough that the note leaves some of the last part
   std::string code;
@@ -343,7 +343,7 @@ TEST(discord_markdown, capped_parts_keep_their_fences) {
   }
 }
 
-TEST(mattermost_markdown, a_quoted_code_block_is_reopened_inside_the_quote) {
+TEST(MattermostMarkdownTest, a_quoted_code_block_is_reopened_inside_the_quote) {
   auto p = profile("mattermost");
   p.max_length = 90;
   std::string quoted = "> ~~~ sh\n";
@@ -367,7 +367,7 @@ TEST(mattermost_markdown, a_quoted_code_block_is_reopened_inside_the_quote) {
   for (const auto& b : bodies) EXPECT_EQ(fence_lines(b).size() % 2, 0u) << b;
 }
 
-TEST(markdown_services, without_fences_markdown_splits_like_text) {
+TEST(MarkdownServicesTest, without_fences_markdown_splits_like_text) {
   auto p = profile("discord");
   p.max_length = 80;
   std::string body;

@@ -5,7 +5,7 @@
 namespace notify::services {
 namespace {
 
-TEST(multipart, encodes_fields_and_files) {
+TEST(MultipartTest, encodes_fields_and_files) {
   auto m = encode_multipart({{"chat_id", "42", "", ""}, {"document", "a\r\nb", "x\"y.txt", ""}}, "B");
   EXPECT_EQ(m.content_type, "multipart/form-data; boundary=B");
   EXPECT_EQ(m.body,
@@ -14,7 +14,7 @@ TEST(multipart, encodes_fields_and_files) {
             "Content-Type: application/octet-stream\r\n\r\na\r\nb\r\n--B--\r\n");
 }
 
-TEST(multipart, boundary_never_occurs_in_a_value) {
+TEST(MultipartTest, boundary_never_occurs_in_a_value) {
   auto m = encode_multipart({{"f", "--B--B", "", ""}}, "B");
   EXPECT_EQ(m.content_type, "multipart/form-data; boundary=Bx");
 }

@@ -84,7 +84,7 @@ std::string cjk_log(int lines) {
 
 // --- build ---------------------------------------------------------------
 
-TEST(NtfyBuild, PlainTextIsTheBodyOfOnePostToTheTopic) {
+TEST(NtfyBuildTest, PlainTextIsTheBodyOfOnePostToTheTopic) {
   const auto reqs = Ntfy(ntfy_profile()).build(msg("disk /var 91%"), ctx());
   ASSERT_EQ(reqs.size(), 1u);
   EXPECT_EQ(reqs[0].method, "POST");
@@ -99,14 +99,14 @@ TEST(NtfyBuild, PlainTextIsTheBodyOfOnePostToTheTopic) {
   EXPECT_EQ(defaulted.at(0).url, "https://ntfy.sh/alerts-6f1c2b");
 }
 
-TEST(NtfyBuild, AsciiTitleGoesAsItIs) {
+TEST(NtfyBuildTest, AsciiTitleGoesAsItIs) {
   auto m = msg("done");
   m.title = "backup [nightly]";
   const auto reqs = Ntfy(ntfy_profile()).build(m, ctx());
   EXPECT_EQ(header(reqs.at(0), "X-Title"), "backup [nightly]");
 }
 
-TEST(NtfyBuild, NonAsciiTitleTravelsAsEncodedWordsOfWholeCharacters) {
+TEST(NtfyBuildTest, NonAsciiTitleTravelsAsEncodedWordsOfWholeCharacters) {
   // 40 CJK characters and emoji: 130 bytes, more than one encoded word holds.
   const std::string title = repeat("\xE5\x82\x99\xE4\xBB\xBD", 20) + " \xF0\x9F\x98\x80 ok";
   auto m = msg("done");
@@ -128,7 +128,7 @@ TEST(NtfyBuild, NonAsciiTitleTravelsAsEncodedWordsOfWholeCharacters) {
   EXPECT_GE(words, 3u);
 }
 
-TEST(NtfyBuild, TitleThatCouldEndTheHeaderOrLookEncodedIsEncoded) {
+TEST(NtfyBuildTest, TitleThatCouldEndTheHeaderOrLookEncodedIsEncoded) {
   for (const std::string title : {"line one\r\nX-Priority: 5", "=?UTF-8?B?aGk=?="}) {
     auto m = msg("done");
     m.title = title;
@@ -139,7 +139,7 @@ TEST(NtfyBuild, TitleThatCouldEndTheHeaderOrLookEncodedIsEncoded) {
   }
 }
 
-TEST(NtfyBuild, IconEmojiIsATagAndIconUrlAnIcon) {
+TEST(NtfyBuildTest, IconEmojiIsATagAndIconUrlAnIcon) {
   auto m = msg("x");
   m.icon_emoji = "warning";
   m.icon_url = "https://example.com/i.png";
@@ -149,7 +149,7 @@ TEST(NtfyBuild, IconEmojiIsATagAndIconUrlAnIcon) {
   EXPECT_FALSE(header(Ntfy(ntfy_profile()).build(msg("x"), ctx()).at(0), "X-Tags"));
 }
 
-TEST(NtfyBuild, TheMessagesLevelIsTheHeader) {
+TEST(NtfyBuildTest, TheMessagesLevelIsTheHeader) {
   // The profile's `priority` reaches the message as its level (app::level_for).
   auto m = msg("x");
   m.priority = Priority::high;
@@ -158,7 +158,7 @@ TEST(NtfyBuild, TheMessagesLevelIsTheHeader) {
   EXPECT_FALSE(header(Ntfy(ntfy_profile()).build(m, ctx()).at(0), "X-Priority"));
 }
 
-TEST(NtfyBuild, SilentIsPriorityTwoUnlessTheProfileIsQuieter) {
+TEST(NtfyBuildTest, SilentIsPriorityTwoUnlessTheProfileIsQuieter) {
   auto m = msg("backup done");
   m.silent = true;
   auto p = ntfy_profile();
@@ -175,7 +175,7 @@ TEST(NtfyBuild, SilentIsPriorityTwoUnlessTheProfileIsQuieter) {
   EXPECT_TRUE(Ntfy(ntfy_profile()).notes(msg("x")).empty());
 }
 
-TEST(NtfyBuild, MarkdownIsFlaggedAndSentAsWritten) {
+TEST(NtfyBuildTest, MarkdownIsFlaggedAndSentAsWritten) {
   auto m = msg("**disk** full on `db1`");
   m.markdown = true;
   const auto r = Ntfy(ntfy_profile()).build(m, ctx()).at(0);
@@ -183,7 +183,7 @@ TEST(NtfyBuild, MarkdownIsFlaggedAndSentAsWritten) {
   EXPECT_EQ(r.body, "**disk** full on `db1`");
 }
 
-TEST(NtfyBuild, CodeIsAFencedBlockWithMarkdownOn) {
+TEST(NtfyBuildTest, CodeIsAFencedBlockWithMarkdownOn) {
   auto m = msg("a\n```\nb");
   m.code = true;
   m.code_lang = "log";
@@ -195,7 +195,7 @@ TEST(NtfyBuild, CodeIsAFencedBlockWithMarkdownOn) {
   EXPECT_THAT(r.body.substr(7, r.body.size() - 11), Not(HasSubstr("\n```\n")));
 }
 
-TEST(NtfyBuild, LongCjkAndEmojiTextIsSplitInBytesLosingNothing) {
+TEST(NtfyBuildTest, LongCjkAndEmojiTextIsSplitInBytesLosingNothing) {
   const std::string body = cjk_log(120);  // about 17 KB
   ASSERT_GT(body.size(), 4 * Ntfy::kLimit);
   auto m = msg(body);
@@ -218,7 +218,7 @@ TEST(NtfyBuild, LongCjkAndEmojiTextIsSplitInBytesLosingNothing) {
   EXPECT_GE(joined.size() + reqs.size(), body.size());
 }
 
-TEST(NtfyBuild, LongMarkdownAndCodeStayWithinTheLimitAfterTheirFences) {
+TEST(NtfyBuildTest, LongMarkdownAndCodeStayWithinTheLimitAfterTheirFences) {
   // A code block with a non-ASCII info string across every cut: the
   // repaired fences count in bytes too.
   auto md = msg("```\xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E\xE3\x81\xAE\xE8\xA8\x80\xE8\xAA\x9E\n" +
@@ -239,7 +239,7 @@ TEST(NtfyBuild, LongMarkdownAndCodeStayWithinTheLimitAfterTheirFences) {
   }
 }
 
-TEST(NtfyBuild, OnePartTextIsWhatFitsOnePart) {
+TEST(NtfyBuildTest, OnePartTextIsWhatFitsOnePart) {
   const Ntfy ntfy(ntfy_profile());
   for (const bool code : {false, true}) {
     auto m = msg("");
@@ -254,7 +254,7 @@ TEST(NtfyBuild, OnePartTextIsWhatFitsOnePart) {
   }
 }
 
-TEST(NtfyBuild, FilesArePutAfterTheTextWithFilenameAndTitle) {
+TEST(NtfyBuildTest, FilesArePutAfterTheTextWithFilenameAndTitle) {
   auto p = ntfy_profile();
   p.secrets["token"] = kToken;
   auto m = msg("see the files");
@@ -285,7 +285,7 @@ TEST(NtfyBuild, FilesArePutAfterTheTextWithFilenameAndTitle) {
   EXPECT_EQ(Ntfy(p).max_file_bytes(), 2u * 1024 * 1024);
 }
 
-TEST(NtfyBuild, TokenIsABearerHeaderOnEveryRequest) {
+TEST(NtfyBuildTest, TokenIsABearerHeaderOnEveryRequest) {
   auto p = ntfy_profile();
   p.secrets["token"] = kToken;
   auto m = msg(cjk_log(60));
@@ -313,13 +313,13 @@ std::string ntfy_error(int status, int code, const std::string& text) {
          R"(,"error":")" + text + R"(","link":"https://ntfy.sh/docs/publish/#authentication"})";
 }
 
-TEST(NtfyInterpret, AStoredMessageIsDelivered) {
+TEST(NtfyInterpretTest, AStoredMessageIsDelivered) {
   const auto v = Ntfy(ntfy_profile()).interpret(reply(
       200, R"({"id":"sPs71M8A2T","time":1767225600,"event":"message","topic":"alerts-6f1c2b","message":"x"})"));
   EXPECT_EQ(v.kind, Verdict::Kind::delivered);
 }
 
-TEST(NtfyInterpret, ForbiddenAndUnauthorizedPointAtTheToken) {
+TEST(NtfyInterpretTest, ForbiddenAndUnauthorizedPointAtTheToken) {
   auto with_token = ntfy_profile();
   with_token.secrets["token"] = kToken;
   const auto forbidden = reply(403, ntfy_error(403, 40301, "forbidden"));
@@ -338,7 +338,7 @@ TEST(NtfyInterpret, ForbiddenAndUnauthorizedPointAtTheToken) {
   EXPECT_THAT(rejected.hint, HasSubstr("rejected the access token"));
 }
 
-TEST(NtfyInterpret, OtherClientErrorsFailWithTheirHints) {
+TEST(NtfyInterpretTest, OtherClientErrorsFailWithTheirHints) {
   const Ntfy ntfy(ntfy_profile());
   const auto big = ntfy.interpret(
       reply(413, ntfy_error(413, 41301, "attachment too large, or bandwidth limit reached")));
@@ -355,7 +355,7 @@ TEST(NtfyInterpret, OtherClientErrorsFailWithTheirHints) {
   EXPECT_EQ(other.hint, "see https://ntfy.sh/docs/publish/#authentication");
 }
 
-TEST(NtfyInterpret, TooManyRequestsIsRetriedAfterWhatTheServerAsks) {
+TEST(NtfyInterpretTest, TooManyRequestsIsRetriedAfterWhatTheServerAsks) {
   const auto v = Ntfy(ntfy_profile()).interpret(
       reply(429, ntfy_error(429, 42901, "limit reached: too many requests"),
             {{"content-type", "application/json"}, {"retry-after", "7"}}));
@@ -364,7 +364,7 @@ TEST(NtfyInterpret, TooManyRequestsIsRetriedAfterWhatTheServerAsks) {
   EXPECT_THAT(v.error, HasSubstr("42901"));
 }
 
-TEST(NtfyInterpret, DailyQuotasAndAuthFailureLimitsAreNotRetriedNow) {
+TEST(NtfyInterpretTest, DailyQuotasAndAuthFailureLimitsAreNotRetriedNow) {
   const Ntfy ntfy(ntfy_profile());
   for (const int code : {42908, 42905, 42909}) {
     const auto v = ntfy.interpret(reply(429, ntfy_error(429, code, "limit reached"),
@@ -375,7 +375,7 @@ TEST(NtfyInterpret, DailyQuotasAndAuthFailureLimitsAreNotRetriedNow) {
   }
 }
 
-TEST(NtfyInterpret, ServerErrorsAreRetriedAndAProxyPageIsItsStatusLine) {
+TEST(NtfyInterpretTest, ServerErrorsAreRetriedAndAProxyPageIsItsStatusLine) {
   const Ntfy ntfy(ntfy_profile());
   EXPECT_EQ(ntfy.interpret(reply(500, ntfy_error(500, 50001, "internal server error"))).kind,
             Verdict::Kind::retry);
@@ -425,7 +425,7 @@ bool all_delivered(const Sent& s) {
                      [](const Verdict& v) { return v.kind == Verdict::Kind::delivered; });
 }
 
-TEST(NtfyFake, ASplitMarkdownMessageArrivesWholeWithItsTitleAndPriority) {
+TEST(NtfyFakeTest, ASplitMarkdownMessageArrivesWholeWithItsTitleAndPriority) {
   test::FakeServer server;
   test::FakeNtfy fake;
   server.set_handler(fake.handler());
@@ -456,7 +456,7 @@ TEST(NtfyFake, ASplitMarkdownMessageArrivesWholeWithItsTitleAndPriority) {
   EXPECT_EQ(without_white_space(joined), without_white_space(body));
 }
 
-TEST(NtfyFake, TheTokenOpensAProtectedTopic) {
+TEST(NtfyFakeTest, TheTokenOpensAProtectedTopic) {
   test::FakeServer server;
   test::NtfyOptions options;
   options.token = kToken;
@@ -484,7 +484,7 @@ TEST(NtfyFake, TheTokenOpensAProtectedTopic) {
   EXPECT_EQ(fake.messages()[0].priority, 2);
 }
 
-TEST(NtfyFake, FilesBecomeAttachmentsNamedAsGiven) {
+TEST(NtfyFakeTest, FilesBecomeAttachmentsNamedAsGiven) {
   test::FakeServer server;
   test::FakeNtfy fake;
   server.set_handler(fake.handler());
@@ -513,7 +513,7 @@ TEST(NtfyFake, FilesBecomeAttachmentsNamedAsGiven) {
   EXPECT_THAT(big.verdicts.at(0).hint, HasSubstr("2 MB"));
 }
 
-TEST(NtfyFake, RateLimitsAreRetriedAfterRetryAfterAndQuotasAreNot) {
+TEST(NtfyFakeTest, RateLimitsAreRetriedAfterRetryAfterAndQuotasAreNot) {
   test::FakeServer server;
   test::NtfyOptions options;
   options.daily_quota = 1;

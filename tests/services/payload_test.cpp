@@ -50,7 +50,7 @@ std::optional<std::string> header(const HttpRequest& r, const std::string& name)
   return std::nullopt;
 }
 
-TEST(mattermost_payload, text_channel_username_icon) {
+TEST(MattermostPayloadTest, text_channel_username_icon) {
   auto p = profile("mattermost");
   Mattermost s(p);
   auto m = msg("disk /var 91%");
@@ -70,7 +70,7 @@ TEST(mattermost_payload, text_channel_username_icon) {
   EXPECT_FALSE(j.contains("silent"));
 }
 
-TEST(mattermost_payload, mentions_neutralised_unless_allowed) {
+TEST(MattermostPayloadTest, mentions_neutralised_unless_allowed) {
   auto p = profile("mattermost");
   auto j = json::parse(Mattermost(p).build(msg("@channel disk full @here"), ctx())[0].body);
   EXPECT_EQ(j["text"].get<std::string>().find("@channel"), std::string::npos);
@@ -80,7 +80,7 @@ TEST(mattermost_payload, mentions_neutralised_unless_allowed) {
   EXPECT_EQ(j["text"], "@channel disk full");
 }
 
-TEST(mattermost_payload, title_and_code_block) {
+TEST(MattermostPayloadTest, title_and_code_block) {
   auto p = profile("mattermost");
   auto m = msg("a\n```\nb");
   m.title = "backup";
@@ -93,7 +93,7 @@ TEST(mattermost_payload, title_and_code_block) {
   EXPECT_EQ(text.find("```", 12), text.size() - 3) << text;
 }
 
-TEST(telegram_payload, chat_text_thread_silent_and_no_parse_mode) {
+TEST(TelegramPayloadTest, chat_text_thread_silent_and_no_parse_mode) {
   auto p = profile("telegram");
   p.settings["thread_id"] = std::int64_t(42);
   auto m = msg("x < y && <b>not html</b> *_`[");
@@ -109,14 +109,14 @@ TEST(telegram_payload, chat_text_thread_silent_and_no_parse_mode) {
   EXPECT_EQ(j["disable_notification"], true);
 }
 
-TEST(telegram_payload, username_chat_id_stays_a_string) {
+TEST(TelegramPayloadTest, username_chat_id_stays_a_string) {
   auto p = profile("telegram");
   p.settings["chat_id"] = std::string("@mychannel");
   auto j = json::parse(Telegram(p).build(msg("hi"), ctx())[0].body);
   EXPECT_EQ(j["chat_id"], "@mychannel");
 }
 
-TEST(telegram_payload, entities_count_utf16_units) {
+TEST(TelegramPayloadTest, entities_count_utf16_units) {
   auto p = profile("telegram");
   auto m = msg("caf\xC3\xA9 \xF0\x9F\x8D\x8E");  // "café 🍎": 7 UTF-16 units
   m.title = "\xF0\x9F\x94\xA5 fire";                // "🔥 fire": 7 units
@@ -129,7 +129,7 @@ TEST(telegram_payload, entities_count_utf16_units) {
             json({{"type", "pre"}, {"offset", 8}, {"length", 7}, {"language", "log"}}));
 }
 
-TEST(telegram_payload, plain_drops_entities) {
+TEST(TelegramPayloadTest, plain_drops_entities) {
   auto p = profile("telegram");
   auto m = msg("body");
   m.title = "t";
@@ -141,7 +141,7 @@ TEST(telegram_payload, plain_drops_entities) {
   EXPECT_FALSE(s.plain(*plain));
 }
 
-TEST(line_payload, push_with_bearer_retry_key_and_silent) {
+TEST(LinePayloadTest, push_with_bearer_retry_key_and_silent) {
   auto p = profile("line");
   auto m = msg("hello");
   m.silent = true;
@@ -156,7 +156,7 @@ TEST(line_payload, push_with_bearer_retry_key_and_silent) {
   EXPECT_EQ(j["notificationDisabled"], true);
 }
 
-TEST(line_payload, packs_five_messages_per_push_with_distinct_keys) {
+TEST(LinePayloadTest, packs_five_messages_per_push_with_distinct_keys) {
   auto p = profile("line");
   p.max_length = 120;
   std::string body;
@@ -172,7 +172,7 @@ TEST(line_payload, packs_five_messages_per_push_with_distinct_keys) {
   EXPECT_EQ(first.rfind("(1/7)\n", 0), 0u) << first;
 }
 
-TEST(discord_payload, wait_true_allowed_mentions_flags) {
+TEST(DiscordPayloadTest, wait_true_allowed_mentions_flags) {
   auto p = profile("discord");
   auto m = msg("@everyone build failed");
   m.silent = true;
@@ -189,14 +189,14 @@ TEST(discord_payload, wait_true_allowed_mentions_flags) {
   EXPECT_EQ(j["avatar_url"], "https://example.com/ci.png");
 }
 
-TEST(discord_payload, thread_id_in_query) {
+TEST(DiscordPayloadTest, thread_id_in_query) {
   auto p = profile("discord");
   p.settings["thread_id"] = std::int64_t(99);
   EXPECT_EQ(Discord(p).build(msg("x"), ctx())[0].url,
             "https://discord.com/api/webhooks/1/tok?wait=true&thread_id=99");
 }
 
-TEST(split_into_parts, every_service_stays_within_its_limit_and_numbers_parts) {
+TEST(SplitIntoPartsTest, every_service_stays_within_its_limit_and_numbers_parts) {
   std::string body;
   for (int i = 0; i < 3000; ++i) body += "line " + std::to_string(i) + " \xF0\x9F\x8D\x8E\n";
   for (std::string kind : {"mattermost", "telegram", "line", "discord"}) {
@@ -232,7 +232,7 @@ HttpResponse reply(long status, std::string body, std::vector<Header> headers = 
   return r;
 }
 
-TEST(interpret_reply, telegram) {
+TEST(InterpretReplyTest, telegram) {
   Telegram s(profile("telegram"));
   EXPECT_EQ(s.interpret(reply(200, R"({"ok":true,"result":{"message_id":1}})")).kind,
             Verdict::Kind::delivered);
@@ -253,7 +253,7 @@ TEST(interpret_reply, telegram) {
   EXPECT_EQ(s.interpret(reply(502, "<html>Bad gateway</html>")).kind, Verdict::Kind::retry);
 }
 
-TEST(interpret_reply, line) {
+TEST(InterpretReplyTest, line) {
   Line s(profile("line"));
   EXPECT_EQ(s.interpret(reply(200, R"({"sentMessages":[{"id":"1"}]})")).kind,
             Verdict::Kind::delivered);
@@ -271,7 +271,7 @@ TEST(interpret_reply, line) {
   EXPECT_THAT(v.error, HasSubstr("messages[0].text: Length must be between 0 and 5000"));
 }
 
-TEST(interpret_reply, discord) {
+TEST(InterpretReplyTest, discord) {
   Discord s(profile("discord"));
   EXPECT_EQ(s.interpret(reply(200, R"({"id":"1"})")).kind, Verdict::Kind::delivered);
   EXPECT_EQ(s.interpret(reply(204, "")).kind, Verdict::Kind::delivered);
@@ -284,7 +284,7 @@ TEST(interpret_reply, discord) {
   EXPECT_THAT(v.error, HasSubstr("Unknown Webhook"));
 }
 
-TEST(interpret_reply, mattermost_and_transport_errors) {
+TEST(InterpretReplyTest, mattermost_and_transport_errors) {
   Mattermost s(profile("mattermost"));
   EXPECT_EQ(s.interpret(reply(200, "ok")).kind, Verdict::Kind::delivered);
   auto v = s.interpret(reply(400, R"({"id":"web.incoming_webhook.invalid.app_error","message":"Invalid webhook","status_code":400})"));

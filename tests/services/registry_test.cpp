@@ -60,7 +60,7 @@ std::string sent(const Service& service, const Message& m) {
   return out + "\n" + r.body;
 }
 
-TEST(registry_loudness, every_level_is_sent_as_the_row_says) {
+TEST(RegistryLoudnessTest, every_level_is_sent_as_the_row_says) {
   for (const auto* service : all_services()) {
     SCOPED_TRACE(std::string(service->schema.type));
     const auto built = service->make(profile_for(service->schema.type));
@@ -93,7 +93,7 @@ TEST(registry_loudness, every_level_is_sent_as_the_row_says) {
   }
 }
 
-TEST(registry_options, an_option_reaches_the_request_only_where_the_row_names_it) {
+TEST(RegistryOptionsTest, an_option_reaches_the_request_only_where_the_row_names_it) {
   struct Probe {
     const char* option;
     std::string_view MessageOptions::* meaning;
@@ -130,7 +130,7 @@ TEST(registry_options, an_option_reaches_the_request_only_where_the_row_names_it
   }
 }
 
-TEST(registry_files, a_row_says_files_exactly_where_the_service_takes_them) {
+TEST(RegistryFilesTest, a_row_says_files_exactly_where_the_service_takes_them) {
   for (const auto* service : all_services()) {
     SCOPED_TRACE(std::string(service->schema.type));
     const auto built = service->make(profile_for(service->schema.type));
@@ -138,7 +138,7 @@ TEST(registry_files, a_row_says_files_exactly_where_the_service_takes_them) {
   }
 }
 
-TEST(registry_names, every_service_has_a_prose_name_of_its_own) {
+TEST(RegistryNamesTest, every_service_has_a_prose_name_of_its_own) {
   std::set<std::string_view> names;
   for (const auto* service : all_services()) {
     EXPECT_FALSE(service->name.empty()) << service->schema.type;

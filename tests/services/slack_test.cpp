@@ -94,7 +94,7 @@ const std::string kHostile =
 
 // --- build(): pure ---------------------------------------------------------------------
 
-TEST(SlackBuild, plain_text_is_one_json_post_to_the_hook_and_nothing_else) {
+TEST(SlackBuildTest, plain_text_is_one_json_post_to_the_hook_and_nothing_else) {
   const auto reqs = build(profile(), msg("disk /var 91%"));
   ASSERT_EQ(reqs.size(), 1u);
   EXPECT_EQ(reqs[0].method, "POST");
@@ -104,20 +104,20 @@ TEST(SlackBuild, plain_text_is_one_json_post_to_the_hook_and_nothing_else) {
   EXPECT_EQ(body_of(reqs[0]), (json{{"text", "disk /var 91%"}}));
 }
 
-TEST(SlackBuild, title_is_a_bold_line_above_the_text) {
+TEST(SlackBuildTest, title_is_a_bold_line_above_the_text) {
   auto m = msg("backup done");
   m.title = "nightly";
   EXPECT_EQ(text_of(build(profile(), m).at(0)), "*nightly*\nbackup done");
 }
 
-TEST(SlackBuild, amp_lt_gt_are_escaped_in_text_and_title) {
+TEST(SlackBuildTest, amp_lt_gt_are_escaped_in_text_and_title) {
   auto m = msg("a & b < c > d &amp;");
   m.title = "<b> & co";
   EXPECT_EQ(text_of(build(profile(), m).at(0)),
             "*&lt;b&gt; &amp; co*\na &amp; b &lt; c &gt; d &amp;amp;");
 }
 
-TEST(SlackBuild, hostile_input_can_form_no_token_and_link_names_is_never_set) {
+TEST(SlackBuildTest, hostile_input_can_form_no_token_and_link_names_is_never_set) {
   auto m = msg(kHostile);
   m.title = "<!channel>";
   const auto j = body_of(build(profile(), m).at(0));
@@ -129,7 +129,7 @@ TEST(SlackBuild, hostile_input_can_form_no_token_and_link_names_is_never_set) {
   EXPECT_EQ(unescaped(after_header(text)), kHostile);
 }
 
-TEST(SlackBuild, code_is_a_fenced_block_a_fence_in_the_body_cannot_close) {
+TEST(SlackBuildTest, code_is_a_fenced_block_a_fence_in_the_body_cannot_close) {
   auto m = msg("x < 1\n```\nrm -rf /\n```");
   m.code = true;
   m.code_lang = "sh";
@@ -143,7 +143,7 @@ TEST(SlackBuild, code_is_a_fenced_block_a_fence_in_the_body_cannot_close) {
   EXPECT_THAT(text, Not(HasSubstr("```sh")));  // Slack would show a language as text
 }
 
-TEST(SlackBuild, long_input_splits_at_4000_characters_numbered_and_complete) {
+TEST(SlackBuildTest, long_input_splits_at_4000_characters_numbered_and_complete) {
   const std::string body = numbered_lines(300, "0123456789 abcdefghij <&> klmnopqrst");
   const auto reqs = build(profile(), msg(body));
   const std::size_t n = reqs.size();
@@ -164,7 +164,7 @@ TEST(SlackBuild, long_input_splits_at_4000_characters_numbered_and_complete) {
   EXPECT_EQ(joined, body);
 }
 
-TEST(SlackBuild, max_length_lowers_the_part_size_and_cannot_raise_it) {
+TEST(SlackBuildTest, max_length_lowers_the_part_size_and_cannot_raise_it) {
   const std::string body = numbered_lines(300, "0123456789 abcdefghij");
   auto p = profile();
   p.max_length = 1000;
@@ -176,7 +176,7 @@ TEST(SlackBuild, max_length_lowers_the_part_size_and_cannot_raise_it) {
     EXPECT_LE(message::length_in(text_of(r), message::Unit::code_points), Slack::kLimit);
 }
 
-TEST(SlackBuild, one_part_text_is_exactly_what_one_message_holds) {
+TEST(SlackBuildTest, one_part_text_is_exactly_what_one_message_holds) {
   for (const bool code : {false, true}) {
     auto m = msg("");
     m.title = "a title";
@@ -190,7 +190,7 @@ TEST(SlackBuild, one_part_text_is_exactly_what_one_message_holds) {
   }
 }
 
-TEST(SlackBuild, overrides_come_from_the_message_then_the_profile) {
+TEST(SlackBuildTest, overrides_come_from_the_message_then_the_profile) {
   auto p = profile();
   p.settings["username"] = std::string("cron");
   p.settings["icon_emoji"] = std::string(":bell:");
@@ -215,7 +215,7 @@ TEST(SlackBuild, overrides_come_from_the_message_then_the_profile) {
   EXPECT_EQ(body_of(build(p, m).at(0))["icon_emoji"], ":rocket:");
 }
 
-TEST(SlackBuild, markdown_is_sent_rendered_as_plain_text) {
+TEST(SlackBuildTest, markdown_is_sent_rendered_as_plain_text) {
   auto m = msg("**bold** and [docs](https://docs.example/x)\n\n- one\n- two");
   m.markdown = true;
   const auto text = text_of(build(profile(), m).at(0));
@@ -224,7 +224,7 @@ TEST(SlackBuild, markdown_is_sent_rendered_as_plain_text) {
   EXPECT_THAT(text, HasSubstr("bold and docs (https://docs.example/x)"));
 }
 
-TEST(SlackBuild, notes_say_what_a_webhook_cannot_do) {
+TEST(SlackBuildTest, notes_say_what_a_webhook_cannot_do) {
   Slack s(profile());
   EXPECT_TRUE(s.notes(msg("x")).empty());
   auto m = msg("x");
@@ -244,11 +244,11 @@ HttpResponse reply(long status, std::string body, std::string type = "text/plain
   return r;
 }
 
-TEST(SlackReply, ok_is_delivered) {
+TEST(SlackReplyTest, ok_is_delivered) {
   EXPECT_EQ(Slack(profile()).interpret(reply(200, "ok")).kind, Verdict::Kind::delivered);
 }
 
-TEST(SlackReply, each_error_word_fails_with_the_word_and_a_hint) {
+TEST(SlackReplyTest, each_error_word_fails_with_the_word_and_a_hint) {
   const std::pair<long, const char*> words[] = {
       {400, "invalid_payload"},   {400, "no_text"},        {400, "too_many_attachments"},
       {404, "user_not_found"},    {404, "channel_not_found"}, {410, "channel_is_archived"},
@@ -268,13 +268,13 @@ TEST(SlackReply, each_error_word_fails_with_the_word_and_a_hint) {
   EXPECT_THAT(Slack(profile()).interpret(reply(404, "channel_not_found")).hint, HasSubstr("channel"));
 }
 
-TEST(SlackReply, an_unknown_word_still_fails_with_the_word) {
+TEST(SlackReplyTest, an_unknown_word_still_fails_with_the_word) {
   const auto v = Slack(profile()).interpret(reply(400, "some_new_error"));
   EXPECT_EQ(v.kind, Verdict::Kind::fail);
   EXPECT_EQ(v.error, "HTTP 400: some_new_error");
 }
 
-TEST(SlackReply, rate_limit_is_retried_after_the_servers_wait) {
+TEST(SlackReplyTest, rate_limit_is_retried_after_the_servers_wait) {
   auto r = reply(429, "rate_limited");
   r.headers.emplace_back("retry-after", "7");
   const auto v = Slack(profile()).interpret(r);
@@ -282,7 +282,7 @@ TEST(SlackReply, rate_limit_is_retried_after_the_servers_wait) {
   EXPECT_EQ(v.retry_after, std::chrono::milliseconds(7000));
 }
 
-TEST(SlackReply, server_errors_and_a_proxys_html_page_are_retried_in_one_line) {
+TEST(SlackReplyTest, server_errors_and_a_proxys_html_page_are_retried_in_one_line) {
   const auto v500 = Slack(profile()).interpret(reply(500, "internal_error"));
   EXPECT_EQ(v500.kind, Verdict::Kind::retry);
   EXPECT_THAT(v500.error, HasSubstr("internal_error"));
@@ -293,7 +293,7 @@ TEST(SlackReply, server_errors_and_a_proxys_html_page_are_retried_in_one_line) {
   EXPECT_EQ(v502.error, "HTTP 502 Bad Gateway");
 }
 
-TEST(SlackReply, a_connection_failure_is_retried) {
+TEST(SlackReplyTest, a_connection_failure_is_retried) {
   HttpResponse r;
   r.error = TransportError::connect;
   EXPECT_EQ(Slack(profile()).interpret(r).kind, Verdict::Kind::retry);
@@ -301,7 +301,7 @@ TEST(SlackReply, a_connection_failure_is_retried) {
 
 // --- the secret ---------------------------------------------------------------------
 
-TEST(SlackMask, the_hooks_secret_is_masked_in_its_url_and_anywhere_else) {
+TEST(SlackMaskTest, the_hooks_secret_is_masked_in_its_url_and_anywhere_else) {
   auto p = profile();
   p.type = "slack";
   const auto& shapes = url_shapes(p, "webhook_url");
@@ -332,7 +332,7 @@ Sent post_all(const Slack& slack, const Message& m) {
   return out;
 }
 
-TEST(SlackAgainstFake, hostile_long_input_is_shown_as_written_in_complete_parts_pinging_nobody) {
+TEST(SlackAgainstFakeTest, hostile_long_input_is_shown_as_written_in_complete_parts_pinging_nobody) {
   test::FakeServer server;
   test::FakeSlack fake;
   server.set_handler(fake.handler());
@@ -358,7 +358,7 @@ TEST(SlackAgainstFake, hostile_long_input_is_shown_as_written_in_complete_parts_
   EXPECT_EQ(joined, body);
 }
 
-TEST(SlackAgainstFake, title_code_and_overrides_arrive_as_slack_shows_them) {
+TEST(SlackAgainstFakeTest, title_code_and_overrides_arrive_as_slack_shows_them) {
   test::FakeServer server;
   test::FakeSlack fake;
   server.set_handler(fake.handler());
@@ -379,7 +379,7 @@ TEST(SlackAgainstFake, title_code_and_overrides_arrive_as_slack_shows_them) {
   EXPECT_EQ(posts[0].icon_emoji, ":bell:");
 }
 
-TEST(SlackAgainstFake, the_fakes_refusals_fail_or_retry_with_their_words) {
+TEST(SlackAgainstFakeTest, the_fakes_refusals_fail_or_retry_with_their_words) {
   test::FakeServer server;
   test::SlackOptions options;
   options.channels = std::set<std::string>{"#ops"};

@@ -5,7 +5,7 @@
 namespace notify::services {
 namespace {
 
-TEST(telegram_updates, rows_per_chat_and_topic_with_latest_message) {
+TEST(TelegramUpdatesTest, rows_per_chat_and_topic_with_latest_message) {
   auto rows = parse_updates(R"({"ok":true,"result":[
     {"update_id":1,"message":{"chat":{"id":5,"type":"private","first_name":"Al","username":"al"},"text":"hi"}},
     {"update_id":2,"message":{"chat":{"id":5,"type":"private","first_name":"Al"},"text":"again\nand"}},

@@ -30,14 +30,14 @@ std::vector<std::string> lines_of(const std::string& text) {
   return out;
 }
 
-TEST(Batcher, NothingWaitingIsNeverDue) {
+TEST(BatcherTest, NothingWaitingIsNeverDue) {
   Batcher b(limits(100, 1000));
   EXPECT_FALSE(b.due());
   EXPECT_EQ(b.take(t0), "");
   EXPECT_TRUE(b.empty());
 }
 
-TEST(Batcher, DueIntervalAfterTheOldestLine) {
+TEST(BatcherTest, DueIntervalAfterTheOldestLine) {
   Batcher b(limits(100, 1000));
   b.add_line("first", t0);
   b.add_line("second", t0 + 3s);
@@ -48,7 +48,7 @@ TEST(Batcher, DueIntervalAfterTheOldestLine) {
   EXPECT_FALSE(b.due());
 }
 
-TEST(Batcher, AFullPartIsDueAtOnce) {
+TEST(BatcherTest, AFullPartIsDueAtOnce) {
   Batcher b(limits(20, 1000));
   b.add_line("0123456789", t0);        // 11 units with its newline
   EXPECT_EQ(*b.due(), t0 + 5s);
@@ -56,7 +56,7 @@ TEST(Batcher, AFullPartIsDueAtOnce) {
   EXPECT_LE(*b.due(), t0 + 1s);
 }
 
-TEST(Batcher, TakeHandsOutOnePartOfWholeLinesAndTheRestWaitsAfterTheGap) {
+TEST(BatcherTest, TakeHandsOutOnePartOfWholeLinesAndTheRestWaitsAfterTheGap) {
   Batcher b(limits(20, 1000));
   for (int i = 0; i < 5; ++i) b.add_line("line-" + std::to_string(i), t0);  // 7 units each
   EXPECT_EQ(b.take(t0), "line-0\nline-1");  // 14; a third would make 21
@@ -70,7 +70,7 @@ TEST(Batcher, TakeHandsOutOnePartOfWholeLinesAndTheRestWaitsAfterTheGap) {
   EXPECT_EQ(b.take(t0 + 5s), "line-4");
 }
 
-TEST(Batcher, AtEndOfInputWhatWaitsIsDueWithoutTheIntervalButStillPaced) {
+TEST(BatcherTest, AtEndOfInputWhatWaitsIsDueWithoutTheIntervalButStillPaced) {
   Batcher b(limits(20, 1000));
   for (int i = 0; i < 5; ++i) b.add_line("line-" + std::to_string(i), t0);
   EXPECT_EQ(b.take(t0), "line-0\nline-1");
@@ -81,7 +81,7 @@ TEST(Batcher, AtEndOfInputWhatWaitsIsDueWithoutTheIntervalButStillPaced) {
   EXPECT_EQ(b.take(t0 + 2s), "line-4");
 }
 
-TEST(Batcher, ALineLongerThanAPartGoesAloneAndWhole) {
+TEST(BatcherTest, ALineLongerThanAPartGoesAloneAndWhole) {
   Batcher b(limits(10, 1000));
   b.add_line("short", t0);
   b.add_line(std::string(50, 'x'), t0);
@@ -89,7 +89,7 @@ TEST(Batcher, ALineLongerThanAPartGoesAloneAndWhole) {
   EXPECT_EQ(b.take(t0 + 1s), std::string(50, 'x'));
 }
 
-TEST(Batcher, UnitsAreUtf16SoAstralCharactersCountTwice) {
+TEST(BatcherTest, UnitsAreUtf16SoAstralCharactersCountTwice) {
   Batcher b(limits(10, 1000));
   b.add_line("\xF0\x9F\x98\x80\xF0\x9F\x98\x80", t0);  // two emoji: 4 units + newline
   b.add_line("\xF0\x9F\x98\x80\xF0\x9F\x98\x80", t0);  // 10: a full part
@@ -98,7 +98,7 @@ TEST(Batcher, UnitsAreUtf16SoAstralCharactersCountTwice) {
   EXPECT_EQ(lines_of(b.take(t0)).size(), 2u);
 }
 
-TEST(Batcher, AFloodKeepsTheHeadTheNewestLinesAndCountsTheGap) {
+TEST(BatcherTest, AFloodKeepsTheHeadTheNewestLinesAndCountsTheGap) {
   // Room for 100 units waiting; lines are 4 units ("nnn" + newline).
   Batcher b(limits(40, 100));
   const int total = 1000;
@@ -126,7 +126,7 @@ TEST(Batcher, AFloodKeepsTheHeadTheNewestLinesAndCountsTheGap) {
   EXPECT_EQ(25 + tail + b.skipped_total(), std::size_t(total));
 }
 
-TEST(Batcher, ASkipRunLastsUntilItsNoteIsTakenThenLinesAreKeptAgain) {
+TEST(BatcherTest, ASkipRunLastsUntilItsNoteIsTakenThenLinesAreKeptAgain) {
   Batcher b(limits(20, 20));
   for (const char* l : {"aaaa", "bbbb", "cccc", "dddd"}) b.add_line(l, t0);  // 20 units: full
   b.add_line("skip-1", t0);  // over: a skip run starts, the line is the tail
@@ -149,7 +149,7 @@ TEST(Batcher, ASkipRunLastsUntilItsNoteIsTakenThenLinesAreKeptAgain) {
   EXPECT_EQ(b.skipped_total(), 3u);
 }
 
-TEST(Batcher, ASustainedFloodStaysBoundedAndTheNewestLinesKeepUp) {
+TEST(BatcherTest, ASustainedFloodStaysBoundedAndTheNewestLinesKeepUp) {
   // 50 lines a second for an hour against one message a second.
   const Limits l = limits(40, 100);
   Batcher b(l);
@@ -179,7 +179,7 @@ TEST(Batcher, ASustainedFloodStaysBoundedAndTheNewestLinesKeepUp) {
   EXPECT_EQ(std::size_t(skipped_in_notes), b.skipped_total());
 }
 
-TEST(Batcher, ANoteThatNeverOverflowedStandsForNothing) {
+TEST(BatcherTest, ANoteThatNeverOverflowedStandsForNothing) {
   Batcher b(limits(20, 10));
   b.add_line("aaaa", t0);
   b.add_line("bbbb", t0);  // 10 units: full
@@ -188,12 +188,12 @@ TEST(Batcher, ANoteThatNeverOverflowedStandsForNothing) {
   EXPECT_EQ(b.take_all(), "aaaa\nbbbb\ncccc");
 }
 
-TEST(Batcher, SkipNoteWording) {
+TEST(BatcherTest, SkipNoteWording) {
   EXPECT_EQ(Batcher::skip_note(1), "[... 1 line skipped ...]");
   EXPECT_EQ(Batcher::skip_note(42), "[... 42 lines skipped ...]");
 }
 
-TEST(Batcher, EmptyLinesAreKept) {
+TEST(BatcherTest, EmptyLinesAreKept) {
   Batcher b(limits(100, 1000));
   b.add_line("a", t0);
   b.add_line("", t0);

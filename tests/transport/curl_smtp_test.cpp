@@ -58,7 +58,7 @@ FakeSmtpServer::Options tls_server() {
   return o;
 }
 
-TEST(curl_smtp, starttls_with_the_test_ca_delivers_envelope_and_message) {
+TEST(CurlSmtpTest, starttls_with_the_test_ca_delivers_envelope_and_message) {
   FakeSmtpServer server(tls_server());
   const HttpResponse r = send(mail_request(server.url()));
   EXPECT_EQ(r.error, TransportError::none) << r.error_text;
@@ -74,7 +74,7 @@ TEST(curl_smtp, starttls_with_the_test_ca_delivers_envelope_and_message) {
   EXPECT_NE(msg.mail_params.find("SIZE="), std::string::npos);
 }
 
-TEST(curl_smtp, smtps_delivers_over_implicit_tls) {
+TEST(CurlSmtpTest, smtps_delivers_over_implicit_tls) {
   FakeSmtpServer::Options o = tls_server();
   o.implicit_tls = true;
   FakeSmtpServer server(o);
@@ -86,7 +86,7 @@ TEST(curl_smtp, smtps_delivers_over_implicit_tls) {
   EXPECT_TRUE(server.messages()[0].tls);
 }
 
-TEST(curl_smtp, another_ca_is_refused_and_nothing_is_sent) {
+TEST(CurlSmtpTest, another_ca_is_refused_and_nothing_is_sent) {
   FakeSmtpServer server(tls_server());
   const HttpResponse r = send(mail_request(server.url()), pki().other_ca_cert());
   EXPECT_EQ(r.error, TransportError::tls);
@@ -96,7 +96,7 @@ TEST(curl_smtp, another_ca_is_refused_and_nothing_is_sent) {
   EXPECT_EQ(server.tls_failures(), 1u);
 }
 
-TEST(curl_smtp, smtps_with_another_ca_is_refused) {
+TEST(CurlSmtpTest, smtps_with_another_ca_is_refused) {
   FakeSmtpServer::Options o = tls_server();
   o.implicit_tls = true;
   FakeSmtpServer server(o);
@@ -105,7 +105,7 @@ TEST(curl_smtp, smtps_with_another_ca_is_refused) {
   EXPECT_EQ(server.message_count(), 0u);
 }
 
-TEST(curl_smtp, a_server_without_starttls_is_refused_when_tls_is_required) {
+TEST(CurlSmtpTest, a_server_without_starttls_is_refused_when_tls_is_required) {
   FakeSmtpServer::Options o;
   o.pki = &pki();
   o.starttls = false;
@@ -119,7 +119,7 @@ TEST(curl_smtp, a_server_without_starttls_is_refused_when_tls_is_required) {
   for (const auto& c : server.commands()) EXPECT_NE(c.line.rfind("MAIL", 0), 0u) << c.line;
 }
 
-TEST(curl_smtp, a_server_without_starttls_gets_plain_text_when_allowed) {
+TEST(CurlSmtpTest, a_server_without_starttls_gets_plain_text_when_allowed) {
   FakeSmtpServer::Options o;
   o.starttls = false;
   FakeSmtpServer server(o);
@@ -133,7 +133,7 @@ TEST(curl_smtp, a_server_without_starttls_gets_plain_text_when_allowed) {
   EXPECT_FALSE(server.messages()[0].tls);
 }
 
-TEST(curl_smtp, tls_not_required_still_upgrades_when_offered) {
+TEST(CurlSmtpTest, tls_not_required_still_upgrades_when_offered) {
   FakeSmtpServer server(tls_server());
   HttpRequest req = mail_request(server.url());
   req.mail->require_tls = false;
@@ -143,7 +143,7 @@ TEST(curl_smtp, tls_not_required_still_upgrades_when_offered) {
   EXPECT_TRUE(server.messages()[0].tls);
 }
 
-TEST(curl_smtp, a_refused_starttls_command_is_a_tls_error) {
+TEST(CurlSmtpTest, a_refused_starttls_command_is_a_tls_error) {
   FakeSmtpServer server(tls_server());
   server.push_fault(SmtpFault::reply_at(SmtpStep::starttls, 454, "TLS not available now"));
   const HttpResponse r = send(mail_request(server.url()));
@@ -152,7 +152,7 @@ TEST(curl_smtp, a_refused_starttls_command_is_a_tls_error) {
   EXPECT_EQ(server.message_count(), 0u);
 }
 
-TEST(curl_smtp, a_wrong_password_is_a_535_login_error) {
+TEST(CurlSmtpTest, a_wrong_password_is_a_535_login_error) {
   FakeSmtpServer server(tls_server());
   HttpRequest req = mail_request(server.url());
   req.mail->password = "wrong password";
@@ -163,7 +163,7 @@ TEST(curl_smtp, a_wrong_password_is_a_535_login_error) {
   EXPECT_EQ(server.message_count(), 0u);
 }
 
-TEST(curl_smtp, nothing_listening_is_a_connect_error) {
+TEST(CurlSmtpTest, nothing_listening_is_a_connect_error) {
   int port = 0;
   {
     FakeSmtpServer gone;
@@ -180,9 +180,9 @@ struct StepReply {
   int code;
 };
 
-class curl_smtp_replies : public ::testing::TestWithParam<StepReply> {};
+class CurlSmtpRepliesTest : public ::testing::TestWithParam<StepReply> {};
 
-TEST_P(curl_smtp_replies, the_refusing_code_and_text_reach_the_caller) {
+TEST_P(CurlSmtpRepliesTest, the_refusing_code_and_text_reach_the_caller) {
   FakeSmtpServer server(tls_server());
   server.push_fault(SmtpFault::reply_at(GetParam().step, GetParam().code, "scripted refusal"));
   const HttpResponse r = send(mail_request(server.url()));
@@ -192,7 +192,7 @@ TEST_P(curl_smtp_replies, the_refusing_code_and_text_reach_the_caller) {
   EXPECT_EQ(server.message_count(), 0u);
 }
 
-INSTANTIATE_TEST_SUITE_P(steps, curl_smtp_replies,
+INSTANTIATE_TEST_SUITE_P(steps, CurlSmtpRepliesTest,
                          ::testing::Values(StepReply{SmtpStep::mail, 451},
                                            StepReply{SmtpStep::mail, 550},
                                            StepReply{SmtpStep::rcpt, 450},
@@ -202,7 +202,7 @@ INSTANTIATE_TEST_SUITE_P(steps, curl_smtp_replies,
                                            StepReply{SmtpStep::message, 452},
                                            StepReply{SmtpStep::message, 554}));
 
-TEST(curl_smtp, http_requests_still_refuse_smtp_urls) {
+TEST(CurlSmtpTest, http_requests_still_refuse_smtp_urls) {
   FakeSmtpServer server;
   HttpRequest req;
   req.url = server.url();
@@ -212,7 +212,7 @@ TEST(curl_smtp, http_requests_still_refuse_smtp_urls) {
   EXPECT_EQ(server.connection_count(), 0u);
 }
 
-TEST(curl_smtp, mail_requests_refuse_http_urls) {
+TEST(CurlSmtpTest, mail_requests_refuse_http_urls) {
   HttpRequest req = mail_request("http://127.0.0.1:1/");
   const HttpResponse r = send(req);
   EXPECT_EQ(r.error, TransportError::other) << r.error_text;
