@@ -1,9 +1,10 @@
 #pragma once
-// Stop signals for the whole process: SIGTERM, SIGINT and SIGHUP ask notify
-// to finish up (no new request or retry wait, what is left stays in the
-// spool); a second one, of any of the three, ends it at once. The handlers
-// go in first thing in main, so a stop while the profile file or standard
-// input is still being read is seen too, never a silent death.
+// The command line's view of the process's one stop mechanism
+// (core/stop_signals.hpp): SIGTERM, SIGINT and SIGHUP ask notify to finish
+// up (no new request or retry wait, what is left stays in the spool); a
+// second one, of any of the three, ends it at once. The handler goes in
+// first thing in main, so a stop while the profile file or standard input is
+// still being read is seen too, never a silent death.
 
 #include <csignal>
 

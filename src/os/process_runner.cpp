@@ -13,6 +13,7 @@
 
 #include "os/foreground.hpp"
 #include "core/stop.hpp"
+#include "core/stop_signals.hpp"
 #include "core/unique_fd.hpp"
 
 namespace notify::os {
@@ -23,28 +24,8 @@ using Clock = std::chrono::steady_clock;
 
 // --- Signals during the run ---------------------------------------------------
 
-volatile sig_atomic_t g_group = 0;             // the command's process group; 0 before the fork
-volatile sig_atomic_t g_terminal_given = 0;    // that group is the terminal's foreground group
-volatile sig_atomic_t g_command_stopped = 0;   // we left the command stopped (see stop_along)
 volatile sig_atomic_t g_continued = 0;         // a SIGCONT reached us
 volatile sig_atomic_t g_child_pipe = -1;       // write end of the SIGCHLD self-pipe
-
-// systemd and CI runners signal only the main process; the command and what
-// it started must hear it too, and we stay alive to report how it ended.
-extern "C" void forward_stop_signal(int sig, siginfo_t* info, void*) {
-  const int saved = errno;
-  // The terminal (Ctrl-C, a hangup) signals its whole foreground group: when
-  // that is the command's, passing it on would make it twice, and a second
-  // interrupt means "abort now" to many tools.
-  const bool from_terminal = info != nullptr && info->si_code == SI_KERNEL;
-  const auto group = static_cast<pid_t>(g_group);
-  if (group > 0 && !(from_terminal && g_terminal_given)) {
-    ::kill(-group, sig);
-    // A stopped process hears nothing until continued (as a shell's `kill` does).
-    if (g_command_stopped) ::kill(-group, SIGCONT);
-  }
-  errno = saved;
-}
 
 extern "C" void note_child(int) {
   const int saved = errno;
@@ -75,25 +56,20 @@ class RunSignals {
     sigaddset(&blocked, SIGCHLD);
     ::sigprocmask(SIG_BLOCK, &blocked, &old_mask_);
 
-    struct sigaction forward {};
-    forward.sa_sigaction = forward_stop_signal;
-    forward.sa_flags = SA_SIGINFO;
-    sigemptyset(&forward.sa_mask);
-    for (std::size_t i = 0; i < std::size(kStopSignals); ++i)
-      ::sigaction(kStopSignals[i], &forward, &old_stop_[i]);
+    // Stop signals keep the process's one handler, which passes them on
+    // to the command once forward_to() names its group.
+    stop_signals::install();
     install(SIGCHLD, note_child, &old_child_);
     install(SIGCONT, note_continued, &old_cont_);
   }
 
   ~RunSignals() {
-    for (std::size_t i = 0; i < std::size(kStopSignals); ++i)
-      ::sigaction(kStopSignals[i], &old_stop_[i], nullptr);
+    stop_signals::forward_to(0);
+    stop_signals::terminal_given(false);
+    stop_signals::command_stopped(false);
     ::sigaction(SIGCHLD, &old_child_, nullptr);
     ::sigaction(SIGCONT, &old_cont_, nullptr);
     ::sigprocmask(SIG_SETMASK, &old_mask_, nullptr);
-    g_group = 0;
-    g_terminal_given = 0;
-    g_command_stopped = 0;
     g_child_pipe = -1;
   }
   RunSignals(const RunSignals&) = delete;
@@ -104,14 +80,19 @@ class RunSignals {
   /// a shell's `&`), which the command inherits as it would without notify;
   /// then the mask notify had. Async-signal-safe.
   void reset_for_exec() const {
-    for (std::size_t i = 0; i < std::size(kStopSignals); ++i) reset(kStopSignals[i], old_stop_[i]);
+    for (int sig : kStopSignals) {
+      struct sigaction sa {};
+      sa.sa_handler = stop_signals::was_ignored(sig) ? SIG_IGN : SIG_DFL;
+      sigemptyset(&sa.sa_mask);
+      ::sigaction(sig, &sa, nullptr);
+    }
     reset(SIGCHLD, old_child_);
     reset(SIGCONT, old_cont_);
     ::sigprocmask(SIG_SETMASK, &old_mask_, nullptr);
   }
-  void forward_to(pid_t group) { g_group = group; }
-  void terminal_given(bool given) { g_terminal_given = given ? 1 : 0; }
-  void command_stopped(bool stopped) { g_command_stopped = stopped ? 1 : 0; }
+  void forward_to(pid_t group) { stop_signals::forward_to(group); }
+  void terminal_given(bool given) { stop_signals::terminal_given(given); }
+  void command_stopped(bool stopped) { stop_signals::command_stopped(stopped); }
   void forget_continued() { g_continued = 0; }
   bool continued() const { return g_continued != 0; }
   void unblock() { ::sigprocmask(SIG_SETMASK, &old_mask_, nullptr); }
@@ -140,7 +121,6 @@ class RunSignals {
 
   UniqueFd child_read_, child_write_;
   sigset_t old_mask_{};
-  struct sigaction old_stop_[std::size(kStopSignals)] {};
   struct sigaction old_child_ {}, old_cont_ {};
 };
 

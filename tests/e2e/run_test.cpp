@@ -114,6 +114,21 @@ TEST_F(RunE2E, signal_and_missing_command) {
   EXPECT_EQ(tg.request_count(), 2u);
 }
 
+// `nohup notify run ...`: a hangup ignored by whoever started notify is
+// ignored by notify and by its command too, as it would be without notify.
+TEST_F(RunE2E, a_stop_signal_ignored_at_the_start_stays_ignored_by_notify_and_the_command) {
+  auto o = options();
+  const std::string inner = "kill -HUP $$; kill -HUP $PPID; echo alive; exit 3";
+  auto r = run_process({"sh", "-c", "trap '' HUP; exec \"$0\" \"$@\"", NOTIFY_BINARY, "-c", path,
+                        "run", "ops", "--", "sh", "-c", inner},
+                       o);
+  // The command lived on after its own hangup and notify's; notify reported.
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  EXPECT_EQ(r.out, "alive\n");
+  ASSERT_EQ(mm.request_count(), 1u);
+  EXPECT_THAT(texts_of(mm.requests()[0])[0], HasSubstr("exit 3"));
+}
+
 TEST_F(RunE2E, long_output_keeps_the_tail) {
   auto r = notify({"-c", path, "run", "dev", "--", "sh", "-c",
                    "i=0; while [ $i -lt 3000 ]; do echo line $i; i=$((i+1)); done; exit 1"});
