@@ -206,11 +206,12 @@ constexpr OptionSpec kOptions[] = {
      .min = int(config::kStreamSeconds.min), .max = int(config::kStreamSeconds.max)},
     // alerts (PRODUCT.md "The right alert, once"):
     {.id = Opt::key, .name = "key", .arg = Arg::required, .value = "KEY",
-     .commands = bit(Command::send), .group = Group::delivery,
+     .commands = bit(Command::send) | bit(Command::run), .group = Group::delivery,
      .help = "name the alert this message is: a key's messages are counted per profile, held "
-             "back by --cooldown and cleared by --resolve"},
+             "back by --cooldown and cleared by --resolve [run: default=run: and the command "
+             "line]"},
     {.id = Opt::cooldown, .name = "cooldown", .arg = Arg::required, .value = "DURATION",
-     .commands = bit(Command::send), .group = Group::delivery,
+     .commands = bit(Command::send) | bit(Command::run), .group = Group::delivery,
      .help = "with --key: at most one message of the key per profile per DURATION (90s, 30m, "
              "6h, 1d); the others are held back, counted, and the next one sent says how many "
              "[default=the profile's cooldown]"},
@@ -270,6 +271,11 @@ constexpr OptionSpec kOptions[] = {
     // run
     {.id = Opt::on, .name = "on", .arg = Arg::required, .value = "WHEN",
      .commands = bit(Command::run), .help = "when to send a message", .choices = kOnChoices},
+    {.id = Opt::after, .name = "after", .arg = Arg::required, .value = "N",
+     .commands = bit(Command::run),
+     .help = "report a failure only when the command failed N times in a row (counted per key "
+             "and profile; a success resets) [default=1]",
+     .min = 1, .max = 10000},
 };
 
 constexpr TopicSpec kTopics[] = {
