@@ -234,7 +234,11 @@ RunResult run(const config::Config& cfg, const RunRequest& req, ProcessRunner& r
   const bool asked = wanted(req.on, e.ok);
   // A success not asked for still counts with a key (a dry run has none):
   // it resets --after's count and says "resolved" after failure reports.
-  const bool keyed = req.targets && !req.send.dry_run;
+  // Without a state directory nothing can be counted: then keyed only when
+  // asked for, and the warning says why nothing is.
+  const bool alerts_asked =
+      !req.send.alert.key.empty() || req.send.alert.cooldown_s || req.after > 1;
+  const bool keyed = req.targets && !req.send.dry_run && (world.alerts_dir || alerts_asked);
   if (!asked && !(keyed && e.ok)) return result;
 
   std::string cmdline;

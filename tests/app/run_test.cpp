@@ -3,6 +3,7 @@
 
 #include "app/run.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -571,6 +572,29 @@ TEST_F(RunAlertTest, a_key_given_is_the_key_whatever_the_command) {
   r = succeeds(second);
   ASSERT_EQ(texts().size(), 2u);
   EXPECT_THAT(texts()[1], HasSubstr("resolved after 2 alerts"));
+}
+
+TEST_F(RunAlertTest, without_a_state_directory_a_plain_run_reports_as_before_and_warns_of_nothing) {
+  auto w = world();
+  w.alerts_dir.reset();
+  command.exits(3, "disk full\n");
+  auto r = app::run(cfg, backup(), command, w);
+  EXPECT_TRUE(r.sent->outcomes[0].delivered);
+  command.output.clear();
+  command.exits(0, "all good\n");
+  r = app::run(cfg, backup(), command, w);
+  EXPECT_FALSE(r.sent);
+  EXPECT_EQ(texts().size(), 1u);
+  for (const auto& [level, text] : said) EXPECT_NE(level, Level::warning) << text;
+  // Asked for (--cooldown, --after, --key): the warning says nothing is kept.
+  command.output.clear();
+  command.exits(3, "disk full\n");
+  r = app::run(cfg, backup(2), command, w);
+  EXPECT_TRUE(r.sent->outcomes[0].delivered) << "nothing counted: every failure goes";
+  const auto warned = std::find_if(said.begin(), said.end(), [](const auto& s) {
+    return s.first == Level::warning && s.second.find("cannot keep the state") != std::string::npos;
+  });
+  EXPECT_NE(warned, said.end());
 }
 
 TEST_F(RunAlertTest, a_dry_run_keeps_no_state) {

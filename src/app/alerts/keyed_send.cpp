@@ -80,8 +80,9 @@ SendResult send_keyed(const config::Config& cfg, const std::vector<std::string>&
     AlertState& state = file ? file->state() : none;
     const std::int64_t cooldown = cooldown_of(cfg, t, alert);
     const Decision d =
+        // Without its state a run cannot be counted: each failure is news.
         opts.run ? decide_run(state, now, cooldown,
-                              {opts.run->failed, opts.run->after, opts.run->wanted})
+                              {opts.run->failed, file ? opts.run->after : 1, opts.run->wanted})
                   : decide(state, now, cooldown, alert.resolve);
     if (d.verdict == Verdict::send) {
       by_line[d.line].push_back(t);
