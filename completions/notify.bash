@@ -14,7 +14,7 @@ _notify_languages="sh bash zsh fish json yaml toml xml html css javascript types
 _notify_on_values="failure always success"
 
 # Options that take a separate argument word, in any context.
-_notify_arg_opts="-c --config -t --title --username --icon --channel --timeout --retries --max-parts --file --type --webhook-url --token --chat-id --thread-id --to --icon-url --avatar-url --api-base --server --topic --priority --smtp-url --password --from --profile --on --key --cooldown"
+_notify_arg_opts="-c --config -t --title --username --icon --channel --timeout --retries --max-parts --file --type --webhook-url --token --chat-id --thread-id --to --icon-url --avatar-url --api-base --server --topic --priority --smtp-url --password --from --profile --on --after --key --cooldown"
 
 # Each command's options, as `notify help options --json` lists them
 # (tests/docs/options_documented.sh holds these lists to it).
@@ -23,7 +23,7 @@ _notify_sending_opts="-t --title --code --code= --silent --priority --username -
 _notify_opts_send="$_notify_sending_opts --markdown --stream --stream= --key --cooldown --resolve $_notify_global_opts"
 _notify_opts_test="$_notify_sending_opts $_notify_global_opts"
 _notify_opts_flush="$_notify_sending_opts $_notify_global_opts"
-_notify_opts_run="--on $_notify_sending_opts $_notify_global_opts"
+_notify_opts_run="--on --after --key --cooldown $_notify_sending_opts $_notify_global_opts"
 _notify_opts_list="--names $_notify_global_opts"
 _notify_opts_check="$_notify_global_opts"
 _notify_opts_spool="--failed --all $_notify_global_opts"

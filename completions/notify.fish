@@ -223,3 +223,6 @@ complete -c notify -n __notify_telegram_discover -l profile -x -a '(__notify_nam
 
 # run
 complete -c notify -n '__notify_sub run' -l on -x -a 'failure always success' -d 'when to send the output'
+complete -c notify -n '__notify_sub run' -l after -x -d 'report a failure only after N in a row (default 1)'
+complete -c notify -n '__notify_sub run' -l key -x -d 'name the alert (default run: and the command line)'
+complete -c notify -n '__notify_sub run' -l cooldown -x -a '90s 30m 6h 1d' -d 'at most one report per profile per DURATION'

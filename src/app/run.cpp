@@ -231,10 +231,24 @@ RunResult run(const config::Config& cfg, const RunRequest& req, ProcessRunner& r
   result.exit_status = e.exit_status;
   if (ended->exec_errno != 0)
     world.tell(Level::error, "run: " + req.argv[0] + ": " + std::strerror(ended->exec_errno));
-  if (!wanted(req.on, e.ok)) return result;
+  const bool asked = wanted(req.on, e.ok);
+  // A success not asked for still counts with a key (a dry run has none):
+  // it resets --after's count and says "resolved" after failure reports.
+  // Without a state directory nothing can be counted: then keyed only when
+  // asked for, and the warning says why nothing is.
+  const bool alerts_asked =
+      !req.send.alert.key.empty() || req.send.alert.cooldown_s || req.after > 1;
+  const bool keyed = req.targets && !req.send.dry_run && (world.alerts_dir || alerts_asked);
+  if (!asked && !(keyed && e.ok)) return result;
 
   std::string cmdline;
   for (const auto& a : req.argv) cmdline += (cmdline.empty() ? "" : " ") + shell_quote(a);
+  SendOptions send_opts = req.send;
+  if (keyed) {
+    if (send_opts.alert.key.empty()) send_opts.alert.key = "run:" + cmdline;
+    send_opts.alert.resolve = false;
+    send_opts.run = RunAlert{!e.ok, req.after, asked};
+  }
   // Good news need not ring: under --on always a success is reported low,
   // and --priority (or the profile's level) is for the failures.
   if (req.on == ReportOn::always && e.ok) draft.priority = Priority::low;
@@ -248,9 +262,19 @@ RunResult run(const config::Config& cfg, const RunRequest& req, ProcessRunner& r
     if (auto files = req.attach(draft); !files) result.unsent_reason = files.error().message;
   std::string out = tail.finish();
   draft.body = report_body(cmdline, std::move(out), tail.dropped(), rooms_now());
+  if (!asked && !result.unsent_reason.empty()) {
+    result.unsent_reason.clear();  // a --file error is for the reports asked for
+    return result;
+  }
   result.report = draft;
   if (!req.targets || !result.unsent_reason.empty()) return result;
-  result.sent = send(cfg, *req.targets, draft, req.send, world);
+  result.sent = send(cfg, *req.targets, draft, send_opts, world);
+  // A success not asked for that had nothing to resolve: as if not run.
+  if (!asked && std::all_of(result.sent->outcomes.begin(), result.sent->outcomes.end(),
+                            [](const Outcome& oc) { return !oc.skipped.empty(); })) {
+    result.report.reset();
+    result.sent.reset();
+  }
   return result;
 }
 

@@ -33,7 +33,13 @@ struct RunRequest {
   Draft base;
   std::optional<std::string> title;  ///< --title: in place of "NAME failed"
   std::string host;                  ///< the machine, named in the title
-  SendOptions send;                  ///< overrides, dry run
+  /// Overrides, dry run, and the alert: send.alert.key empty means the key
+  /// "run:" + the command line (as a shell shows it); --cooldown applies.
+  SendOptions send;
+  /// --after N (N >= 1): a failure is reported only from the Nth in a row
+  /// for its key on a profile. After failure reports the first success
+  /// sends "resolved after N alerts since HH:MM UTC", even with --on failure.
+  int after = 1;
   /// What the command writes, passed on as it comes.
   OutputSink echo;
   /// Adds the --file attachments to the report, once the command has ended
@@ -48,9 +54,11 @@ struct RunResult {
   /// The command was not started at all ("pipe: Too many open files"): no
   /// status of its own, and nothing was reported.
   std::optional<std::string> not_run;
-  /// The report, when --on asked for one.
+  /// The report, when --on asked for one (or a success resolves failures).
   std::optional<Draft> report;
-  /// What sending the report did; nullopt when it was not sent.
+  /// What sending the report did; nullopt when it was not sent. A target
+  /// whose report was held back (cooldown) or is not due (--after) has
+  /// `held` or `skipped` set; neither changes the exit status.
   std::optional<SendResult> sent;
   /// Why a report was not sent (the --file error); empty when the profile
   /// file was the reason or it was sent.

@@ -24,6 +24,15 @@ struct AlertOptions {
   bool resolve = false;  ///< --resolve: only when the key is in trouble
 };
 
+/// `notify run`'s report as an alert: how the command ended, counted per
+/// key and profile (--after), and "resolved" on the first success after
+/// failure reports.
+struct RunAlert {
+  bool failed = false;
+  int after = 1;        ///< --after N: a failure is reported from the Nth in a row
+  bool wanted = false;  ///< --on asked for a report of this success
+};
+
 struct SendOptions {
   Overrides overrides;
   bool dry_run = false;
@@ -39,6 +48,8 @@ struct SendOptions {
   /// Consulted per target before sending, under the key's lock (not for a
   /// dry run, which shows the message as written).
   AlertOptions alert;
+  /// With alert.key: the message is run's report (app/run.hpp).
+  std::optional<RunAlert> run;
 };
 
 struct SendResult {

@@ -222,7 +222,7 @@ std::optional<CliOptions> plain_send(const std::vector<std::string>& args) {
 }
 
 // The options every sending command takes, converted and checked.
-Result<SendOptions> send_options(const Given& given) {
+Result<SendOptions> send_options(const Given& given, bool keyed_by_itself) {
   SendOptions o;
   o.title = given.last(Opt::title);
   o.silent = given.flag(Opt::silent);
@@ -280,7 +280,8 @@ Result<SendOptions> send_options(const Given& given) {
     o.cooldown_s = *seconds;
   }
   o.resolve = given.flag(Opt::resolve);
-  if (o.key.empty() && (o.cooldown_s || o.resolve))
+  // `notify run` keys itself by its command line.
+  if (o.key.empty() && ((o.cooldown_s && !keyed_by_itself) || o.resolve))
     return usage(std::string(o.resolve ? "--resolve" : "--cooldown") +
                  " needs --key KEY: messages without a key are never held back or resolved");
   if (!o.key.empty() && o.stream_s)
@@ -473,8 +474,13 @@ Result<CliOptions> parse_options(const std::vector<std::string>& raw_args) {
             return usage("--on " + *on + ": give " + one_of(values));
           run.on = *on;
         }
+        if (auto v = given.last(Opt::after)) {
+          auto n = whole_number(*given.row(Opt::after), *v);
+          if (!n) return n.error();
+          run.after = *n;
+        }
       }
-      auto options = send_options(given);
+      auto options = send_options(given, command == Command::run);
       if (!options) return options.error();
       options->targets = std::move(send.targets);
       options->words = std::move(send.words);

@@ -77,6 +77,7 @@ struct DiscoverOptions {
 struct RunOptions {
   SendOptions send;                  ///< the report's target and send options
   std::string on = "failure";        ///< --on failure|always|success
+  int after = 1;                     ///< --after N
   std::vector<std::string> argv;     ///< -- COMMAND ARGS...
 };
 

@@ -24,6 +24,10 @@ int cmd_run(Session& s) {
   req.host = s.world.hostname();
   req.send.overrides = overrides_from_options(o.send);
   req.send.dry_run = o.send.dry_run;
+  // No --key: app::run keys the report by the command line.
+  req.send.alert.key = o.send.key;
+  req.send.alert.cooldown_s = o.send.cooldown_s;
+  req.after = o.after;
   req.echo = [](int stream, std::string_view bytes) {
     (void)write_all(stream, bytes.data(), bytes.size());
   };

@@ -112,12 +112,15 @@ history.
     {Command::run, "run", "run", "run TARGET -- CMD...",
      "run a command, report its failure with its output",
      "notify run TARGET [--on failure|always|success] [-t TITLE] [send options]\n"
-     "           -- COMMAND [ARGS...]\n",
+     "           [--after N] [--key KEY] -- COMMAND [ARGS...]\n",
      R"(Runs COMMAND, passing its standard output and error through unchanged, and
 exits with its exit status (128+N when killed by signal N; 127 when it
 cannot be found). Then, by default only when it failed, sends a message:
 the command, how it ended, how long it took and on which host, and the
-tail of its output in a code block.
+tail of its output in a code block. The message is an alert keyed by the
+command line (or --key): --cooldown holds back repeats, --after N waits for
+N failures in a row, and the first success after failure reports says
+"resolved after N alerts since HH:MM UTC".
 )",
      R"(COMMAND runs in a process group of its own; SIGINT, SIGTERM and SIGHUP are
 passed on to that group (not again when the terminal sent them to it). Once
@@ -206,11 +209,12 @@ constexpr OptionSpec kOptions[] = {
      .min = int(config::kStreamSeconds.min), .max = int(config::kStreamSeconds.max)},
     // alerts (PRODUCT.md "The right alert, once"):
     {.id = Opt::key, .name = "key", .arg = Arg::required, .value = "KEY",
-     .commands = bit(Command::send), .group = Group::delivery,
+     .commands = bit(Command::send) | bit(Command::run), .group = Group::delivery,
      .help = "name the alert this message is: a key's messages are counted per profile, held "
-             "back by --cooldown and cleared by --resolve"},
+             "back by --cooldown and cleared by --resolve [run: default=run: and the command "
+             "line]"},
     {.id = Opt::cooldown, .name = "cooldown", .arg = Arg::required, .value = "DURATION",
-     .commands = bit(Command::send), .group = Group::delivery,
+     .commands = bit(Command::send) | bit(Command::run), .group = Group::delivery,
      .help = "with --key: at most one message of the key per profile per DURATION (90s, 30m, "
              "6h, 1d); the others are held back, counted, and the next one sent says how many "
              "[default=the profile's cooldown]"},
@@ -270,6 +274,11 @@ constexpr OptionSpec kOptions[] = {
     // run
     {.id = Opt::on, .name = "on", .arg = Arg::required, .value = "WHEN",
      .commands = bit(Command::run), .help = "when to send a message", .choices = kOnChoices},
+    {.id = Opt::after, .name = "after", .arg = Arg::required, .value = "N",
+     .commands = bit(Command::run),
+     .help = "report a failure only when the command failed N times in a row (counted per key "
+             "and profile; a success resets) [default=1]",
+     .min = 1, .max = 10000},
 };
 
 constexpr TopicSpec kTopics[] = {

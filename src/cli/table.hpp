@@ -68,7 +68,7 @@ enum class Opt {
   answer,  ///< setup --FIELD VALUE: the profile key is the row's field
   force, yes, test, save_anyway,
   profile, token, api_base,
-  on,
+  on, after,
 };
 
 enum class Arg {

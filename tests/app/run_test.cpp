@@ -3,6 +3,11 @@
 
 #include "app/run.hpp"
 
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -10,6 +15,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "app/alerts/state.hpp"
+#include "app/alerts/store.hpp"
 #include "config/loader.hpp"
 #include "message/split.hpp"
 #include "services/registry.hpp"
@@ -72,6 +79,7 @@ class RunTest : public ::testing::Test {
     World w;
     w.http = &http;
     w.spool_dir = (tmp.path() / "spool").string();
+    w.alerts_dir = (tmp.path() / "alerts").string();
     w.clock = &clock;
     w.random = &random;
     w.env = [](const std::string&) -> std::optional<std::string> { return std::nullopt; };
@@ -396,6 +404,205 @@ TEST_F(RunTest, one_line_longer_than_a_part_is_cut_between_characters) {
   // It starts with a whole cluster: é, never a lone part of the sequence.
   EXPECT_EQ(body.substr(at + 34, 2), "é");
   EXPECT_LE(message::length_in(part_text(http.sent[0]), message::Unit::code_points), 500u);
+}
+
+// --- Keyed by its command line: --after, "resolved", --cooldown, --key ----------
+
+constexpr std::int64_t kTen02 = 1764583320;  // 2025-12-01 10:02 UTC
+
+class RunAlertTest : public RunTest {
+ protected:
+  RunAlertTest() { clock.set_unix(kTen02); }
+
+  RunResult fails(RunRequest r) {
+    command.output.clear();
+    command.exits(3, "disk full\n");
+    return run(r);
+  }
+  RunResult succeeds(RunRequest r) {
+    command.output.clear();
+    command.exits(0, "all good\n");
+    return run(r);
+  }
+  RunRequest backup(int after = 1, std::optional<std::int64_t> cooldown = std::nullopt) {
+    auto r = request({"backup", "--all", "it's"});
+    r.after = after;
+    r.send.alert.cooldown_s = cooldown;
+    return r;
+  }
+  // The state kept for `key` on ops; nullopt when there is no file.
+  std::optional<alerts::AlertState> state_of(const std::string& key) {
+    const auto file = tmp.path() / "alerts" / alerts::AlertStore::file_name(key, "ops");
+    if (!std::filesystem::exists(file)) return std::nullopt;
+    std::ifstream in(file);
+    std::stringstream text;
+    text << in.rdbuf();
+    return alerts::decode_state(text.str());
+  }
+};
+
+TEST_F(RunAlertTest, the_key_is_run_and_the_command_line_as_a_shell_shows_it) {
+  auto r = fails(backup());
+  EXPECT_EQ(r.exit_status, 3);
+  ASSERT_EQ(texts().size(), 1u);
+  const auto state = state_of("run:backup --all 'it'\\''s'");
+  ASSERT_TRUE(state) << "no state under the command line's key";
+  EXPECT_EQ(state->key, "run:backup --all 'it'\\''s'");
+  EXPECT_TRUE(state->in_trouble());
+  EXPECT_EQ(state->alerts, 1);
+  // Another command line is another key: not held back by this one's window.
+  auto other = request({"backup", "--home"});
+  other.send.alert.cooldown_s = 3600;
+  r = fails(backup(1, 3600));
+  EXPECT_EQ(r.sent->outcomes[0].held, 1);
+  r = fails(other);
+  EXPECT_TRUE(r.sent->outcomes[0].delivered);
+  EXPECT_EQ(texts().size(), 2u);
+}
+
+TEST_F(RunAlertTest, after_3_a_fail_fail_ok_sends_nothing_and_leaves_nothing_to_resolve) {
+  auto r = fails(backup(3));
+  EXPECT_EQ(r.exit_status, 3);
+  ASSERT_TRUE(r.sent);
+  ASSERT_EQ(r.sent->outcomes.size(), 1u);
+  EXPECT_EQ(r.sent->outcomes[0].skipped,
+            "failure 1 of 3 in a row: reported from the 3rd on");
+  EXPECT_EQ(r.sent->exit_status, 0);
+  r = fails(backup(3));
+  EXPECT_EQ(r.exit_status, 3);
+  EXPECT_THAT(r.sent->outcomes[0].skipped, HasSubstr("failure 2 of 3"));
+  r = succeeds(backup(3));
+  EXPECT_EQ(r.exit_status, 0);
+  EXPECT_FALSE(r.sent) << "failures never reported leave nothing to resolve";
+  EXPECT_FALSE(r.report);
+  EXPECT_TRUE(http.sent.empty());
+  // The success reset the count: two more failures are still below three.
+  fails(backup(3));
+  fails(backup(3));
+  EXPECT_TRUE(http.sent.empty());
+  r = fails(backup(3));
+  EXPECT_TRUE(r.sent->outcomes[0].delivered);
+  ASSERT_EQ(texts().size(), 1u);
+  EXPECT_THAT(texts()[0], HasSubstr("disk full"));
+}
+
+TEST_F(RunAlertTest, after_2_the_second_failure_in_a_row_is_reported) {
+  auto r = fails(backup(2));
+  EXPECT_TRUE(http.sent.empty());
+  r = fails(backup(2));
+  EXPECT_EQ(r.exit_status, 3);
+  ASSERT_TRUE(r.sent);
+  EXPECT_TRUE(r.sent->outcomes[0].delivered);
+  ASSERT_EQ(texts().size(), 1u);
+  EXPECT_THAT(texts()[0], HasSubstr("backup failed (exit 3"));
+  // And the third, and on: every failure from the Nth in a row.
+  fails(backup(2));
+  EXPECT_EQ(texts().size(), 2u);
+}
+
+TEST_F(RunAlertTest, the_first_success_after_failure_reports_says_resolved_even_on_failure) {
+  fails(backup());
+  clock.advance(std::chrono::minutes(5));
+  fails(backup());
+  clock.advance(std::chrono::minutes(5));
+  auto r = succeeds(backup());  // --on failure, the default
+  EXPECT_EQ(r.exit_status, 0);
+  ASSERT_TRUE(r.sent);
+  EXPECT_TRUE(r.sent->outcomes[0].delivered);
+  auto t = texts();
+  ASSERT_EQ(t.size(), 3u);
+  EXPECT_THAT(t[2], HasSubstr("resolved after 2 alerts since 10:02 UTC\n$ backup --all"));
+  EXPECT_THAT(t[2], HasSubstr("backup succeeded (exit 0"));
+  EXPECT_THAT(t[2], HasSubstr("all good"));
+  // Resolved once: the next success says nothing again.
+  r = succeeds(backup());
+  EXPECT_FALSE(r.sent);
+  EXPECT_EQ(texts().size(), 3u);
+  EXPECT_FALSE(state_of("run:backup --all 'it'\\''s'")->in_trouble());
+}
+
+TEST_F(RunAlertTest, the_resolve_is_subject_to_no_cooldown_and_a_success_asked_for_is_no_trouble) {
+  auto r = fails(backup(1, 3600));
+  clock.advance(std::chrono::minutes(1));
+  r = succeeds(backup(1, 3600));  // inside the hour: a resolve is never held
+  EXPECT_TRUE(r.sent->outcomes[0].delivered);
+  ASSERT_EQ(texts().size(), 2u);
+  EXPECT_THAT(texts()[1], HasSubstr("resolved after 1 alert since 10:02 UTC"));
+
+  // --on always: a success goes as it is and puts the key in no trouble.
+  succeeds(backup(1, 3600));
+  EXPECT_EQ(texts().size(), 2u) << "--on failure: nothing to say";
+  auto always = backup(1, 3600);
+  always.on = ReportOn::always;
+  succeeds(always);
+  succeeds(always);
+  ASSERT_EQ(texts().size(), 4u);
+  EXPECT_THAT(texts()[3], Not(HasSubstr("resolved")));
+  EXPECT_FALSE(state_of("run:backup --all 'it'\\''s'")->in_trouble());
+}
+
+TEST_F(RunAlertTest, a_held_report_is_counted_not_a_failure_and_resolved_with_the_count) {
+  auto r = fails(backup(1, 3600));
+  EXPECT_TRUE(r.sent->outcomes[0].delivered);
+  clock.advance(std::chrono::minutes(5));
+  r = fails(backup(1, 3600));
+  EXPECT_EQ(r.exit_status, 3) << "the command's own";
+  ASSERT_TRUE(r.sent);
+  EXPECT_EQ(r.sent->exit_status, 0);
+  EXPECT_EQ(r.sent->outcomes[0].held, 1);
+  EXPECT_EQ(texts().size(), 1u);
+  clock.advance(std::chrono::minutes(5));
+  r = succeeds(backup(1, 3600));
+  ASSERT_EQ(texts().size(), 2u);
+  EXPECT_THAT(texts()[1], HasSubstr("resolved after 2 alerts since 10:02 UTC"));
+}
+
+TEST_F(RunAlertTest, a_key_given_is_the_key_whatever_the_command) {
+  auto first = request({"backup", "--db"});
+  first.send.alert.key = "nightly";
+  first.send.alert.cooldown_s = 3600;
+  fails(first);
+  auto second = request({"backup", "--files"});
+  second.send.alert.key = "nightly";
+  second.send.alert.cooldown_s = 3600;
+  auto r = fails(second);
+  EXPECT_EQ(r.sent->outcomes[0].held, 1) << "one key: one window";
+  EXPECT_TRUE(state_of("nightly"));
+  EXPECT_FALSE(state_of("run:backup --db"));
+  r = succeeds(second);
+  ASSERT_EQ(texts().size(), 2u);
+  EXPECT_THAT(texts()[1], HasSubstr("resolved after 2 alerts"));
+}
+
+TEST_F(RunAlertTest, without_a_state_directory_a_plain_run_reports_as_before_and_warns_of_nothing) {
+  auto w = world();
+  w.alerts_dir.reset();
+  command.exits(3, "disk full\n");
+  auto r = app::run(cfg, backup(), command, w);
+  EXPECT_TRUE(r.sent->outcomes[0].delivered);
+  command.output.clear();
+  command.exits(0, "all good\n");
+  r = app::run(cfg, backup(), command, w);
+  EXPECT_FALSE(r.sent);
+  EXPECT_EQ(texts().size(), 1u);
+  for (const auto& [level, text] : said) EXPECT_NE(level, Level::warning) << text;
+  // Asked for (--cooldown, --after, --key): the warning says nothing is kept.
+  command.output.clear();
+  command.exits(3, "disk full\n");
+  r = app::run(cfg, backup(2), command, w);
+  EXPECT_TRUE(r.sent->outcomes[0].delivered) << "nothing counted: every failure goes";
+  const auto warned = std::find_if(said.begin(), said.end(), [](const auto& s) {
+    return s.first == Level::warning && s.second.find("cannot keep the state") != std::string::npos;
+  });
+  EXPECT_NE(warned, said.end());
+}
+
+TEST_F(RunAlertTest, a_dry_run_keeps_no_state) {
+  auto r = backup();
+  r.send.dry_run = true;
+  fails(r);
+  EXPECT_FALSE(state_of("run:backup --all 'it'\\''s'"));
+  EXPECT_TRUE(http.sent.empty());
 }
 
 }  // namespace

@@ -90,7 +90,10 @@ TEST(OptionsTest, AlertKeysAndTheirChecks) {
       {"--key", "k", "--cooldown", "1w", "ops", "x"},
       {"--key", "k", "--stream", "ops"},      // a stream is many messages
       {"test", "ops", "--key", "k"},           // send's alone, for now
-      {"run", "ops", "--key", "k", "--", "true"},
+      {"run", "ops", "--resolve", "--", "true"},  // run resolves by itself
+      {"run", "ops", "--after", "0", "--", "true"},
+      {"run", "ops", "--after", "x", "--", "true"},
+      {"send", "ops", "--after", "2", "x"},   // run's alone
   };
   for (const auto& args : bad) {
     auto o = parse(args);
@@ -99,6 +102,16 @@ TEST(OptionsTest, AlertKeysAndTheirChecks) {
       EXPECT_EQ(o.error().kind, ErrorKind::usage);
     }
   }
+  // run keys itself: --cooldown needs no --key there; --after counts.
+  auto run = parse({"run", "ops", "--cooldown", "1h", "--after", "3", "--", "backup"});
+  ASSERT_TRUE(run) << run.error().message;
+  EXPECT_EQ(run->run().send.key, "");
+  EXPECT_EQ(run->run().send.cooldown_s, 3600);
+  EXPECT_EQ(run->run().after, 3);
+  auto keyed = parse({"run", "ops", "--key", "nightly", "--", "backup"});
+  ASSERT_TRUE(keyed) << keyed.error().message;
+  EXPECT_EQ(keyed->run().send.key, "nightly");
+  EXPECT_EQ(keyed->run().after, 1);
   auto unreadable = parse({"--key", "k", "--cooldown", "1w", "ops", "x"});
   ASSERT_FALSE(unreadable);
   EXPECT_NE(unreadable.error().message.find("'1w'"), std::string::npos);

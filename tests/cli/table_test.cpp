@@ -116,6 +116,7 @@ const std::map<Opt, Landed>& landing() {
       {Opt::token, [](auto& o, auto&, auto& v) { return o.discover().token == v; }},
       {Opt::api_base, [](auto& o, auto&, auto& v) { return o.discover().api_base == v; }},
       {Opt::on, [](auto& o, auto&, auto& v) { return o.run().on == v; }},
+      {Opt::after, [](auto& o, auto&, auto& v) { return o.run().after == std::stoi(v); }},
   };
   return where;
 }

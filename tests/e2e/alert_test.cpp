@@ -137,5 +137,53 @@ TEST_F(AlertE2E, cooldown_and_resolve_need_a_key) {
   EXPECT_EQ(mm.request_count(), 0u);
 }
 
+// `notify run` keys itself by its command line: a failing cron job with a
+// cooldown sends its failure once, holds the next (its exit status still
+// the command's), and says "resolved" on the first success.
+TEST_F(AlertE2E, run_fail_fail_ok_with_a_cooldown_gives_failure_held_resolved) {
+  const std::string fixed = (home / "fixed").string();
+  const std::vector<std::string> job = {"-c", path, "run", "ops", "--cooldown", "1h", "--",
+                                        "sh", "-c", "[ -e " + fixed + " ] || { echo broken; exit 4; }"};
+  auto r = notify(job);
+  EXPECT_EQ(r.exit_code, 4) << r.err;
+  EXPECT_EQ(r.out, "broken\n");
+  EXPECT_EQ(r.err, "");
+  ASSERT_EQ(mm.request_count(), 1u);
+  EXPECT_THAT(texts()[0], HasSubstr("sh failed (exit 4"));
+
+  r = notify(job);
+  EXPECT_EQ(r.exit_code, 4) << "held back is not a failure: the status is the command's";
+  EXPECT_EQ(r.err, "") << "held back quietly: cron mails nothing but the job's output";
+  EXPECT_EQ(mm.request_count(), 1u);
+
+  home.write_file("fixed", "");
+  r = notify(job);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+  ASSERT_EQ(mm.request_count(), 2u);
+  EXPECT_THAT(texts()[1], MatchesRegex("(.|\n)*resolved after 2 alerts since [0-9]{2}:[0-9]{2} "
+                                       "UTC\n(.|\n)*"));
+  r = notify(job);
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_EQ(mm.request_count(), 2u) << "resolved once; a healthy run says nothing";
+}
+
+TEST_F(AlertE2E, run_after_2_reports_the_second_failure_in_a_row) {
+  const std::vector<std::string> job = {"-c", path, "run", "ops", "--after", "2", "--",
+                                        "sh", "-c", "echo flaky; exit 1"};
+  auto r = notify(job);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err, "");
+  EXPECT_EQ(mm.request_count(), 0u) << "one failure is not yet news";
+  r = notify(job);
+  EXPECT_EQ(r.exit_code, 1);
+  ASSERT_EQ(mm.request_count(), 1u);
+  EXPECT_THAT(texts()[0], HasSubstr("flaky"));
+  // A wrong --after is said, and the job still runs: its status is ours.
+  auto bad = notify({"-c", path, "run", "ops", "--after", "0", "--", "sh", "-c", "exit 5"});
+  EXPECT_EQ(bad.exit_code, 5);
+  EXPECT_THAT(bad.err, HasSubstr("--after 0: give a whole number from 1"));
+}
+
 }  // namespace
 }  // namespace notify::test

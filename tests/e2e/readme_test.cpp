@@ -173,6 +173,7 @@ constexpr Coverage kCoverage[] = {
     {"cron: */5 * * * * check-disk || df -h | notify --key disk --cooldown 1h ops -t \"disk full\"",
      ""},
     {"cron: */5 * * * * check-disk && notify --key disk --resolve ops \"disk ok again\"", ""},
+    {"cron: */5 * * * * notify run ops --after 3 --cooldown 1h -- /usr/local/bin/check-queue", ""},
     {"notify spool", ""},
     {"notify spool show 17", ""},
     {"notify spool retry 17", ""},
@@ -523,6 +524,41 @@ TEST_F(ReadmeE2E, cron_alert_once_and_resolve) {
   ASSERT_EQ(t.size(), 2u);
   EXPECT_THAT(t[1], ::testing::MatchesRegex("resolved after 4 alerts since [0-9]{2}:[0-9]{2} UTC\n"
                                             "disk ok again"));
+}
+
+// The same recipe with `notify run`: two failures in a row are not yet
+// news, the third is, the fourth is held back, and the fix is said once
+// with every alert counted.
+TEST_F(ReadmeE2E, cron_run_after_reports_a_streak_and_resolves_it) {
+  const std::string line = subst(
+      cron_command("cron: */5 * * * * notify run ops --after 3 --cooldown 1h -- "
+                   "/usr/local/bin/check-queue"),
+      "/usr/local/bin/check-queue", (bin / "check-queue").string());
+  home.write_file("bin/check-queue",
+                  "#!/bin/sh\n[ \"$QUEUE\" = ok ] && exit 0\necho \"queue stuck\"\nexit 2\n", 0755);
+  auto every_five_minutes = [&](const std::string& queue) {
+    auto r = sh(line, std::nullopt, {{"QUEUE", queue}});
+    EXPECT_EQ(r.exit_code, queue == "ok" ? 0 : 2) << "the job's own status: " << r.err;
+    EXPECT_EQ(r.err, "") << "cron mails nothing of notify's";
+    return r;
+  };
+  every_five_minutes("stuck");
+  every_five_minutes("ok");  // a success starts the count again
+  every_five_minutes("stuck");
+  every_five_minutes("stuck");
+  EXPECT_EQ(mm.request_count(), 0u) << "no three in a row yet";
+  every_five_minutes("stuck");
+  auto t = texts(mm);
+  ASSERT_EQ(t.size(), 1u) << "the third in a row is reported";
+  EXPECT_THAT(t[0], HasSubstr("queue stuck"));
+  every_five_minutes("stuck");
+  EXPECT_EQ(mm.request_count(), 1u) << "held back by the hour's cooldown";
+  every_five_minutes("ok");
+  every_five_minutes("ok");
+  t = texts(mm);
+  ASSERT_EQ(t.size(), 2u) << "resolved once";
+  EXPECT_THAT(t[1], ::testing::MatchesRegex("(.|\n)*resolved after 2 alerts since [0-9]{2}:[0-9]{2} "
+                                            "UTC\n(.|\n)*"));
 }
 
 TEST_F(ReadmeE2E, cron_pipe_sends_output_and_errors_and_nothing_when_empty) {

@@ -70,15 +70,20 @@ SendResult send_keyed(const config::Config& cfg, const std::vector<std::string>&
   const AlertOptions& alert = opts.alert;
   const std::int64_t now = world.clock_or_default().unix_seconds();
   auto files = open_states(targets, alert.key, world);
-  AlertState none;  // for a target without a state: a new key
 
   SendResult result;
   std::map<std::string, std::vector<std::string>> by_line;  // its line -> targets going out
   std::map<std::string, Decision> going;
   for (const auto& t : targets) {
     auto& file = files[t];
+    AlertState none;  // for a target without a state: a new key
     AlertState& state = file ? file->state() : none;
-    const Decision d = decide(state, now, cooldown_of(cfg, t, alert), alert.resolve);
+    const std::int64_t cooldown = cooldown_of(cfg, t, alert);
+    const Decision d =
+        // Without its state a run cannot be counted: each failure is news.
+        opts.run ? decide_run(state, now, cooldown,
+                              {opts.run->failed, file ? opts.run->after : 1, opts.run->wanted})
+                  : decide(state, now, cooldown, alert.resolve);
     if (d.verdict == Verdict::send) {
       by_line[d.line].push_back(t);
       going.emplace(t, d);
@@ -95,7 +100,9 @@ SendResult send_keyed(const config::Config& cfg, const std::vector<std::string>&
         save(*file, t, world);
       }
     } else {
-      oc.skipped = "nothing to resolve: key '" + alert.key + "' is not in trouble here";
+      oc.skipped = !d.why.empty() ? d.why
+                                  : "nothing to resolve: key '" + alert.key +
+                                        "' is not in trouble here";
     }
     result.outcomes.push_back(std::move(oc));
   }
@@ -103,6 +110,7 @@ SendResult send_keyed(const config::Config& cfg, const std::vector<std::string>&
   // One message per line: each target's count is its own.
   SendOptions plain = opts;
   plain.alert = {};
+  plain.run.reset();
   bool all_kept = true;
   std::size_t journalled = 0;
   plain.journalled = [&](bool kept) {
@@ -122,8 +130,12 @@ SendResult send_keyed(const config::Config& cfg, const std::vector<std::string>&
     if (!oc.delivered && !(oc.spooled && !oc.dead)) continue;
     auto& file = *files[oc.target];
     record(file.state(), it->second, now, alert.resolve, draft.body);
-    save(file, oc.target, world);
+    if (!opts.run) save(file, oc.target, world);
   }
+  // A run is counted (--after) whatever became of its report.
+  if (opts.run)
+    for (const auto& [target, file] : files)
+      if (file) save(*file, target, world);
 
   auto order = [&](const std::string& t) { return std::find(targets.begin(), targets.end(), t); };
   std::stable_sort(result.outcomes.begin(), result.outcomes.end(),

@@ -19,6 +19,16 @@ std::string plural(int n, const char* word) {
   return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
 }
 
+std::string ordinal(int n) {
+  if (n % 100 >= 11 && n % 100 <= 13) return "th";
+  switch (n % 10) {
+    case 1: return "st";
+    case 2: return "nd";
+    case 3: return "rd";
+    default: return "th";
+  }
+}
+
 }  // namespace
 
 std::string clock_text(std::int64_t when, std::int64_t now) {
@@ -39,6 +49,7 @@ Decision decide(const AlertState& s, std::int64_t now, std::int64_t cooldown, bo
     }
     d.line = "resolved after " + plural(s.alerts, "alert") + " since " +
              clock_text(*s.trouble_since, now) + " UTC";
+    d.resolves = true;
     return d;
   }
   if (cooldown > 0 && s.last_sent && now < *s.last_sent + cooldown) {
@@ -54,8 +65,8 @@ Decision decide(const AlertState& s, std::int64_t now, std::int64_t cooldown, bo
 
 void record(AlertState& s, const Decision& d, std::int64_t now, bool resolve,
             std::string_view text) {
-  if (d.verdict == Verdict::nothing) return;
-  if (resolve) {
+  if (d.verdict == Verdict::nothing || d.quiet) return;
+  if (resolve || d.resolves) {
     // Trouble over; and no window: a failure right after a fix is news.
     s.trouble_since.reset();
     s.alerts = 0;
@@ -100,6 +111,31 @@ bool count_run(AlertState& s, bool failed, int after) {
   }
   ++s.failures;
   return s.failures >= after;
+}
+
+Decision decide_run(AlertState& s, std::int64_t now, std::int64_t cooldown,
+                    const RunEnding& run) {
+  const int after = run.after < 1 ? 1 : run.after;
+  // A failure is always wanted: run does not ask about one --on leaves out.
+  if (run.failed) {
+    if (count_run(s, true, after)) return decide(s, now, cooldown, false);
+    Decision d;
+    d.verdict = Verdict::nothing;
+    d.why = "failure " + std::to_string(s.failures) + " of " + std::to_string(after) +
+            " in a row: reported from the " + std::to_string(after) + ordinal(after) + " on";
+    return d;
+  }
+  count_run(s, false, after);
+  // After failure reports the fix is news, whatever --on says.
+  if (s.in_trouble()) return decide(s, now, cooldown, true);
+  Decision d;
+  if (run.wanted) {
+    d.quiet = true;
+  } else {
+    d.verdict = Verdict::nothing;
+    d.why = "successes are not reported";
+  }
+  return d;
 }
 
 }  // namespace notify::app::alerts

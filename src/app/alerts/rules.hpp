@@ -32,6 +32,15 @@ struct Decision {
   std::string line;
   /// For hold: held back so far in this window, this one included.
   int held = 0;
+  /// For send: the message clears the key's trouble (a resolve, or
+  /// `notify run`'s first success after failures).
+  bool resolves = false;
+  /// For send: news of nothing (`notify run`'s success report with no
+  /// trouble to clear): it goes out and leaves the state as it is.
+  bool quiet = false;
+  /// For nothing: why, when it is not a resolve without trouble
+  /// ("failure 1 of 3 in a row").
+  std::string why;
 };
 
 /// The next message of the key to this profile at `now`. `cooldown` in
@@ -39,10 +48,29 @@ struct Decision {
 /// only when the key is in trouble.
 Decision decide(const AlertState& state, std::int64_t now, std::int64_t cooldown, bool resolve);
 
+/// How `notify run`'s command ended, for its report.
+struct RunEnding {
+  bool failed = false;
+  int after = 1;        ///< --after N: report a failure from the Nth in a row
+  /// --on asked for a report of a success (a failure comes here only when
+  /// asked for).
+  bool wanted = false;
+};
+
+/// `notify run`'s report of the key to this profile at `now`, counting the
+/// run (count_run: `state` changes, to be saved whatever the verdict). A
+/// failure below --after: nothing; from there on, as decide (cooldown). A
+/// success after failure reports: the resolve, subject to nothing, even
+/// when not wanted; else, when wanted, a quiet send; else nothing.
+Decision decide_run(AlertState& state, std::int64_t now, std::int64_t cooldown,
+                    const RunEnding& run);
+
 /// The state after the decided message: `text` is the message (its first
 /// line is kept for the summary when held). Call for send only once the
 /// message went out or is kept in the spool; a message neither delivered
 /// nor kept changes nothing, so the next one is not held back for it.
+/// `resolve` or the decision's `resolves` clear the trouble; a quiet one
+/// changes nothing.
 void record(AlertState& state, const Decision& decision, std::int64_t now, bool resolve,
             std::string_view text);
 
