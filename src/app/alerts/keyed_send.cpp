@@ -6,6 +6,7 @@
 
 #include "app/alerts/rules.hpp"
 #include "app/alerts/store.hpp"
+#include "app/alerts/summary_spool.hpp"
 
 namespace notify::app::alerts {
 
@@ -78,7 +79,8 @@ SendResult send_keyed(const config::Config& cfg, const std::vector<std::string>&
   for (const auto& t : targets) {
     auto& file = files[t];
     AlertState& state = file ? file->state() : none;
-    const Decision d = decide(state, now, cooldown_of(cfg, t, alert), alert.resolve);
+    const std::int64_t cooldown = cooldown_of(cfg, t, alert);
+    const Decision d = decide(state, now, cooldown, alert.resolve);
     if (d.verdict == Verdict::send) {
       by_line[d.line].push_back(t);
       going.emplace(t, d);
@@ -92,6 +94,9 @@ SendResult send_keyed(const config::Config& cfg, const std::vector<std::string>&
                  t + ": held back by cooldown (" + std::to_string(d.held) + " so far)");
       if (file) {
         record(state, d, now, alert.resolve, draft.body);
+        // A count is never left unsaid: if no message of the key goes out
+        // before the window ends, a flush then sends this summary.
+        if (!opts.dry_run) keep_summary(cfg, t, state, cooldown, draft, now, world);
         save(*file, t, world);
       }
     } else {
