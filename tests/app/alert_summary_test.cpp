@@ -132,7 +132,7 @@ TEST_F(AlertSummaryTest, a_flush_before_the_due_time_sends_nothing_and_after_it_
   EXPECT_EQ(f.delivered, 1);
   EXPECT_THAT(texts(), ElementsAre("disk full",
                                    "(5 more of 'disk' held back by cooldown, the first at 10:07 "
-                                   "UTC, the last at 10:27 UTC)\ndisk full 5"));
+                                   "UTC, the last at 10:27)\ndisk full 5"));
   EXPECT_TRUE(spooled().empty());
   // Said once: not again by a flush, nor by the key's next message.
   flush();
@@ -174,7 +174,7 @@ TEST_F(AlertSummaryTest, a_new_window_gets_its_own_summary_and_the_old_one_is_dr
 
 TEST_F(AlertSummaryTest, an_ordinary_message_is_not_held_back_by_a_summary_due_later) {
   one_sent_five_held();
-  http.script[kOps].push_back(status_reply(500));
+  http.script[kOps] = {status_reply(500), status_reply(200)};  // the last one stays
   const auto r = send("an ordinary message", std::nullopt);
   ASSERT_TRUE(r.outcomes.at(0).spooled);
   ASSERT_EQ(spooled().size(), 2u);
@@ -190,7 +190,7 @@ TEST_F(AlertSummaryTest, an_ordinary_message_is_not_held_back_by_a_summary_due_l
 TEST_F(AlertSummaryTest, a_summary_that_cannot_go_waits_in_the_journal_like_any_message) {
   one_sent_five_held();
   clock.set_unix(kTen02 + 3600);
-  http.script[kOps].push_back(status_reply(500));
+  http.script[kOps] = {status_reply(500), status_reply(200)};  // the last one stays
   auto f = flush();
   EXPECT_EQ(f.left, 1);
   EXPECT_EQ(f.exit_status, 1);
@@ -258,7 +258,7 @@ TEST_F(AlertSummaryTest, a_journal_from_before_due_times_is_due_at_once) {
   tmp.write_file("spool/000000000001.msg", old);
   const auto f = flush();
   EXPECT_EQ(f.delivered, 1) << (f.refused.empty() ? "" : f.refused[0]);
-  EXPECT_EQ(texts(), ElementsAre("from an old journal"));
+  EXPECT_THAT(texts(), ElementsAre(HasSubstr("from an old journal")));  // late: "queued" first
 }
 
 }  // namespace

@@ -84,6 +84,7 @@ SummaryFate take_summary(spool::Journal& journal, std::int64_t now, bool dry_run
   // next message carries it too), never not at all.
   if (auto amended = journal.amend([&](spool::Record& r) {
         r.message.body = owed->text;
+        r.created_unix = now;  // made now: not a late delivery, no "queued" note
         r.summary.reset();
         r.due_unix = 0;
       });
