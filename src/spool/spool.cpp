@@ -182,7 +182,6 @@ Result<void> Journal::amend(const std::function<void(Record&)>& change) {
     record_ = std::move(before);
     return c;
   }
-  sync();
   return {};
 }
 

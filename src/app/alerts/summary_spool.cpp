@@ -93,6 +93,7 @@ SummaryFate take_summary(spool::Journal& journal, std::int64_t now, bool dry_run
                                    "') waits: " + amended.error().message);
     return SummaryFate::wait;
   }
+  journal.sync();  // on disk before the state says the count was said
   record_summary(state);
   if (auto saved = file->save(); !saved)
     world.tell(Level::warning, target + ": cannot save the state of key '" + key +
