@@ -220,6 +220,20 @@ TEST_F(AlertSummaryTest, a_dry_run_flush_shows_the_summary_and_changes_nothing) 
   EXPECT_EQ(flush().delivered, 1);
 }
 
+TEST(AlertSummaryStateTest, the_waiting_summarys_id_is_kept_in_the_state_file) {
+  alerts::AlertState st;
+  st.key = "disk";
+  st.profile = "ops";
+  st.last_sent = kTen02;
+  st.held = 2;
+  st.summary_id = 42;
+  const auto back = alerts::decode_state(alerts::encode_state(st));
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->summary_id, 42u);
+  EXPECT_EQ(alerts::decode_state("{\"notify_alert\":1,\"summary_id\":\"x\"}"), std::nullopt)
+      << "a field of the wrong type is damage";
+}
+
 TEST(DueJournalTest, due_and_summary_are_written_only_when_set_and_read_back) {
   spool::Record r;
   r.id = 7;

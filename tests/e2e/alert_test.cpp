@@ -87,6 +87,12 @@ TEST_F(AlertE2E, a_hundred_keyed_sends_give_one_message_and_flush_then_sends_one
   EXPECT_THAT(text.out, HasSubstr("DUE"));
   EXPECT_THAT(text.out, MatchesRegex("(.|\n)*pending +ops +[0-9]+s +in [0-9]+s(.|\n)*"));
 
+  auto show = notify({"-c", path, "spool", "show", std::to_string(rows[0].value("id", 0))});
+  EXPECT_EQ(show.exit_code, 0) << show.err;
+  EXPECT_THAT(show.out, MatchesRegex("(.|\n)*\ndue: +[0-9-]+ [0-9:]+ UTC\n(.|\n)*"));
+  EXPECT_THAT(show.out, HasSubstr("summary:  of key 'disk'"));
+  EXPECT_THAT(show.out, HasSubstr("(99 more of 'disk'"));
+
   auto f = notify({"-c", path, "flush"});
   EXPECT_EQ(f.exit_code, 0) << f.err;
   EXPECT_EQ(mm.request_count(), 1u) << "not due yet";
