@@ -1,5 +1,6 @@
 #include "app/flush.hpp"
 
+#include "app/alerts/summary_spool.hpp"
 #include "app/round.hpp"
 #include "app/stream_journal.hpp"
 
@@ -120,7 +121,15 @@ Result<FlushResult> flush(const config::Config& cfg, const FlushOptions& opts, W
   // What a dead --stream had read is newer than the batches it had cut.
   std::stable_partition(listing.pending.begin(), listing.pending.end(),
                         [](const spool::Listed& e) { return !e.record.stream_open; });
+  const std::int64_t now = world.clock_or_default().unix_seconds();
   for (const auto& entry : listing.pending) {
+    if (entry.record.due_unix > now) {
+      // Not due yet: left untouched, and nothing of its targets waits
+      // behind it (it is not late, it is for later).
+      for (const auto& t : entry.record.targets)
+        if (wanted(t)) ++result.not_due;
+      continue;
+    }
     if (world.stop.requested && world.stop.requested()) {
       result.stopped = true;
       for (const auto& t : entry.record.targets)
@@ -195,6 +204,21 @@ Result<FlushResult> flush(const config::Config& cfg, const FlushOptions& opts, W
       ro.only.push_back(t);
     }
     if (ro.only.empty()) continue;
+    if (record.summary) {
+      std::string text;
+      switch (alerts::take_summary(journal, now, opts.dry_run, world, &text)) {
+        case alerts::SummaryFate::drop:
+          if (!opts.dry_run) (void)journal.remove();
+          continue;
+        case alerts::SummaryFate::wait:
+          result.not_due += static_cast<int>(ro.only.size());
+          continue;
+        case alerts::SummaryFate::send:
+          if (opts.dry_run) record.message.body = text;
+          else record = journal.record();
+          break;
+      }
+    }
     const auto file = files.of(record);
     if (!file.config && !file.gone) {
       // Being edited, say: not a reason to give the message up.

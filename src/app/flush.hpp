@@ -2,6 +2,8 @@
 // The flush use case: deliver what the spool holds, oldest first by
 // sequence number, one claimant per message, each target's messages in
 // order, and nothing sent that could not afterwards be marked done. A
+// message due later (a cooldown summary) is left as it is, holding nothing
+// back; a due summary is given its text, or dropped when nothing is owed. A
 // message whose journal contradicts its record is not sent at all: it
 // becomes a dead letter whose reason starts "journal damaged".
 
@@ -35,6 +37,7 @@ struct FlushResult {
   int delivered = 0;                 ///< targets delivered
   int left = 0;                      ///< targets still pending afterwards
   int dead = 0;                      ///< targets moved to failed/ now
+  int not_due = 0;                   ///< targets of messages due later, left as they are
   bool stopped = false;              ///< a stop signal ended it early
   int exit_status = 0;
 };

@@ -26,6 +26,9 @@ SpooledMessage spooled(const spool::Listed& e, std::int64_t now) {
   m.failed = e.failed;
   m.created_unix = r.created_unix;
   m.age_seconds = now - r.created_unix;
+  m.due_unix = r.due_unix;
+  m.due = !e.failed && r.due_unix <= now;
+  if (r.summary) m.summary_of = r.summary->key;
   m.profile_file = r.config_path;
   m.damaged = r.damaged;
   m.have.assign(r.have.begin(), r.have.end());

@@ -36,6 +36,12 @@ struct SpooledMessage {
   bool failed = false;  ///< a dead letter, in failed/
   std::int64_t created_unix = 0;
   std::int64_t age_seconds = 0;  ///< by the clock given (negative if set back)
+  /// Not sent before this time (unix seconds); 0: at once.
+  std::int64_t due_unix = 0;
+  /// Due now, by the clock given: a flush sends it (dead letters: never).
+  bool due = true;
+  /// A cooldown summary of this alert key; "" for an ordinary message.
+  std::string summary_of;
   std::string profile_file;      ///< the file it was sent with; "" when unknown
   std::vector<SpooledTarget> targets;
   std::string damaged;            ///< why the journal cannot be trusted; "" when it can

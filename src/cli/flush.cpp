@@ -46,7 +46,8 @@ int cmd_flush(Session& s) {
     };
     s.info("flush: " + count(result->delivered, "delivered", "delivered") + ", " +
            count(result->left, "still waiting", "still waiting") +
-           (result->dead ? ", " + count(result->dead, "failed for good", "failed for good") : ""));
+           (result->dead ? ", " + count(result->dead, "failed for good", "failed for good") : "") +
+           (result->not_due ? ", " + count(result->not_due, "due later", "due later") : ""));
   }
   report_stop(s);
   return result->exit_status;

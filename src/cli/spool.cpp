@@ -47,6 +47,10 @@ int list(Session& s, const std::string& dir) {
                      {"profile_file", m.profile_file.empty() ? nlohmann::json()
                                                              : nlohmann::json(m.profile_file)},
                      {"age_seconds", m.age_seconds},
+                     {"due", m.due},
+                     {"due_unix", m.due_unix ? nlohmann::json(m.due_unix) : nlohmann::json()},
+                     {"summary_of", m.summary_of.empty() ? nlohmann::json()
+                                                         : nlohmann::json(m.summary_of)},
                      {"attempts", t.attempts},
                      {"last_error", t.reason.empty() ? nlohmann::json() : nlohmann::json(t.reason)},
                      {"first_line", first_line(m.message)}});
@@ -61,11 +65,14 @@ int list(Session& s, const std::string& dir) {
     text.resize(std::max(n, text.size() + 1), ' ');
     return text;
   };
-  s.out("ID     STATE    TARGET        AGE   TRIES  LAST ERROR / FIRST LINE\n");
+  s.out("ID     STATE    TARGET        AGE   DUE     TRIES  LAST ERROR / FIRST LINE\n");
+  const std::int64_t now = system_clock().unix_seconds();
   for (const auto& m : listing.messages)
     for (const auto& t : m.targets)
       s.out(pad(std::to_string(m.id), 7) + pad(m.failed ? "failed" : "pending", 9) +
-            pad(t.name, 14) + pad(age_text(m.age_seconds), 6) + pad(std::to_string(t.attempts), 7) +
+            pad(t.name, 14) + pad(age_text(m.age_seconds), 6) +
+            pad(m.failed ? "-" : m.due ? "now" : "in " + age_text(m.due_unix - now), 8) +
+            pad(std::to_string(t.attempts), 7) +
             (t.reason.empty() ? "" : message::one_line(t.reason, 60) + " / ") +
             first_line(m.message) + "\n");
   return kExitOk;
@@ -84,12 +91,21 @@ int show(Session& s, const std::string& dir) {
   }
   std::string text =
       "id:       " + std::to_string(m->id) + (m->failed ? " (failed)" : " (pending)") + "\n";
-  char when[40];
-  const std::time_t c = static_cast<std::time_t>(m->created_unix);
-  std::tm tm{};
-  ::gmtime_r(&c, &tm);
-  std::strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S UTC", &tm);
-  text += std::string("created:  ") + when + "\n";
+  auto utc = [](std::int64_t unix) {
+    char when[40];
+    const std::time_t c = static_cast<std::time_t>(unix);
+    std::tm tm{};
+    ::gmtime_r(&c, &tm);
+    std::strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S UTC", &tm);
+    return std::string(when);
+  };
+  text += "created:  " + utc(m->created_unix) + "\n";
+  if (!m->failed)
+    text += "due:      " + (m->due ? std::string("now") : utc(m->due_unix)) + "\n";
+  if (!m->summary_of.empty())
+    text += "summary:  of key '" + m->summary_of +
+            "' (its text is made when it is sent; dropped if a message of the key goes "
+            "out first)\n";
   if (!m->profile_file.empty()) text += "profiles: " + m->profile_file + "\n";
   for (const auto& t : m->targets)
     text += "target:   " + t.name + " (" + std::to_string(t.attempts) + " attempts" +

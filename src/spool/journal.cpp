@@ -292,6 +292,10 @@ std::optional<Record> record_from(const json& j, int version) {
       r.taking = Record::Taking{j["taking"].at("seq").get<std::uint64_t>(),
                                 j["taking"].at("batch").get<std::string>()};
     r.batch_of = j.value("batch_of", "");
+    r.due_unix = j.value("due", std::int64_t{0});
+    if (j.contains("summary") && j["summary"].is_object())
+      r.summary = Record::AlertSummary{j["summary"].at("key").get<std::string>(),
+                                       j["summary"].value("cooldown", std::int64_t{0})};
   } catch (const json::exception&) {
     return std::nullopt;
   } catch (const BadRecord&) {
@@ -322,22 +326,25 @@ std::string encode_record(const Record& r) {
     state[t] = {{"attempts", s.attempts}, {"error", s.last_error}, {"dead", s.dead}};
   json plans = json::object();
   for (const auto& [d, p] : r.plans) plans[d] = plan_json(p);
-  return dump_line(head_json()) +
-         dump_line({{"version", kVersion},
-                    {"id", r.id},
-                    {"created", r.created_unix},
-                    {"config", r.config_path},
-                    {"message", draft_json(r.message)},
-                    {"targets", r.targets},
-                    {"state", state},
-                    {"plans", plans},
-                    {"accepted", r.accepted},
-                    {"have", r.have},
-                    {"destinations", r.destinations},
-                    {"accept_new", r.accept_new},
-                    {"stream", r.stream_open},
-                    {"taking", r.taking ? json{{"seq", r.taking->seq}, {"batch", r.taking->batch}} : json()},
-                    {"batch_of", r.batch_of}});
+  json line = {{"version", kVersion},
+                {"id", r.id},
+                {"created", r.created_unix},
+                {"config", r.config_path},
+                {"message", draft_json(r.message)},
+                {"targets", r.targets},
+                {"state", state},
+                {"plans", plans},
+                {"accepted", r.accepted},
+                {"have", r.have},
+                {"destinations", r.destinations},
+                {"accept_new", r.accept_new},
+                {"stream", r.stream_open},
+                {"taking", r.taking ? json{{"seq", r.taking->seq}, {"batch", r.taking->batch}} : json()},
+                    {"batch_of", r.batch_of}};
+  // Written only when set: a journal without them reads as before.
+  if (r.due_unix) line["due"] = r.due_unix;
+  if (r.summary) line["summary"] = {{"key", r.summary->key}, {"cooldown", r.summary->cooldown}};
+  return dump_line(head_json()) + dump_line(line);
 }
 
 std::string event_part(const std::string& destination, std::size_t part) {

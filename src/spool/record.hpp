@@ -66,6 +66,17 @@ struct Record {
   /// Destinations `notify spool retry` said to take as they are now, even
   /// if they changed (then they get the whole message).
   std::set<std::string> accept_new;
+  /// Not to be sent before this time (unix seconds); 0: at once. Journals
+  /// older than this field have none, so they are due at once.
+  std::int64_t due_unix = 0;
+  /// A cooldown summary (app/alerts): it counts the messages of `key` held
+  /// back on its one target, and its text is made by the flush that sends
+  /// it (then this is cleared: from there on it is an ordinary message).
+  struct AlertSummary {
+    std::string key;
+    std::int64_t cooldown = 0;  ///< seconds, as when the first was held back
+  };
+  std::optional<AlertSummary> summary;
   /// Why the journal cannot be trusted, naming the first line that
   /// contradicts the record ("" when every line agrees with it). Never
   /// written: a damaged journal is read again as damaged, and once it is a

@@ -175,6 +175,16 @@ Result<void> Journal::compact() {
   return {};
 }
 
+Result<void> Journal::amend(const std::function<void(Record&)>& change) {
+  Record before = record_;
+  change(record_);
+  if (auto c = compact(); !c) {
+    record_ = std::move(before);
+    return c;
+  }
+  return {};
+}
+
 void Journal::sync() {
   if (fd_.valid()) ::fdatasync(fd_.get());
 }

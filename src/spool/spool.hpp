@@ -58,6 +58,9 @@ class Journal {
   /// Replaces the file with the record as it stands, its events folded
   /// in, keeping the hold (a long --stream's buffer stays small).
   Result<void> compact();
+  /// Changes the record by hand (a due summary given its text) and
+  /// rewrites the file with it, keeping the hold; not fsync'd (sync()).
+  Result<void> amend(const std::function<void(Record&)>& change);
   /// Bytes appended since the file was last written whole.
   std::size_t appended() const { return appended_; }
 

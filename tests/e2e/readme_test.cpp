@@ -518,6 +518,17 @@ TEST_F(ReadmeE2E, cron_alert_once_and_resolve) {
   auto t = texts(mm);
   ASSERT_EQ(t.size(), 1u) << "one alert, the rest held back";
   EXPECT_THAT(t[0], HasSubstr("Filesystem"));
+  // "A count is never left unsaid": the summary waits in the spool, due
+  // when the hour is over; the flush line sends nothing before then and
+  // says nothing (cron mails nothing).
+  auto r = sh(cron_command("cron: */10 * * * * notify flush"));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out + r.err, "");
+  EXPECT_EQ(mm.request_count(), 1u);
+  r = sh(example("notify spool"));
+  // Due an hour after the first (its title is the held messages' title).
+  EXPECT_THAT(r.out, ::testing::MatchesRegex("(.|\n)*pending +ops +[0-9]+s +in (59|60)m +0 +"
+                                             "disk full\n(.|\n)*"));
   every_five_minutes("ok");
   every_five_minutes("ok");
   t = texts(mm);

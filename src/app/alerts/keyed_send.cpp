@@ -6,6 +6,7 @@
 
 #include "app/alerts/rules.hpp"
 #include "app/alerts/store.hpp"
+#include "app/alerts/summary_spool.hpp"
 
 namespace notify::app::alerts {
 
@@ -97,6 +98,9 @@ SendResult send_keyed(const config::Config& cfg, const std::vector<std::string>&
                  t + ": held back by cooldown (" + std::to_string(d.held) + " so far)");
       if (file) {
         record(state, d, now, alert.resolve, draft.body);
+        // A count is never left unsaid: if no message of the key goes out
+        // before the window ends, a flush then sends this summary.
+        if (!opts.dry_run) keep_summary(cfg, t, state, cooldown, draft, now, world);
         save(*file, t, world);
       }
     } else {

@@ -73,6 +73,7 @@ void record(AlertState& s, const Decision& d, std::int64_t now, bool resolve,
     s.last_sent.reset();
     s.held = 0;
     s.last_held_line.clear();
+    s.summary_id = 0;
     return;
   }
   if (!s.trouble_since) s.trouble_since = now;
@@ -86,6 +87,7 @@ void record(AlertState& s, const Decision& d, std::int64_t now, bool resolve,
   s.last_sent = now;
   s.held = 0;
   s.last_held_line.clear();
+  s.summary_id = 0;  // it carried the count: a summary waiting is dropped
 }
 
 std::optional<Summary> summary(const AlertState& s, std::int64_t cooldown, std::int64_t now) {
@@ -102,6 +104,7 @@ std::optional<Summary> summary(const AlertState& s, std::int64_t cooldown, std::
 void record_summary(AlertState& s) {
   s.held = 0;
   s.last_held_line.clear();
+  s.summary_id = 0;
 }
 
 bool count_run(AlertState& s, bool failed, int after) {

@@ -49,6 +49,7 @@ std::string encode_state(const AlertState& s) {
     j["last_held"] = s.last_held;
     j["last_held_line"] = s.last_held_line;
   }
+  if (s.summary_id) j["summary_id"] = s.summary_id;
   if (s.trouble_since) {
     j["trouble_since"] = *s.trouble_since;
     j["alerts"] = s.alerts;
@@ -71,7 +72,7 @@ std::optional<AlertState> decode_state(std::string_view text) {
                   read(j, "first_held", s.first_held) && read(j, "last_held", s.last_held) &&
                   read(j, "last_held_line", s.last_held_line) &&
                   read(j, "trouble_since", s.trouble_since) && read(j, "alerts", s.alerts) &&
-                  read(j, "failures", s.failures);
+                  read(j, "failures", s.failures) && read(j, "summary_id", s.summary_id);
   if (!ok || s.held < 0 || s.alerts < 0 || s.failures < 0) return std::nullopt;
   return s;
 }

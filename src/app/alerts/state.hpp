@@ -24,6 +24,9 @@ struct AlertState {
   std::int64_t first_held = 0;
   std::int64_t last_held = 0;
   std::string last_held_line;
+  /// The spool id of the summary those held messages wait for (0: none
+  /// yet): the next one held finds it there instead of adding another.
+  std::uint64_t summary_id = 0;
 
   /// In trouble: since when (the first message after the last resolve),
   /// and how many messages of the key since, sent or held.
