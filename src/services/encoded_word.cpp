@@ -33,12 +33,6 @@ std::string base64(std::string_view in) {
   return out;
 }
 
-bool plain_ascii(std::string_view s) {
-  for (const char c : s)
-    if (c < 0x20 || c > 0x7E) return false;
-  // A literal "=?" would be read back as the start of an encoded word.
-  return s.find("=?") == std::string_view::npos;
-}
 
 std::size_t sequence_length(unsigned char lead) {
   return lead < 0xC0 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
@@ -47,7 +41,7 @@ std::size_t sequence_length(unsigned char lead) {
 }  // namespace
 
 std::string header_text(std::string_view utf8) {
-  if (plain_ascii(utf8)) return std::string(utf8);
+  if (plain_header_text(utf8)) return std::string(utf8);
   // 75 characters per word (RFC 2047 section 2) leave 63 for base64 after
   // "=?UTF-8?B?" and "?=": 60 of them, 45 bytes of text.
   constexpr std::size_t kBytesPerWord = 45;
@@ -68,6 +62,12 @@ std::string header_text(std::string_view utf8) {
     at = end;
   }
   return out;
+}
+
+bool plain_header_text(std::string_view text) {
+  for (const char c : text)
+    if (c < 0x20 || c > 0x7E) return false;
+  return text.find("=?") == std::string_view::npos;
 }
 
 }  // namespace notify::services

@@ -15,4 +15,8 @@ namespace notify::services {
 /// header early. Expects valid UTF-8 (sanitised text).
 std::string header_text(std::string_view utf8);
 
+/// True when `text` goes in a header as it is: printable ASCII with no "=?"
+/// (which a reader would take for the start of an encoded word).
+bool plain_header_text(std::string_view text);
+
 }  // namespace notify::services

@@ -6,6 +6,7 @@
 
 #include "core/base64.hpp"
 #include "message/unicode.hpp"
+#include "services/encoded_word.hpp"
 
 namespace notify::services {
 
@@ -47,13 +48,6 @@ std::size_t utf8_prefix(std::string_view text, std::size_t max) {
   return n;
 }
 
-bool plain_ascii(std::string_view text) {
-  for (const char c : text) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u >= 0x80 || is_control(u)) return false;
-  }
-  return text.find("=?") == std::string_view::npos;
-}
 
 // Longest display name or file name kept as one quoted string; longer ones
 // are encoded, so that they can fold.
@@ -94,7 +88,7 @@ std::string encoded_words(std::string_view text, std::size_t used) {
   return fold(encoded_word_list(text), used);
 }
 
-std::string quoted(std::string_view text) {
+std::string quoted_string(std::string_view text) {
   std::string out = "\"";
   for (const char c : text) {
     if (c == '"' || c == '\\') out += '\\';
@@ -106,7 +100,7 @@ std::string quoted(std::string_view text) {
 std::vector<std::string> mailbox_atoms(const Mailbox& m) {
   std::vector<std::string> atoms;
   if (!m.name.empty()) {
-    if (plain_ascii(m.name) && m.name.size() <= kQuotedMax) atoms.push_back(quoted(m.name));
+    if (plain_header_text(m.name) && m.name.size() <= kQuotedMax) atoms.push_back(quoted_string(m.name));
     else atoms = encoded_word_list(m.name);
   }
   atoms.push_back(m.name.empty() ? m.address : "<" + m.address + ">");
@@ -197,9 +191,9 @@ std::string attachment_part(const Attachment& file) {
   const std::string name = safe_filename(file.name);
   std::string head = "Content-Type: application/octet-stream;\r\n name=";
   std::string disposition = "Content-Disposition: attachment;\r\n ";
-  if (plain_ascii(name) && name.size() <= kQuotedMax) {
-    head += quoted(name);
-    disposition += "filename=" + quoted(name);
+  if (plain_header_text(name) && name.size() <= kQuotedMax) {
+    head += quoted_string(name);
+    disposition += "filename=" + quoted_string(name);
   } else {
     // RFC 2231 for readers that follow the standard, encoded words in
     // name= for the many that only read that.
@@ -275,7 +269,7 @@ std::string mail_date(std::int64_t unix_seconds) {
 
 std::string encode_header_text(std::string_view text, std::size_t used) {
   const std::string clean = controls_to_spaces(text);
-  if (plain_ascii(clean) && used + clean.size() <= kLineWidth) return clean;
+  if (plain_header_text(clean) && used + clean.size() <= kLineWidth) return clean;
   return encoded_words(clean, used);
 }
 

@@ -22,7 +22,7 @@ using namespace std::chrono_literals;
 using ::testing::HasSubstr;
 using test::status_reply;
 
-const char* kConfig = R"(
+const char* kAlertSendConfig = R"(
 [defaults]
 retries = 0
 
@@ -41,11 +41,11 @@ webhook_url = "https://mm.example/hooks/nospool"
 spool = false
 )";
 
-constexpr std::int64_t kTen02 = 1764583320;  // 2025-12-01 10:02 UTC
+constexpr std::int64_t kAlertSendTen02 = 1764583320;  // 2025-12-01 10:02 UTC
 
 class AlertSendTest : public ::testing::Test {
  protected:
-  AlertSendTest() { clock.set_unix(kTen02); }
+  AlertSendTest() { clock.set_unix(kAlertSendTen02); }
 
   test::TempDir tmp{"notify-alert-send"};
   test::FakeClock clock;
@@ -53,7 +53,7 @@ class AlertSendTest : public ::testing::Test {
   test::FakeHttpClient http{&clock};
   Masker masker;
   std::vector<std::string> said;
-  config::Config cfg = *config::parse_config(kConfig, "test.toml", services::catalog());
+  config::Config cfg = *config::parse_config(kAlertSendConfig, "test.toml", services::catalog());
 
   SendResult send(std::vector<std::string> targets, const std::string& body,
                   AlertOptions alert) {
@@ -141,7 +141,7 @@ TEST_F(AlertSendTest, resolve_without_trouble_sends_nothing) {
 }
 
 TEST_F(AlertSendTest, resolve_after_trouble_says_since_when_and_how_many) {
-  clock.set_unix(kTen02 - 8 * 3600);  // 02:02
+  clock.set_unix(kAlertSendTen02 - 8 * 3600);  // 02:02
   for (int i = 0; i < 3; ++i) {
     send({"ops"}, "backup failed", {"backup", std::nullopt, false});
     clock.advance(10min);

@@ -24,7 +24,7 @@ using ::testing::HasSubstr;
 using namespace std::chrono_literals;
 
 constexpr std::int64_t kNow = 1764583320;  // 2025-12-01 10:02 UTC
-constexpr std::int64_t kHour = 3600;
+constexpr std::int64_t kAlertStoreHour = 3600;
 
 config::EnvLookup env_of(std::map<std::string, std::string> vars) {
   return [vars](const std::string& name) -> std::optional<std::string> {
@@ -161,7 +161,7 @@ TEST(AlertStoreTest, two_stores_on_one_key_decide_one_after_the_other) {
   auto second = std::async(std::launch::async, [&] {
     auto f = two.open("disk", "ops", [&] { waiting.set_value(); });
     if (!f) return Verdict::nothing;
-    const auto d = decide(f->state(), kNow, kHour, false);
+    const auto d = decide(f->state(), kNow, kAlertStoreHour, false);
     record(f->state(), d, kNow, false, "disk full");
     (void)f->save();
     return d.verdict;
@@ -169,7 +169,7 @@ TEST(AlertStoreTest, two_stores_on_one_key_decide_one_after_the_other) {
   // The second is blocked on the lock before the first decides: without
   // the lock it would decide on the empty state and send too.
   ASSERT_EQ(waits.wait_for(60s), std::future_status::ready);
-  const auto d = decide(held->state(), kNow, kHour, false);
+  const auto d = decide(held->state(), kNow, kAlertStoreHour, false);
   EXPECT_EQ(d.verdict, Verdict::send);
   record(held->state(), d, kNow, false, "disk full");
   ASSERT_TRUE(held->save());
@@ -190,7 +190,7 @@ TEST(AlertStoreTest, sixteen_deciders_at_once_send_one) {
     threads.emplace_back([&] {
       auto f = AlertStore(tmp.path().string()).open("disk", "ops");
       if (!f) return;
-      const auto d = decide(f->state(), kNow, kHour, false);
+      const auto d = decide(f->state(), kNow, kAlertStoreHour, false);
       record(f->state(), d, kNow, false, "disk full");
       if (!f->save()) return;
       ++(d.verdict == Verdict::send ? sent : held);

@@ -28,7 +28,7 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using test::status_reply;
 
-const char* kConfig = R"(
+const char* kAlertSummaryConfig = R"(
 [defaults]
 retries = 0
 
@@ -38,12 +38,12 @@ webhook_url = "https://mm.example/hooks/opsopsops"
 cooldown = "1h"
 )";
 
-constexpr std::int64_t kTen02 = 1764583320;  // 2025-12-01 10:02 UTC
-const std::string kOps = "https://mm.example/hooks/opsopsops";
+constexpr std::int64_t kAlertSummaryTen02 = 1764583320;  // 2025-12-01 10:02 UTC
+const std::string kAlertSummaryOps = "https://mm.example/hooks/opsopsops";
 
 class AlertSummaryTest : public ::testing::Test {
  protected:
-  AlertSummaryTest() { clock.set_unix(kTen02); }
+  AlertSummaryTest() { clock.set_unix(kAlertSummaryTen02); }
 
   test::TempDir tmp{"notify-alert-summary"};
   test::FakeClock clock;
@@ -51,7 +51,7 @@ class AlertSummaryTest : public ::testing::Test {
   test::FakeHttpClient http{&clock};
   Masker masker;
   std::vector<std::string> said;
-  config::Config cfg = *config::parse_config(kConfig, "test.toml", services::catalog());
+  config::Config cfg = *config::parse_config(kAlertSummaryConfig, "test.toml", services::catalog());
   const AlertOptions disk{"disk", std::nullopt, false};
 
   World world() {
@@ -86,7 +86,7 @@ class AlertSummaryTest : public ::testing::Test {
   std::vector<std::string> texts() {
     std::vector<std::string> out;
     for (const auto& r : http.sent)
-      if (r.url == kOps) out.push_back(nlohmann::json::parse(r.body).value("text", ""));
+      if (r.url == kAlertSummaryOps) out.push_back(nlohmann::json::parse(r.body).value("text", ""));
     return out;
   }
   // 10:02 sent, then five held at 10:07 ... 10:27.
@@ -105,7 +105,7 @@ TEST_F(AlertSummaryTest, held_messages_leave_one_summary_due_at_the_windows_end)
   const auto waiting = spooled();
   ASSERT_EQ(waiting.size(), 1u);
   EXPECT_EQ(waiting[0].summary_of, "disk");
-  EXPECT_EQ(waiting[0].due_unix, kTen02 + 3600);
+  EXPECT_EQ(waiting[0].due_unix, kAlertSummaryTen02 + 3600);
   EXPECT_FALSE(waiting[0].due);
   ASSERT_EQ(waiting[0].targets.size(), 1u);
   EXPECT_EQ(waiting[0].targets[0].name, "ops");
@@ -116,7 +116,7 @@ TEST_F(AlertSummaryTest, held_messages_leave_one_summary_due_at_the_windows_end)
 TEST_F(AlertSummaryTest, a_flush_before_the_due_time_sends_nothing_and_after_it_the_summary_once) {
   one_sent_five_held();
   const auto file = spooled().at(0);
-  clock.set_unix(kTen02 + 3599);
+  clock.set_unix(kAlertSummaryTen02 + 3599);
   auto f = flush();
   EXPECT_EQ(f.exit_status, 0);
   EXPECT_EQ(f.not_due, 1);
@@ -126,7 +126,7 @@ TEST_F(AlertSummaryTest, a_flush_before_the_due_time_sends_nothing_and_after_it_
   EXPECT_EQ(spooled()[0].id, file.id);
   EXPECT_EQ(spooled()[0].message.body, file.message.body);  // untouched
 
-  clock.set_unix(kTen02 + 3600);
+  clock.set_unix(kAlertSummaryTen02 + 3600);
   f = flush();
   EXPECT_EQ(f.exit_status, 0);
   EXPECT_EQ(f.delivered, 1);
@@ -143,7 +143,7 @@ TEST_F(AlertSummaryTest, a_flush_before_the_due_time_sends_nothing_and_after_it_
 
 TEST_F(AlertSummaryTest, a_summary_is_dropped_when_a_message_of_the_key_went_out_after) {
   one_sent_five_held();
-  clock.set_unix(kTen02 + 3700);  // the window is over: this one carries the count
+  clock.set_unix(kAlertSummaryTen02 + 3700);  // the window is over: this one carries the count
   ASSERT_TRUE(send("disk full", disk).outcomes.at(0).delivered);
   EXPECT_THAT(texts().back(), HasSubstr("(5 more since 10:02 UTC, last at 10:27)"));
   ASSERT_EQ(spooled().size(), 1u);  // due, and owed nothing
@@ -156,7 +156,7 @@ TEST_F(AlertSummaryTest, a_summary_is_dropped_when_a_message_of_the_key_went_out
 
 TEST_F(AlertSummaryTest, a_new_window_gets_its_own_summary_and_the_old_one_is_dropped) {
   one_sent_five_held();
-  clock.set_unix(kTen02 + 3700);
+  clock.set_unix(kAlertSummaryTen02 + 3700);
   ASSERT_TRUE(send("disk full", disk).outcomes.at(0).delivered);  // 11:03:40
   clock.advance(10min);
   ASSERT_EQ(send("still full", disk).outcomes.at(0).held, 1);
@@ -165,8 +165,8 @@ TEST_F(AlertSummaryTest, a_new_window_gets_its_own_summary_and_the_old_one_is_dr
   EXPECT_EQ(f.delivered, 0);
   EXPECT_EQ(f.not_due, 1);
   ASSERT_EQ(spooled().size(), 1u);
-  EXPECT_EQ(spooled()[0].due_unix, kTen02 + 3700 + 3600);
-  clock.set_unix(kTen02 + 3700 + 3600);
+  EXPECT_EQ(spooled()[0].due_unix, kAlertSummaryTen02 + 3700 + 3600);
+  clock.set_unix(kAlertSummaryTen02 + 3700 + 3600);
   f = flush();
   EXPECT_EQ(f.delivered, 1);
   EXPECT_THAT(texts().back(), HasSubstr("(1 more of 'disk' held back by cooldown"));
@@ -174,7 +174,7 @@ TEST_F(AlertSummaryTest, a_new_window_gets_its_own_summary_and_the_old_one_is_dr
 
 TEST_F(AlertSummaryTest, an_ordinary_message_is_not_held_back_by_a_summary_due_later) {
   one_sent_five_held();
-  http.script[kOps] = {status_reply(500), status_reply(200)};  // the last one stays
+  http.script[kAlertSummaryOps] = {status_reply(500), status_reply(200)};  // the last one stays
   const auto r = send("an ordinary message", std::nullopt);
   ASSERT_TRUE(r.outcomes.at(0).spooled);
   ASSERT_EQ(spooled().size(), 2u);
@@ -189,8 +189,8 @@ TEST_F(AlertSummaryTest, an_ordinary_message_is_not_held_back_by_a_summary_due_l
 
 TEST_F(AlertSummaryTest, a_summary_that_cannot_go_waits_in_the_journal_like_any_message) {
   one_sent_five_held();
-  clock.set_unix(kTen02 + 3600);
-  http.script[kOps] = {status_reply(500), status_reply(200)};  // the last one stays
+  clock.set_unix(kAlertSummaryTen02 + 3600);
+  http.script[kAlertSummaryOps] = {status_reply(500), status_reply(200)};  // the last one stays
   auto f = flush();
   EXPECT_EQ(f.left, 1);
   EXPECT_EQ(f.exit_status, 1);
@@ -207,7 +207,7 @@ TEST_F(AlertSummaryTest, a_summary_that_cannot_go_waits_in_the_journal_like_any_
 
 TEST_F(AlertSummaryTest, a_dry_run_flush_shows_the_summary_and_changes_nothing) {
   one_sent_five_held();
-  clock.set_unix(kTen02 + 3600);
+  clock.set_unix(kAlertSummaryTen02 + 3600);
   World w = world();
   FlushOptions o;
   o.dry_run = true;
@@ -224,7 +224,7 @@ TEST(AlertSummaryStateTest, the_waiting_summarys_id_is_kept_in_the_state_file) {
   alerts::AlertState st;
   st.key = "disk";
   st.profile = "ops";
-  st.last_sent = kTen02;
+  st.last_sent = kAlertSummaryTen02;
   st.held = 2;
   st.summary_id = 42;
   const auto back = alerts::decode_state(alerts::encode_state(st));
@@ -247,11 +247,11 @@ TEST(DueJournalTest, due_and_summary_are_written_only_when_set_and_read_back) {
   EXPECT_EQ(back->due_unix, 0);
   EXPECT_FALSE(back->summary);
 
-  r.due_unix = kTen02;
+  r.due_unix = kAlertSummaryTen02;
   r.summary = spool::Record::AlertSummary{"disk", 3600};
   back = spool::decode_journal(spool::encode_record(r));
   ASSERT_TRUE(back);
-  EXPECT_EQ(back->due_unix, kTen02);
+  EXPECT_EQ(back->due_unix, kAlertSummaryTen02);
   ASSERT_TRUE(back->summary);
   EXPECT_EQ(back->summary->key, "disk");
   EXPECT_EQ(back->summary->cooldown, 3600);

@@ -12,7 +12,7 @@ namespace {
 
 using ::testing::HasSubstr;
 
-config::Profile profile(const std::string& type) {
+config::Profile attachments_profile(const std::string& type) {
   config::Profile p;
   p.name = "p";
   p.type = type;
@@ -21,7 +21,7 @@ config::Profile profile(const std::string& type) {
 
 TEST(AttachmentsTest, a_service_that_carries_files_gets_them_all) {
   const std::vector<Attachment> files = {{"a.log", "aaa"}, {"b.png", "bb"}};
-  const auto fit = fit_files(profile("telegram"), files);
+  const auto fit = fit_files(attachments_profile("telegram"), files);
   ASSERT_EQ(fit.carried.size(), 2u);
   EXPECT_TRUE(fit.left_out.empty());
   EXPECT_EQ(fit.note, "");
@@ -29,7 +29,7 @@ TEST(AttachmentsTest, a_service_that_carries_files_gets_them_all) {
 
 TEST(AttachmentsTest, a_service_without_files_gets_one_line_naming_them_and_why) {
   const std::vector<Attachment> files = {{"a.log", "aaa"}, {"b.png", "bb"}};
-  const auto fit = fit_files(profile("mattermost"), files);
+  const auto fit = fit_files(attachments_profile("mattermost"), files);
   EXPECT_TRUE(fit.carried.empty());
   EXPECT_EQ(fit.note,
             "Not attached here: a.log, b.png (mattermost, whose incoming webhooks cannot carry "
@@ -40,7 +40,7 @@ TEST(AttachmentsTest, a_file_over_the_limit_is_left_out_the_others_go) {
   // ntfy.sh takes 2 MiB per file.
   const std::vector<Attachment> files = {{"small.txt", "x"},
                                          {"big.bin", "", (2u << 20) + 1}};
-  const auto fit = fit_files(profile("ntfy"), files);
+  const auto fit = fit_files(attachments_profile("ntfy"), files);
   EXPECT_EQ(fit.carried, std::vector<std::size_t>{0});
   ASSERT_EQ(fit.left_out.size(), 1u);
   EXPECT_EQ(fit.left_out[0].first, "big.bin");
@@ -49,16 +49,16 @@ TEST(AttachmentsTest, a_file_over_the_limit_is_left_out_the_others_go) {
 
 TEST(AttachmentsTest, a_withheld_file_is_never_carried) {
   const std::vector<Attachment> files = {{"core", "", 10}};
-  const auto fit = fit_files(profile("telegram"), files);
+  const auto fit = fit_files(attachments_profile("telegram"), files);
   EXPECT_TRUE(fit.carried.empty());
   EXPECT_THAT(fit.note, HasSubstr("core (too large for every target"));
 }
 
 TEST(AttachmentsTest, cannot_carry_says_why_or_nothing) {
-  EXPECT_EQ(cannot_carry(profile("discord"), 10u << 20), "");
-  EXPECT_EQ(cannot_carry(profile("discord"), (10u << 20) + 1),
+  EXPECT_EQ(cannot_carry(attachments_profile("discord"), 10u << 20), "");
+  EXPECT_EQ(cannot_carry(attachments_profile("discord"), (10u << 20) + 1),
             "10485761 bytes, over discord's limit of 10485760 bytes");
-  EXPECT_EQ(cannot_carry(profile("line"), 1), "line, whose push messages cannot carry files");
+  EXPECT_EQ(cannot_carry(attachments_profile("line"), 1), "line, whose push messages cannot carry files");
 }
 
 // --file through a FileSource of sizes and contents, every read counted.

@@ -36,7 +36,7 @@ class DiscoverTest : public ::testing::Test {
   config::Discovered discover_now(int wait_s = 0) {
     return discover("telegram", kToken, "https://tg.example", wait_s, world());
   }
-  void reply(long status, std::string body) {
+  void discover_reply(long status, std::string body) {
     HttpResponse r;
     r.status = status;
     r.body = std::move(body);
@@ -63,7 +63,7 @@ TEST_F(DiscoverTest, every_discoverable_service_names_keys_it_has) {
 }
 
 TEST_F(DiscoverTest, asks_once_without_consuming_and_long_polls_when_told) {
-  reply(200, R"({"ok":true,"result":[]})");
+  discover_reply(200, R"({"ok":true,"result":[]})");
   discover_now();
   discover_now(30);
   ASSERT_EQ(http.sent.size(), 2u);
@@ -76,7 +76,7 @@ TEST_F(DiscoverTest, asks_once_without_consuming_and_long_polls_when_told) {
 }
 
 TEST_F(DiscoverTest, chats_come_back_printable_with_where_a_topic_could_be) {
-  reply(200, R"({"ok":true,"result":[
+  discover_reply(200, R"({"ok":true,"result":[
     {"update_id":1,"message":{"chat":{"id":-100,"type":"supergroup","title":"Ops\u001b[2J"},"text":"hi"}},
     {"update_id":2,"message":{"chat":{"id":-100,"type":"supergroup","title":"Ops","is_forum":true},
                               "is_topic_message":true,"message_thread_id":7,"text":"in a topic"}},
@@ -95,7 +95,7 @@ TEST_F(DiscoverTest, chats_come_back_printable_with_where_a_topic_could_be) {
 }
 
 TEST_F(DiscoverTest, a_rejected_token_is_the_services_own_verdict) {
-  reply(401, R"({"ok":false,"error_code":401,"description":"Unauthorized"})");
+  discover_reply(401, R"({"ok":false,"error_code":401,"description":"Unauthorized"})");
   const auto found = discover_now();
   EXPECT_TRUE(found.secret_rejected);
   EXPECT_THAT(found.error, HasSubstr("rejected the bot token (Unauthorized)"));
@@ -103,7 +103,7 @@ TEST_F(DiscoverTest, a_rejected_token_is_the_services_own_verdict) {
 }
 
 TEST_F(DiscoverTest, a_webhook_in_the_way_is_explained_and_no_token_matter) {
-  reply(409, R"({"ok":false,"description":"Conflict: can't use getUpdates method while webhook is active"})");
+  discover_reply(409, R"({"ok":false,"description":"Conflict: can't use getUpdates method while webhook is active"})");
   const auto found = discover_now();
   EXPECT_FALSE(found.secret_rejected);
   EXPECT_THAT(found.error, HasSubstr("a webhook is set on this bot"));
@@ -111,7 +111,7 @@ TEST_F(DiscoverTest, a_webhook_in_the_way_is_explained_and_no_token_matter) {
 }
 
 TEST_F(DiscoverTest, a_reply_that_is_no_list_says_what_came) {
-  reply(200, "<html><title>502 Bad Gateway</title></html>");
+  discover_reply(200, "<html><title>502 Bad Gateway</title></html>");
   const auto found = discover_now();
   EXPECT_FALSE(found.secret_rejected);
   EXPECT_THAT(found.error, HasSubstr("unexpected reply from getUpdates (HTTP 200)"));

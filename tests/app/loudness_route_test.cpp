@@ -28,7 +28,7 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 using test::status_reply;
 
-const char* kConfig = R"(
+const char* kLoudnessRouteConfig = R"(
 [defaults]
 retries = 0
 
@@ -73,7 +73,7 @@ all = ["phone", "team"]
 const std::string kTeam = "https://mm.example/hooks/teamteam";
 const std::string kPhone = "https://mm.example/hooks/phonephone";
 const std::string kPager = "https://mm.example/hooks/pagerpager";
-const std::string kOps = "https://mm.example/hooks/opsops";
+const std::string kLoudnessRouteOps = "https://mm.example/hooks/opsops";
 const std::string kBackup = "https://mm.example/hooks/backupbackup";
 const std::string kPublic = "https://mm.example/hooks/publicpublic";
 const std::string kPrivate = "https://mm.example/hooks/privateprivate";
@@ -86,7 +86,7 @@ class LoudnessRouteTest : public ::testing::Test {
   test::FakeRandom random;
   test::FakeHttpClient http{&clock};
   Masker masker;
-  config::Config cfg = *config::parse_config(kConfig, "test.toml", services::catalog());
+  config::Config cfg = *config::parse_config(kLoudnessRouteConfig, "test.toml", services::catalog());
 
   World world() {
     World w;
@@ -204,14 +204,14 @@ TEST_F(LoudnessRouteTest, a_skipped_targets_fallbacks_are_not_tried) {
 }
 
 TEST_F(LoudnessRouteTest, a_fallback_that_skips_the_level_is_passed_over) {
-  http.script[kOps] = {status_reply(500)};
+  http.script[kLoudnessRouteOps] = {status_reply(500)};
   auto normal = send({"ops"}, std::nullopt);
   EXPECT_EQ(normal.exit_status, 0);
   EXPECT_EQ(sent_to(kPager), 0u);
   EXPECT_EQ(normal.outcomes[0].via, "backup");
 
   http.sent.clear();
-  http.script[kOps] = {status_reply(500)};
+  http.script[kLoudnessRouteOps] = {status_reply(500)};
   auto high = send({"ops"}, Priority::high);
   EXPECT_EQ(high.outcomes[0].via, "pager");
   EXPECT_EQ(sent_to(kBackup), 0u);

@@ -32,7 +32,7 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 using ::testing::StartsWith;
 
-const char* kConfig = R"(
+const char* kRunConfig = R"(
 [defaults]
 retries = 0
 
@@ -73,7 +73,7 @@ class RunTest : public ::testing::Test {
   Masker masker;
   std::vector<std::pair<Level, std::string>> said;
   std::vector<std::pair<int, std::string>> echoed;
-  config::Config cfg = *config::parse_config(kConfig, "test.toml", services::catalog());
+  config::Config cfg = *config::parse_config(kRunConfig, "test.toml", services::catalog());
 
   World world() {
     World w;
@@ -408,11 +408,11 @@ TEST_F(RunTest, one_line_longer_than_a_part_is_cut_between_characters) {
 
 // --- Keyed by its command line: --after, "resolved", --cooldown, --key ----------
 
-constexpr std::int64_t kTen02 = 1764583320;  // 2025-12-01 10:02 UTC
+constexpr std::int64_t kRunTen02 = 1764583320;  // 2025-12-01 10:02 UTC
 
 class RunAlertTest : public RunTest {
  protected:
-  RunAlertTest() { clock.set_unix(kTen02); }
+  RunAlertTest() { clock.set_unix(kRunTen02); }
 
   RunResult fails(RunRequest r) {
     command.output.clear();

@@ -25,7 +25,7 @@ namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 using test::status_reply;
 
-const char* kConfig = R"(
+const char* kSendConfig = R"(
 [defaults]
 retries = 0
 
@@ -69,7 +69,7 @@ class AppTest : public ::testing::Test {
   Masker masker;
   std::map<std::string, std::string> env;
   std::vector<std::string> said;
-  config::Config cfg = *config::parse_config(kConfig, "test.toml", services::catalog());
+  config::Config cfg = *config::parse_config(kSendConfig, "test.toml", services::catalog());
 
   World world() {
     World w;

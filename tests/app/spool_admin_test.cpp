@@ -21,7 +21,7 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using test::status_reply;
 
-const char* kConfig = R"(
+const char* kSpoolAdminConfig = R"(
 [defaults]
 retries = 0
 
@@ -41,7 +41,7 @@ class SpoolAdminTest : public ::testing::Test {
   test::FakeRandom random;
   test::FakeHttpClient http{&clock};
   Masker masker;
-  config::Config cfg = *parse_profile_file(kConfig, "test.toml");
+  config::Config cfg = *parse_profile_file(kSpoolAdminConfig, "test.toml");
   std::string dir = (tmp.path() / "spool").string();
 
   World world() {

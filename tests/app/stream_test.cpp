@@ -30,7 +30,7 @@ using namespace std::chrono_literals;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
-const char* kConfig = R"(
+const char* kStreamConfig = R"(
 [defaults]
 retries = 0
 
@@ -65,7 +65,7 @@ class StreamTest : public ::testing::Test {
   test::FakeStreamInput input{clock};
   Masker masker;
   std::atomic<bool> stop_requested{false};
-  config::Config cfg = *config::parse_config(kConfig, "test.toml", services::catalog());
+  config::Config cfg = *config::parse_config(kStreamConfig, "test.toml", services::catalog());
 
   std::mutex mu;  // guards what the stream's thread reports
   std::condition_variable changed;

@@ -103,10 +103,10 @@ class JournalDamageE2E : public E2E {
     EXPECT_EQ(listed.exit_code, 0) << listed.err;
     EXPECT_THAT(listed.out, HasSubstr("failed"));
     EXPECT_THAT(listed.out, HasSubstr("journal damaged"));
-    auto json = nlohmann::json::parse(run({"spool", "--json"}).out);
-    ASSERT_EQ(json.size(), 1u);
-    EXPECT_EQ(json[0]["state"], "failed");
-    EXPECT_THAT(json[0]["last_error"].get<std::string>(), StartsWith("journal damaged: "));
+    auto listed_json = nlohmann::json::parse(run({"spool", "--json"}).out);
+    ASSERT_EQ(listed_json.size(), 1u);
+    EXPECT_EQ(listed_json[0]["state"], "failed");
+    EXPECT_THAT(listed_json[0]["last_error"].get<std::string>(), StartsWith("journal damaged: "));
     auto shown = run({"spool", "show", id});
     EXPECT_EQ(shown.exit_code, 0) << shown.err;
     EXPECT_THAT(shown.out, HasSubstr("journal damaged"));

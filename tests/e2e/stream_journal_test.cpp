@@ -49,11 +49,11 @@ class StreamJournalE2E : public E2E {
   }
 
   // notify --stream reading the FIFO, which this test writes.
-  Child start(const std::string& seconds) {
+  Child start(const std::string& interval) {
     auto o = options();
     o.set_env("STREAM_IN", fifo);
     auto child = spawn({"sh", "-c", "exec \"$0\" \"$@\" < \"$STREAM_IN\"", NOTIFY_BINARY, "-c",
-                        path, "--stream=" + seconds, "me"},
+                        path, "--stream=" + interval, "me"},
                        o);
     // Open for writing once notify has it open for reading (ENXIO until
     // then), so that closing it is an EOF notify sees; never block here.

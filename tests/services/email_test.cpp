@@ -34,7 +34,7 @@ const test::TestPki& pki() {
   return instance;
 }
 
-config::Profile profile(const std::string& url) {
+config::Profile email_profile(const std::string& url) {
   config::Profile p;
   p.name = "mail";
   p.settings["smtp_url"] = url;
@@ -46,14 +46,14 @@ config::Profile profile(const std::string& url) {
   return p;
 }
 
-BuildContext ctx() {
+BuildContext email_ctx() {
   BuildContext c;
   c.new_uuid = [] { return std::string("0f1e2d3c-aaaa-bbbb"); };
   c.now_unix = [] { return std::int64_t{1796126400}; };  // 2026-12-01 12:00:00 UTC
   return c;
 }
 
-Message msg(std::string body, std::string title = "") {
+Message email_msg(std::string body, std::string title = "") {
   Message m;
   m.body = std::move(body);
   m.title = std::move(title);
@@ -61,7 +61,7 @@ Message msg(std::string body, std::string title = "") {
 }
 
 HttpRequest build_one(const config::Profile& p, const Message& m) {
-  const auto reqs = Email(p).build(m, ctx());
+  const auto reqs = Email(p).build(m, email_ctx());
   EXPECT_EQ(reqs.size(), 1u);
   return reqs.at(0);
 }
@@ -69,7 +69,7 @@ HttpRequest build_one(const config::Profile& p, const Message& m) {
 // --- build ---------------------------------------------------------------------------
 
 TEST(EmailBuildTest, one_smtp_request_with_envelope_and_login) {
-  const HttpRequest r = build_one(profile("smtp://mail.example.com:587"), msg("disk full"));
+  const HttpRequest r = build_one(email_profile("smtp://mail.example.com:587"), email_msg("disk full"));
   EXPECT_EQ(r.method, "SMTP");
   EXPECT_EQ(r.url, "smtp://mail.example.com:587");
   ASSERT_TRUE(r.mail);
@@ -82,14 +82,14 @@ TEST(EmailBuildTest, one_smtp_request_with_envelope_and_login) {
 }
 
 TEST(EmailBuildTest, starttls_false_lifts_the_requirement) {
-  auto p = profile("smtp://relay.lan:25");
+  auto p = email_profile("smtp://relay.lan:25");
   p.settings["starttls"] = false;
-  EXPECT_FALSE(build_one(p, msg("x")).mail->require_tls);
+  EXPECT_FALSE(build_one(p, email_msg("x")).mail->require_tls);
 }
 
 TEST(EmailBuildTest, headers_date_message_id_and_subject_from_the_title) {
   const auto mail = test::parse_mail(
-      build_one(profile("smtps://mail.example.com"), msg("body text", "Backup done")).body);
+      build_one(email_profile("smtps://mail.example.com"), email_msg("body text", "Backup done")).body);
   EXPECT_EQ(mail.decoded_header("from"), "\"notify\" <alerts@example.com>");
   EXPECT_EQ(mail.decoded_header("to"), "me@example.com, \"Ops Team\" <ops@example.com>");
   EXPECT_EQ(mail.decoded_header("subject"), "Backup done");
@@ -105,21 +105,21 @@ TEST(EmailBuildTest, headers_date_message_id_and_subject_from_the_title) {
 TEST(EmailBuildTest, without_a_title_the_subject_is_the_first_line_shortened) {
   const std::string first(120, 'x');
   const auto mail = test::parse_mail(
-      build_one(profile("smtps://h"), msg("\n  \n" + first + "\nsecond line")).body);
+      build_one(email_profile("smtps://h"), email_msg("\n  \n" + first + "\nsecond line")).body);
   const std::string subject = mail.decoded_header("subject");
   EXPECT_EQ(subject, std::string(75, 'x') + "...");
 }
 
 TEST(EmailBuildTest, code_and_markdown_go_as_written_and_notes_say_so) {
-  Message m = msg("# Title\n*bold* `x`\n");
+  Message m = email_msg("# Title\n*bold* `x`\n");
   m.markdown = true;
-  const Email e(profile("smtps://h"));
-  EXPECT_EQ(test::parse_mail(build_one(profile("smtps://h"), m).body).text, m.body);
+  const Email e(email_profile("smtps://h"));
+  EXPECT_EQ(test::parse_mail(build_one(email_profile("smtps://h"), m).body).text, m.body);
   EXPECT_THAT(e.notes(m), ::testing::Contains(HasSubstr("markdown goes as written")));
-  Message c = msg("  indented\n\tcode\n");
+  Message c = email_msg("  indented\n\tcode\n");
   c.code = true;
   c.code_lang = "log";
-  EXPECT_EQ(test::parse_mail(build_one(profile("smtps://h"), c).body).text, c.body);
+  EXPECT_EQ(test::parse_mail(build_one(email_profile("smtps://h"), c).body).text, c.body);
   EXPECT_THAT(e.notes(c), ::testing::Contains(HasSubstr("monospace")));
 }
 
@@ -127,8 +127,8 @@ TEST(EmailBuildTest, code_and_markdown_go_as_written_and_notes_say_so) {
 // it as every profile's username (app::message_for): -v must not call that
 // an ignored --username. A --username given on the command line is one.
 TEST(EmailBuildTest, the_profiles_own_login_is_no_ignored_username) {
-  const Email e(profile("smtps://h"));
-  Message m = msg("x");
+  const Email e(email_profile("smtps://h"));
+  Message m = email_msg("x");
   m.username = "alerts@example.com";  // the profile's, as message_for copies it
   EXPECT_THAT(e.notes(m), ::testing::Each(::testing::Not(HasSubstr("e-mail ignores"))));
   m.username = "deploy-bot";  // --username deploy-bot
@@ -136,16 +136,16 @@ TEST(EmailBuildTest, the_profiles_own_login_is_no_ignored_username) {
 }
 
 TEST(EmailBuildTest, never_split_one_part_holds_a_mebibyte) {
-  const Email e(profile("smtps://h"));
-  EXPECT_EQ(e.one_part_text(msg("")), 1u << 20);
+  const Email e(email_profile("smtps://h"));
+  EXPECT_EQ(e.one_part_text(email_msg("")), 1u << 20);
   const std::string big(300000, 'a');
-  EXPECT_EQ(e.build(msg(big), ctx()).size(), 1u);
+  EXPECT_EQ(e.build(email_msg(big), email_ctx()).size(), 1u);
 }
 
 TEST(EmailBuildTest, the_clock_defaults_to_the_system_time) {
   BuildContext c;
   c.new_uuid = [] { return std::string("u"); };
-  const auto reqs = Email(profile("smtps://h")).build(msg("x"), c);
+  const auto reqs = Email(email_profile("smtps://h")).build(email_msg("x"), c);
   const auto mail = test::parse_mail(reqs.at(0).body);
   EXPECT_THAT(mail.header("date").value_or(""), Not(HasSubstr("1970")));
   EXPECT_THAT(mail.header("date").value_or(""), HasSubstr("+0000"));
@@ -164,19 +164,19 @@ HttpResponse smtp_reply(long status, std::string body, TransportError error,
 }
 
 TEST(EmailInterpretTest, a_completed_250_is_delivered) {
-  const Email e(profile("smtps://h"));
+  const Email e(email_profile("smtps://h"));
   EXPECT_EQ(e.interpret(smtp_reply(250, "250 2.0.0 queued", TransportError::none)).kind,
             Verdict::Kind::delivered);
 }
 
 TEST(EmailInterpretTest, a_250_then_a_dropped_connection_is_retried_not_delivered) {
-  const Email e(profile("smtps://h"));
+  const Email e(email_profile("smtps://h"));
   const Verdict v = e.interpret(smtp_reply(250, "250 ok", TransportError::other, "recv failure"));
   EXPECT_EQ(v.kind, Verdict::Kind::retry);
 }
 
 TEST(EmailInterpretTest, temporary_4xx_is_retried_with_the_server_words) {
-  const Email e(profile("smtps://h"));
+  const Email e(email_profile("smtps://h"));
   const Verdict v = e.interpret(
       smtp_reply(451, "451 4.3.0 Try again later", TransportError::other, "RCPT failed: 451"));
   EXPECT_EQ(v.kind, Verdict::Kind::retry);
@@ -192,7 +192,7 @@ struct Refusal {
 class EmailRefusalTest : public ::testing::TestWithParam<Refusal> {};
 
 TEST_P(EmailRefusalTest, permanent_5xx_fails_with_a_hint) {
-  const Email e(profile("smtps://h"));
+  const Email e(email_profile("smtps://h"));
   const auto& c = GetParam();
   const Verdict v = e.interpret(smtp_reply(
       c.status, std::to_string(c.status) + " 5.0.0 refused", TransportError::other,
@@ -210,7 +210,7 @@ INSTANTIATE_TEST_SUITE_P(codes, EmailRefusalTest,
                                            Refusal{554, "DATA", "policy"}));
 
 TEST(EmailInterpretTest, tls_failures_are_permanent_with_a_hint) {
-  const Email e(profile("smtps://h"));
+  const Email e(email_profile("smtps://h"));
   Verdict v = e.interpret(smtp_reply(
       250, "", TransportError::tls,
       "the server did not start TLS (STARTTLS refused or not offered), so nothing was sent"));
@@ -222,7 +222,7 @@ TEST(EmailInterpretTest, tls_failures_are_permanent_with_a_hint) {
 }
 
 TEST(EmailInterpretTest, connect_failures_are_retried) {
-  const Email e(profile("smtps://h"));
+  const Email e(email_profile("smtps://h"));
   const Verdict v = e.interpret(
       smtp_reply(0, "", TransportError::connect, "could not connect to the SMTP server"));
   EXPECT_EQ(v.kind, Verdict::Kind::retry);
@@ -232,9 +232,9 @@ TEST(EmailInterpretTest, connect_failures_are_retried) {
 // --- preview -------------------------------------------------------------------------
 
 TEST(EmailPreviewTest, shows_envelope_and_decoded_message_never_the_password) {
-  Message m = msg("Grüße\n.dot line\n", "Zähler übergelaufen");
+  Message m = email_msg("Grüße\n.dot line\n", "Zähler übergelaufen");
   m.files.push_back({"report.txt", "abc"});
-  const std::string shown = email_preview(build_one(profile("smtp://mail.example.com:587"), m));
+  const std::string shown = email_preview(build_one(email_profile("smtp://mail.example.com:587"), m));
   EXPECT_THAT(shown, HasSubstr("SMTP smtp://mail.example.com:587\n"));
   EXPECT_THAT(shown, HasSubstr("STARTTLS required"));
   EXPECT_THAT(shown, HasSubstr("login: alerts@example.com, password ***"));
@@ -248,15 +248,15 @@ TEST(EmailPreviewTest, shows_envelope_and_decoded_message_never_the_password) {
 }
 
 TEST(EmailPreviewTest, long_non_ascii_file_names_read_back_whole) {
-  Message m = msg("x");
+  Message m = email_msg("x");
   const std::string name = std::string(70, 'n') + "ä.log";
   m.files.push_back({name, "abcd"});
-  EXPECT_THAT(email_preview(build_one(profile("smtps://h"), m)),
+  EXPECT_THAT(email_preview(build_one(email_profile("smtps://h"), m)),
               HasSubstr("[attachment: " + name + ", 4 bytes]"));
 }
 
 TEST(EmailPreviewTest, masks_a_password_written_into_the_url) {
-  HttpRequest r = build_one(profile("smtps://user:hunter2secret@mail.example.com"), msg("x"));
+  HttpRequest r = build_one(email_profile("smtps://user:hunter2secret@mail.example.com"), email_msg("x"));
   EXPECT_THAT(email_preview(r), Not(HasSubstr("hunter2secret")));
 }
 
@@ -291,12 +291,12 @@ class EmailDeliveryTest : public ::testing::TestWithParam<bool> {};
 
 TEST_P(EmailDeliveryTest, the_recipient_reads_exactly_what_was_sent) {
   FakeSmtpServer server(server_options(GetParam()));
-  const auto p = profile(server.url());
+  const auto p = email_profile(server.url());
   const Email e(p);
-  Message m = msg(kTrickyBody, "Ärger im Netz: ☃ 雪");
+  Message m = email_msg(kTrickyBody, "Ärger im Netz: ☃ 雪");
   m.files.push_back({"report.bin", std::string("\x00\x01\xff binary\r\n.\r\n", 15)});
   m.files.push_back({"../../résumé \"final\".txt", "text attachment\n"});
-  const HttpResponse r = deliver(e.build(m, ctx()).at(0), p.ca_file);
+  const HttpResponse r = deliver(e.build(m, email_ctx()).at(0), p.ca_file);
   const Verdict v = e.interpret(r);
   ASSERT_EQ(v.kind, Verdict::Kind::delivered) << v.error;
 
@@ -323,9 +323,9 @@ INSTANTIATE_TEST_SUITE_P(tls, EmailDeliveryTest, ::testing::Values(false, true),
 TEST(EmailDeliveryFaultsTest, a_4xx_at_rcpt_is_retried_and_nothing_is_accepted) {
   FakeSmtpServer server(server_options(false));
   server.push_fault(SmtpFault::reply_at(SmtpStep::rcpt, 451, "4.3.0 mailbox busy").after(1));
-  const auto p = profile(server.url());
+  const auto p = email_profile(server.url());
   const Email e(p);
-  const Verdict v = e.interpret(deliver(e.build(msg("x"), ctx()).at(0), p.ca_file));
+  const Verdict v = e.interpret(deliver(e.build(email_msg("x"), email_ctx()).at(0), p.ca_file));
   EXPECT_EQ(v.kind, Verdict::Kind::retry);
   EXPECT_THAT(v.error, HasSubstr("451"));
   EXPECT_THAT(v.error, HasSubstr("mailbox busy"));
@@ -335,9 +335,9 @@ TEST(EmailDeliveryFaultsTest, a_4xx_at_rcpt_is_retried_and_nothing_is_accepted) 
 TEST(EmailDeliveryFaultsTest, a_5xx_after_the_data_fails_for_good) {
   FakeSmtpServer server(server_options(false));
   server.push_fault(SmtpFault::reply_at(SmtpStep::message, 554, "5.7.1 rejected as spam"));
-  const auto p = profile(server.url());
+  const auto p = email_profile(server.url());
   const Email e(p);
-  const Verdict v = e.interpret(deliver(e.build(msg("x"), ctx()).at(0), p.ca_file));
+  const Verdict v = e.interpret(deliver(e.build(email_msg("x"), email_ctx()).at(0), p.ca_file));
   EXPECT_EQ(v.kind, Verdict::Kind::fail);
   EXPECT_THAT(v.error, HasSubstr("554"));
   EXPECT_THAT(v.error, HasSubstr("rejected as spam"));
@@ -346,10 +346,10 @@ TEST(EmailDeliveryFaultsTest, a_5xx_after_the_data_fails_for_good) {
 
 TEST(EmailDeliveryFaultsTest, a_wrong_password_fails_with_the_credentials_hint) {
   FakeSmtpServer server(server_options(false));
-  auto p = profile(server.url());
+  auto p = email_profile(server.url());
   p.secrets["password"] = "not the password";
   const Email e(p);
-  const Verdict v = e.interpret(deliver(e.build(msg("x"), ctx()).at(0), p.ca_file));
+  const Verdict v = e.interpret(deliver(e.build(email_msg("x"), email_ctx()).at(0), p.ca_file));
   EXPECT_EQ(v.kind, Verdict::Kind::fail);
   EXPECT_THAT(v.hint, HasSubstr("password"));
   EXPECT_THAT(v.error + v.hint, Not(HasSubstr("not the password")));
@@ -357,9 +357,9 @@ TEST(EmailDeliveryFaultsTest, a_wrong_password_fails_with_the_credentials_hint) 
 
 TEST(EmailDeliveryFaultsTest, tls_is_refused_without_the_test_ca) {
   FakeSmtpServer server(server_options(false));
-  const auto p = profile(server.url());
+  const auto p = email_profile(server.url());
   const Email e(p);
-  const Verdict v = e.interpret(deliver(e.build(msg("x"), ctx()).at(0), pki().other_ca_cert()));
+  const Verdict v = e.interpret(deliver(e.build(email_msg("x"), email_ctx()).at(0), pki().other_ca_cert()));
   EXPECT_EQ(v.kind, Verdict::Kind::fail);
   EXPECT_THAT(v.hint, HasSubstr("ca_file"));
   EXPECT_EQ(server.message_count(), 0u);

@@ -16,7 +16,7 @@ namespace {
 
 using json = nlohmann::json;
 
-config::Profile profile(std::string kind) {
+config::Profile markdown_services_profile(std::string kind) {
   config::Profile p;
   p.name = "p";
   p.type = kind;
@@ -37,13 +37,13 @@ Message md(std::string body, std::string title = "") {
   return m;
 }
 
-BuildContext ctx() {
+BuildContext markdown_services_ctx() {
   return BuildContext{[] { return std::string("uuid"); }};
 }
 
 std::vector<json> payloads(const Service& s, const Message& m) {
   std::vector<json> out;
-  for (const auto& r : s.build(m, ctx())) out.push_back(json::parse(r.body));
+  for (const auto& r : s.build(m, markdown_services_ctx())) out.push_back(json::parse(r.body));
   return out;
 }
 
@@ -113,7 +113,7 @@ void expect_valid_entities(const json& j) {
 // --- Telegram -------------------------------------------------------------------
 
 TEST(TelegramMarkdownTest, entities_count_utf16_after_astral_characters) {
-  auto p = profile("telegram");
+  auto p = markdown_services_profile("telegram");
   auto js = payloads(Telegram(p), md("\xF0\x9F\x8D\x8E\xF0\x9F\x8D\x8E **bold** [link](https://e.com) `c`",
                                      "\xF0\x9F\x94\xA5 t"));
   ASSERT_EQ(js.size(), 1u);
@@ -129,7 +129,7 @@ TEST(TelegramMarkdownTest, entities_count_utf16_after_astral_characters) {
 }
 
 TEST(TelegramMarkdownTest, a_span_across_a_cut_continues_in_the_next_part) {
-  auto p = profile("telegram");
+  auto p = markdown_services_profile("telegram");
   p.max_length = 60;
   std::string words;
   for (int i = 0; i < 40; ++i) words += (i ? " w" : "w") + std::to_string(100 + i);
@@ -155,7 +155,7 @@ TEST(TelegramMarkdownTest, a_span_across_a_cut_continues_in_the_next_part) {
 }
 
 TEST(TelegramMarkdownTest, a_code_block_keeps_its_language_in_every_part) {
-  auto p = profile("telegram");
+  auto p = markdown_services_profile("telegram");
   p.max_length = 100;
   std::string code;
   for (int i = 0; i < 30; ++i) code += "print(" + std::to_string(i) + ")\n";
@@ -177,9 +177,9 @@ TEST(TelegramMarkdownTest, a_code_block_keeps_its_language_in_every_part) {
 }
 
 TEST(TelegramMarkdownTest, plain_fallback_drops_the_entities) {
-  auto p = profile("telegram");
+  auto p = markdown_services_profile("telegram");
   Telegram s(p);
-  auto req = s.build(md("**x** [y](https://e.com)"), ctx())[0];
+  auto req = s.build(md("**x** [y](https://e.com)"), markdown_services_ctx())[0];
   ASSERT_TRUE(json::parse(req.body).contains("entities"));
   auto plain = s.plain(req);
   ASSERT_TRUE(plain);
@@ -189,7 +189,7 @@ TEST(TelegramMarkdownTest, plain_fallback_drops_the_entities) {
 }
 
 TEST(TelegramMarkdownTest, entity_refusals_resend_plain) {
-  Telegram s(profile("telegram"));
+  Telegram s(markdown_services_profile("telegram"));
   HttpResponse r;
   r.status = 400;
   r.body = R"({"ok":false,"error_code":400,"description":"Bad Request: ENTITIES_TOO_LONG"})";
@@ -213,7 +213,7 @@ std::string mixed_document() {
 }
 
 TEST(TelegramMarkdownTest, every_part_fits_and_its_entities_are_valid) {
-  auto p = profile("telegram");
+  auto p = markdown_services_profile("telegram");
   p.max_length = 300;
   for (int max_parts : {100, 3, 2, 1}) {
     auto m = md(mixed_document(), "report");
@@ -235,7 +235,7 @@ TEST(TelegramMarkdownTest, every_part_fits_and_its_entities_are_valid) {
 // --- LINE ------------------------------------------------------------------------
 
 TEST(LineMarkdownTest, plain_text_with_links_spelled_out) {
-  auto p = profile("line");
+  auto p = markdown_services_profile("line");
   auto js = payloads(Line(p), md("# Done\n\nSee [the log](https://ci/1) and <https://ci/2>.\n\n"
                                  "> **careful**\n> now\n\n1. `a`\n2. b",
                                  "ci"));
@@ -245,7 +245,7 @@ TEST(LineMarkdownTest, plain_text_with_links_spelled_out) {
 }
 
 TEST(LineMarkdownTest, parts_fit_in_utf16_units) {
-  auto p = profile("line");
+  auto p = markdown_services_profile("line");
   p.max_length = 200;
   auto m = md(mixed_document());
   m.max_parts = 100;
@@ -260,7 +260,7 @@ TEST(LineMarkdownTest, parts_fit_in_utf16_units) {
 // --- Mattermost and Discord ---------------------------------------------------------
 
 TEST(MattermostMarkdownTest, sent_as_written_with_mentions_still_neutralised) {
-  auto p = profile("mattermost");
+  auto p = markdown_services_profile("mattermost");
   auto j = payloads(Mattermost(p), md("# T\n\n```\n```code``` @channel\n```\n@here"))[0];
   const std::string text = j["text"];
   EXPECT_EQ(text.rfind("# T\n\n```\n```code``` @", 0), 0u) << text;  // fences untouched
@@ -296,7 +296,7 @@ void expect_fences_repaired(const std::vector<std::string>& bodies, const std::s
 }
 
 TEST(DiscordMarkdownTest, a_code_block_cut_in_two_is_closed_and_reopened) {
-  auto p = profile("discord");
+  auto p = markdown_services_profile("discord");
   p.max_length = 120;
   std::string code;
   for (int i = 0; i < 30; ++i) code += "line " + std::to_string(i) + "\n";
@@ -321,7 +321,7 @@ TEST(DiscordMarkdownTest, a_code_block_cut_in_two_is_closed_and_reopened) {
 }
 
 TEST(DiscordMarkdownTest, capped_parts_keep_their_fences) {
-  auto p = profile("discord");
+  auto p = markdown_services_profile("discord");
   p.max_length = 200;  // long enough that the note leaves some of the last part
   std::string code;
   for (int i = 0; i < 400; ++i) code += "row " + std::to_string(i) + "\n";
@@ -344,7 +344,7 @@ TEST(DiscordMarkdownTest, capped_parts_keep_their_fences) {
 }
 
 TEST(MattermostMarkdownTest, a_quoted_code_block_is_reopened_inside_the_quote) {
-  auto p = profile("mattermost");
+  auto p = markdown_services_profile("mattermost");
   p.max_length = 90;
   std::string quoted = "> ~~~ sh\n";
   for (int i = 0; i < 20; ++i) quoted += "> step " + std::to_string(i) + "\n";
@@ -368,7 +368,7 @@ TEST(MattermostMarkdownTest, a_quoted_code_block_is_reopened_inside_the_quote) {
 }
 
 TEST(MarkdownServicesTest, without_fences_markdown_splits_like_text) {
-  auto p = profile("discord");
+  auto p = markdown_services_profile("discord");
   p.max_length = 80;
   std::string body;
   for (int i = 0; i < 30; ++i) body += "**item** " + std::to_string(i) + "\n";

@@ -31,14 +31,14 @@ using json = nlohmann::json;
 
 constexpr const char* kHook = "https://hooks.slack.com/services/T000/B000/XXXXXXXXsecret";
 
-config::Profile profile(std::string url = kHook) {
+config::Profile slack_profile(std::string url = kHook) {
   config::Profile p;
   p.name = "team";
   p.secrets["webhook_url"] = std::move(url);
   return p;
 }
 
-Message msg(std::string body) {
+Message slack_msg(std::string body) {
   Message m;
   m.body = std::move(body);
   return m;
@@ -95,7 +95,7 @@ const std::string kHostile =
 // --- build(): pure ---------------------------------------------------------------------
 
 TEST(SlackBuildTest, plain_text_is_one_json_post_to_the_hook_and_nothing_else) {
-  const auto reqs = build(profile(), msg("disk /var 91%"));
+  const auto reqs = build(slack_profile(), slack_msg("disk /var 91%"));
   ASSERT_EQ(reqs.size(), 1u);
   EXPECT_EQ(reqs[0].method, "POST");
   EXPECT_EQ(reqs[0].url, kHook);
@@ -105,22 +105,22 @@ TEST(SlackBuildTest, plain_text_is_one_json_post_to_the_hook_and_nothing_else) {
 }
 
 TEST(SlackBuildTest, title_is_a_bold_line_above_the_text) {
-  auto m = msg("backup done");
+  auto m = slack_msg("backup done");
   m.title = "nightly";
-  EXPECT_EQ(text_of(build(profile(), m).at(0)), "*nightly*\nbackup done");
+  EXPECT_EQ(text_of(build(slack_profile(), m).at(0)), "*nightly*\nbackup done");
 }
 
 TEST(SlackBuildTest, amp_lt_gt_are_escaped_in_text_and_title) {
-  auto m = msg("a & b < c > d &amp;");
+  auto m = slack_msg("a & b < c > d &amp;");
   m.title = "<b> & co";
-  EXPECT_EQ(text_of(build(profile(), m).at(0)),
+  EXPECT_EQ(text_of(build(slack_profile(), m).at(0)),
             "*&lt;b&gt; &amp; co*\na &amp; b &lt; c &gt; d &amp;amp;");
 }
 
 TEST(SlackBuildTest, hostile_input_can_form_no_token_and_link_names_is_never_set) {
-  auto m = msg(kHostile);
+  auto m = slack_msg(kHostile);
   m.title = "<!channel>";
-  const auto j = body_of(build(profile(), m).at(0));
+  const auto j = body_of(build(slack_profile(), m).at(0));
   const auto text = j["text"].get<std::string>();
   EXPECT_EQ(text.find('<'), std::string::npos) << text;
   EXPECT_EQ(text.find('>'), std::string::npos) << text;
@@ -130,11 +130,11 @@ TEST(SlackBuildTest, hostile_input_can_form_no_token_and_link_names_is_never_set
 }
 
 TEST(SlackBuildTest, code_is_a_fenced_block_a_fence_in_the_body_cannot_close) {
-  auto m = msg("x < 1\n```\nrm -rf /\n```");
+  auto m = slack_msg("x < 1\n```\nrm -rf /\n```");
   m.code = true;
   m.code_lang = "sh";
   m.title = "log";
-  const auto text = text_of(build(profile(), m).at(0));
+  const auto text = text_of(build(slack_profile(), m).at(0));
   ASSERT_THAT(text, ::testing::StartsWith("*log*\n```\n"));
   ASSERT_THAT(text, ::testing::EndsWith("\n```"));
   const auto inner = text.substr(10, text.size() - 14);
@@ -145,7 +145,7 @@ TEST(SlackBuildTest, code_is_a_fenced_block_a_fence_in_the_body_cannot_close) {
 
 TEST(SlackBuildTest, long_input_splits_at_4000_characters_numbered_and_complete) {
   const std::string body = numbered_lines(300, "0123456789 abcdefghij <&> klmnopqrst");
-  const auto reqs = build(profile(), msg(body));
+  const auto reqs = build(slack_profile(), slack_msg(body));
   const std::size_t n = reqs.size();
   ASSERT_GE(n, 3u);
   std::string joined;
@@ -166,42 +166,42 @@ TEST(SlackBuildTest, long_input_splits_at_4000_characters_numbered_and_complete)
 
 TEST(SlackBuildTest, max_length_lowers_the_part_size_and_cannot_raise_it) {
   const std::string body = numbered_lines(300, "0123456789 abcdefghij");
-  auto p = profile();
+  auto p = slack_profile();
   p.max_length = 1000;
-  const auto small = build(p, msg(body));
+  const auto small = build(p, slack_msg(body));
   EXPECT_GT(small.size(), 4u);
   for (const auto& r : small) EXPECT_LE(message::length_in(text_of(r), message::Unit::code_points), 1000u);
   p.max_length = 20000;
-  for (const auto& r : build(p, msg(body)))
+  for (const auto& r : build(p, slack_msg(body)))
     EXPECT_LE(message::length_in(text_of(r), message::Unit::code_points), Slack::kLimit);
 }
 
 TEST(SlackBuildTest, one_part_text_is_exactly_what_one_message_holds) {
   for (const bool code : {false, true}) {
-    auto m = msg("");
+    auto m = slack_msg("");
     m.title = "a title";
     m.code = code;
-    const std::size_t n = Slack(profile()).one_part_text(m);
+    const std::size_t n = Slack(slack_profile()).one_part_text(m);
     ASSERT_GT(n, 3900u);
     m.body = std::string(n, 'x');
-    EXPECT_EQ(build(profile(), m).size(), 1u) << code;
+    EXPECT_EQ(build(slack_profile(), m).size(), 1u) << code;
     m.body += 'x';
-    EXPECT_EQ(build(profile(), m).size(), 2u) << code;
+    EXPECT_EQ(build(slack_profile(), m).size(), 2u) << code;
   }
 }
 
 TEST(SlackBuildTest, overrides_come_from_the_message_then_the_profile) {
-  auto p = profile();
+  auto p = slack_profile();
   p.settings["username"] = std::string("cron");
   p.settings["icon_emoji"] = std::string(":bell:");
   p.settings["icon_url"] = std::string("https://img.example/a.png");
-  auto j = body_of(build(p, msg("x")).at(0));
+  auto j = body_of(build(p, slack_msg("x")).at(0));
   EXPECT_EQ(j["username"], "cron");
   EXPECT_EQ(j["icon_emoji"], ":bell:");  // Slack wants the colons; emoji wins over a URL
   EXPECT_FALSE(j.contains("icon_url"));
   EXPECT_FALSE(j.contains("channel"));
 
-  auto m = msg("x");
+  auto m = slack_msg("x");
   m.username = "deploy";
   m.icon_url = "https://img.example/b.png";
   m.channel = "#ops";
@@ -216,18 +216,18 @@ TEST(SlackBuildTest, overrides_come_from_the_message_then_the_profile) {
 }
 
 TEST(SlackBuildTest, markdown_is_sent_rendered_as_plain_text) {
-  auto m = msg("**bold** and [docs](https://docs.example/x)\n\n- one\n- two");
+  auto m = slack_msg("**bold** and [docs](https://docs.example/x)\n\n- one\n- two");
   m.markdown = true;
-  const auto text = text_of(build(profile(), m).at(0));
+  const auto text = text_of(build(slack_profile(), m).at(0));
   EXPECT_THAT(text, Not(HasSubstr("**")));
   EXPECT_THAT(text, Not(HasSubstr("](")));
   EXPECT_THAT(text, HasSubstr("bold and docs (https://docs.example/x)"));
 }
 
 TEST(SlackBuildTest, notes_say_what_a_webhook_cannot_do) {
-  Slack s(profile());
-  EXPECT_TRUE(s.notes(msg("x")).empty());
-  auto m = msg("x");
+  Slack s(slack_profile());
+  EXPECT_TRUE(s.notes(slack_msg("x")).empty());
+  auto m = slack_msg("x");
   m.silent = true;
   ASSERT_EQ(s.notes(m).size(), 1u);
   EXPECT_THAT(s.notes(m)[0], HasSubstr("no silent"));
@@ -236,7 +236,7 @@ TEST(SlackBuildTest, notes_say_what_a_webhook_cannot_do) {
 
 // --- interpret(): pure -------------------------------------------------------------------
 
-HttpResponse reply(long status, std::string body, std::string type = "text/plain") {
+HttpResponse slack_reply(long status, std::string body, std::string type = "text/plain") {
   HttpResponse r;
   r.status = status;
   r.body = std::move(body);
@@ -245,7 +245,7 @@ HttpResponse reply(long status, std::string body, std::string type = "text/plain
 }
 
 TEST(SlackReplyTest, ok_is_delivered) {
-  EXPECT_EQ(Slack(profile()).interpret(reply(200, "ok")).kind, Verdict::Kind::delivered);
+  EXPECT_EQ(Slack(slack_profile()).interpret(slack_reply(200, "ok")).kind, Verdict::Kind::delivered);
 }
 
 TEST(SlackReplyTest, each_error_word_fails_with_the_word_and_a_hint) {
@@ -257,37 +257,37 @@ TEST(SlackReplyTest, each_error_word_fails_with_the_word_and_a_hint) {
       {404, "team_disabled"},     {403, "invalid_token"}};
   std::vector<std::string> hints;
   for (const auto& [status, word] : words) {
-    const auto v = Slack(profile()).interpret(reply(status, word));
+    const auto v = Slack(slack_profile()).interpret(slack_reply(status, word));
     EXPECT_EQ(v.kind, Verdict::Kind::fail) << word;
     EXPECT_EQ(v.error, "HTTP " + std::to_string(status) + ": " + word);
     EXPECT_FALSE(v.hint.empty()) << word;
     EXPECT_EQ(std::count(hints.begin(), hints.end(), v.hint), 0) << word << ": same hint twice";
     hints.push_back(v.hint);
   }
-  EXPECT_THAT(Slack(profile()).interpret(reply(404, "no_service\n")).hint, HasSubstr("removed"));
-  EXPECT_THAT(Slack(profile()).interpret(reply(404, "channel_not_found")).hint, HasSubstr("channel"));
+  EXPECT_THAT(Slack(slack_profile()).interpret(slack_reply(404, "no_service\n")).hint, HasSubstr("removed"));
+  EXPECT_THAT(Slack(slack_profile()).interpret(slack_reply(404, "channel_not_found")).hint, HasSubstr("channel"));
 }
 
 TEST(SlackReplyTest, an_unknown_word_still_fails_with_the_word) {
-  const auto v = Slack(profile()).interpret(reply(400, "some_new_error"));
+  const auto v = Slack(slack_profile()).interpret(slack_reply(400, "some_new_error"));
   EXPECT_EQ(v.kind, Verdict::Kind::fail);
   EXPECT_EQ(v.error, "HTTP 400: some_new_error");
 }
 
 TEST(SlackReplyTest, rate_limit_is_retried_after_the_servers_wait) {
-  auto r = reply(429, "rate_limited");
+  auto r = slack_reply(429, "rate_limited");
   r.headers.emplace_back("retry-after", "7");
-  const auto v = Slack(profile()).interpret(r);
+  const auto v = Slack(slack_profile()).interpret(r);
   EXPECT_EQ(v.kind, Verdict::Kind::retry);
   EXPECT_EQ(v.retry_after, std::chrono::milliseconds(7000));
 }
 
 TEST(SlackReplyTest, server_errors_and_a_proxys_html_page_are_retried_in_one_line) {
-  const auto v500 = Slack(profile()).interpret(reply(500, "internal_error"));
+  const auto v500 = Slack(slack_profile()).interpret(slack_reply(500, "internal_error"));
   EXPECT_EQ(v500.kind, Verdict::Kind::retry);
   EXPECT_THAT(v500.error, HasSubstr("internal_error"));
-  const auto v502 = Slack(profile()).interpret(
-      reply(502, "<html><head><title>502</title></head><body><h1>Bad Gateway</h1>\n</body></html>",
+  const auto v502 = Slack(slack_profile()).interpret(
+      slack_reply(502, "<html><head><title>502</title></head><body><h1>Bad Gateway</h1>\n</body></html>",
             "text/html"));
   EXPECT_EQ(v502.kind, Verdict::Kind::retry);
   EXPECT_EQ(v502.error, "HTTP 502 Bad Gateway");
@@ -296,13 +296,13 @@ TEST(SlackReplyTest, server_errors_and_a_proxys_html_page_are_retried_in_one_lin
 TEST(SlackReplyTest, a_connection_failure_is_retried) {
   HttpResponse r;
   r.error = TransportError::connect;
-  EXPECT_EQ(Slack(profile()).interpret(r).kind, Verdict::Kind::retry);
+  EXPECT_EQ(Slack(slack_profile()).interpret(r).kind, Verdict::Kind::retry);
 }
 
 // --- the secret ---------------------------------------------------------------------
 
 TEST(SlackMaskTest, the_hooks_secret_is_masked_in_its_url_and_anywhere_else) {
-  auto p = profile();
+  auto p = slack_profile();
   p.type = "slack";
   const auto& shapes = url_shapes(p, "webhook_url");
   ASSERT_FALSE(shapes.empty());
@@ -337,8 +337,8 @@ TEST(SlackAgainstFakeTest, hostile_long_input_is_shown_as_written_in_complete_pa
   test::FakeSlack fake;
   server.set_handler(fake.handler());
   const std::string body = numbered_lines(140, kHostile);
-  const Slack slack(profile(fake.url(server)));
-  const auto sent = post_all(slack, msg(body));
+  const Slack slack(slack_profile(fake.url(server)));
+  const auto sent = post_all(slack, slack_msg(body));
 
   const auto posts = fake.posts();
   ASSERT_EQ(posts.size(), sent.verdicts.size());
@@ -362,10 +362,10 @@ TEST(SlackAgainstFakeTest, title_code_and_overrides_arrive_as_slack_shows_them) 
   test::FakeServer server;
   test::FakeSlack fake;
   server.set_handler(fake.handler());
-  auto p = profile(fake.url(server));
+  auto p = slack_profile(fake.url(server));
   p.settings["username"] = std::string("cron");
   p.settings["icon_emoji"] = std::string("bell");
-  auto m = msg("if (a < b && c > d) {}");
+  auto m = slack_msg("if (a < b && c > d) {}");
   m.title = "build <!here>";
   m.code = true;
   const auto sent = post_all(Slack(p), m);
@@ -386,20 +386,20 @@ TEST(SlackAgainstFakeTest, the_fakes_refusals_fail_or_retry_with_their_words) {
   test::FakeSlack fake(options);
   server.set_handler(fake.handler());
 
-  auto m = msg("x");
+  auto m = slack_msg("x");
   m.channel = "#nowhere";
-  auto v = post_all(Slack(profile(fake.url(server))), m).verdicts.at(0);
+  auto v = post_all(Slack(slack_profile(fake.url(server))), m).verdicts.at(0);
   EXPECT_EQ(v.kind, Verdict::Kind::fail);
   EXPECT_EQ(v.error, "HTTP 404: channel_not_found");
   EXPECT_THAT(v.hint, HasSubstr("channel"));
 
-  v = post_all(Slack(profile(server.base_url() + "/services/T1/B1/wrongwrongwrong")), msg("x"))
+  v = post_all(Slack(slack_profile(server.base_url() + "/services/T1/B1/wrongwrongwrong")), slack_msg("x"))
           .verdicts.at(0);
   EXPECT_EQ(v.error, "HTTP 404: no_service");
   EXPECT_THAT(v.hint, HasSubstr("removed"));
 
   server.push_reply(test::slack_429(3));
-  v = post_all(Slack(profile(fake.url(server))), msg("x")).verdicts.at(0);
+  v = post_all(Slack(slack_profile(fake.url(server))), slack_msg("x")).verdicts.at(0);
   EXPECT_EQ(v.kind, Verdict::Kind::retry);
   EXPECT_EQ(v.retry_after, std::chrono::milliseconds(3000));
   EXPECT_TRUE(fake.posts().empty());

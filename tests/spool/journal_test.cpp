@@ -20,7 +20,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-Record sample() {
+Record journal_sample() {
   Record r;
   r.created_unix = 1764561600;
   r.message.title = "backup";
@@ -34,7 +34,7 @@ Record sample() {
 }
 
 TEST(JournalTest, a_record_and_its_events_read_back) {
-  Record r = sample();
+  Record r = journal_sample();
   std::string text = encode_record(r);
   text += event_part("ops", 0);
   text += event_part("ops", 1);
@@ -55,7 +55,7 @@ TEST(JournalTest, a_record_and_its_events_read_back) {
 }
 
 TEST(JournalTest, a_torn_last_event_is_ignored) {
-  std::string text = encode_record(sample()) + event_part("ops", 0);
+  std::string text = encode_record(journal_sample()) + event_part("ops", 0);
   const std::string torn = event_part("ops", 1);
   text += torn.substr(0, torn.size() / 2);  // the crash came mid-write
   auto back = decode_journal(text);
@@ -65,7 +65,7 @@ TEST(JournalTest, a_torn_last_event_is_ignored) {
 }
 
 TEST(JournalTest, a_new_plan_restarts_that_destinations_progress) {
-  std::string text = encode_record(sample()) + event_part("ops", 0) + event_plan("ops", Plan{2, "new", {}, std::nullopt});
+  std::string text = encode_record(journal_sample()) + event_part("ops", 0) + event_plan("ops", Plan{2, "new", {}, std::nullopt});
   auto back = decode_journal(text);
   ASSERT_TRUE(back);
   EXPECT_EQ(back->accepted.count("ops"), 0u);
@@ -73,11 +73,11 @@ TEST(JournalTest, a_new_plan_restarts_that_destinations_progress) {
 }
 
 // --- A damaged journal: lines that contradict the record ----------------
-// sample(): ops has a plan of 3 parts, family one of 1, me none; the
+// journal_sample(): ops has a plan of 3 parts, family one of 1, me none; the
 // targets are ops and me. The record is line 2, events start at line 3.
 
 std::string with_lines(std::initializer_list<std::string> lines) {
-  std::string text = encode_record(sample());
+  std::string text = encode_record(journal_sample());
   for (const auto& l : lines) text += l + "\n";
   return text;
 }
@@ -147,7 +147,7 @@ TEST(JournalDamageTest, done_through_a_destination_that_has_it_all_is_not_damage
 }
 
 TEST(JournalDamageTest, a_record_that_counts_more_parts_than_its_plan_is_damage) {
-  Record r = sample();
+  Record r = journal_sample();
   r.accepted["ops"] = 7;
   r.accepted["me"] = 1;
   auto back = decode_journal(encode_record(r));
@@ -174,7 +174,7 @@ TEST(JournalDamageTest, an_event_of_an_unknown_kind_is_damage) {
 }
 
 TEST(JournalDamageTest, the_events_notify_writes_itself_are_never_damage) {
-  Record r = sample();
+  Record r = journal_sample();
   std::string text = encode_record(r);
   Record live = r;
   for (const auto& ev : {event_plan("ops", Plan{2, "new", {}, std::nullopt}), event_part("ops", 0),
@@ -192,12 +192,12 @@ TEST(JournalDamageTest, the_events_notify_writes_itself_are_never_damage) {
 // --- Recognised by the first line ------------------------------------------
 
 TEST(JournalRecogniseTest, a_journal_is_recognised_by_its_head_line_alone) {
-  const std::string text = encode_record(sample());
+  const std::string text = encode_record(journal_sample());
   const std::string head = text.substr(0, text.find('\n') + 1);
   EXPECT_LT(head.size(), 64u);
   EXPECT_TRUE(recognised(head, false));
   EXPECT_TRUE(recognised(text, true));
-  Record big = sample();
+  Record big = journal_sample();
   big.message.files.push_back({"big.bin", std::string(200000, 'x')});
   const std::string big_text = encode_record(big);
   EXPECT_TRUE(recognised(std::string_view(big_text).substr(0, kRecogniseBytes), false));
@@ -276,7 +276,7 @@ class SpoolTest : public ::testing::Test {
 };
 
 TEST_F(SpoolTest, begin_numbers_messages_and_holds_them_until_settled) {
-  Record a = sample(), b = sample();
+  Record a = journal_sample(), b = journal_sample();
   auto ja = spool.begin(a);
   auto jb = spool.begin(b);
   ASSERT_TRUE(ja && jb);
@@ -295,7 +295,7 @@ TEST_F(SpoolTest, begin_numbers_messages_and_holds_them_until_settled) {
 }
 
 TEST_F(SpoolTest, dead_targets_go_to_failed_and_the_rest_stays) {
-  Record r = sample();
+  Record r = journal_sample();
   auto j = spool.begin(r);
   ASSERT_TRUE(j);
   j->append(event_failed("ops", TargetState{1, "HTTP 400: invalid webhook", true}));
@@ -323,7 +323,7 @@ TEST_F(SpoolTest, hostile_files_are_refused_not_read) {
   const auto dir = fs::path(spool.dir());
   ASSERT_EQ(::mkfifo((dir / "000000000001.msg").c_str(), 0600), 0);
   fs::create_symlink("/dev/zero", dir / "000000000002.msg");
-  std::ofstream(dir / "000000000003.msg") << encode_record(sample());
+  std::ofstream(dir / "000000000003.msg") << encode_record(journal_sample());
   fs::permissions(dir / "000000000003.msg", fs::perms::owner_read | fs::perms::owner_write |
                                                 fs::perms::group_write);
   auto listing = spool.list();
@@ -368,7 +368,7 @@ TEST_F(SpoolTest, a_second_edition_message_longer_than_what_recognises_it_is_sti
 }
 
 TEST_F(SpoolTest, a_claim_cuts_off_a_torn_last_line_so_the_next_event_has_a_line_of_its_own) {
-  Record r = sample();
+  Record r = journal_sample();
   {
     auto j = spool.begin(r);
     ASSERT_TRUE(j);
@@ -394,10 +394,10 @@ TEST_F(SpoolTest, a_claim_cuts_off_a_torn_last_line_so_the_next_event_has_a_line
 }
 
 TEST_F(SpoolTest, an_id_counter_that_was_lost_does_not_reuse_ids) {
-  Record a = sample();
+  Record a = journal_sample();
   ASSERT_TRUE(spool.begin(a));
   fs::remove(fs::path(spool.dir()) / "seq");
-  Record b = sample();
+  Record b = journal_sample();
   ASSERT_TRUE(spool.begin(b));
   EXPECT_GT(b.id, a.id);
 }

@@ -32,7 +32,7 @@ static_assert(std::is_nothrow_move_constructible_v<Journal>);
 static_assert(std::is_nothrow_move_assignable_v<Journal>);
 static_assert(!std::is_copy_constructible_v<Journal>);
 
-Record sample() {
+Record spool_descriptor_sample() {
   Record r;
   r.created_unix = 1764561600;
   r.message.body = "disk /var 91%";
@@ -56,7 +56,7 @@ class SpoolDescriptorTest : public ::testing::Test {
   void fill_with_strangers() const {
     ASSERT_EQ(::mkfifo((dir() / "000000000101.msg").c_str(), 0600), 0);
     fs::create_symlink("/dev/zero", dir() / "000000000102.msg");
-    write("000000000103.msg", encode_record(sample()), kPrivate | fs::perms::group_write);
+    write("000000000103.msg", encode_record(spool_descriptor_sample()), kPrivate | fs::perms::group_write);
     write("000000000104.msg", "not a journal\n", kPrivate);
     write("000000000105.msg", "", kPrivate);  // a sender is writing it
     write("20250101T000000-junk.msg", "not a journal either\n", kPrivate);  // a first-edition name
@@ -64,7 +64,7 @@ class SpoolDescriptorTest : public ::testing::Test {
 };
 
 TEST_F(SpoolDescriptorTest, every_claim_that_is_not_claimed_closes_what_it_opened) {
-  Record r = sample();
+  Record r = spool_descriptor_sample();
   auto held = spool.begin(r);
   ASSERT_TRUE(held);
   fill_with_strangers();
@@ -85,7 +85,7 @@ TEST_F(SpoolDescriptorTest, every_claim_that_is_not_claimed_closes_what_it_opene
 }
 
 TEST_F(SpoolDescriptorTest, a_listing_and_a_tidy_close_every_file_they_read) {
-  Record r = sample();
+  Record r = spool_descriptor_sample();
   auto held = spool.begin(r);
   ASSERT_TRUE(held);
   fill_with_strangers();
@@ -110,7 +110,7 @@ TEST_F(SpoolDescriptorTest, a_listing_and_a_tidy_close_every_file_they_read) {
 }
 
 TEST_F(SpoolDescriptorTest, a_compact_that_cannot_create_its_file_keeps_the_hold) {
-  Record r = sample();
+  Record r = spool_descriptor_sample();
   auto j = spool.begin(r);
   ASSERT_TRUE(j);
   const auto name = fs::path(j->path()).filename().string();
@@ -126,7 +126,7 @@ TEST_F(SpoolDescriptorTest, a_compact_that_cannot_create_its_file_keeps_the_hold
 }
 
 TEST_F(SpoolDescriptorTest, a_compact_that_cannot_rename_closes_its_new_file_and_keeps_the_old) {
-  Record r = sample();
+  Record r = spool_descriptor_sample();
   auto j = spool.begin(r);
   ASSERT_TRUE(j);
   // A non-empty directory has taken the journal's name: the new file is
@@ -149,7 +149,7 @@ TEST_F(SpoolDescriptorTest, a_settle_that_cannot_write_the_dead_letter_still_end
   ASSERT_TRUE(spool.prepare());
   write("failed", "a file where failed/ should be", kPrivate);
   const auto before = open_fds();
-  Record r = sample();
+  Record r = spool_descriptor_sample();
   auto j = spool.begin(r);
   ASSERT_TRUE(j);
   j->append(event_failed("ops", TargetState{1, "HTTP 400", true}));
@@ -167,7 +167,7 @@ TEST_F(SpoolDescriptorTest, a_begin_whose_counter_cannot_be_written_leaves_no_de
   // A FIFO opens, locks and reads (nothing), then refuses the write.
   ASSERT_EQ(::mkfifo((dir() / "seq").c_str(), 0600), 0);
   const auto before = open_fds();
-  Record r = sample();
+  Record r = spool_descriptor_sample();
   const auto j = spool.begin(r);
   ASSERT_FALSE(j);
   EXPECT_THAT(j.error().message, ::testing::HasSubstr("writing " + (dir() / "seq").string()));
@@ -190,7 +190,7 @@ TEST_F(SpoolDescriptorTest, a_check_writable_that_cannot_rename_its_probe_leaves
 TEST_F(SpoolDescriptorTest, a_moved_journal_keeps_its_hold_and_one_assigned_over_lets_it_go) {
   ASSERT_TRUE(spool.prepare());
   const auto before = open_fds();
-  Record a = sample(), b = sample();
+  Record a = spool_descriptor_sample(), b = spool_descriptor_sample();
   auto ja = spool.begin(a);
   auto jb = spool.begin(b);
   ASSERT_TRUE(ja && jb);

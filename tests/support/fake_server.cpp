@@ -1,4 +1,5 @@
 #include "support/fake_server.hpp"
+#include "support/strings.hpp"
 
 #include <arpa/inet.h>
 #include <dirent.h>
@@ -23,11 +24,6 @@ namespace {
 // connections (tests fan out to several servers and retries overlap).
 constexpr std::size_t kWorkerThreads = 32;
 
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
 
 bool iequals(std::string_view a, std::string_view b) {
   return a.size() == b.size() &&
@@ -36,12 +32,6 @@ bool iequals(std::string_view a, std::string_view b) {
          });
 }
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 std::string percent_decode(std::string_view s) {
   std::string out;
@@ -119,11 +109,6 @@ void drop_connection(const httplib::Request& req, int server_port) {
   });
 }
 
-void ignore_sigpipe_once() {
-  // Writing to a dropped connection must not kill the test process.
-  static std::once_flag once;
-  std::call_once(once, [] { std::signal(SIGPIPE, SIG_IGN); });
-}
 
 }  // namespace
 

@@ -1,4 +1,5 @@
 #include "support/fake_services.hpp"
+#include "support/strings.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -19,18 +20,7 @@ using nlohmann::json;
 
 namespace {
 
-std::string dump(const json& j) {
-  return j.dump(-1, ' ', false, json::error_handler_t::replace);
-}
 
-bool starts_with_ci(std::string_view s, std::string_view prefix) {
-  if (s.size() < prefix.size()) return false;
-  for (std::size_t i = 0; i < prefix.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(s[i])) !=
-        std::tolower(static_cast<unsigned char>(prefix[i])))
-      return false;
-  return true;
-}
 
 std::string content_type(const Recorded& r) { return r.header("content-type").value_or(""); }
 

@@ -19,11 +19,7 @@ using nlohmann::json;
 
 namespace {
 
-std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
-bool starts_with_ci(std::string_view s, std::string_view prefix) {
-  return s.size() >= prefix.size() && lower(s.substr(0, prefix.size())) == lower(prefix);
-}
 
 // The first n code points of UTF-8 text (continuation bytes follow their lead byte).
 std::string first_code_points(const std::string& s, std::size_t n) {

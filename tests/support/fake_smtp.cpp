@@ -1,4 +1,5 @@
 #include "support/fake_smtp.hpp"
+#include "support/strings.hpp"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -30,11 +31,8 @@ std::string upper(std::string_view s) {
   return out;
 }
 
-bool starts_with_ci(std::string_view s, std::string_view prefix) {
-  return s.size() >= prefix.size() && upper(s.substr(0, prefix.size())) == upper(prefix);
-}
 
-std::string_view trim(std::string_view s) {
+std::string_view trim_blanks(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
   return s;
@@ -44,12 +42,12 @@ std::string_view trim(std::string_view s) {
 bool parse_path(std::string_view args, std::string_view keyword, std::string& address,
                 std::string& params) {
   if (!starts_with_ci(args, keyword)) return false;
-  args = trim(args.substr(keyword.size()));
+  args = trim_blanks(args.substr(keyword.size()));
   if (args.empty() || args.front() != '<') return false;
   const auto close = args.find('>');
   if (close == std::string_view::npos) return false;
   address = std::string(args.substr(1, close - 1));
-  params = std::string(trim(args.substr(close + 1)));
+  params = std::string(trim_blanks(args.substr(close + 1)));
   return true;
 }
 
@@ -70,11 +68,6 @@ std::string generic_text(int code) {
   }
 }
 
-void ignore_sigpipe_once() {
-  // A client that hangs up mid-reply must not kill the test process.
-  static std::once_flag once;
-  std::call_once(once, [] { std::signal(SIGPIPE, SIG_IGN); });
-}
 
 }  // namespace
 
@@ -413,7 +406,7 @@ void FakeSmtpServer::run_session(Connection& conn, std::size_t number) {
     const auto space = line.find(' ');
     const std::string verb = upper(line.substr(0, space));
     const std::string args =
-        space == std::string::npos ? std::string{} : std::string(trim(line.substr(space + 1)));
+        space == std::string::npos ? std::string{} : std::string(trim_blanks(line.substr(space + 1)));
     bool ok = true;
 
     if (verb == "EHLO" || verb == "HELO") {

@@ -1,4 +1,5 @@
 #include "support/mail_codec.hpp"
+#include "support/strings.hpp"
 
 #include <cctype>
 #include <cstdint>
@@ -15,12 +16,6 @@ int base64_value(char c) {
   return pos == std::string_view::npos ? -1 : static_cast<int>(pos);
 }
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 // "Q" encoding (RFC 2047 4.2): like quoted-printable, and '_' stands for a space.
 std::string q_decode(std::string_view text) {
