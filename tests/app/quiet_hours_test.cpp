@@ -30,6 +30,7 @@ namespace {
 using namespace std::chrono_literals;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::Not;
 using ::testing::StartsWith;
 using test::status_reply;
 
@@ -375,6 +376,35 @@ TEST_F(QuietHoursTest, local_time_is_the_clocks_zone_across_the_change_to_winter
   clock.set_unix(utc(2026, 10, 25, 6, 0));
   EXPECT_EQ(flush().delivered, 1);
   EXPECT_THAT(texts(), ElementsAre(HasSubstr("[23:00] disk full")));
+}
+
+TEST_F(QuietHoursTest, the_digest_is_as_loud_as_the_loudest_message_in_it) {
+  send({"ops"}, "low", Priority::low);
+  send({"ops"}, "high", Priority::high);
+  send({"ops"}, "normal");
+  clock.set_unix(kSeven);
+  EXPECT_EQ(flush().delivered, 1);
+  ASSERT_EQ(http.sent.size(), 1u);
+  const auto body = nlohmann::json::parse(http.sent[0].body);
+  EXPECT_EQ(body["priority"]["priority"], "important") << body.dump();
+}
+
+TEST_F(QuietHoursTest, a_held_message_with_files_goes_on_its_own_at_the_same_flush) {
+  World w = world();
+  Draft with_file;
+  with_file.body = "the report";
+  with_file.files.push_back(Attachment{"report.txt", "numbers"});
+  ASSERT_EQ(app::send(cfg, {"ops"}, with_file, {}, w).outcomes.at(0).quiet_until, kSeven);
+  send({"ops"}, "disk full");
+  clock.set_unix(kSeven);
+  const auto f = flush();
+  EXPECT_EQ(f.delivered, 2);
+  const auto sent = texts();
+  ASSERT_EQ(sent.size(), 2u);
+  EXPECT_THAT(sent[0], HasSubstr("the report"));
+  EXPECT_THAT(sent[0], HasSubstr("report.txt"));
+  EXPECT_EQ(sent[1], "1 message held during quiet hours 22:00-07:00:\n\n[23:00] disk full");
+  EXPECT_TRUE(spooled().empty());
 }
 
 TEST(QuietJournalTest, quiet_and_digest_of_are_written_only_when_set_and_read_back) {

@@ -8,7 +8,6 @@
 
 #include "e2e.hpp"
 
-#include <ctime>
 #include <regex>
 
 namespace notify::test {
@@ -16,23 +15,6 @@ namespace {
 
 using ::testing::HasSubstr;
 using ::testing::MatchesRegex;
-
-// A TZ in which the local clock now reads `hh:mm:ss` (fixed offset, no
-// daylight saving time). POSIX counts offsets west of Greenwich as positive.
-std::string zone_where_now_is(int hh, int mm, int ss) {
-  const std::int64_t now = std::time(nullptr);
-  const std::int64_t utc_of_day = now % 86400;
-  std::int64_t east = (hh * 3600 + mm * 60 + ss - utc_of_day) % 86400;
-  if (east < -43200) east += 86400;
-  if (east >= 43200) east -= 86400;
-  const std::int64_t west = -east;
-  const std::int64_t a = west < 0 ? -west : west;
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "QTZ%s%02lld:%02lld:%02lld", west < 0 ? "-" : "+",
-                static_cast<long long>(a / 3600), static_cast<long long>(a / 60 % 60),
-                static_cast<long long>(a % 60));
-  return buf;
-}
 
 class QuietHoursE2E : public E2E {
  protected:
@@ -59,7 +41,7 @@ class QuietHoursE2E : public E2E {
 TEST_F(QuietHoursE2E, kept_in_the_window_urgent_at_once_and_one_digest_after_a_kill_mid_flush) {
   // Half a minute of window left: room for the sends under the sanitizers,
   // and not long to wait for its end.
-  tz = zone_where_now_is(6, 59, 30);
+  tz = tz_where_now_is(6, 59, 30);
   auto r = run({"--json", "ops", "disk full on db1"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.err, "") << "kept is not failed: cron mails nothing";
