@@ -66,6 +66,12 @@ webhook_url = "https://mm.example/hooks/smallsmall"
 quiet_hours = "22:00-07:00"
 max_length = 200
 
+[profiles.nospool]
+type = "mattermost"
+webhook_url = "https://mm.example/hooks/nospoolnospool"
+quiet_hours = "22:00-07:00"
+spool = false
+
 [groups]
 both = ["ops", "day"]
 )";
@@ -405,6 +411,16 @@ TEST_F(QuietHoursTest, a_held_message_with_files_goes_on_its_own_at_the_same_flu
   EXPECT_THAT(sent[0], HasSubstr("report.txt"));
   EXPECT_EQ(sent[1], "1 message held during quiet hours 22:00-07:00:\n\n[23:00] disk full");
   EXPECT_TRUE(spooled().empty());
+}
+
+TEST_F(QuietHoursTest, a_profile_that_spools_nothing_still_keeps_what_its_quiet_hours_hold) {
+  // spool = false drops a message that failed; one held on purpose is kept.
+  EXPECT_EQ(send({"nospool"}, "disk full").outcomes.at(0).quiet_until, kSeven);
+  EXPECT_EQ(spooled().size(), 1u);
+  clock.set_unix(kSeven);
+  EXPECT_EQ(flush().delivered, 1);
+  EXPECT_THAT(texts("https://mm.example/hooks/nospoolnospool"),
+              ElementsAre(HasSubstr("[23:00] disk full")));
 }
 
 TEST(QuietJournalTest, quiet_and_digest_of_are_written_only_when_set_and_read_back) {
