@@ -129,7 +129,24 @@ Result<FlushResult> flush(const config::Config& cfg, const FlushOptions& opts, W
   for (const auto* list : {&listing.pending, &listing.failed})
     for (const auto& e : *list) digested.insert(e.record.digest_of.begin(), e.record.digest_of.end());
   const std::set<std::uint64_t> in_old_digest = digested;
+  // A dead --stream tells the batch it was cutting when it died by its tag
+  // in the spool (stream_leftover): such a batch held for quiet hours stays
+  // as it is until that stream is sealed, or it would be read as lost and
+  // sent twice. The next flush puts it in the digest.
+  std::set<std::string> cutting;
+  for (const auto& e : listing.pending)
+    if (e.record.stream_open && e.record.taking)
+      cutting.insert(std::to_string(e.id) + ":" + std::to_string(e.record.taking->seq));
+  std::set<std::uint64_t> not_yet;
+  for (const auto& e : listing.pending)
+    if (e.record.quiet && !e.record.batch_of.empty() && cutting.count(e.record.batch_of))
+      not_yet.insert(e.id);
   for (const auto& entry : listing.pending) {
+    if (not_yet.count(entry.id)) {
+      for (const auto& t : entry.record.targets)
+        if (wanted(t)) ++result.not_due;
+      continue;
+    }
     if (digested.count(entry.id)) {
       if (!opts.dry_run && in_old_digest.count(entry.id)) {
         spool::Journal held;
@@ -269,8 +286,10 @@ Result<FlushResult> flush(const config::Config& cfg, const FlushOptions& opts, W
         if (const auto p = file.config->profiles.find(record.targets.front());
             p != file.config->profiles.end())
           profile = &p->second;
-      auto digest = alerts::make_digest(sp, std::move(journal), listing.pending, digested, profile,
-                                        now, opts.dry_run, world);
+      std::set<std::uint64_t> skip = digested;
+      skip.insert(not_yet.begin(), not_yet.end());
+      auto digest = alerts::make_digest(sp, std::move(journal), listing.pending, skip, profile, now,
+                                        opts.dry_run, world);
       if (!digest) {
         world.tell(Level::warning, "the messages held for " + record.targets.front() +
                                        "'s quiet hours wait: their digest cannot be written (" +

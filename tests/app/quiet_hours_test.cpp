@@ -423,6 +423,40 @@ TEST_F(QuietHoursTest, a_profile_that_spools_nothing_still_keeps_what_its_quiet_
               ElementsAre(HasSubstr("[23:00] disk full")));
 }
 
+TEST_F(QuietHoursTest, a_held_batch_of_a_dead_stream_is_neither_lost_nor_sent_twice) {
+  // A --stream died after cutting a batch and journalling it, held for quiet
+  // hours, before it could note the batch taken: the buffer still says it
+  // was cutting "batch one", which the spool has under the buffer's tag.
+  const spool::Spool sp(spool_dir());
+  spool::Record buffer;
+  buffer.message.body = "the rest of the stream";
+  buffer.targets = {"ops"};
+  buffer.created_unix = kEleven;
+  buffer.stream_open = true;
+  buffer.taking = spool::Record::Taking{1, "batch one"};
+  ASSERT_TRUE(sp.begin(buffer));
+  spool::Record batch;
+  batch.message.body = "batch one";
+  batch.targets = {"ops"};
+  batch.created_unix = kEleven;
+  batch.batch_of = std::to_string(buffer.id) + ":1";
+  batch.due_unix = kSeven;
+  batch.quiet = spool::Record::QuietHold{"22:00-07:00"};
+  ASSERT_TRUE(sp.begin(batch));
+
+  clock.set_unix(kSeven);
+  flush();
+  flush();
+  const auto sent = texts();
+  ASSERT_EQ(sent.size(), 2u);
+  std::string all;
+  for (const auto& t : sent) all += t + "\n";
+  EXPECT_EQ(all.find("batch one"), all.rfind("batch one")) << all;
+  EXPECT_NE(all.find("batch one"), std::string::npos) << all;
+  EXPECT_NE(all.find("the rest of the stream"), std::string::npos) << all;
+  EXPECT_TRUE(spooled().empty());
+}
+
 TEST(QuietJournalTest, quiet_and_digest_of_are_written_only_when_set_and_read_back) {
   spool::Record r;
   r.id = 7;
