@@ -1,5 +1,6 @@
 #include "app/flush.hpp"
 
+#include "app/alerts/quiet_hours.hpp"
 #include "app/alerts/summary_spool.hpp"
 #include "app/round.hpp"
 #include "app/stream_journal.hpp"
@@ -122,7 +123,40 @@ Result<FlushResult> flush(const config::Config& cfg, const FlushOptions& opts, W
   std::stable_partition(listing.pending.begin(), listing.pending.end(),
                         [](const spool::Listed& e) { return !e.record.stream_open; });
   const std::int64_t now = world.clock_or_default().unix_seconds();
+  // Held messages a digest already holds: a flush died between writing the
+  // digest and removing them. And those this flush puts in one.
+  std::set<std::uint64_t> digested;
+  for (const auto* list : {&listing.pending, &listing.failed})
+    for (const auto& e : *list) digested.insert(e.record.digest_of.begin(), e.record.digest_of.end());
+  const std::set<std::uint64_t> in_old_digest = digested;
+  // A dead --stream tells the batch it was cutting when it died by its tag
+  // in the spool (stream_leftover): such a batch held for quiet hours stays
+  // as it is until that stream is sealed, or it would be read as lost and
+  // sent twice. The next flush puts it in the digest.
+  std::set<std::string> cutting;
+  for (const auto& e : listing.pending)
+    if (e.record.stream_open && e.record.taking)
+      cutting.insert(std::to_string(e.id) + ":" + std::to_string(e.record.taking->seq));
+  std::set<std::uint64_t> not_yet;
+  for (const auto& e : listing.pending)
+    if (e.record.quiet && !e.record.batch_of.empty() && cutting.count(e.record.batch_of))
+      not_yet.insert(e.id);
   for (const auto& entry : listing.pending) {
+    if (not_yet.count(entry.id)) {
+      for (const auto& t : entry.record.targets)
+        if (wanted(t)) ++result.not_due;
+      continue;
+    }
+    if (digested.count(entry.id)) {
+      if (!opts.dry_run && in_old_digest.count(entry.id)) {
+        spool::Journal held;
+        std::string why;
+        if (sp.claim(entry.id, false, held, &why) == spool::Spool::ClaimStatus::claimed &&
+            held.record().quiet)
+          (void)held.remove();
+      }
+      continue;
+    }
     if (entry.record.due_unix > now) {
       // Not due yet: left untouched, and nothing of its targets waits
       // behind it (it is not late, it is for later).
@@ -218,6 +252,62 @@ Result<FlushResult> flush(const config::Config& cfg, const FlushOptions& opts, W
           else record = journal.record();
           break;
       }
+      // A summary is news arriving now: in its profile's quiet hours it
+      // waits for the digest like any other message.
+      const auto file = files.of(record);
+      const auto profile = file.config ? file.config->profiles.find(ro.only.front())
+                                       : std::map<std::string, config::Profile>::const_iterator();
+      if (file.config && profile != file.config->profiles.end() && ro.only.size() == 1) {
+        if (const auto hold =
+                alerts::quiet_hold(profile->second, record.message, now, world.clock_or_default())) {
+          if (opts.dry_run) {
+            DryRun d;
+            d.target = d.profile = ro.only.front();
+            d.kind = profile->second.type;
+            d.quiet = alerts::hold_text(*hold);
+            result.dry_run.push_back(std::move(d));
+          } else {
+            (void)journal.amend([&](spool::Record& r) {
+              r.quiet = spool::Record::QuietHold{hold->window};
+              r.due_unix = hold->until;
+              r.created_unix = now;
+            });
+          }
+          ++result.not_due;
+          continue;
+        }
+      }
+    }
+    if (alerts::digestible(record)) {
+      // The first of a profile's held messages due: all of them as one.
+      const auto file = files.of(record);
+      const config::Profile* profile = nullptr;
+      if (file.config)
+        if (const auto p = file.config->profiles.find(record.targets.front());
+            p != file.config->profiles.end())
+          profile = &p->second;
+      std::set<std::uint64_t> skip = digested;
+      skip.insert(not_yet.begin(), not_yet.end());
+      auto digest = alerts::make_digest(sp, std::move(journal), listing.pending, skip, profile, now,
+                                        opts.dry_run, world);
+      if (!digest) {
+        world.tell(Level::warning, "the messages held for " + record.targets.front() +
+                                       "'s quiet hours wait: their digest cannot be written (" +
+                                       digest.error().message + ")");
+        for (const auto& t : ro.only) {
+          ++result.left;
+          held_back.insert(t);
+        }
+        continue;
+      }
+      digested.insert(digest->ids.begin(), digest->ids.end());
+      world.tell(Level::verbose,
+                 record.targets.front() + ": " + std::to_string(digest->ids.size()) +
+                     (digest->ids.size() == 1 ? " message" : " messages") +
+                     " held for quiet hours go as one digest" +
+                     (opts.dry_run ? "" : " (spool id " + std::to_string(digest->record.id) + ")"));
+      journal = std::move(digest->journal);
+      record = std::move(digest->record);
     }
     const auto file = files.of(record);
     if (!file.config && !file.gone) {

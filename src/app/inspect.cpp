@@ -34,6 +34,12 @@ std::string loudness(const config::Profile& p) {
   if (p.min_priority != Priority::low)
     said.push_back(std::string("min_priority ") + to_string(p.min_priority));
   if (p.notice_only) said.push_back("notice_only");
+  // When, beside how loudly: below quiet_below, quiet hours hold messages.
+  if (p.quiet_hours)
+    said.push_back("quiet_hours " + window_text(*p.quiet_hours) +
+                   (p.quiet_below != Priority::urgent
+                        ? std::string(" below ") + to_string(p.quiet_below)
+                        : std::string()));
   if (!p.urgent_mentions.empty()) {
     std::string m = "urgent_mentions:";
     for (const auto& u : p.urgent_mentions) m += " " + u;

@@ -27,8 +27,9 @@ struct ProfileRow {
   Priority min_priority = Priority::low;
   bool notice_only = false;
   std::vector<std::string> urgent_mentions;
-  /// The loudness keys that differ from the defaults, in words ("priority
-  /// low; min_priority high"); "" when none do.
+  /// The loudness keys that differ from the defaults, and the quiet hours,
+  /// in words ("priority low; min_priority high; quiet_hours 22:00-07:00");
+  /// "" when none do.
   std::string loudness;
 };
 

@@ -30,6 +30,8 @@ struct DryRun {
   std::string skipped;  ///< why the target would take no part; then no requests
   /// Files this leg cannot carry, each with why (named in its text).
   std::vector<std::pair<std::string, std::string>> files_left_out;
+  /// Kept for quiet hours instead: "22:00-07:00 until 07:00"; then no requests.
+  std::string quiet;
 };
 
 }  // namespace notify::app

@@ -227,7 +227,7 @@ std::vector<DryRun> dry_runs(const Planned& planned) {
     for (const auto l : plan.legs) {
       const auto& leg = planned.legs[l];
       if (!leg.unavailable.empty()) continue;
-      DryRun run{plan.target, leg.profile->name, leg.profile->type, leg.requests, {}, {}};
+      DryRun run{plan.target, leg.profile->name, leg.profile->type, leg.requests, {}, {}, {}};
       if (const auto it = planned.files_left_out.find(leg.profile->name);
           it != planned.files_left_out.end())
         run.files_left_out = it->second;
@@ -235,7 +235,7 @@ std::vector<DryRun> dry_runs(const Planned& planned) {
       break;
     }
   for (const auto& oc : planned.settled)
-    if (!oc.skipped.empty()) out.push_back(DryRun{oc.target, "", "", {}, oc.skipped, {}});
+    if (!oc.skipped.empty()) out.push_back(DryRun{oc.target, "", "", {}, oc.skipped, {}, {}});
   return out;
 }
 

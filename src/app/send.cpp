@@ -1,6 +1,7 @@
 #include "app/send.hpp"
 
 #include "app/alerts/keyed_send.hpp"
+#include "app/alerts/quiet_hours.hpp"
 #include "app/round.hpp"
 
 #include <algorithm>
@@ -86,11 +87,66 @@ void deliver(Round& r, const SendOptions& opts, World& world, SendResult& result
   for (auto& oc : round.outcomes) result.outcomes.push_back(std::move(oc));
 }
 
+// Targets in their quiet hours keep the message in the spool, due when the
+// window ends; the others are returned, to be sent now. One that cannot
+// keep it gets it now: quiet hours never cost a message.
+std::vector<std::string> hold_quiet(const config::Config& cfg, const std::vector<std::string>& targets,
+                                    const Draft& draft, const SendOptions& opts, World& world,
+                                    SendResult& result) {
+  std::vector<std::string> now_targets;
+  const auto now = world.clock_or_default().unix_seconds();
+  for (const auto& t : targets) {
+    const auto it = cfg.profiles.find(t);
+    // A profile that skips the level takes no part, quiet or not.
+    const auto hold = it == cfg.profiles.end() || !skip_reason(it->second, draft).empty()
+                          ? std::nullopt
+                          : alerts::quiet_hold(it->second, draft, now, world.clock_or_default());
+    if (!hold) {
+      now_targets.push_back(t);
+      continue;
+    }
+    if (opts.dry_run) {
+      DryRun d;
+      d.target = t;
+      d.profile = t;
+      d.kind = it->second.type;
+      d.quiet = alerts::hold_text(*hold);
+      result.dry_run.push_back(std::move(d));
+      continue;
+    }
+    const Draft kept = it->second.notice_only && !is_notice(draft)
+                           ? notice_of(draft, full_text_targets(cfg, targets, draft))
+                           : draft;
+    auto id = alerts::keep_for_quiet_hours(cfg, t, kept, *hold, opts.batch_of, now, world);
+    if (!id) {
+      world.tell(Level::warning, t + ": cannot keep the message for quiet hours (" +
+                                     id.error().message + "); it goes now");
+      now_targets.push_back(t);
+      continue;
+    }
+    world.tell(Level::verbose, t + ": kept for quiet hours " + alerts::hold_text(*hold) +
+                                   " (spool id " + std::to_string(*id) +
+                                   "); the first flush after then sends it in one digest");
+    Outcome oc;
+    oc.target = t;
+    oc.quiet_hours = hold->window;
+    oc.quiet_until = hold->until;
+    oc.quiet_until_local = hold->until_local;
+    oc.spooled = true;
+    oc.spool_id = std::to_string(*id);
+    result.outcomes.push_back(std::move(oc));
+  }
+  return now_targets;
+}
+
 // The message to every target as it is: what `send` does for a message
 // without a key, and for each part of a keyed one that goes out.
-SendResult send_now(const config::Config& cfg, const std::vector<std::string>& targets,
+SendResult send_now(const config::Config& cfg, const std::vector<std::string>& all_targets,
                     const Draft& draft, const SendOptions& opts, World& world) {
   SendResult result;
+  // Connectivity checks (no journal) are answered now, whatever the hour.
+  const std::vector<std::string> targets =
+      opts.journal ? hold_quiet(cfg, all_targets, draft, opts, world, result) : all_targets;
   // notice_only targets get their own message: a notice, made and kept
   // apart, so neither their requests nor their spool entry hold the text.
   std::vector<std::string> full, notice;
@@ -104,13 +160,15 @@ SendResult send_now(const config::Config& cfg, const std::vector<std::string>& t
   rounds.reserve(2);
   if (!full.empty()) rounds.push_back(prepare(cfg, full, draft, opts, world, result));
   if (!notice.empty())
-    rounds.push_back(prepare(cfg, notice, notice_of(draft, full_text_targets(cfg, targets, draft)),
+    rounds.push_back(prepare(cfg, notice, notice_of(draft, full_text_targets(cfg, all_targets, draft)),
                              opts, world, result));
   if (opts.journalled) opts.journalled(result.unspooled_reason.empty());
   for (auto& r : rounds) deliver(r, opts, world, result);
 
   // The caller's order, whatever order the targets finished in.
-  auto order = [&](const std::string& t) { return std::find(targets.begin(), targets.end(), t); };
+  auto order = [&](const std::string& t) {
+    return std::find(all_targets.begin(), all_targets.end(), t);
+  };
   std::stable_sort(result.outcomes.begin(), result.outcomes.end(),
                    [&](const delivery::Outcome& a, const delivery::Outcome& b) {
                      return order(a.target) < order(b.target);

@@ -29,6 +29,7 @@ SpooledMessage spooled(const spool::Listed& e, std::int64_t now) {
   m.due_unix = r.due_unix;
   m.due = !e.failed && r.due_unix <= now;
   if (r.summary) m.summary_of = r.summary->key;
+  if (r.quiet) m.quiet_hours = r.quiet->window;
   m.profile_file = r.config_path;
   m.damaged = r.damaged;
   m.have.assign(r.have.begin(), r.have.end());

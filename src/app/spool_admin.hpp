@@ -42,6 +42,8 @@ struct SpooledMessage {
   bool due = true;
   /// A cooldown summary of this alert key; "" for an ordinary message.
   std::string summary_of;
+  /// Held for its target's quiet hours ("22:00-07:00"); "" when not.
+  std::string quiet_hours;
   std::string profile_file;      ///< the file it was sent with; "" when unknown
   std::vector<SpooledTarget> targets;
   std::string damaged;            ///< why the journal cannot be trusted; "" when it can

@@ -79,6 +79,11 @@ app::World app_world(Session& s, const StopSignals* signals, HttpClient* shared_
 
 void print_dry_run(const Session& s, const std::vector<app::DryRun>& runs) {
   for (const auto& run : runs) {
+    if (!run.quiet.empty()) {
+      s.out("--- " + run.target + ": kept for quiet hours " + run.quiet +
+            ", then sent in one digest by the first flush\n");
+      continue;
+    }
     if (!run.skipped.empty()) {
       s.out("--- " + run.target + ": skipped: " + run.skipped + "\n");
       continue;
@@ -127,6 +132,21 @@ std::string left_out_text(const std::vector<std::pair<std::string, std::string>>
 void report_outcomes(const Session& s, const std::vector<Outcome>& outcomes,
                      bool report_success) {
   for (const auto& oc : outcomes) {
+    if (!oc.quiet_hours.empty()) {
+      // Not a failure: kept on purpose (-v said so as it happened).
+      if (s.options.json)
+        s.out(nlohmann::json{{"target", oc.target},
+                             {"delivered", false},
+                             {"status", "quiet"},
+                             {"quiet_hours", oc.quiet_hours},
+                             {"due_unix", oc.quiet_until},
+                             {"until", oc.quiet_until_local},
+                             {"spooled", true},
+                             {"spool_id", oc.spool_id}}
+                  .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) +
+              "\n");
+      continue;
+    }
     if (oc.held > 0) {
       // Not a failure: counted, said by the next message of its key (-v
       // said so as it happened).

@@ -51,6 +51,8 @@ int list(Session& s, const std::string& dir) {
                      {"due_unix", m.due_unix ? nlohmann::json(m.due_unix) : nlohmann::json()},
                      {"summary_of", m.summary_of.empty() ? nlohmann::json()
                                                          : nlohmann::json(m.summary_of)},
+                     {"quiet_hours", m.quiet_hours.empty() ? nlohmann::json()
+                                                           : nlohmann::json(m.quiet_hours)},
                      {"attempts", t.attempts},
                      {"last_error", t.reason.empty() ? nlohmann::json() : nlohmann::json(t.reason)},
                      {"first_line", first_line(m.message)}});
@@ -106,6 +108,10 @@ int show(Session& s, const std::string& dir) {
     text += "summary:  of key '" + m->summary_of +
             "' (its text is made when it is sent; dropped if a message of the key goes "
             "out first)\n";
+  if (!m->quiet_hours.empty())
+    text += "quiet:    held for quiet hours " + m->quiet_hours +
+            " (the first flush once it is due sends it with the profile's other held "
+            "messages as one digest)\n";
   if (!m->profile_file.empty()) text += "profiles: " + m->profile_file + "\n";
   for (const auto& t : m->targets)
     text += "target:   " + t.name + " (" + std::to_string(t.attempts) + " attempts" +

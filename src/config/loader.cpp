@@ -311,14 +311,25 @@ void read_profile(Reader& r, const std::string& name, const toml::table& t,
       else read_setting(r, *schema, *spec, node, field(k), p);
     } else if (k == "silent") {
       if (auto v = r.boolean(node, field(k))) p.silent = *v;
-    } else if (k == "priority" || k == "min_priority") {
+    } else if (k == "priority" || k == "min_priority" || k == "quiet_below") {
       const auto reading = read_priority_value(r, node, field(k));
       if (!reading) return;
       if (k == "priority") {
         p.priority = reading->level;
         p.priority_lowest = reading->lowest;
-      } else {
+      } else if (k == "min_priority") {
         p.min_priority = reading->level;
+      } else {
+        p.quiet_below = reading->level;
+      }
+    } else if (k == "quiet_hours") {
+      if (auto v = r.string(node, field(k))) {
+        std::string problem;
+        p.quiet_hours = parse_daily_window(*v, &problem);
+        if (!p.quiet_hours) {
+          r.fail(node.source(), field(k) + " " + problem);
+          return;
+        }
       }
     } else if (k == "notice_only") {
       if (auto v = r.boolean(node, field(k))) p.notice_only = *v;

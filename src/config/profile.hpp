@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "config/schema.hpp"
+#include "core/daily_window.hpp"
 #include "message/priority.hpp"
 
 namespace notify::config {
@@ -73,6 +74,11 @@ struct Profile {
   /// `cooldown`: a keyed message goes to this profile at most once per
   /// this many seconds (0: every time).
   std::int64_t cooldown_s = 0;
+  /// `quiet_hours`: local time (the process's TZ) when messages below
+  /// `quiet_below` are kept in the spool until the window ends, then sent
+  /// as one digest; unset: never quiet.
+  std::optional<DailyWindow> quiet_hours;
+  Priority quiet_below = Priority::urgent;
 
   /// True when a secret was written literally in the file (not ${VAR} or
   /// *_file): the file's permissions then matter.

@@ -122,6 +122,10 @@ const std::vector<CommonKey>& common_keys() {
       {"ca_file", "PEM file of a private certificate authority"},
       {"spool", "false: drop a message that cannot be delivered [default=true]"},
       {"cooldown", "a --key's messages at most once per this long here (90s, 30m, 6h, 1d)"},
+      {"quiet_hours",
+       "\"22:00-07:00\": local time when messages below quiet_below wait in the spool, "
+       "then go as one digest at the first flush after"},
+      {"quiet_below", "what quiet hours hold: levels below this one [default=urgent]"},
       {"priority",
        "the level when --priority gives none: low, normal, high or urgent [default=normal]",
        true},

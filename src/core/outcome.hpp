@@ -3,6 +3,7 @@
 // reports in, the application layer completes and the command line prints.
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
@@ -33,6 +34,13 @@ struct Outcome {
   /// so far in the window, this one included; 0 when not held. Neither
   /// delivered nor failed, never kept: counted for a later message.
   int held = 0;
+  /// Kept in the spool for the profile's quiet hours (its window, as
+  /// "22:00-07:00"), due when the window ends: then (unix seconds) and the
+  /// local clock then ("07:00"). Neither delivered nor failed (spooled and
+  /// spool_id say where it waits). Empty window: not kept so.
+  std::string quiet_hours;
+  std::int64_t quiet_until = 0;
+  std::string quiet_until_local;
   // Set by the caller:
   /// Files the profile that delivered (or, undelivered, the target) could
   /// not carry, each with why; its text named them instead.

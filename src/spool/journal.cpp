@@ -296,6 +296,9 @@ std::optional<Record> record_from(const json& j, int version) {
     if (j.contains("summary") && j["summary"].is_object())
       r.summary = Record::AlertSummary{j["summary"].at("key").get<std::string>(),
                                        j["summary"].value("cooldown", std::int64_t{0})};
+    if (j.contains("quiet") && j["quiet"].is_object())
+      r.quiet = Record::QuietHold{j["quiet"].at("window").get<std::string>()};
+    r.digest_of = j.value("digest_of", std::vector<std::uint64_t>{});
   } catch (const json::exception&) {
     return std::nullopt;
   } catch (const BadRecord&) {
@@ -344,6 +347,8 @@ std::string encode_record(const Record& r) {
   // Written only when set: a journal without them reads as before.
   if (r.due_unix) line["due"] = r.due_unix;
   if (r.summary) line["summary"] = {{"key", r.summary->key}, {"cooldown", r.summary->cooldown}};
+  if (r.quiet) line["quiet"] = {{"window", r.quiet->window}};
+  if (!r.digest_of.empty()) line["digest_of"] = r.digest_of;
   return dump_line(head_json()) + dump_line(line);
 }
 

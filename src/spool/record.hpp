@@ -77,6 +77,17 @@ struct Record {
     std::int64_t cooldown = 0;  ///< seconds, as when the first was held back
   };
   std::optional<AlertSummary> summary;
+  /// Kept for its one target's quiet hours (app/alerts/quiet_hours.hpp):
+  /// due when the window ends, then sent with the target's other held
+  /// messages as one digest. `window` as the profile said it then.
+  struct QuietHold {
+    std::string window;
+  };
+  std::optional<QuietHold> quiet;
+  /// A quiet-hours digest: the held messages it was made of. Written (and
+  /// fsync'd) before they are removed, so a flush that finds one of them
+  /// still here after a crash removes it instead of sending it twice.
+  std::vector<std::uint64_t> digest_of;
   /// Why the journal cannot be trusted, naming the first line that
   /// contradicts the record ("" when every line agrees with it). Never
   /// written: a damaged journal is read again as damaged, and once it is a

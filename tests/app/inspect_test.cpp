@@ -73,9 +73,22 @@ notice_only = true
 [profiles.plain]
 type = "ntfy"
 topic = "plain-abc"
+
+[profiles.night]
+type = "ntfy"
+topic = "night-abc"
+quiet_hours = "22:00-7:00"
+
+[profiles.nights]
+type = "ntfy"
+topic = "nights-abc"
+quiet_hours = "23:30-06:00"
+quiet_below = "high"
 )");
   Masker masker;
   const auto l = list_profiles(cfg, std::nullopt, masker);
+  EXPECT_EQ(row(l, "night").loudness, "quiet_hours 22:00-07:00");
+  EXPECT_EQ(row(l, "nights").loudness, "quiet_hours 23:30-06:00 below high");
   EXPECT_EQ(row(l, "quiet").loudness, "priority low (1, min)");
   EXPECT_EQ(row(l, "quiet").priority, Priority::low);
   EXPECT_EQ(row(l, "pager").loudness, "min_priority high; notice_only");

@@ -435,6 +435,33 @@ TEST(ConfigLoaderTest, a_priority_that_is_no_level_names_what_is_accepted) {
   EXPECT_THAT(error_of(head + "priority = true\n"), HasSubstr("not a boolean"));
 }
 
+TEST(ConfigLoaderTest, quiet_hours_are_a_window_of_local_time_and_quiet_below_a_level) {
+  const std::string head = "[profiles.p]\ntype = \"ntfy\"\ntopic = \"t\"\n";
+  auto plain = parse(head);
+  ASSERT_TRUE(plain) << plain.error().message;
+  EXPECT_FALSE(plain->profiles.at("p").quiet_hours);
+  EXPECT_EQ(plain->profiles.at("p").quiet_below, Priority::urgent);
+  auto cfg = parse(head + "quiet_hours = \"22:00-07:00\"\nquiet_below = \"high\"\n");
+  ASSERT_TRUE(cfg) << cfg.error().message;
+  const auto& p = cfg->profiles.at("p");
+  ASSERT_TRUE(p.quiet_hours);
+  EXPECT_EQ(window_text(*p.quiet_hours), "22:00-07:00");
+  EXPECT_EQ(p.quiet_below, Priority::high);
+}
+
+TEST(ConfigLoaderTest, a_quiet_window_that_is_none_is_one_line_naming_file_profile_and_key) {
+  const std::string head = "[profiles.p]\ntype = \"ntfy\"\ntopic = \"t\"\n";
+  EXPECT_EQ(error_of(head + "quiet_hours = \"22:00-22:00\"\n"),
+            "/etc/p.toml:4:15: profile 'p': 'quiet_hours' starts and ends at 22:00: give two "
+            "different times, such as \"22:00-07:00\"");
+  EXPECT_EQ(error_of(head + "quiet_hours = \"10pm-7am\"\n"),
+            "/etc/p.toml:4:15: profile 'p': 'quiet_hours' must be a window of local time such as "
+            "\"22:00-07:00\" (HH:MM-HH:MM), not \"10pm-7am\"");
+  EXPECT_THAT(error_of(head + "quiet_hours = 22\n"), HasSubstr("must be a string, not an integer"));
+  EXPECT_THAT(error_of(head + "quiet_below = \"loud\"\n"),
+              HasSubstr("/etc/p.toml:4:15: profile 'p': 'quiet_below' must be low, normal"));
+}
+
 }  // namespace
 }  // namespace notify::config
 

@@ -8,6 +8,8 @@
 #include <nlohmann/json.hpp>
 
 #include <csignal>
+#include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -133,6 +135,23 @@ inline std::vector<std::string> texts_of(const Recorded& r) {
   if (j.contains("messages"))
     for (auto& m : j["messages"]) out.push_back(m["text"]);
   return out;
+}
+
+// A TZ in which the local clock now reads `hh:mm:ss` (fixed offset, no
+// daylight saving time). POSIX counts offsets west of Greenwich as positive.
+inline std::string tz_where_now_is(int hh, int mm, int ss) {
+  const std::int64_t now = std::time(nullptr);
+  const std::int64_t utc_of_day = now % 86400;
+  std::int64_t east = (hh * 3600 + mm * 60 + ss - utc_of_day) % 86400;
+  if (east < -43200) east += 86400;
+  if (east >= 43200) east -= 86400;
+  const std::int64_t west = -east;
+  const std::int64_t a = west < 0 ? -west : west;
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "QTZ%s%02lld:%02lld:%02lld", west < 0 ? "-" : "+",
+                static_cast<long long>(a / 3600), static_cast<long long>(a / 60 % 60),
+                static_cast<long long>(a % 60));
+  return buf;
 }
 
 }  // namespace notify::test

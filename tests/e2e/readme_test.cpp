@@ -185,6 +185,7 @@ constexpr Coverage kCoverage[] = {
     {"echo hello | notify --dry-run all", ""},
     {"```toml [defaults]", ""},
     {"```toml [profiles.team] # every alert, full text", ""},
+    {"```toml [profiles.ops]", ""},
     {"notify alerts --priority urgent -t \"db1 is down\" < /var/log/db1.err", ""},
     {"notify alerts --priority low \"backup done\"", ""},
     {"``` src/core Result type, exit codes, secret masking, and the plain types", ""},
@@ -867,6 +868,35 @@ TEST_F(ReadmeE2E, dry_run_prints_every_request_with_secrets_masked_and_sends_not
 }
 
 // --- Profiles ---------------------------------------------------------------------
+
+// "Quiet hours": the recipe's profile, at 23:00 in a zone made for the test.
+TEST_F(ReadmeE2E, quiet_hours_keep_what_is_not_urgent_and_urgent_goes_at_once) {
+  home.write_file(".config/notify/profiles.toml",
+                  "[defaults]\nretries = 0\n\n" +
+                      example("```toml [profiles.ops]"));
+  const Env night = {{"TZ", tz_where_now_is(23, 0, 0)}};
+  auto r = sh("notify ops \"backup failed\"", std::nullopt, night);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+  EXPECT_EQ(mm.request_count(), 0u);
+  r = sh("notify -v ops \"disk full\"", std::nullopt, night);
+  EXPECT_THAT(r.err, HasSubstr("kept for quiet hours 22:00-07:00 until 07:00"));
+  r = sh("notify --priority urgent ops \"db1 is down\"", std::nullopt, night);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(mm.request_count(), 1u);
+  r = sh("notify flush", std::nullopt, night);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(mm.request_count(), 1u) << "due at 07:00, not before";
+  r = sh("notify spool list --json", std::nullopt, night);
+  const auto rows = nlohmann::json::parse(r.out, nullptr, false);
+  ASSERT_TRUE(rows.is_array()) << r.out;
+  EXPECT_EQ(rows.size(), 2u);
+  // At noon the same profile sends at once.
+  r = sh("notify ops \"lunch\"", std::nullopt, {{"TZ", tz_where_now_is(12, 0, 0)}});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(mm.request_count(), 2u);
+}
+
 
 // "Make the phone ring": the recipe's profiles, pointed at the fakes.
 TEST_F(ReadmeE2E, the_phone_rings_for_urgent_and_stays_quiet_for_low) {

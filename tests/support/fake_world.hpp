@@ -42,6 +42,10 @@ class FakeClock final : public Clock {
   }
   void set_unix(std::int64_t t) { unix_start_ = t - (unix_seconds() - unix_start_); }
   void jump_to_deadlines(bool on) { jump_ = on; }
+  /// Local time's offset from UTC at an instant (quiet hours); unset: UTC,
+  /// whatever the test process's TZ says.
+  std::function<std::int64_t(std::int64_t)> zone;
+  std::int64_t utc_offset(std::int64_t unix) const override { return zone ? zone(unix) : 0; }
 
   void wait(std::unique_lock<std::mutex>& lock, std::condition_variable& cv,
             std::optional<time_point> until) const override {
