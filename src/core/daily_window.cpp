@@ -8,7 +8,7 @@ namespace notify {
 
 namespace {
 
-constexpr std::int64_t kDay = 86400;
+constexpr std::int64_t kSecondsPerDay = 86400;
 
 std::int64_t floor_div(std::int64_t a, std::int64_t b) {
   return a / b - ((a % b != 0) && ((a < 0) != (b < 0)) ? 1 : 0);
@@ -62,7 +62,7 @@ std::int64_t first_reaching(std::int64_t local, const UtcOffset& offset) {
   // The offsets in force around that reading: real zones change theirs at
   // most twice a year, and never by more than a day.
   std::vector<std::int64_t> offsets;
-  for (const std::int64_t at : {local - kDay, local - kDay / 2, local, local + kDay / 2})
+  for (const std::int64_t at : {local - kSecondsPerDay, local - kSecondsPerDay / 2, local, local + kSecondsPerDay / 2})
     offsets.push_back(offset(at));
   for (std::size_t i = 0, n = offsets.size(); i < n; ++i) offsets.push_back(offset(local - offsets[i]));
   std::sort(offsets.begin(), offsets.end());
@@ -90,12 +90,12 @@ std::int64_t first_reaching(std::int64_t local, const UtcOffset& offset) {
 
 std::optional<std::int64_t> window_end(const DailyWindow& w, std::int64_t now,
                                        const UtcOffset& offset) {
-  const std::int64_t today = floor_div(now + offset(now), kDay);
+  const std::int64_t today = floor_div(now + offset(now), kSecondsPerDay);
   // Today's window, or yesterday's running past midnight.
   for (const std::int64_t day : {today - 1, today}) {
-    const std::int64_t begins = first_reaching(day * kDay + w.start * 60, offset);
+    const std::int64_t begins = first_reaching(day * kSecondsPerDay + w.start * 60, offset);
     const std::int64_t end_day = w.end <= w.start ? day + 1 : day;
-    const std::int64_t ends = first_reaching(end_day * kDay + w.end * 60, offset);
+    const std::int64_t ends = first_reaching(end_day * kSecondsPerDay + w.end * 60, offset);
     if (begins <= now && now < ends) return ends;
   }
   return std::nullopt;
@@ -103,7 +103,7 @@ std::optional<std::int64_t> window_end(const DailyWindow& w, std::int64_t now,
 
 std::string local_clock_text(std::int64_t unix, const UtcOffset& offset) {
   const std::int64_t local = unix + offset(unix);
-  const std::int64_t minutes = floor_div(local, 60) - floor_div(local, kDay) * (kDay / 60);
+  const std::int64_t minutes = floor_div(local, 60) - floor_div(local, kSecondsPerDay) * (kSecondsPerDay / 60);
   return hhmm(static_cast<int>(minutes));
 }
 

@@ -16,7 +16,7 @@ namespace {
 
 using nlohmann::json;
 
-httplib::Client client_for(const FakeServer& server) {
+httplib::Client services2_client_for(const FakeServer& server) {
   httplib::Client c(server.base_url());
   c.set_connection_timeout(5);
   c.set_read_timeout(10);
@@ -33,7 +33,7 @@ TEST(FakeSlackTest, a_text_post_is_ok_and_recorded_as_shown) {
   FakeServer server;
   FakeSlack slack;
   server.set_handler(slack.handler());
-  auto c = client_for(server);
+  auto c = services2_client_for(server);
   const json body{{"text", "a &lt; b &amp;&amp; c &gt; d"}, {"username", "cron"},
                   {"icon_emoji", ":bell:"}};
   auto res = c.Post(path_of(slack.url(server), server), body.dump(), "application/json");
@@ -56,7 +56,7 @@ TEST(FakeSlackTest, notifying_tokens_are_found_and_escaped_ones_are_not) {
   FakeServer server;
   FakeSlack slack;
   server.set_handler(slack.handler());
-  auto c = client_for(server);
+  auto c = services2_client_for(server);
   const std::string path = path_of(slack.url(server), server);
   ASSERT_TRUE(c.Post(path, json{{"text", "<!channel> <!here|here> <@U123> <#C9> <!channelx> <b>"}}.dump(),
                      "application/json"));
@@ -76,7 +76,7 @@ TEST(FakeSlackTest, text_over_40000_code_points_is_cut_to_what_slack_shows) {
   FakeServer server;
   FakeSlack slack;
   server.set_handler(slack.handler());
-  auto c = client_for(server);
+  auto c = services2_client_for(server);
   std::string text;
   for (int i = 0; i < 40001; ++i) text += "é";  // two bytes each: the cut counts code points
   auto res = c.Post(path_of(slack.url(server), server), json{{"text", text}}.dump(),
@@ -99,7 +99,7 @@ TEST(FakeSlackTest, payload_errors_have_slacks_words) {
   FakeServer server;
   FakeSlack slack;
   server.set_handler(slack.handler());
-  auto c = client_for(server);
+  auto c = services2_client_for(server);
   const std::string path = path_of(slack.url(server), server);
   struct Case {
     std::string body, content_type;
@@ -129,7 +129,7 @@ TEST(FakeSlackTest, form_encoded_payload_is_accepted) {
   FakeServer server;
   FakeSlack slack;
   server.set_handler(slack.handler());
-  auto c = client_for(server);
+  auto c = services2_client_for(server);
   auto res = c.Post(path_of(slack.url(server), server), "payload=%7B%22text%22%3A%22hi%22%7D",
                     "application/x-www-form-urlencoded");
   ASSERT_TRUE(res);
@@ -141,7 +141,7 @@ TEST(FakeSlackTest, unknown_hooks_and_methods_are_no_service) {
   FakeServer server;
   FakeSlack slack;
   server.set_handler(slack.handler());
-  auto c = client_for(server);
+  auto c = services2_client_for(server);
   const std::string text = json{{"text", "hi"}}.dump();
   auto wrong = c.Post("/services/T00000000/B00000000/YYYY", text, "application/json");
   auto other = c.Post("/hooks/abc", text, "application/json");
@@ -165,7 +165,7 @@ TEST(FakeSlackTest, unknown_hooks_and_methods_are_no_service) {
 
 TEST(FakeSlackTest, channel_states_answer_with_their_codes) {
   FakeServer server;
-  auto c = client_for(server);
+  auto c = services2_client_for(server);
   SlackOptions ops_only, archived, prohibited;
   ops_only.channels = std::set<std::string>{"#ops"};
   archived.archived = true;
@@ -198,7 +198,7 @@ TEST(FakeSlackTest, scripted_rate_limit_carries_retry_after) {
   FakeSlack slack;
   server.set_handler(slack.handler());
   server.push_reply(slack_429(7));
-  auto c = client_for(server);
+  auto c = services2_client_for(server);
   auto res = c.Post(path_of(slack.url(server), server), R"({"text":"x"})", "application/json");
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 429);
@@ -222,7 +222,7 @@ struct FakeNtfyTest : ::testing::Test {
   }
   FakeServer server;
   FakeNtfy ntfy;
-  httplib::Client client = client_for(server);
+  httplib::Client client = services2_client_for(server);
 };
 
 TEST_F(FakeNtfyTest, a_post_with_headers_is_answered_with_the_message_json) {

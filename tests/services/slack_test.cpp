@@ -320,13 +320,13 @@ TEST(SlackMaskTest, the_hooks_secret_is_masked_in_its_url_and_anywhere_else) {
 
 // --- through libcurl to FakeSlack ---------------------------------------------------------
 
-struct Sent {
+struct SlackSent {
   std::vector<Verdict> verdicts;
 };
 
-Sent post_all(const Slack& slack, const Message& m) {
+SlackSent post_all(const Slack& slack, const Message& m) {
   CurlHttpClient client;
-  Sent out;
+  SlackSent out;
   for (auto& r : slack.build(m, BuildContext{[] { return std::string("uuid"); }}))
     out.verdicts.push_back(slack.interpret(perform(client, std::move(r), RequestOptions{})));
   return out;
