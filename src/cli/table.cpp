@@ -222,6 +222,15 @@ constexpr OptionSpec kOptions[] = {
      .group = Group::delivery,
      .help = "with --key: send only where the key is in trouble, with \"resolved after N alerts "
              "since HH:MM UTC\", and clear it"},
+    // A status that updates itself (PRODUCT.md, third edition):
+    {.id = Opt::edit, .name = "edit", .commands = bit(Command::send) | bit(Command::run),
+     .group = Group::delivery,
+     .help = "with --key: replace the text of the key's last message where the service can "
+             "edit (a status board); elsewhere post a new one"},
+    {.id = Opt::reply, .name = "reply", .commands = bit(Command::send) | bit(Command::run),
+     .group = Group::delivery,
+     .help = "with --key: send the key's messages after its first as replies to the first "
+             "where the service can; elsewhere as new messages"},
     // output and files, every command's:
     {.id = Opt::config, .name = "config", .letter = 'c', .arg = Arg::required, .value = "PATH",
      .commands = kEvery, .group = Group::output,
@@ -279,6 +288,10 @@ constexpr OptionSpec kOptions[] = {
      .help = "report a failure only when the command failed N times in a row (counted per key "
              "and profile; a success resets) [default=1]",
      .min = 1, .max = 10000},
+    {.id = Opt::live, .name = "live", .commands = bit(Command::run),
+     .help = "post \"running COMMAND on HOST since HH:MM\" when the command starts and edit it "
+             "into the report when it ends (where the service can edit; elsewhere only the "
+             "report)"},
 };
 
 constexpr TopicSpec kTopics[] = {

@@ -33,6 +33,9 @@ struct Outcome {
   /// so far in the window, this one included; 0 when not held. Neither
   /// delivered nor failed, never kept: counted for a later message.
   int held = 0;
+  /// Delivered: what Service::message_id said of each part the profile that
+  /// delivered accepted in this process, in order ("" where it said none).
+  std::vector<std::string> message_ids;
   // Set by the caller:
   /// Files the profile that delivered (or, undelivered, the target) could
   /// not carry, each with why; its text named them instead.
