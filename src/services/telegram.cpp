@@ -230,10 +230,9 @@ std::string Telegram::message_id(const HttpRequest& request, const HttpResponse&
                     request.url.compare(request.url.size() - 12, 12, "/sendMessage") == 0;
   if (!edit && !send) return "";  // a file: never a part an edit replaces
   const auto j = parse_json(response.body);
-  if (j.is_object() && j.contains("result") && j["result"].is_object()) {
-    const auto& id = j["result"]["message_id"];
-    if (id.is_number_integer()) return std::to_string(id.get<long long>());
-  }
+  if (j.is_object() && j.contains("result") && j["result"].is_object() &&
+      j["result"].contains("message_id") && j["result"]["message_id"].is_number_integer())
+    return std::to_string(j["result"]["message_id"].get<long long>());
   // "Not modified" has no result: the message is the one the edit named.
   if (!edit) return "";
   const auto asked = parse_json(request.body);
