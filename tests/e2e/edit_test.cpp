@@ -225,5 +225,26 @@ TEST_F(EditE2E, telegram_reply_answers_the_keys_first_message) {
   for (++it; it != messages.end(); ++it) EXPECT_EQ(it->second.reply_to, first) << it->second.text;
 }
 
+TEST_F(EditE2E, help_services_says_who_can_edit_and_reply_as_the_rows_do) {
+  const auto json_out = notify({"help", "services", "--json"});
+  ASSERT_EQ(json_out.exit_code, 0) << json_out.err;
+  const auto j = nlohmann::json::parse(json_out.out, nullptr, false);
+  ASSERT_TRUE(j.is_object()) << json_out.out;
+  const auto text = notify({"help", "services"}).out;
+  for (const auto& service : j["services"]) {
+    const std::string type = service["type"];
+    const auto& can = service["can"];
+    const bool edit = std::find(can.begin(), can.end(), "edit") != can.end();
+    const bool reply = std::find(can.begin(), can.end(), "reply") != can.end();
+    const auto at = text.find("\n" + type + ": ");
+    ASSERT_NE(at, std::string::npos) << type;
+    const auto entry = text.substr(at, text.find("\n\n", at + 1) - at);
+    EXPECT_THAT(entry, HasSubstr(edit ? "  edit: yes" : "  edit: no")) << type;
+    EXPECT_THAT(entry, HasSubstr(reply ? "  reply: yes" : "  reply: no")) << type;
+  }
+  EXPECT_THAT(text, HasSubstr("telegram: Telegram bot\n  parts: 4096 characters\n  files: yes\n"
+                              "  edit: yes"));
+}
+
 }  // namespace
 }  // namespace notify::test
