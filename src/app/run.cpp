@@ -232,6 +232,8 @@ std::map<std::string, std::vector<std::string>> post_running(const config::Confi
                                    alerts::clock_text(now, now) + " UTC");
   SendOptions opts;
   opts.overrides = req.send.overrides;
+  // Tried once: the job must not wait out retries for a courtesy message.
+  opts.overrides.retries = 0;
   opts.journal = false;
   const auto sent = send(cfg, editable, running, opts, world);
   for (const auto& oc : sent.outcomes) {

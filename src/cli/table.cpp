@@ -112,7 +112,7 @@ history.
     {Command::run, "run", "run", "run TARGET -- CMD...",
      "run a command, report its failure with its output",
      "notify run TARGET [--on failure|always|success] [-t TITLE] [send options]\n"
-     "           [--after N] [--key KEY] -- COMMAND [ARGS...]\n",
+     "           [--after N] [--key KEY] [--live] -- COMMAND [ARGS...]\n",
      R"(Runs COMMAND, passing its standard output and error through unchanged, and
 exits with its exit status (128+N when killed by signal N; 127 when it
 cannot be found). Then, by default only when it failed, sends a message:
@@ -120,7 +120,9 @@ the command, how it ended, how long it took and on which host, and the
 tail of its output in a code block. The message is an alert keyed by the
 command line (or --key): --cooldown holds back repeats, --after N waits for
 N failures in a row, and the first success after failure reports says
-"resolved after N alerts since HH:MM UTC".
+"resolved after N alerts since HH:MM UTC". With --live, a "running" message
+goes out when the command starts and is edited into the report when it ends,
+where the service can edit.
 )",
      R"(COMMAND runs in a process group of its own; SIGINT, SIGTERM and SIGHUP are
 passed on to that group (not again when the terminal sent them to it). Once
