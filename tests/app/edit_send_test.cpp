@@ -181,5 +181,51 @@ TEST_F(EditSendTest, the_edit_is_journalled_with_its_message) {
       << journal;
 }
 
+TEST_F(EditSendTest, a_newer_text_delivered_drops_the_older_one_kept_in_the_spool) {
+  send("one", edit("disk"));
+  auto telegram = http.respond;
+  http.respond = [](const HttpRequest&) {
+    HttpResponse r;
+    r.status = 503;
+    return r;
+  };
+  EXPECT_TRUE(send("two", edit("disk")).outcomes.at(0).spooled);
+  auto kept = [&] {
+    std::size_t n = 0;
+    for (const auto& e : std::filesystem::directory_iterator(tmp.path() / "spool"))
+      n += e.path().extension() == ".msg";
+    return n;
+  };
+  ASSERT_EQ(kept(), 1u);
+  http.respond = telegram;
+  clock.advance(std::chrono::minutes(10));
+  ASSERT_TRUE(send("three", edit("disk")).outcomes.at(0).delivered);
+  // A flush would have put "two" back over "three".
+  EXPECT_EQ(kept(), 0u);
+}
+
+TEST_F(EditSendTest, an_older_text_of_another_message_stays_in_the_spool) {
+  send("one", edit("disk"));
+  send("other", edit("load"));  // id 101
+  http.respond = [](const HttpRequest&) {
+    HttpResponse r;
+    r.status = 503;
+    return r;
+  };
+  EXPECT_TRUE(send("load two", edit("load")).outcomes.at(0).spooled);
+  http.respond = [](const HttpRequest& r) {
+    HttpResponse out;
+    out.status = 200;
+    out.body = json{{"ok", true}, {"result", {{"message_id", json::parse(r.body)["message_id"]}}}}.dump();
+    return out;
+  };
+  clock.advance(std::chrono::minutes(10));
+  ASSERT_TRUE(send("disk two", edit("disk")).outcomes.at(0).delivered);
+  std::size_t n = 0;
+  for (const auto& e : std::filesystem::directory_iterator(tmp.path() / "spool"))
+    n += e.path().extension() == ".msg";
+  EXPECT_EQ(n, 1u);
+}
+
 }  // namespace
 }  // namespace notify::app

@@ -7,6 +7,7 @@
 #include "app/alerts/rules.hpp"
 #include "app/alerts/store.hpp"
 #include "app/alerts/summary_spool.hpp"
+#include "app/alerts/superseded.hpp"
 #include "services/registry.hpp"
 
 namespace notify::app::alerts {
@@ -184,8 +185,11 @@ SendResult send_keyed(const config::Config& cfg, const std::vector<std::string>&
     auto& file = *files[oc.target];
     record(file.state(), it->second, now, alert.resolve, draft.body);
     // A fallback's ids are another service's: never this target's.
-    if (oc.delivered && oc.via == oc.target)
+    if (oc.delivered && oc.via == oc.target) {
       remember(file.state(), alert, capabilities_of(cfg, oc.target), oc.message_ids);
+      if (const auto a = anchors.find(oc.target); a != anchors.end() && !a->second.edit.empty())
+        drop_superseded_edits(oc.target, a->second.edit.front(), now, world);
+    }
     if (!opts.run) save(file, oc.target, world);
   }
   // A run is counted (--after) whatever became of its report.
