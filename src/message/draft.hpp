@@ -34,8 +34,14 @@ struct Anchor {
   std::vector<std::string> edit;
   /// The message every new part answers; empty: none.
   std::string reply_to;
+  /// The alert key whose state keeps what this message becomes there
+  /// (its ids for --edit, the first one's for --reply), when a flush
+  /// delivers it instead of the send; "" for none.
+  std::string key;
+  bool keep_ids = false;     ///< --edit there: its ids, when the key has none
+  bool keep_thread = false;  ///< --reply there: its id as the thread's first, when none
 
-  bool empty() const { return edit.empty() && reply_to.empty(); }
+  bool empty() const { return edit.empty() && reply_to.empty() && !keep_ids && !keep_thread; }
 };
 
 struct Draft {

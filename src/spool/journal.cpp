@@ -40,7 +40,8 @@ json draft_json(const Draft& d) {
   if (!d.anchors.empty()) {
     json anchors = json::object();
     for (const auto& [profile, a] : d.anchors)
-      anchors[profile] = {{"edit", a.edit}, {"reply_to", a.reply_to}};
+      anchors[profile] = {{"edit", a.edit}, {"reply_to", a.reply_to}, {"key", a.key},
+                          {"keep_ids", a.keep_ids}, {"keep_thread", a.keep_thread}};
     j["anchors"] = std::move(anchors);
   }
   return j;
@@ -74,6 +75,9 @@ Draft draft_from(const json& j) {
       Anchor anchor;
       anchor.edit = a.at("edit").get<std::vector<std::string>>();
       anchor.reply_to = a.at("reply_to").get<std::string>();
+      anchor.key = a.value("key", "");
+      anchor.keep_ids = a.value("keep_ids", false);
+      anchor.keep_thread = a.value("keep_thread", false);
       d.anchors[profile] = std::move(anchor);
     }
   return d;

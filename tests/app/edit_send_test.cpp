@@ -177,8 +177,12 @@ TEST_F(EditSendTest, the_edit_is_journalled_with_its_message) {
       std::ifstream in(e.path());
       journal.assign(std::istreambuf_iterator<char>(in), {});
     }
-  EXPECT_NE(journal.find(R"("anchors":{"tg":{"edit":["100"],"reply_to":""}})"), std::string::npos)
-      << journal;
+  const auto at = journal.find(R"("anchors":{"tg":{)");
+  ASSERT_NE(at, std::string::npos) << journal;
+  const auto anchor = journal.substr(at, journal.find('}', at) - at);
+  EXPECT_THAT(anchor, ::testing::HasSubstr(R"("edit":["100"])"));
+  EXPECT_THAT(anchor, ::testing::HasSubstr(R"("key":"disk")"));
+  EXPECT_THAT(anchor, ::testing::HasSubstr(R"("keep_ids":true)"));
 }
 
 TEST_F(EditSendTest, a_newer_text_delivered_drops_the_older_one_kept_in_the_spool) {

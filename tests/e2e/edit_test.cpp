@@ -178,6 +178,35 @@ TEST_F(EditE2E, sigkill_during_an_edit_loses_nothing_a_flush_completes_it) {
   EXPECT_EQ(param(last, "message_id"), id);
 }
 
+TEST_F(EditE2E, a_first_message_delivered_by_a_flush_is_the_one_edited_next) {
+  tg.push_reply(server_error(503));
+  tg.push_reply(server_error(503));  // retries = 1: both attempts fail
+  const auto down = send({"--key", "disk", "--edit", "me"}, "disk 71%");
+  EXPECT_EQ(down.exit_code, 1);
+  ASSERT_EQ(pending(), 1u);
+  const auto flushed = notify({"-c", path, "flush"}, std::nullopt, {{"XDG_STATE_HOME", state()}});
+  ASSERT_EQ(flushed.exit_code, 0) << flushed.err;
+  ASSERT_EQ(tg_chat->messages().size(), 1u);
+  const std::string id = tg_chat->messages().begin()->first;
+  ASSERT_EQ(send({"--key", "disk", "--edit", "me"}, "disk 72%").exit_code, 0);
+  const auto messages = tg_chat->messages();
+  ASSERT_EQ(messages.size(), 1u);
+  EXPECT_EQ(messages.at(id).text, "disk 72%");
+}
+
+TEST_F(EditE2E, a_newer_text_that_gets_through_drops_the_older_edit_kept_in_the_spool) {
+  ASSERT_EQ(send({"--key", "disk", "--edit", "me"}, "disk 71%").exit_code, 0);
+  tg.push_reply(server_error(503));
+  tg.push_reply(server_error(503));
+  EXPECT_EQ(send({"--key", "disk", "--edit", "me"}, "disk 80%").exit_code, 1);
+  ASSERT_EQ(pending(), 1u);
+  ASSERT_EQ(send({"--key", "disk", "--edit", "me"}, "disk 90%").exit_code, 0);
+  EXPECT_EQ(pending(), 0u);
+  const auto flushed = notify({"-c", path, "flush"}, std::nullopt, {{"XDG_STATE_HOME", state()}});
+  EXPECT_EQ(flushed.exit_code, 0) << flushed.err;
+  EXPECT_EQ(tg_chat->messages().begin()->second.text, "disk 90%");
+}
+
 TEST_F(EditE2E, run_live_on_telegram_leaves_one_message_whose_text_is_the_report) {
   const auto r = notify({"-c", path, "run", "me", "--live", "--on", "always", "--", "sh", "-c",
                          "echo checked"});

@@ -63,30 +63,18 @@ config::Capabilities capabilities_of(const config::Config& cfg, const std::strin
   return services::service_of(it->second).capabilities;
 }
 
-// What the key's message replaces or answers on this target: the ids its
-// state remembers, where the service can use them.
+// What the key's message replaces or answers on this target (the ids its
+// state remembers, where the service can use them), and what the key keeps
+// of it when a flush delivers it instead.
 Anchor anchor_of(const AlertState& state, const AlertOptions& alert,
                  const config::Capabilities& can) {
   Anchor a;
-  if (alert.edit && can.edit) a.edit = state.message_ids;
-  if (alert.reply && can.reply) a.reply_to = state.thread_id;
+  a.keep_ids = alert.edit && can.edit;
+  a.keep_thread = alert.reply && can.reply;
+  if (a.keep_ids) a.edit = state.message_ids;
+  if (a.keep_thread) a.reply_to = state.thread_id;
+  if (a.keep_ids || a.keep_thread) a.key = alert.key;
   return a;
-}
-
-// The ids a delivery gave, over the ones remembered: a shorter text leaves
-// the later messages remembered, for when it grows again.
-void remember(AlertState& state, const AlertOptions& alert, const config::Capabilities& can,
-              const std::vector<std::string>& ids) {
-  std::vector<std::string> known;
-  for (const auto& id : ids)
-    if (!id.empty()) known.push_back(id);
-  if (known.empty()) return;
-  if (alert.edit && can.edit) {
-    for (std::size_t i = known.size(); i < state.message_ids.size(); ++i)
-      known.push_back(state.message_ids[i]);
-    state.message_ids = known;
-  }
-  if (alert.reply && can.reply && state.thread_id.empty()) state.thread_id = known.front();
 }
 
 void merge(SendResult& into, SendResult&& part) {
@@ -185,9 +173,10 @@ SendResult send_keyed(const config::Config& cfg, const std::vector<std::string>&
     auto& file = *files[oc.target];
     record(file.state(), it->second, now, alert.resolve, draft.body);
     // A fallback's ids are another service's: never this target's.
-    if (oc.delivered && oc.via == oc.target) {
-      remember(file.state(), alert, capabilities_of(cfg, oc.target), oc.message_ids);
-      if (const auto a = anchors.find(oc.target); a != anchors.end() && !a->second.edit.empty())
+    if (const auto a = anchors.find(oc.target);
+        oc.delivered && oc.via == oc.target && a != anchors.end()) {
+      remember(file.state(), a->second.keep_ids, a->second.keep_thread, oc.message_ids);
+      if (!a->second.edit.empty())
         drop_superseded_edits(oc.target, a->second.edit.front(), now, world);
     }
     if (!opts.run) save(file, oc.target, world);
