@@ -76,6 +76,14 @@ TEST_F(EditE2E, telegram_edit_replaces_the_text_of_the_same_message) {
   }
 }
 
+TEST_F(EditE2E, verbose_says_an_edit_is_an_edit) {
+  ASSERT_EQ(send({"--key", "disk", "--edit", "me"}, "one").exit_code, 0);
+  const auto r = send({"-v", "--key", "disk", "--edit", "me"}, "two");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("me: edit part 1/1"));
+  EXPECT_THAT(r.err, ::testing::Not(HasSubstr("123456789:TEST-fake-token")));
+}
+
 TEST_F(EditE2E, telegram_edit_sends_the_formatting_again) {
   ASSERT_EQ(send({"--key", "log", "--edit", "--code", "me"}, "one").exit_code, 0);
   ASSERT_EQ(send({"--key", "log", "--edit", "--code", "me"}, "two").exit_code, 0);
