@@ -20,10 +20,10 @@ _notify_arg_opts="-c --config -t --title --username --icon --channel --timeout -
 # (tests/docs/options_documented.sh holds these lists to it).
 _notify_global_opts="-c --config --json -v --verbose -q --quiet -h --help --version"
 _notify_sending_opts="-t --title --code --code= --silent --priority --username --icon --channel --max-parts --file --timeout --retries --dry-run --tee"
-_notify_opts_send="$_notify_sending_opts --markdown --stream --stream= --key --cooldown --resolve $_notify_global_opts"
+_notify_opts_send="$_notify_sending_opts --markdown --stream --stream= --key --cooldown --resolve --edit --reply $_notify_global_opts"
 _notify_opts_test="$_notify_sending_opts $_notify_global_opts"
 _notify_opts_flush="$_notify_sending_opts $_notify_global_opts"
-_notify_opts_run="--on --after --key --cooldown $_notify_sending_opts $_notify_global_opts"
+_notify_opts_run="--on --after --live --key --cooldown --edit --reply $_notify_sending_opts $_notify_global_opts"
 _notify_opts_list="--names $_notify_global_opts"
 _notify_opts_check="$_notify_global_opts"
 _notify_opts_spool="--failed --all $_notify_global_opts"

@@ -172,6 +172,8 @@ complete -c notify -n __notify_sending -l stream -d 'send stdin in batches as li
 complete -c notify -n __notify_sending -l key -x -d 'name the alert: counted, held back by cooldown, resolved'
 complete -c notify -n __notify_sending -l cooldown -x -a '90s 30m 6h 1d' -d 'with --key: at most one message per profile per DURATION'
 complete -c notify -n __notify_sending -l resolve -d 'with --key: send only when the key is in trouble, and clear it'
+complete -c notify -n '__notify_sending; or __notify_sub run' -l edit -d 'with --key: replace the key\'s last message where the service can edit'
+complete -c notify -n '__notify_sending; or __notify_sub run' -l reply -d 'with --key: answer the key\'s first message where the service can'
 complete -c notify -n '__notify_sending; or __notify_sub test flush run' -l timeout -x -d 'per-request timeout in seconds (default 10)'
 complete -c notify -n '__notify_sending; or __notify_sub test flush run' -l retries -x -d 'extra attempts for retryable failures (default 3)'
 complete -c notify -n '__notify_sending; or __notify_sub test flush run' -l max-parts -x -d 'cap on parts per message (default 10)'
@@ -224,5 +226,6 @@ complete -c notify -n __notify_telegram_discover -l profile -x -a '(__notify_nam
 # run
 complete -c notify -n '__notify_sub run' -l on -x -a 'failure always success' -d 'when to send the output'
 complete -c notify -n '__notify_sub run' -l after -x -d 'report a failure only after N in a row (default 1)'
+complete -c notify -n '__notify_sub run' -l live -d 'post "running" at the start and edit it into the report'
 complete -c notify -n '__notify_sub run' -l key -x -d 'name the alert (default run: and the command line)'
 complete -c notify -n '__notify_sub run' -l cooldown -x -a '90s 30m 6h 1d' -d 'at most one report per profile per DURATION'

@@ -1,6 +1,7 @@
 #include "app/flush.hpp"
 
 #include "app/alerts/quiet_hours.hpp"
+#include "app/alerts/flushed.hpp"
 #include "app/alerts/summary_spool.hpp"
 #include "app/round.hpp"
 #include "app/stream_journal.hpp"
@@ -345,6 +346,7 @@ Result<FlushResult> flush(const config::Config& cfg, const FlushOptions& opts, W
     auto round = run_round(planned, &journal, world);
     auto settled = journal.settle();
     if (!settled) return make_error(ErrorKind::io, settled.error().message);
+    alerts::remember_flushed(record.message, round.outcomes, world);
     for (auto& oc : round.outcomes) {
       const auto& dead = settled->dead;
       if (!oc.skipped.empty()) {

@@ -177,6 +177,14 @@ Planned plan_round(const config::Config& cfg, spool::Record& record, spool::Jour
     // the same message (and the same fingerprint).
     if (record.created_unix > 0) ctx.now_unix = [&record] { return record.created_unix; };
     leg.requests = leg.service->build(m, ctx);
+    // Built here, not when an edit is refused: a flush rebuilds it with
+    // the same random values.
+    if (!m.edit_ids.empty()) {
+      auto fresh = m;
+      fresh.edit_ids.clear();
+      leg.anew = leg.service->build(fresh, ctx);
+      if (leg.anew.size() != leg.requests.size()) leg.anew.clear();
+    }
     const std::string fp = fingerprint(leg.requests);
     if (stored && stored->fingerprint == fp && stored->parts == leg.requests.size()) {
       leg.first = accepted;

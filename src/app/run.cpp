@@ -4,8 +4,10 @@
 #include <cerrno>
 #include <cstring>
 #include <limits>
+#include <map>
 #include <sstream>
 
+#include "app/alerts/rules.hpp"
 #include "app/targets.hpp"
 #include "core/shell.hpp"
 #include "message/sanitize.hpp"
@@ -204,6 +206,46 @@ std::string duration_text(double seconds) {
   return out.str();
 }
 
+// --live's first message, to the targets that can edit it later: their
+// message ids by target. Not journalled: a running message delivered late
+// would say something no longer true, and the report goes out anyway.
+std::map<std::string, std::vector<std::string>> post_running(const config::Config& cfg,
+                                                             const RunRequest& req,
+                                                             const std::string& cmdline,
+                                                             World& world) {
+  std::vector<std::string> editable;
+  for (const auto& t : *req.targets)
+    if (const auto it = cfg.profiles.find(t);
+        it != cfg.profiles.end() && services::service_of(it->second).capabilities.edit)
+      editable.push_back(t);
+  std::map<std::string, std::vector<std::string>> ids;
+  if (editable.empty()) return ids;
+  Draft running = req.base;
+  running.title.clear();
+  running.files.clear();
+  running.code = false;
+  running.markdown = false;
+  // News of nothing yet: it should not ring; the report is what matters.
+  running.priority = Priority::low;
+  const auto now = world.clock_or_default().unix_seconds();
+  running.body = message::sanitize("running " + cmdline + " on " + req.host + " since " +
+                                   alerts::clock_text(now, now) + " UTC");
+  SendOptions opts;
+  opts.overrides = req.send.overrides;
+  // Tried once: the job must not wait out retries for a courtesy message.
+  opts.overrides.retries = 0;
+  opts.journal = false;
+  const auto sent = send(cfg, editable, running, opts, world);
+  for (const auto& oc : sent.outcomes) {
+    if (!oc.delivered || oc.via != oc.target) continue;
+    std::vector<std::string> known;
+    for (const auto& id : oc.message_ids)
+      if (!id.empty()) known.push_back(id);
+    if (!known.empty()) ids[oc.target] = std::move(known);
+  }
+  return ids;
+}
+
 }  // namespace
 
 RunResult run(const config::Config& cfg, const RunRequest& req, ProcessRunner& runner, World& world) {
@@ -218,6 +260,11 @@ RunResult run(const config::Config& cfg, const RunRequest& req, ProcessRunner& r
     return rooms.empty() ? kStderrRoom : rooms;
   };
   Tail tail(tail_cap(rooms_now()));
+  std::string cmdline;
+  for (const auto& a : req.argv) cmdline += (cmdline.empty() ? "" : " ") + shell_quote(a);
+  const auto live = req.live && req.targets && !req.send.dry_run
+                        ? post_running(cfg, req, cmdline, world)
+                        : std::map<std::string, std::vector<std::string>>{};
   auto ended = runner.run(req.argv, [&](int stream, std::string_view bytes) {
     if (req.echo) req.echo(stream, bytes);
     tail.add(bytes);
@@ -239,11 +286,10 @@ RunResult run(const config::Config& cfg, const RunRequest& req, ProcessRunner& r
   const bool alerts_asked =
       !req.send.alert.key.empty() || req.send.alert.cooldown_s || req.after > 1;
   const bool keyed = req.targets && !req.send.dry_run && (world.alerts_dir || alerts_asked);
-  if (!asked && !(keyed && e.ok)) return result;
+  if (!asked && !(keyed && e.ok) && live.empty()) return result;
 
-  std::string cmdline;
-  for (const auto& a : req.argv) cmdline += (cmdline.empty() ? "" : " ") + shell_quote(a);
   SendOptions send_opts = req.send;
+  for (const auto& [target, ids] : live) draft.anchors[target].edit = ids;
   if (keyed) {
     if (send_opts.alert.key.empty()) send_opts.alert.key = "run:" + cmdline;
     send_opts.alert.resolve = false;
@@ -268,7 +314,13 @@ RunResult run(const config::Config& cfg, const RunRequest& req, ProcessRunner& r
   }
   result.report = draft;
   if (!req.targets || !result.unsent_reason.empty()) return result;
-  result.sent = send(cfg, *req.targets, draft, send_opts, world);
+  // Unasked and uncounted, only the running messages are owed their end.
+  std::vector<std::string> to = *req.targets;
+  if (!asked && !keyed) {
+    to.clear();
+    for (const auto& [target, ids] : live) to.push_back(target);
+  }
+  result.sent = send(cfg, to, draft, send_opts, world);
   // A success not asked for that had nothing to resolve: as if not run.
   if (!asked && std::all_of(result.sent->outcomes.begin(), result.sent->outcomes.end(),
                             [](const Outcome& oc) { return !oc.skipped.empty(); })) {

@@ -40,6 +40,10 @@ struct RunRequest {
   /// for its key on a profile. After failure reports the first success
   /// sends "resolved after N alerts since HH:MM UTC", even with --on failure.
   int after = 1;
+  /// --live: a "running COMMAND on HOST since HH:MM UTC" message when the
+  /// command starts, to the targets whose service can edit, which the
+  /// report then replaces (always: a running message is never left so).
+  bool live = false;
   /// What the command writes, passed on as it comes.
   OutputSink echo;
   /// Adds the --file attachments to the report, once the command has ended

@@ -97,8 +97,11 @@ std::vector<std::string> hold_quiet(const config::Config& cfg, const std::vector
   const auto now = world.clock_or_default().unix_seconds();
   for (const auto& t : targets) {
     const auto it = cfg.profiles.find(t);
-    // A profile that skips the level takes no part, quiet or not.
-    const auto hold = it == cfg.profiles.end() || !skip_reason(it->second, draft).empty()
+    // A profile that skips the level takes no part, quiet or not. An edit
+    // in place rings nobody, so a status board stays current at night.
+    const auto anchor = draft.anchors.find(t);
+    const bool edits = anchor != draft.anchors.end() && !anchor->second.edit.empty();
+    const auto hold = it == cfg.profiles.end() || edits || !skip_reason(it->second, draft).empty()
                           ? std::nullopt
                           : alerts::quiet_hold(it->second, draft, now, world.clock_or_default());
     if (!hold) {

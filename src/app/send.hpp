@@ -22,6 +22,12 @@ struct AlertOptions {
   /// --cooldown in seconds, over each profile's `cooldown`.
   std::optional<std::int64_t> cooldown_s;
   bool resolve = false;  ///< --resolve: only when the key is in trouble
+  /// --edit: where the key has a message on a profile that can edit, this
+  /// one replaces its text (never held back by cooldown).
+  bool edit = false;
+  /// --reply: the key's messages after its first answer the first, where
+  /// the profile's service can reply.
+  bool reply = false;
 };
 
 /// `notify run`'s report as an alert: how the command ended, counted per

@@ -230,6 +230,15 @@ std::string services_help() {
     out += "\n" + std::string(schema.type) + ": " + std::string(schema.title) + "\n";
     out += "  parts: " + parts_text(schema) + "\n";
     out += "  files: " + std::string(service.no_files.empty() ? "yes" : "no") + "\n";
+    // What --edit and --reply do there, from the row.
+    out += std::string("  edit: ") +
+           (service.capabilities.edit ? "yes (--edit replaces the key's message)"
+                                      : "no (--edit posts a new message)") +
+           "\n";
+    out += std::string("  reply: ") +
+           (service.capabilities.reply ? "yes (--reply answers the key's first message)"
+                                       : "no (--reply posts a new message)") +
+           "\n";
     const auto& l = service.loudness;
     out += wrapped("  priority: low = " + switch_text(l.low) + ", high = " + switch_text(l.high) +
                        ", urgent = " + switch_text(l.urgent),

@@ -284,6 +284,12 @@ Result<SendOptions> send_options(const Given& given, bool keyed_by_itself) {
   if (o.key.empty() && ((o.cooldown_s && !keyed_by_itself) || o.resolve))
     return usage(std::string(o.resolve ? "--resolve" : "--cooldown") +
                  " needs --key KEY: messages without a key are never held back or resolved");
+  o.edit = given.flag(Opt::edit);
+  o.reply = given.flag(Opt::reply);
+  if (o.key.empty() && !keyed_by_itself && (o.edit || o.reply))
+    return usage(std::string(o.edit ? "--edit" : "--reply") +
+                 " needs --key KEY: the key names the message to " +
+                 (o.edit ? "replace" : "answer"));
   if (!o.key.empty() && o.stream_s)
     return usage("--key and --stream cannot be combined: a stream is many messages");
   return o;
@@ -479,6 +485,7 @@ Result<CliOptions> parse_options(const std::vector<std::string>& raw_args) {
           if (!n) return n.error();
           run.after = *n;
         }
+        run.live = given.flag(Opt::live);
       }
       auto options = send_options(given, command == Command::run);
       if (!options) return options.error();

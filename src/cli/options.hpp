@@ -43,6 +43,8 @@ struct SendOptions {
   std::string key;                    ///< --key; empty: none
   std::optional<std::int64_t> cooldown_s;  ///< --cooldown
   bool resolve = false;               ///< --resolve
+  bool edit = false;                  ///< --edit
+  bool reply = false;                 ///< --reply
 };
 
 struct ListOptions {
@@ -78,6 +80,7 @@ struct RunOptions {
   SendOptions send;                  ///< the report's target and send options
   std::string on = "failure";        ///< --on failure|always|success
   int after = 1;                     ///< --after N
+  bool live = false;                 ///< --live
   std::vector<std::string> argv;     ///< -- COMMAND ARGS...
 };
 

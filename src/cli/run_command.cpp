@@ -27,6 +27,9 @@ int cmd_run(Session& s) {
   // No --key: app::run keys the report by the command line.
   req.send.alert.key = o.send.key;
   req.send.alert.cooldown_s = o.send.cooldown_s;
+  req.send.alert.edit = o.send.edit;
+  req.send.alert.reply = o.send.reply;
+  req.live = o.live;
   req.after = o.after;
   req.echo = [](int stream, std::string_view bytes) {
     (void)write_all(stream, bytes.data(), bytes.size());

@@ -69,7 +69,7 @@ int send(Session& s, Draft draft, bool from_stdin, bool is_test) {
   so.overrides = overrides_from_options(o);
   so.dry_run = o.dry_run;
   so.journal = !is_test;
-  so.alert = {o.key, o.cooldown_s, o.resolve};
+  so.alert = {o.key, o.cooldown_s, o.resolve, o.edit, o.reply};
   s.unsent_message = draft.title + (draft.title.empty() ? "" : "\n") + draft.body;
   so.journalled = [&s](bool kept) {
     if (!kept) return;

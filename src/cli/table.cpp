@@ -112,7 +112,7 @@ history.
     {Command::run, "run", "run", "run TARGET -- CMD...",
      "run a command, report its failure with its output",
      "notify run TARGET [--on failure|always|success] [-t TITLE] [send options]\n"
-     "           [--after N] [--key KEY] -- COMMAND [ARGS...]\n",
+     "           [--after N] [--key KEY] [--live] -- COMMAND [ARGS...]\n",
      R"(Runs COMMAND, passing its standard output and error through unchanged, and
 exits with its exit status (128+N when killed by signal N; 127 when it
 cannot be found). Then, by default only when it failed, sends a message:
@@ -120,7 +120,9 @@ the command, how it ended, how long it took and on which host, and the
 tail of its output in a code block. The message is an alert keyed by the
 command line (or --key): --cooldown holds back repeats, --after N waits for
 N failures in a row, and the first success after failure reports says
-"resolved after N alerts since HH:MM UTC".
+"resolved after N alerts since HH:MM UTC". With --live, a "running" message
+goes out when the command starts and is edited into the report when it ends,
+where the service can edit.
 )",
      R"(COMMAND runs in a process group of its own; SIGINT, SIGTERM and SIGHUP are
 passed on to that group (not again when the terminal sent them to it). Once
@@ -222,6 +224,15 @@ constexpr OptionSpec kOptions[] = {
      .group = Group::delivery,
      .help = "with --key: send only where the key is in trouble, with \"resolved after N alerts "
              "since HH:MM UTC\", and clear it"},
+    // A status that updates itself (PRODUCT.md, third edition):
+    {.id = Opt::edit, .name = "edit", .commands = bit(Command::send) | bit(Command::run),
+     .group = Group::delivery,
+     .help = "with --key: replace the text of the key's last message where the service can "
+             "edit (a status board); elsewhere post a new one"},
+    {.id = Opt::reply, .name = "reply", .commands = bit(Command::send) | bit(Command::run),
+     .group = Group::delivery,
+     .help = "with --key: send the key's messages after its first as replies to the first "
+             "where the service can; elsewhere as new messages"},
     // output and files, every command's:
     {.id = Opt::config, .name = "config", .letter = 'c', .arg = Arg::required, .value = "PATH",
      .commands = kEvery, .group = Group::output,
@@ -279,6 +290,10 @@ constexpr OptionSpec kOptions[] = {
      .help = "report a failure only when the command failed N times in a row (counted per key "
              "and profile; a success resets) [default=1]",
      .min = 1, .max = 10000},
+    {.id = Opt::live, .name = "live", .commands = bit(Command::run),
+     .help = "post \"running COMMAND on HOST since HH:MM\" when the command starts and edit it "
+             "into the report when it ends (where the service can edit; elsewhere only the "
+             "report)"},
 };
 
 constexpr TopicSpec kTopics[] = {

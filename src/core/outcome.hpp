@@ -41,6 +41,9 @@ struct Outcome {
   std::string quiet_hours;
   std::int64_t quiet_until = 0;
   std::string quiet_until_local;
+  /// Delivered: what Service::message_id said of each part the profile that
+  /// delivered accepted in this process, in order ("" where it said none).
+  std::vector<std::string> message_ids;
   // Set by the caller:
   /// Files the profile that delivered (or, undelivered, the target) could
   /// not carry, each with why; its text named them instead.

@@ -1,6 +1,7 @@
 #include "delivery/engine.hpp"
 
 #include <algorithm>
+#include <utility>
 
 #include "core/names.hpp"
 
@@ -18,6 +19,7 @@ struct LegRun {
   std::size_t next = 0;      // request in flight / to send
   int retries_used = 0;      // for the current request
   bool plain_tried = false;  // for the current request
+  std::vector<std::string> ids;  // Service::message_id of each part accepted
   bool in_flight = false;
   std::optional<Clock::time_point> wake;  // retry timer
   int attempts = 0;
@@ -166,6 +168,7 @@ class Engine {
     if (via) {
       oc.delivered = true;
       oc.via = name(*via);
+      oc.message_ids = runs_[*via].ids;
       // Delivered is delivered; why the first choice was passed over is
       // still worth a line (a dead primary must not look healthy).
       if (oc.via != plans_[t].target) oc.fallback_reason = std::move(passed_over);
@@ -198,7 +201,9 @@ class Engine {
     ro.timeout = std::chrono::seconds(leg.profile->timeout_s);
     ro.ca_file = leg.profile->ca_file;
     ++r.attempts;
-    log(name(l) + ": POST part " + std::to_string(r.next + 1) + "/" +
+    // A part with a post to fall back on is an edit: -v says which it is.
+    const bool edit = r.next < leg.anew.size() && !leg.anew[r.next].method.empty();
+    log(name(l) + (edit ? ": edit part " : ": POST part ") + std::to_string(r.next + 1) + "/" +
         std::to_string(leg.requests.size()) +
         (r.retries_used ? " (retry " + std::to_string(r.retries_used) + ")" : ""));
     r.in_flight = true;
@@ -215,6 +220,7 @@ class Engine {
       case Verdict::Kind::delivered:
         log(who(l) + ": delivered (HTTP " + std::to_string(resp.status) + ")");
         if (opt_.observer) opt_.observer->part_accepted(l, r.next);
+        r.ids.push_back(leg.service->message_id(leg.requests[r.next], resp));
         ++r.next;
         r.retries_used = 0;
         r.plain_tried = false;
@@ -232,6 +238,15 @@ class Engine {
                               : note + " (" + v.error + ")"));
             return send(l);
           }
+        }
+        return fail(l, v.error, v.hint, true);
+      case Verdict::Kind::post_anew:
+        // Once per part: what is posted anew is not an edit any more.
+        if (r.next < leg.anew.size() && !leg.anew[r.next].method.empty()) {
+          log("warning: " + who(l) + ": cannot edit the message (" + v.error +
+              "); posting it anew");
+          leg.requests[r.next] = std::exchange(leg.anew[r.next], HttpRequest{"", "", {}, "", std::nullopt});
+          return send(l);
         }
         return fail(l, v.error, v.hint, true);
       case Verdict::Kind::retry:

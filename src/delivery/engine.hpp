@@ -27,6 +27,9 @@ struct Leg {
   const config::Profile* profile = nullptr;
   std::unique_ptr<services::Service> service;
   std::vector<HttpRequest> requests;
+  /// With an edit: the same message posted anew, part for part, for an
+  /// edit the server will not make (Verdict::Kind::post_anew); else empty.
+  std::vector<HttpRequest> anew;
   std::size_t first = 0;        ///< parts accepted before (a resumed message)
   bool already_has = false;     ///< the destination got the whole message before
   std::string unavailable;      ///< why it cannot be tried now (e.g. a secret); "" = it can

@@ -4,6 +4,7 @@
 // renders it with the profile as it is then.
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -24,6 +25,25 @@ struct Attachment {
   std::uint64_t size() const { return withheld_size ? *withheld_size : data.size(); }
 };
 
+/// Where a message of an alert key lands on one profile that remembers
+/// its messages (--edit, --reply, `run --live`): the ids its service gave
+/// them. Kept with the message, so a flush edits what the send would have.
+struct Anchor {
+  /// The messages to replace, one per text part in order; a part beyond
+  /// them is posted anew.
+  std::vector<std::string> edit;
+  /// The message every new part answers; empty: none.
+  std::string reply_to;
+  /// The alert key whose state keeps what this message becomes there
+  /// (its ids for --edit, the first one's for --reply), when a flush
+  /// delivers it instead of the send; "" for none.
+  std::string key;
+  bool keep_ids = false;     ///< --edit there: its ids, when the key has none
+  bool keep_thread = false;  ///< --reply there: its id as the thread's first, when none
+
+  bool empty() const { return edit.empty() && reply_to.empty() && !keep_ids && !keep_thread; }
+};
+
 struct Draft {
   std::string title;
   std::string body;
@@ -39,6 +59,8 @@ struct Draft {
   std::vector<Attachment> files;
   /// A notice_only profile's notice (app::notice_of): flushed as it is.
   bool notice = false;
+  /// By profile name: what this message replaces or answers there.
+  std::map<std::string, Anchor> anchors;
 };
 
 }  // namespace notify

@@ -77,6 +77,15 @@ std::vector<HttpRequest> Discord::build(const Message& m, const BuildContext& ct
     std::string content = part.header.empty() ? body : "**" + part.header + "**\n" + body;
     if (i == 0 && !mentions.empty()) content = mentions + "\n" + content;
     nlohmann::json j = {{"content", content}, {"allowed_mentions", allowed}};
+    if (i < m.edit_ids.size()) {
+      // Mentions are parsed again from an edit's content: allowed_mentions
+      // goes with it. The sender and the flags are the message's for good.
+      out.push_back(HttpRequest{"PATCH", edit_url(m.edit_ids[i]),
+                                {{"Content-Type", "application/json"},
+                                 {"User-Agent", "DiscordBot (notify, " NOTIFY_VERSION ")"}},
+                                dump_json(j)});
+      continue;
+    }
     if (!m.username.empty()) j["username"] = m.username;
     if (!m.icon_url.empty()) j["avatar_url"] = m.icon_url;
     if (m.silent) j["flags"] = kSuppressNotifications;
@@ -105,6 +114,30 @@ std::vector<HttpRequest> Discord::build(const Message& m, const BuildContext& ct
   return out;
 }
 
+// PATCH .../webhooks/{id}/{token}/messages/{message id}: only a message this
+// webhook made, in its thread when it is in one.
+std::string Discord::edit_url(const std::string& id) const {
+  std::string base = profile_.secret("webhook_url");
+  std::string query;
+  if (const auto q = base.find('?'); q != std::string::npos) {
+    query = base.substr(q + 1);
+    base.erase(q);
+  }
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  std::string url = base + "/messages/" + id;
+  if (!query.empty()) url += "?" + query;
+  if (auto thread = profile_.number("thread_id")) url = with_query(url, "thread_id=" + std::to_string(*thread));
+  return url;
+}
+
+std::string Discord::message_id(const HttpRequest& request, const HttpResponse& response) const {
+  // A file's message is never a part an edit replaces.
+  for (const auto& [name, value] : request.headers)
+    if (name == "Content-Type" && value.rfind("multipart/", 0) == 0) return "";
+  const auto j = parse_json(response.body);
+  return json_string(j, "id");
+}
+
 std::vector<std::string> Discord::notes(const Message& m) const {
   if (m.priority == Priority::high) return {no_louder_note("Discord", m)};
   if (m.priority == Priority::urgent && m.urgent_mentions.empty())
@@ -124,6 +157,15 @@ Verdict Discord::interpret(const HttpResponse& r) const {
   if (v.kind == Verdict::Kind::retry && j.is_object() && j.contains("retry_after") &&
       j["retry_after"].is_number())
     if (auto wait = server_wait(j["retry_after"].get<double>())) v.retry_after = wait;
+  // 10008 Unknown Message (deleted), 30046 too many edits of a message
+  // older than an hour: the edit cannot be made, a new message can.
+  if (const auto code = j.is_object() && j.contains("code") && j["code"].is_number_integer()
+                            ? j["code"].get<long long>()
+                            : 0;
+      v.kind == Verdict::Kind::fail && (code == 10008 || code == 30046)) {
+    v.kind = Verdict::Kind::post_anew;
+    return v;
+  }
   if (v.kind == Verdict::Kind::fail && r.status == 404)
     v.hint = "the webhook was deleted or the URL is wrong; copy it again from "
              "the channel's Integrations > Webhooks";
@@ -173,11 +215,16 @@ const ServiceInfo& discord_service() {
       .name = "Discord",
       .destination = discord_destination,
       .make = make_discord,
+      .request_shapes = {"/api/webhooks/*ID/#TOKEN/messages/*MESSAGE?thread_id",
+                         "/api/v*N/webhooks/*ID/#TOKEN/messages/*MESSAGE?thread_id"},
       .loudness = {.low = {"flags", "4096"},
                    .mentions_notify = true,
                    .note = "flags 4096 is SUPPRESS_NOTIFICATIONS; urgent rings only through "
                            "urgent_mentions (a role made loud on the phone)"},
-      .options = {.username = "sender name", .icon = "avatar_url (a URL; :emoji: is ignored)"}};
+      .options = {.username = "sender name", .icon = "avatar_url (a URL; :emoji: is ignored)"},
+      // A webhook edits the messages it made (ids from ?wait=true); it
+      // cannot reply in a plain channel.
+      .capabilities = {.edit = true}};
   return info;
 }
 

@@ -12,6 +12,8 @@ class Discord final : public Service {
   Verdict interpret(const HttpResponse& response) const override;
   std::size_t one_part_text(const Message& message) const override;
   std::vector<std::string> notes(const Message& message) const override;
+  std::string message_id(const HttpRequest& request,
+                         const HttpResponse& response) const override;
 
   /// Webhook content limit in code points.
   static constexpr std::size_t kLimit = 2000;
@@ -22,6 +24,7 @@ class Discord final : public Service {
   std::size_t max_file_bytes() const override { return 10u << 20; }
 
  private:
+  std::string edit_url(const std::string& id) const;
   config::Profile profile_;
   std::size_t limit_;  ///< one part, in its unit: max_length or kLimit
 };

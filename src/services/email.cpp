@@ -79,6 +79,7 @@ std::vector<HttpRequest> Email::build(const Message& m, const BuildContext& ctx)
   else if (m.priority == Priority::high || m.priority == Priority::urgent) c.importance = "high";
   c.date_unix = ctx.now_unix ? ctx.now_unix() : static_cast<std::int64_t>(std::time(nullptr));
   c.random = ctx.new_uuid ? ctx.new_uuid() : "";
+  c.in_reply_to = m.reply_to;
 
   HttpRequest r;
   r.method = "SMTP";
@@ -123,6 +124,16 @@ Verdict Email::interpret(const HttpResponse& r) const {
   }
   v.kind = Verdict::Kind::retry;  // connect, timeout, a dropped connection
   return v;
+}
+
+std::string Email::message_id(const HttpRequest& request, const HttpResponse&) const {
+  // The id is notify's own, in the message it sent: what a reply names.
+  static constexpr std::string_view kField = "\r\nMessage-ID: ";
+  const auto at = request.body.find(kField);
+  if (at == std::string::npos) return "";
+  const auto from = at + kField.size();
+  const auto end = request.body.find("\r\n", from);
+  return end == std::string::npos ? "" : request.body.substr(from, end - from);
 }
 
 std::vector<std::string> Email::notes(const Message& m) const {
@@ -227,6 +238,8 @@ const ServiceInfo& email_service() {
                    .high = {"Importance", "high"},
                    .urgent = {"Importance", "high"},
                    .note = "mail clients show Importance; it makes no phone ring"},
+      // In-Reply-To and References name the first message's Message-ID.
+      .capabilities = {.reply = true},
       .aliases = {"mail", "e-mail", "smtp"}};
   return info;
 }

@@ -16,6 +16,8 @@ class Email final : public Service {
   std::size_t one_part_text(const Message&) const override { return kLimit; }
   std::size_t max_file_bytes() const override { return kMaxFileBytes; }
   std::vector<std::string> notes(const Message& message) const override;
+  std::string message_id(const HttpRequest& request,
+                         const HttpResponse& response) const override;
 
   /// Body text one message carries, in bytes; past it the message is capped.
   static constexpr std::size_t kLimit = 1u << 20;

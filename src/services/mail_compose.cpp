@@ -281,6 +281,21 @@ std::string base64_lines(std::string_view bytes) {
   return out;
 }
 
+namespace {
+
+// "<left@right>" with nothing in it that could end the header or the id.
+bool is_message_id(std::string_view id) {
+  if (id.size() < 5 || id.size() > 250 || id.front() != '<' || id.back() != '>') return false;
+  const auto inner = id.substr(1, id.size() - 2);
+  const auto at = inner.find('@');
+  if (at == std::string_view::npos || at == 0 || at + 1 == inner.size()) return false;
+  for (const char c : inner)
+    if (c <= ' ' || c == '<' || c == '>' || c == 0x7f) return false;
+  return true;
+}
+
+}  // namespace
+
 std::string compose_mail(const MailContent& c) {
   const std::string random = token(c.random, "-._");
   const auto at = c.from.address.rfind('@');
@@ -292,6 +307,10 @@ std::string compose_mail(const MailContent& c) {
   out += "Subject: " + encode_header_text(c.subject, 9) + "\r\n";
   out += "Date: " + mail_date(c.date_unix) + "\r\n";
   out += "Message-ID: <" + (random.empty() ? "notify" : random) + "@" + domain + ">\r\n";
+  // The first message of a key is the thread's root: References is its id
+  // alone, as RFC 5322 3.6.4 has it for an answer to a message without one.
+  if (is_message_id(c.in_reply_to))
+    out += "In-Reply-To: " + c.in_reply_to + "\r\nReferences: " + c.in_reply_to + "\r\n";
   // What mail clients show as the message's importance (Outlook's flag);
   // only these two words, so nothing else can reach the header block.
   if (c.importance == "low" || c.importance == "high")

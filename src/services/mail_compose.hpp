@@ -32,6 +32,9 @@ struct MailContent {
   std::int64_t date_unix = 0;
   std::string random;     ///< unique per message: Message-ID and MIME boundary
   std::string importance; ///< "low" or "high" (RFC 2156 Importance); "" for none
+  /// The Message-ID ("<id@host>") this one answers (In-Reply-To and
+  /// References); "" for none. Anything not of that shape is left out.
+  std::string in_reply_to;
 };
 
 /// The subject of a message: its title, else its first non-blank line,

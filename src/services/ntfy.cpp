@@ -135,6 +135,9 @@ std::vector<HttpRequest> Ntfy::build(const Message& m, const BuildContext&) cons
     if (const auto t = joined(title, part.header); !t.empty())
       headers.emplace_back("X-Title", header_text(t));
     if (m.code || m.markdown) headers.emplace_back("X-Markdown", "yes");
+    // The same sequence id replaces the notification (servers from 2.16;
+    // an older one shows a new one).
+    if (i < m.edit_ids.size()) headers.emplace_back("X-Sequence-ID", header_text(m.edit_ids[i]));
     std::string body = m.code ? markdown_code_block(part.text, m.code_lang) : part.text;
     if (i == 0 && !mentions.empty()) body = body.empty() ? mentions : mentions + "\n" + body;
     add("POST", std::move(headers), std::move(body));
@@ -230,6 +233,15 @@ Verdict Ntfy::interpret(const HttpResponse& r) const {
   return v;
 }
 
+std::string Ntfy::message_id(const HttpRequest& request, const HttpResponse& response) const {
+  if (request.method != "POST") return "";  // a file (PUT)
+  // A replacement answers with the sequence it belongs to; a first message
+  // only with its id, which then names the sequence.
+  const auto j = parse_json(response.body);
+  if (auto seq = json_string(j, "sequence_id"); !seq.empty()) return seq;
+  return json_string(j, "id");
+}
+
 std::vector<std::string> Ntfy::notes(const Message& m) const {
   std::vector<std::string> n;
   if (m.silent)
@@ -299,7 +311,9 @@ const ServiceInfo& ntfy_service() {
                    .note = "low is 1 when the profile's own priority is 1 or min; normal is "
                            "ntfy's 3 (no header); 5 rings "
                            "through Do Not Disturb"},
-      .options = {.icon = "X-Icon for a URL, X-Tags for an :emoji:"}};
+      .options = {.icon = "X-Icon for a URL, X-Tags for an :emoji:"},
+      // X-Sequence-ID: a publish with the id of an earlier one replaces it.
+      .capabilities = {.edit = true}};
   return info;
 }
 

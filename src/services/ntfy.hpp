@@ -18,6 +18,8 @@ class Ntfy final : public Service {
   std::size_t one_part_text(const Message& message) const override;
   std::size_t max_file_bytes() const override { return kFileLimit; }
   std::vector<std::string> notes(const Message& message) const override;
+  std::string message_id(const HttpRequest& request,
+                         const HttpResponse& response) const override;
 
   /// Message body limit in BYTES: ntfy turns a longer body into an
   /// attachment, so every part must stay within it.

@@ -36,6 +36,12 @@ struct Message {
   std::string channel;
   int max_parts = 10;
   std::vector<Attachment> files;
+  /// --edit: the ids of the messages this one replaces, one per text part
+  /// in order (a service that cannot edit never gets any). A part beyond
+  /// them is posted anew.
+  std::vector<std::string> edit_ids;
+  /// --reply: the id of the message every new part answers; "" for none.
+  std::string reply_to;
 };
 
 /// What a reply means for delivery.
@@ -45,6 +51,9 @@ struct Verdict {
     retry,         ///< 429, 5xx, timeout, connection failure
     fail,          ///< permanent: do not retry this request
     resend_plain,  ///< the service could not parse our formatting
+    /// An edit the server will not make (the message is gone, or too old
+    /// to edit): the message is posted anew instead.
+    post_anew,
   };
   Kind kind = Kind::fail;
   std::optional<std::chrono::milliseconds> retry_after;  ///< asked by server
@@ -81,6 +90,13 @@ class Service {
   virtual std::size_t max_file_bytes() const { return 0; }
   /// Remarks for -v, e.g. a switch the service does not have.
   virtual std::vector<std::string> notes(const Message& message) const;
+  /// The id of the message a delivered text part made or replaced, as a
+  /// later --edit or --reply names it; "" when the service gives none (or
+  /// the request carried a file).
+  virtual std::string message_id(const HttpRequest& /*request*/,
+                                 const HttpResponse& /*response*/) const {
+    return "";
+  }
 };
 
 /// Longest part the profile's service takes, in its own unit (max_length

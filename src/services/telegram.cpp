@@ -100,6 +100,27 @@ void add_span_entities(nlohmann::json& entities, SpanCursor& cursor, const Part&
   }
 }
 
+// Message ids are integers to the Bot API; one notify did not get from it
+// goes as the text it is, for the server to refuse.
+nlohmann::json message_id_json(const std::string& id) {
+  try {
+    std::size_t used = 0;
+    const long long n = std::stoll(id, &used);
+    if (used == id.size()) return n;
+  } catch (...) {
+  }
+  return id;
+}
+
+// A reply that stays a message when the first one was deleted.
+nlohmann::json reply_json(const std::string& id) {
+  return {{"message_id", message_id_json(id)}, {"allow_sending_without_reply", true}};
+}
+
+bool has(const std::string& text, const char* sign) {
+  return text.find(sign) != std::string::npos;
+}
+
 // Telegram turns down a message over its entities as a whole (a text_link
 // URL it does not like, their total size), not only when a parse_mode text
 // does not parse; the text alone still goes through.
@@ -118,6 +139,8 @@ std::vector<HttpRequest> Telegram::build(const Message& m, const BuildContext& c
   const std::size_t limit = limit_;
   std::vector<HttpRequest> out;
   const std::string url = profile_.text("api_base") + "/bot" + profile_.secret("token") + "/sendMessage";
+  const std::string edit_url =
+      profile_.text("api_base") + "/bot" + profile_.secret("token") + "/editMessageText";
   // Files alone: the title becomes the first file's caption, no text post.
   const bool files_only = !m.files.empty() && m.body.empty();
   // Markdown is shown rendered, its formatting as entities like the rest.
@@ -154,18 +177,26 @@ std::vector<HttpRequest> Telegram::build(const Message& m, const BuildContext& c
     }
     if (m.markdown) add_span_entities(entities, spans, part, text, text.size() - part.text.size());
     nlohmann::json j = {{"chat_id", chat_id_json(profile_.text("chat_id"))}, {"text", text}};
+    const bool edit = i < m.edit_ids.size();
+    if (edit) j["message_id"] = message_id_json(m.edit_ids[i]);
+    // An edit's formatting is not inherited: entities go with every edit.
     if (!entities.empty()) j["entities"] = entities;
-    if (auto thread = profile_.number("thread_id")) j["message_thread_id"] = *thread;
-    if (m.silent) j["disable_notification"] = true;
+    if (!edit) {
+      if (auto thread = profile_.number("thread_id")) j["message_thread_id"] = *thread;
+      if (m.silent) j["disable_notification"] = true;
+      if (!m.reply_to.empty()) j["reply_parameters"] = reply_json(m.reply_to);
+    }
     // Alerts quote URLs from logs; a preview card of them is noise.
     j["link_preview_options"] = {{"is_disabled", true}};
-    out.push_back(HttpRequest{"POST", url, {{"Content-Type", "application/json"}},
-                              dump_json(j)});
+    out.push_back(HttpRequest{"POST", edit ? edit_url : url,
+                              {{"Content-Type", "application/json"}}, dump_json(j)});
   }
   for (std::size_t i = 0; i < m.files.size(); ++i) {
     std::vector<FormField> fields = {{"chat_id", profile_.text("chat_id"), "", ""}};
     if (auto thread = profile_.number("thread_id")) fields.push_back({"message_thread_id", std::to_string(*thread), "", ""});
     if (m.silent) fields.push_back({"disable_notification", "true", "", ""});
+    if (!m.reply_to.empty())
+      fields.push_back({"reply_parameters", dump_json(reply_json(m.reply_to)), "", ""});
     if (files_only && i == 0 && !(m.title.empty() && mentions.empty())) {
       const std::string title = m.title.empty() ? "" : message::split(m.title, 1024 > 2 * room ? 1024 - room : 512, message::Unit::code_points).front();
       fields.push_back({"caption", mentions.empty() ? title : title.empty() ? mentions : mentions + "\n" + title, "", ""});
@@ -192,6 +223,24 @@ std::optional<HttpRequest> Telegram::plain(const HttpRequest& request) const {
   return r;
 }
 
+std::string Telegram::message_id(const HttpRequest& request, const HttpResponse& response) const {
+  const bool edit = request.url.size() >= 16 &&
+                    request.url.compare(request.url.size() - 16, 16, "/editMessageText") == 0;
+  const bool send = request.url.size() >= 12 &&
+                    request.url.compare(request.url.size() - 12, 12, "/sendMessage") == 0;
+  if (!edit && !send) return "";  // a file: never a part an edit replaces
+  const auto j = parse_json(response.body);
+  if (j.is_object() && j.contains("result") && j["result"].is_object() &&
+      j["result"].contains("message_id") && j["result"]["message_id"].is_number_integer())
+    return std::to_string(j["result"]["message_id"].get<long long>());
+  // "Not modified" has no result: the message is the one the edit named.
+  if (!edit) return "";
+  const auto asked = parse_json(request.body);
+  if (!asked.is_object() || !asked.contains("message_id")) return "";
+  const auto& id = asked["message_id"];
+  return id.is_string() ? id.get<std::string>() : id.dump();
+}
+
 std::vector<std::string> Telegram::notes(const Message& m) const {
   if (m.priority == Priority::high || m.priority == Priority::urgent)
     return {no_louder_note("Telegram", m)};
@@ -207,6 +256,13 @@ Verdict Telegram::interpret(const HttpResponse& r) const {
   std::string desc = json_string(j, "description");
   if (desc.empty() && r.status >= 300) desc = body_text(r);
   Verdict v = generic_verdict(r, desc);
+  // An edit that changes nothing is an edit made: the text is already there.
+  if (has(desc, "message is not modified"))
+    return Verdict{Verdict::Kind::delivered, std::nullopt, "", ""};
+  if (r.status == 400 && (has(desc, "message to edit not found") ||
+                          has(desc, "message can't be edited") ||
+                          has(desc, "MESSAGE_ID_INVALID")))
+    return Verdict{Verdict::Kind::post_anew, std::nullopt, desc, ""};
   const nlohmann::json* params = nullptr;
   if (j.is_object() && j.contains("parameters") && j["parameters"].is_object())
     params = &j["parameters"];
@@ -299,6 +355,8 @@ const ServiceInfo& telegram_service() {
       .can = "markdown as entities, forum topics",
       .request_shapes = {"/bot#/*"},
       .loudness = {.low = {"disable_notification", "true"}},
+      // editMessageText and reply_parameters, with the bot's token alone.
+      .capabilities = {.edit = true, .reply = true},
       .aliases = {"tg"},
       .discovery = &telegram_discovery()};
   return info;

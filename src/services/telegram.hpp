@@ -13,6 +13,8 @@ class Telegram final : public Service {
   std::size_t one_part_text(const Message& message) const override;
   std::vector<std::string> notes(const Message& message) const override;
   std::optional<HttpRequest> plain(const HttpRequest& request) const override;
+  std::string message_id(const HttpRequest& request,
+                         const HttpResponse& response) const override;
 
   /// sendMessage text limit, code points after entity parsing.
   static constexpr std::size_t kLimit = 4096;

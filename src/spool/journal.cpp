@@ -30,12 +30,21 @@ json draft_json(const Draft& d) {
     if (f.withheld_size) file["withheld_size"] = *f.withheld_size;
     files.push_back(std::move(file));
   }
-  return {{"title", d.title},       {"body", d.body},         {"code", d.code},
-          {"code_lang", d.code_lang}, {"markdown", d.markdown}, {"silent", d.silent},
-          {"username", d.username}, {"icon", d.icon},         {"channel", d.channel},
-          {"max_parts", d.max_parts}, {"files", files},
-          {"priority", d.priority ? json(to_string(*d.priority)) : json()},
-          {"notice", d.notice}};
+  json j = {{"title", d.title},       {"body", d.body},         {"code", d.code},
+            {"code_lang", d.code_lang}, {"markdown", d.markdown}, {"silent", d.silent},
+            {"username", d.username}, {"icon", d.icon},         {"channel", d.channel},
+            {"max_parts", d.max_parts}, {"files", files},
+            {"priority", d.priority ? json(to_string(*d.priority)) : json()},
+            {"notice", d.notice}};
+  // Only when there are any: a journal without them reads as before.
+  if (!d.anchors.empty()) {
+    json anchors = json::object();
+    for (const auto& [profile, a] : d.anchors)
+      anchors[profile] = {{"edit", a.edit}, {"reply_to", a.reply_to}, {"key", a.key},
+                          {"keep_ids", a.keep_ids}, {"keep_thread", a.keep_thread}};
+    j["anchors"] = std::move(anchors);
+  }
+  return j;
 }
 
 Draft draft_from(const json& j) {
@@ -60,6 +69,16 @@ Draft draft_from(const json& j) {
       Attachment file{f.at("name").get<std::string>(), std::move(*data), std::nullopt};
       if (f.contains("withheld_size")) file.withheld_size = f.at("withheld_size").get<std::uint64_t>();
       d.files.push_back(std::move(file));
+    }
+  if (j.contains("anchors"))
+    for (const auto& [profile, a] : j.at("anchors").items()) {
+      Anchor anchor;
+      anchor.edit = a.at("edit").get<std::vector<std::string>>();
+      anchor.reply_to = a.at("reply_to").get<std::string>();
+      anchor.key = a.value("key", "");
+      anchor.keep_ids = a.value("keep_ids", false);
+      anchor.keep_thread = a.value("keep_thread", false);
+      d.anchors[profile] = std::move(anchor);
     }
   return d;
 }

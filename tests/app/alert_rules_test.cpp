@@ -202,5 +202,27 @@ TEST(AlertAfterTest, after_one_reports_every_failure) {
   EXPECT_TRUE(count_run(s, true, 1));
 }
 
+TEST(RememberTest, ids_replace_part_by_part_and_a_shorter_text_keeps_the_later_ones) {
+  AlertState s;
+  remember(s, true, false, {"1", "", "2"});  // "": a file, never edited
+  EXPECT_EQ(s.message_ids, (std::vector<std::string>{"1", "2"}));
+  remember(s, true, false, {"5"});
+  EXPECT_EQ(s.message_ids, (std::vector<std::string>{"5", "2"}));
+  EXPECT_EQ(s.thread_id, "");
+}
+
+TEST(RememberTest, the_threads_first_stays_and_a_late_delivery_replaces_nothing) {
+  AlertState s;
+  remember(s, false, true, {"7", "8"});
+  remember(s, false, true, {"9"});
+  EXPECT_EQ(s.thread_id, "7");
+  EXPECT_TRUE(s.message_ids.empty());
+  s.message_ids = {"3"};
+  remember(s, true, false, {"4"}, true);
+  EXPECT_EQ(s.message_ids, std::vector<std::string>{"3"});
+  remember(s, true, false, {}, false);  // nothing known: nothing forgotten
+  EXPECT_EQ(s.message_ids, std::vector<std::string>{"3"});
+}
+
 }  // namespace
 }  // namespace notify::app::alerts

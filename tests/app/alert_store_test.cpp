@@ -214,5 +214,28 @@ TEST(AlertStateTest, encodes_to_one_line_and_back) {
   EXPECT_FALSE(back->in_trouble());
 }
 
+TEST(AlertStateTest, message_ids_and_thread_id_go_and_come_back) {
+  AlertState s;
+  s.key = "disk";
+  s.profile = "me";
+  s.message_ids = {"18", "19"};
+  s.thread_id = "<a@b>";
+  const auto back = decode_state(encode_state(s));
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->message_ids, (std::vector<std::string>{"18", "19"}));
+  EXPECT_EQ(back->thread_id, "<a@b>");
+  // Without them the file is as an earlier notify wrote it.
+  s.message_ids.clear();
+  s.thread_id.clear();
+  EXPECT_EQ(encode_state(s).find("message_ids"), std::string::npos);
+}
+
+TEST(AlertStateTest, message_ids_of_the_wrong_type_are_damage) {
+  EXPECT_FALSE(decode_state(R"({"notify_alert":1,"key":"k","profile":"p","message_ids":"18"})"));
+  EXPECT_FALSE(decode_state(R"({"notify_alert":1,"key":"k","profile":"p","message_ids":[18]})"));
+  EXPECT_FALSE(decode_state(R"({"notify_alert":1,"key":"k","profile":"p","thread_id":18})"));
+  EXPECT_TRUE(decode_state(R"({"notify_alert":1,"key":"k","profile":"p","message_ids":["18"]})"));
+}
+
 }  // namespace
 }  // namespace notify::app::alerts

@@ -176,6 +176,21 @@ TEST_F(QuietHoursTest, urgent_goes_at_once_and_quiet_below_decides_what_else_doe
   EXPECT_EQ(spooled().size(), 1u);
 }
 
+TEST_F(QuietHoursTest, an_edit_in_place_goes_at_once_and_a_new_message_still_waits) {
+  // The rule looks only at the anchor keyed_send gives a message that
+  // replaces one (where the service can edit): an edit rings nobody.
+  World w = world();
+  Draft edit;
+  edit.body = "disk 91%";
+  edit.anchors["ops"].edit = {"m-1"};
+  const auto r = app::send(cfg, {"ops"}, edit, SendOptions{}, w);
+  EXPECT_EQ(r.outcomes.at(0).quiet_hours, "");
+  EXPECT_EQ(http.sent.size(), 1u);
+  EXPECT_TRUE(spooled().empty());
+  EXPECT_EQ(send({"ops"}, "disk 92%").outcomes.at(0).quiet_until, kSeven);
+  EXPECT_EQ(http.sent.size(), 1u);
+}
+
 TEST_F(QuietHoursTest, outside_the_window_a_message_goes_at_once) {
   clock.set_unix(kSeven);
   EXPECT_TRUE(send({"ops"}, "morning").outcomes.at(0).delivered);

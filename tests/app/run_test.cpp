@@ -135,6 +135,61 @@ TEST_F(RunTest, a_failure_is_reported_with_its_output_and_its_status_passed_thro
                              {"sh", "-c", "echo to-stdout; echo to-stderr >&2; exit 3"}}));
 }
 
+// Telegram as --live meets it: every message it makes is id 7.
+void answer_like_telegram(test::FakeHttpClient& http) {
+  http.respond = [](const HttpRequest& r) {
+    HttpResponse out;
+    out.status = 200;
+    out.body = r.url.find("tg.example") != std::string::npos
+                   ? R"({"ok":true,"result":{"message_id":7}})"
+                   : "ok";
+    return out;
+  };
+}
+
+TEST_F(RunTest, live_posts_running_before_the_command_and_edits_it_into_the_report) {
+  answer_like_telegram(http);
+  clock.set_unix(1764583320);  // 2025-12-01 10:02 UTC
+  command.exits(2, "stuck\n");
+  auto req = request({"check-queue"});
+  req.targets = std::vector<std::string>{"tg", "ops"};
+  req.live = true;
+  std::size_t sent_while_running = 0;
+  req.echo = [&](int, std::string_view) { sent_while_running = http.sent.size(); };
+  const auto r = run(req);
+  EXPECT_EQ(r.exit_status, 2);
+  // Mattermost cannot edit: no running message there, only the report.
+  EXPECT_EQ(sent_while_running, 1u);
+  ASSERT_EQ(http.sent.size(), 3u);
+  const auto running = nlohmann::json::parse(http.sent[0].body);
+  EXPECT_EQ(running["text"], "running check-queue on db1 since 10:02 UTC");
+  EXPECT_EQ(running["disable_notification"], true);
+  std::vector<std::string> urls;
+  for (std::size_t i = 1; i < 3; ++i) urls.push_back(http.sent[i].url);
+  EXPECT_THAT(urls, ::testing::UnorderedElementsAre("https://tg.example/bot123456:telegram-token/editMessageText",
+                                                    "https://mm.example/hooks/opsopsops"));
+  for (std::size_t i = 1; i < 3; ++i)
+    if (http.sent[i].url.find("editMessageText") != std::string::npos) {
+      const auto edit = nlohmann::json::parse(http.sent[i].body);
+      EXPECT_EQ(edit["message_id"], 7);
+      EXPECT_THAT(edit["text"].get<std::string>(), StartsWith("check-queue failed (exit 2"));
+    }
+}
+
+TEST_F(RunTest, live_edits_its_message_on_a_success_not_asked_for_and_sends_nothing_else) {
+  answer_like_telegram(http);
+  command.exits(0);
+  auto req = request({"true"});
+  req.targets = std::vector<std::string>{"tg", "ops"};
+  req.live = true;
+  const auto r = run(req);
+  EXPECT_EQ(r.exit_status, 0);
+  ASSERT_EQ(http.sent.size(), 2u);
+  EXPECT_THAT(http.sent[1].url, ::testing::EndsWith("/editMessageText"));
+  EXPECT_THAT(nlohmann::json::parse(http.sent[1].body)["text"].get<std::string>(),
+              StartsWith("true succeeded"));
+}
+
 TEST_F(RunTest, a_success_sends_nothing_by_default) {
   command.exits(0, "fine\n");
   auto r = run(request({"true"}));

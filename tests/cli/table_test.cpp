@@ -100,6 +100,8 @@ const std::map<Opt, Landed>& landing() {
       {Opt::key, [](auto& o, auto&, auto& v) { return o.send().key == v; }},
       {Opt::cooldown, [](auto& o, auto&, auto&) { return o.send().cooldown_s == 5400; }},
       {Opt::resolve, [](auto& o, auto&, auto&) { return o.send().resolve; }},
+      {Opt::edit, [](auto& o, auto&, auto&) { return o.send().edit; }},
+      {Opt::reply, [](auto& o, auto&, auto&) { return o.send().reply; }},
       {Opt::names, [](auto& o, auto&, auto&) { return o.list().names; }},
       {Opt::failed, [](auto& o, auto&, auto&) { return o.spool().failed; }},
       {Opt::all, [](auto& o, auto&, auto&) { return o.spool().all; }},
@@ -117,6 +119,7 @@ const std::map<Opt, Landed>& landing() {
       {Opt::api_base, [](auto& o, auto&, auto& v) { return o.discover().api_base == v; }},
       {Opt::on, [](auto& o, auto&, auto& v) { return o.run().on == v; }},
       {Opt::after, [](auto& o, auto&, auto& v) { return o.run().after == std::stoi(v); }},
+      {Opt::live, [](auto& o, auto&, auto&) { return o.run().live; }},
   };
   return where;
 }
@@ -127,7 +130,8 @@ std::vector<std::pair<std::vector<std::string>, std::string>> spellings(const Op
   std::vector<std::pair<std::vector<std::string>, std::string>> out;
   std::vector<std::string> extra;
   if (o.id == Opt::save_anyway) extra = {"--test"};  // it goes with --test
-  if (o.id == Opt::cooldown || o.id == Opt::resolve) extra = {"--key", "k"};
+  if (o.id == Opt::cooldown || o.id == Opt::resolve || o.id == Opt::edit || o.id == Opt::reply)
+    extra = {"--key", "k"};
   auto with = [&](std::vector<std::string> words, std::string value) {
     words.insert(words.end(), extra.begin(), extra.end());
     out.emplace_back(std::move(words), std::move(value));

@@ -315,3 +315,58 @@ TEST_F(EngineTest, telegram_parse_error_is_resent_plain_once) {
 
 }  // namespace
 }  // namespace notify::delivery
+
+namespace notify::delivery {
+namespace {
+
+config::Profile telegram(const std::string& name) {
+  config::Profile p;
+  p.name = name;
+  p.type = "telegram";
+  p.secrets["token"] = "123:secret";
+  p.settings["chat_id"] = std::string("42");
+  p.settings["api_base"] = std::string("https://tg.example");
+  p.retries = 0;
+  return p;
+}
+
+HttpResponse body_reply(long status, std::string body) {
+  HttpResponse r = status_reply(status);
+  r.body = std::move(body);
+  return r;
+}
+
+constexpr const char* kEditUrl = "https://tg.example/bot123:secret/editMessageText";
+constexpr const char* kSendUrl = "https://tg.example/bot123:secret/sendMessage";
+
+TEST_F(EngineTest, an_edit_of_a_gone_message_is_posted_anew_and_its_id_reported) {
+  auto p = telegram("me");
+  Message s;
+  s.target("me", {s.add(p)});
+  s.legs[0].requests = {HttpRequest{"POST", kEditUrl, {}, R"({"chat_id":42,"message_id":5,"text":"b"})"}};
+  s.legs[0].anew = {HttpRequest{"POST", kSendUrl, {}, R"({"chat_id":42,"text":"b"})"}};
+  http.script[kEditUrl] = {body_reply(400, R"({"ok":false,"error_code":400,"description":"Bad Request: message to edit not found"})")};
+  http.script[kSendUrl] = {body_reply(200, R"({"ok":true,"result":{"message_id":7}})")};
+  const auto out = deliver(s.legs, s.plans, http, options());
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_TRUE(out[0].delivered);
+  ASSERT_EQ(http.sent.size(), 2u);
+  EXPECT_EQ(http.sent[1].url, kSendUrl);
+  EXPECT_EQ(out[0].message_ids, std::vector<std::string>{"7"});
+}
+
+TEST_F(EngineTest, a_refused_edit_with_nothing_to_post_instead_fails_for_good) {
+  auto p = telegram("me");
+  Message s;
+  s.target("me", {s.add(p)});
+  s.legs[0].requests = {HttpRequest{"POST", kEditUrl, {}, R"({"chat_id":42,"message_id":5,"text":"b"})"}};
+  http.script[kEditUrl] = {body_reply(400, R"({"ok":false,"error_code":400,"description":"Bad Request: message to edit not found"})")};
+  const auto out = deliver(s.legs, s.plans, http, options());
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_FALSE(out[0].delivered);
+  EXPECT_TRUE(out[0].permanent);
+  EXPECT_EQ(http.sent.size(), 1u);
+}
+
+}  // namespace
+}  // namespace notify::delivery

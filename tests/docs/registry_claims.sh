@@ -181,6 +181,7 @@ check_file shell "$src/completions/notify.fish" fish
 required=(
     "man|all" "man|can files" "man|cannot files" "man|can username" "man|can icon"
     "man|can channel" "man|can mentions" "man|parts" "man|lower-only" "man|secret-keys"
+    "man|can edit" "man|can reply" "README|can edit" "README|can reply"
     "README|all" "README|count" "README|can files" "README|cannot files" "README|parts"
     "README|no-switch" "README|can silent" "README|can louder" "README|secret-keys"
     "zsh|can files" "zsh|can channel" "fish|can files" "fish|can channel"

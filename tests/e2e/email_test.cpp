@@ -86,6 +86,23 @@ TEST_F(EmailE2E, delivers_over_starttls_with_the_test_ca) {
   EXPECT_TRUE(m.header("message-id").has_value());
 }
 
+TEST_F(EmailE2E, reply_threads_the_keys_mails_under_the_first_ones_message_id) {
+  const auto path = profile();
+  for (const char* text : {"backup started", "backup 50%", "backup done"}) {
+    const auto r = run(path, {"--key", "backup", "--reply", "mail", text});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+  ASSERT_EQ(smtp->message_count(), 3u);
+  const auto first = mail(0).header("message-id").value_or("");
+  ASSERT_FALSE(first.empty());
+  EXPECT_FALSE(mail(0).header("in-reply-to").has_value());
+  for (std::size_t i = 1; i < 3; ++i) {
+    EXPECT_EQ(mail(i).header("in-reply-to").value_or(""), first) << i;
+    EXPECT_EQ(mail(i).header("references").value_or(""), first) << i;
+    EXPECT_NE(mail(i).header("message-id").value_or(""), first) << i;
+  }
+}
+
 TEST_F(EmailE2E, delivers_over_smtps_with_the_test_ca) {
   auto o = options();
   o.implicit_tls = true;

@@ -64,6 +64,20 @@ TEST_F(NtfyE2E, delivers_text_title_and_the_profiles_priority) {
   EXPECT_EQ(server.requests()[0].header("authorization"), std::string("Bearer ") + kNtfyToken);
 }
 
+TEST_F(NtfyE2E, edit_replaces_the_notification_by_its_sequence_id) {
+  for (const char* text : {"disk 71%", "disk 72%", "disk 90%"}) {
+    const auto r = run({"--key", "disk", "--edit", "push", text});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+  const auto msgs = ntfy.messages();
+  ASSERT_EQ(msgs.size(), 3u);
+  EXPECT_EQ(msgs[0].sequence_id, "");
+  // The first message's id names the sequence every later one replaces.
+  EXPECT_EQ(msgs[1].sequence_id, msgs[0].id);
+  EXPECT_EQ(msgs[2].sequence_id, msgs[0].id);
+  EXPECT_EQ(msgs[2].message, "disk 90%");
+}
+
 TEST_F(NtfyE2E, silent_lowers_the_priority_to_2) {
   path = config(profiles("priority = 5\n"));
   auto r = run({"push", "--silent", "quiet please"});

@@ -174,6 +174,8 @@ constexpr Coverage kCoverage[] = {
      ""},
     {"cron: */5 * * * * check-disk && notify --key disk --resolve ops \"disk ok again\"", ""},
     {"cron: */5 * * * * notify run ops --after 3 --cooldown 1h -- /usr/local/bin/check-queue", ""},
+    {"cron: */10 * * * * df -h | notify --key disk --edit --max-parts 1 me -t \"disk space\"", ""},
+    {"cron: 0 2 * * * notify run me --live --on always -- /usr/local/bin/backup", ""},
     {"notify spool", ""},
     {"notify spool show 17", ""},
     {"notify spool retry 17", ""},
@@ -571,6 +573,51 @@ TEST_F(ReadmeE2E, cron_run_after_reports_a_streak_and_resolves_it) {
   ASSERT_EQ(t.size(), 2u) << "resolved once";
   EXPECT_THAT(t[1], ::testing::MatchesRegex("(.|\n)*resolved after 2 alerts since [0-9]{2}:[0-9]{2} "
                                             "UTC\n(.|\n)*"));
+}
+
+TEST_F(ReadmeE2E, status_board_keeps_one_telegram_message_current) {
+  const std::string line = cron_command(
+      "cron: */10 * * * * df -h | notify --key disk --edit --max-parts 1 me -t \"disk space\"");
+  for (int i = 0; i < 3; ++i) {
+    auto r = sh(line);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.out + r.err, "") << "cron mails nothing";
+  }
+  const auto requests = tg.requests();
+  ASSERT_EQ(requests.size(), 3u);
+  EXPECT_THAT(requests[0].path, HasSubstr("/sendMessage"));
+  const auto first = nlohmann::json::parse(requests[0].body, nullptr, false);
+  ASSERT_TRUE(first.is_object());
+  EXPECT_THAT(first.value("text", ""), HasSubstr("Filesystem"));
+  // The later runs edit that message (df's output may be the same: "not
+  // modified" counts as delivered, and the spool stays empty).
+  for (std::size_t i = 1; i < 3; ++i) {
+    EXPECT_THAT(requests[i].path, HasSubstr("/editMessageText"));
+    const auto edit = nlohmann::json::parse(requests[i].body, nullptr, false);
+    ASSERT_TRUE(edit.is_object());
+    EXPECT_EQ(edit["message_id"], 18);
+  }
+  EXPECT_EQ(messages_in((home / ".local/state/notify/spool").string()), 0u);
+}
+
+TEST_F(ReadmeE2E, run_live_posts_running_and_edits_it_into_the_report) {
+  const std::string line = subst(
+      cron_command("cron: 0 2 * * * notify run me --live --on always -- /usr/local/bin/backup"),
+      "/usr/local/bin/backup", "backup");
+  auto r = sh(line);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("copied 12 files"));
+  const auto requests = tg.requests();
+  ASSERT_EQ(requests.size(), 2u);
+  const auto running = nlohmann::json::parse(requests[0].body, nullptr, false);
+  const auto report = nlohmann::json::parse(requests[1].body, nullptr, false);
+  ASSERT_TRUE(running.is_object() && report.is_object());
+  EXPECT_THAT(running.value("text", ""),
+              ::testing::MatchesRegex("running backup on .* since [0-9]{2}:[0-9]{2} UTC"));
+  EXPECT_THAT(requests[1].path, HasSubstr("/editMessageText"));
+  EXPECT_EQ(report["message_id"], 18);
+  EXPECT_THAT(report.value("text", ""), HasSubstr("backup succeeded"));
+  EXPECT_THAT(report.value("text", ""), HasSubstr("copied 12 files"));
 }
 
 TEST_F(ReadmeE2E, cron_pipe_sends_output_and_errors_and_nothing_when_empty) {

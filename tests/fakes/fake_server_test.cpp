@@ -1,6 +1,7 @@
 // Self-tests of the test support code: the fakes must behave as documented,
 // or every test built on them proves nothing.
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
 #include <sys/stat.h>
@@ -8,6 +9,7 @@
 #include <chrono>
 #include <csignal>
 #include <future>
+#include <memory>
 #include <set>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -410,6 +412,85 @@ TEST(FakeServicesTest, discord_wait_and_limits) {
   EXPECT_EQ(limited->status, 429);
   EXPECT_EQ(limited->get_header_value("Retry-After"), "2");
   EXPECT_DOUBLE_EQ(json::parse(limited->body)["retry_after"].get<double>(), 1.337);
+}
+
+TEST(FakeServicesTest, telegram_edits_and_replies_as_the_bot_api_answers) {
+  FakeServer server;
+  TelegramOptions opts;
+  opts.chat = std::make_shared<FakeChat>();
+  server.set_handler(telegram_handler(opts));
+  auto c = client_for(server);
+  const std::string base = "/bot" + opts.token;
+  auto sent = c.Post(base + "/sendMessage", R"({"chat_id":111111111,"text":"one"})", "application/json");
+  ASSERT_TRUE(sent);
+  const auto id = json::parse(sent->body)["result"]["message_id"].get<long long>();
+  const auto edit = [&](long long message_id, const std::string& text) {
+    return c.Post(base + "/editMessageText",
+                  json{{"chat_id", 111111111}, {"message_id", message_id}, {"text", text}}.dump(),
+                  "application/json");
+  };
+  auto edited = edit(id, "two");
+  ASSERT_TRUE(edited);
+  EXPECT_EQ(edited->status, 200);
+  EXPECT_EQ(json::parse(edited->body)["result"]["text"], "two");
+  EXPECT_EQ(opts.chat->message(std::to_string(id))->text, "two");
+  EXPECT_EQ(opts.chat->message(std::to_string(id))->edits, 1);
+
+  auto same = edit(id, "two");
+  ASSERT_TRUE(same);
+  EXPECT_EQ(same->status, 400);
+  EXPECT_THAT(json::parse(same->body)["description"].get<std::string>(),
+              ::testing::HasSubstr("message is not modified"));
+  auto missing = edit(id + 100, "x");
+  ASSERT_TRUE(missing);
+  EXPECT_EQ(json::parse(missing->body)["description"], "Bad Request: message to edit not found");
+
+  auto reply = c.Post(base + "/sendMessage",
+                      json{{"chat_id", 111111111}, {"text", "re"},
+                           {"reply_parameters", {{"message_id", id}}}}.dump(),
+                      "application/json");
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 200);
+  EXPECT_EQ(json::parse(reply->body)["result"]["reply_to_message"]["message_id"], id);
+  auto orphan = c.Post(base + "/sendMessage",
+                       json{{"chat_id", 111111111}, {"text", "re"},
+                            {"reply_parameters", {{"message_id", 999}}}}.dump(),
+                       "application/json");
+  ASSERT_TRUE(orphan);
+  EXPECT_EQ(json::parse(orphan->body)["description"], "Bad Request: message to be replied not found");
+  auto allowed = c.Post(base + "/sendMessage",
+                        json{{"chat_id", 111111111}, {"text", "re"},
+                             {"reply_parameters", {{"message_id", 999}, {"allow_sending_without_reply", true}}}}.dump(),
+                        "application/json");
+  ASSERT_TRUE(allowed);
+  EXPECT_EQ(allowed->status, 200);
+}
+
+TEST(FakeServicesTest, discord_edits_only_its_own_messages) {
+  FakeServer server;
+  DiscordOptions opts;
+  opts.chat = std::make_shared<FakeChat>();
+  server.set_handler(discord_handler(opts));
+  auto c = client_for(server);
+  const std::string path = discord_url(server, opts).substr(server.base_url().size());
+  auto made = c.Post(path + "?wait=true", R"({"content":"build running"})", "application/json");
+  ASSERT_TRUE(made);
+  const std::string id = json::parse(made->body)["id"];
+  auto patched = c.Patch(path + "/messages/" + id, R"({"content":"build passed"})", "application/json");
+  ASSERT_TRUE(patched);
+  EXPECT_EQ(patched->status, 200);
+  EXPECT_EQ(json::parse(patched->body)["content"], "build passed");
+  EXPECT_EQ(opts.chat->message(id)->text, "build passed");
+  auto unknown = c.Patch(path + "/messages/1", R"({"content":"x"})", "application/json");
+  ASSERT_TRUE(unknown);
+  EXPECT_EQ(unknown->status, 404);
+  EXPECT_EQ(json::parse(unknown->body)["code"], 10008);
+  auto flags = c.Patch(path + "/messages/" + id, R"({"content":"x","flags":4096})", "application/json");
+  ASSERT_TRUE(flags);
+  EXPECT_EQ(flags->status, 400);
+  auto post_to_message = c.Post(path + "/messages/" + id, R"({"content":"x"})", "application/json");
+  ASSERT_TRUE(post_to_message);
+  EXPECT_EQ(post_to_message->status, 405);
 }
 
 TEST(FakeServicesTest, discord_multipart_with_payload_json) {

@@ -146,5 +146,22 @@ TEST(RegistryNamesTest, every_service_has_a_prose_name_of_its_own) {
   }
 }
 
+TEST(RegistryCapabilitiesTest, a_row_can_edit_and_reply_exactly_when_build_does) {
+  for (const auto* service : all_services()) {
+    SCOPED_TRACE(std::string(service->schema.type));
+    const auto built = service->make(profile_for(service->schema.type));
+    const std::string plain = sent(*built, message_at(Priority::normal));
+    auto editing = message_at(Priority::normal);
+    editing.edit_ids = {"1234"};
+    auto replying = message_at(Priority::normal);
+    // An id of each shape the services give (a number, a Message-ID).
+    replying.reply_to = service->schema.type == "email" ? "<first@example.com>" : "1234";
+    // A service that cannot edit or reply is never asked to by the rules;
+    // one that says it can must build something else for it.
+    EXPECT_EQ(sent(*built, editing) != plain, service->capabilities.edit);
+    EXPECT_EQ(sent(*built, replying) != plain, service->capabilities.reply);
+  }
+}
+
 }  // namespace
 }  // namespace notify::services

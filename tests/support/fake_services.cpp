@@ -107,7 +107,20 @@ Reply mattermost_reply(const MattermostOptions& o, const Recorded& r) {
 struct TelegramState {
   TelegramOptions options;
   std::int64_t next_message_id = 18;
+  std::map<std::string, std::string> entities;  // by message id: what an edit compares
 };
+
+// A parameter that is a JSON object, sent as one (JSON body) or as its text.
+json object_param(const json& p, const char* name) {
+  if (!p.contains(name)) return json();
+  const json& v = p[name];
+  if (v.is_object()) return v;
+  if (v.is_string()) {
+    json parsed = json::parse(v.get<std::string>(), nullptr, false);
+    if (parsed.is_object()) return parsed;
+  }
+  return json::value_t::discarded;
+}
 
 json telegram_chat(const std::string& chat_id) {
   char* end = nullptr;
@@ -141,7 +154,8 @@ Reply telegram_reply(TelegramState& st, const Recorded& r) {
                                        {"first_name", "Notify Bot"},
                                        {"username", "notify_example_bot"}}}}));
   if (method == "getupdates") return json_reply(200, st.options.updates_json);
-  if (method != "sendmessage" && method != "senddocument") return telegram_error(404, "Not Found");
+  if (method != "sendmessage" && method != "senddocument" && method != "editmessagetext")
+    return telegram_error(404, "Not Found");
 
   const json p = request_params(r);
   if (p.is_null()) return telegram_error(400, "Bad Request: can't parse JSON object");
@@ -159,6 +173,38 @@ Reply telegram_reply(TelegramState& st, const Recorded& r) {
       return telegram_error(400, "Bad Request: unsupported parse_mode");
   }
 
+  FakeChat& chat = *st.options.chat;
+  const std::string entities = p.contains("entities") ? p["entities"].dump() : "";
+  if (method == "editmessagetext") {
+    if (!p.contains("message_id")) return telegram_error(400, "Bad Request: message identifier is not specified");
+    const std::string id = as_text(p["message_id"]);
+    const std::string text = p.contains("text") ? as_text(p["text"]) : "";
+    if (text.empty()) return telegram_error(400, "Bad Request: message text is empty");
+    if (utf8_code_points(text) > 4096) return telegram_error(400, "Bad Request: message is too long");
+    const auto now = chat.message(id);
+    if (!now) return telegram_error(400, "Bad Request: message to edit not found");
+    if (now->text == text && st.entities[id] == entities)
+      return telegram_error(400, "Bad Request: message is not modified: specified new message "
+                                 "content and reply markup are exactly the same as a current "
+                                 "content and reply markup of the message");
+    chat.edit(id, text);
+    st.entities[id] = entities;
+    return json_reply(200, dump(json{{"ok", true},
+                                     {"result",
+                                      {{"message_id", std::strtoll(id.c_str(), nullptr, 10)},
+                                       {"chat", telegram_chat(chat_id)},
+                                       {"date", 1767226000},
+                                       {"edit_date", 1767226060},
+                                       {"text", text}}}}));
+  }
+  std::string reply_to;
+  if (const json reply = object_param(p, "reply_parameters"); !reply.is_null()) {
+    if (reply.is_discarded() || !reply.contains("message_id"))
+      return telegram_error(400, "Bad Request: can't parse reply parameters JSON object");
+    reply_to = as_text(reply["message_id"]);
+    if (!chat.message(reply_to) && !reply.value("allow_sending_without_reply", false))
+      return telegram_error(400, "Bad Request: message to be replied not found");
+  }
   json msg{{"message_id", st.next_message_id++},
            {"from",
             {{"id", 7000000001LL},
@@ -177,6 +223,12 @@ Reply telegram_reply(TelegramState& st, const Recorded& r) {
     if (text.empty()) return telegram_error(400, "Bad Request: message text is empty");
     if (utf8_code_points(text) > 4096) return telegram_error(400, "Bad Request: message is too long");
     msg["text"] = text;
+    const std::string id = std::to_string(msg["message_id"].get<std::int64_t>());
+    chat.add(id, FakeChat::Message{text, 0, reply_to});
+    st.entities[id] = entities;
+    if (!reply_to.empty())
+      msg["reply_to_message"] = {{"message_id", std::strtoll(reply_to.c_str(), nullptr, 10)},
+                                 {"chat", telegram_chat(chat_id)}};
   } else {
     if (!p.contains("document")) return telegram_error(400, "Bad Request: there is no document in the request");
     const json& doc = p["document"];
@@ -319,6 +371,7 @@ Reply line_reply(LineState& st, const Recorded& r) {
 struct DiscordState {
   DiscordOptions options;
   std::uint64_t next_id = 1300000000000000001ULL;
+  std::set<std::string> made;  // ids of the messages this webhook made
 };
 
 std::vector<std::pair<std::string, std::string>> discord_ratelimit_headers(int remaining) {
@@ -336,14 +389,15 @@ Reply discord_json(int status, const json& body) {
 }
 
 Reply discord_reply(DiscordState& st, const Recorded& r) {
-  static const std::regex route("^/api(?:/v[0-9]+)?/webhooks/([0-9]+)/([^/]+)/?$");
+  static const std::regex route("^/api(?:/v[0-9]+)?/webhooks/([0-9]+)/([^/]+)(?:/messages/([^/]+))?/?$");
   std::smatch m;
   const json not_found{{"message", "404: Not Found"}, {"code", 0}};
   if (!std::regex_match(r.path, m, route)) return json_reply(404, dump(not_found));
   if (!st.options.webhook_id.empty() &&
       (m[1] != st.options.webhook_id || m[2] != st.options.webhook_token))
     return json_reply(404, dump(json{{"message", "Unknown Webhook"}, {"code", 10015}}));
-  if (r.method != "POST")
+  const bool edit = m[3].matched;
+  if (r.method != (edit ? "PATCH" : "POST"))
     return json_reply(405, dump(json{{"message", "405: Method Not Allowed"}, {"code", 0}}));
 
   json body;
@@ -380,6 +434,25 @@ Reply discord_reply(DiscordState& st, const Recorded& r) {
   if (content.empty() && !has_embeds && !has_files && !body.contains("components") && !body.contains("poll"))
     return discord_json(400, json{{"message", "Cannot send an empty message"}, {"code", 50006}});
 
+  FakeChat& chat = *st.options.chat;
+  if (edit) {
+    const std::string id = m[3];
+    if (!st.made.count(id) || !chat.message(id))
+      return discord_json(404, json{{"message", "Unknown Message"}, {"code", 10008}});
+    // Only SUPPRESS_EMBEDS may be set on an edit.
+    if (body.contains("flags") && (!body["flags"].is_number_integer() || (body["flags"].get<int>() & ~4) != 0))
+      return discord_json(400, json{{"message", "Invalid Form Body"}, {"code", 50035}});
+    if (body.contains("content")) chat.edit(id, content);
+    const auto now = chat.message(id);
+    return discord_json(200, json{{"type", 0},
+                                  {"id", id},
+                                  {"channel_id", r.query_param("thread_id").value_or("1200000000000000001")},
+                                  {"webhook_id", std::string(m[1])},
+                                  {"content", now ? now->text : content},
+                                  {"timestamp", "2026-01-01T00:00:00.000000+00:00"},
+                                  {"edited_timestamp", "2026-01-01T00:10:00.000000+00:00"},
+                                  {"flags", 0}});
+  }
   const std::string wait = r.query_param("wait").value_or("false");
   if (wait != "true" && wait != "True" && wait != "1") {
     Reply rep = discord_json(204, json());
@@ -387,8 +460,11 @@ Reply discord_reply(DiscordState& st, const Recorded& r) {
     return rep;
   }
   const std::string webhook_id = m[1];
+  const std::string id = std::to_string(st.next_id++);
+  st.made.insert(id);
+  chat.add(id, FakeChat::Message{content, 0, ""});
   json msg{{"type", 0},
-           {"id", std::to_string(st.next_id++)},
+           {"id", id},
            {"channel_id", r.query_param("thread_id").value_or("1200000000000000001")},
            {"webhook_id", webhook_id},
            {"application_id", nullptr},
@@ -528,8 +604,40 @@ std::string mattermost_url(const FakeServer& server, const MattermostOptions& op
   return server.base_url() + "/hooks/" + options.hook_id;
 }
 
+std::map<std::string, FakeChat::Message> FakeChat::messages() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return messages_;
+}
+
+std::optional<FakeChat::Message> FakeChat::message(const std::string& id) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  const auto it = messages_.find(id);
+  if (it == messages_.end()) return std::nullopt;
+  return it->second;
+}
+
+void FakeChat::add(const std::string& id, Message m) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  messages_[id] = std::move(m);
+}
+
+bool FakeChat::edit(const std::string& id, const std::string& text) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  const auto it = messages_.find(id);
+  if (it == messages_.end()) return false;
+  it->second.text = text;
+  ++it->second.edits;
+  return true;
+}
+
+void FakeChat::remove(const std::string& id) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  messages_.erase(id);
+}
+
 Handler telegram_handler(TelegramOptions options) {
-  return stateful(TelegramState{std::move(options)}, telegram_reply);
+  if (!options.chat) options.chat = std::make_shared<FakeChat>();
+  return stateful(TelegramState{std::move(options), 18, {}}, telegram_reply);
 }
 
 std::string telegram_method_url(const FakeServer& server, std::string_view method,
@@ -546,7 +654,8 @@ std::string line_push_url(const FakeServer& server) {
 }
 
 Handler discord_handler(DiscordOptions options) {
-  return stateful(DiscordState{std::move(options)}, discord_reply);
+  if (!options.chat) options.chat = std::make_shared<FakeChat>();
+  return stateful(DiscordState{std::move(options), 1300000000000000001ULL, {}}, discord_reply);
 }
 
 std::string discord_url(const FakeServer& server, const DiscordOptions& options) {

@@ -5,6 +5,9 @@
 // Each handler keeps its own state (message counters, LINE retry keys); handlers
 // are called one at a time by FakeServer, so they are not thread-safe themselves.
 
+#include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
@@ -13,6 +16,35 @@
 #include "support/fake_server.hpp"
 
 namespace notify::test {
+
+// --- What a chat holds ------------------------------------------------------
+
+/// The messages a fake service with ids (Telegram, Discord) made, as a
+/// person in the chat would see them now: shared between the handler,
+/// which keeps it, and the test, which reads snapshots.
+class FakeChat {
+ public:
+  struct Message {
+    std::string text;      ///< as it reads now (after every edit)
+    int edits = 0;         ///< edits made to it
+    std::string reply_to;  ///< the id of the message it answers; "" for none
+  };
+  /// Every message so far, by id.
+  std::map<std::string, Message> messages() const;
+  /// The message with this id, if there is one.
+  std::optional<Message> message(const std::string& id) const;
+
+  // The handler's side.
+  void add(const std::string& id, Message m);
+  /// False when there is no such message.
+  bool edit(const std::string& id, const std::string& text);
+  /// Deletes it, as a person in the chat would.
+  void remove(const std::string& id);
+
+ private:
+  mutable std::mutex mutex_;
+  std::map<std::string, Message> messages_;
+};
 
 // --- Mattermost: POST /hooks/{id} --------------------------------------------
 
@@ -36,9 +68,16 @@ struct TelegramOptions {
   /// Chat ids (as strings, e.g. "111111111", "@chan") sendMessage accepts; nullopt = all.
   std::optional<std::set<std::string>> known_chats;
   std::string updates_json = std::string(kTelegramGetUpdatesJson);  ///< getUpdates reply body
+  /// Where the text messages sent, edited and answered are kept (sendMessage,
+  /// editMessageText, reply_parameters); one is made when none is given.
+  std::shared_ptr<FakeChat> chat;
 };
 /// sendMessage/sendDocument → 200 {"ok":true,"result":Message} echoing chat_id, text/caption
-/// (raw, markup not parsed), message_thread_id; getMe; getUpdates → updates_json. Parameters
+/// (raw, markup not parsed), message_thread_id; getMe; getUpdates → updates_json.
+/// editMessageText → 200 with the edited Message; 400 "message to edit not found" for an id
+/// the chat does not have, 400 "message is not modified" for the same text and entities.
+/// reply_parameters: 400 "message to be replied not found" unless that message exists or
+/// allow_sending_without_reply is true. Parameters
 /// may come as JSON, form-urlencoded, multipart or query. Errors: 401 wrong token, 400 chat
 /// not found / empty text / text over 4096 code points / bad parse_mode, 404 unknown method.
 Handler telegram_handler(TelegramOptions options = {});
@@ -64,7 +103,12 @@ std::string line_push_url(const FakeServer& server);
 struct DiscordOptions {
   std::string webhook_id = "1100000000000000001";  ///< "" accepts any id/token pair
   std::string webhook_token = "test-webhook-token";
+  /// Where the messages made and edited are kept; one is made when none is given.
+  std::shared_ptr<FakeChat> chat;
 };
+/// PATCH .../messages/{id} → 200 the edited Message (content, edited_timestamp); 404
+/// (10008) Unknown Message for an id this webhook did not make; flags other than
+/// SUPPRESS_EMBEDS (4) → 400 (50035).
 /// ?wait=true → 200 Message JSON echoing content/flags; else 204. 404 Unknown Webhook for
 /// other ids/tokens; 400 (50035) content over 2000 code points; 400 (50006) empty message.
 /// Accepts JSON or multipart with payload_json and files[n]. Success carries X-RateLimit-*.

@@ -305,6 +305,8 @@ Reply ntfy_publish(FakeNtfy::State& st, NtfyMessage msg) {
   if (msg.priority > 0) out["priority"] = msg.priority;
   if (!msg.tags.empty()) out["tags"] = msg.tags;
   if (!msg.click.empty()) out["click"] = msg.click;
+  // A server from 2.16 names the sequence a message replaces.
+  if (!msg.sequence_id.empty()) out["sequence_id"] = msg.sequence_id;
   if (msg.markdown) out["content_type"] = "text/markdown";
   if (!msg.filename.empty())
     out["attachment"] = json{{"name", msg.filename}, {"size", msg.attachment.size()},
@@ -361,6 +363,7 @@ Reply ntfy_reply(FakeNtfy::State& st, const Recorded& r) {
   msg.tags = split_tags(ntfy_param(r, {"X-Tags", "Tags", "Tag", "ta"}).value_or(""));
   msg.markdown = ntfy_bool(ntfy_param(r, {"X-Markdown", "Markdown", "md"}).value_or(""));
   msg.click = ntfy_param(r, {"X-Click", "Click"}).value_or("");
+  msg.sequence_id = ntfy_param(r, {"X-Sequence-ID", "Sequence-ID", "SID"}).value_or("");
   msg.filename = ntfy_param(r, {"X-Filename", "Filename", "file", "f"}).value_or("");
   const auto message_param = ntfy_param(r, {"X-Message", "Message", "m"});
 

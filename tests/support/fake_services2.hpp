@@ -104,11 +104,14 @@ struct NtfyMessage {
   std::string attachment;  ///< attachment bytes
   bool json_form = false;  ///< published with the JSON body at the server root
   std::string method;      ///< "POST" or "PUT"
+  /// X-Sequence-ID (Sequence-ID, SID): the earlier message's id it replaces (2.16); "" for none.
+  std::string sequence_id;
 };
 
 /// POST/PUT /{topic} (topic [-_A-Za-z0-9]{1,64}): the body is the message; parameters from
 /// X-Title/Title/t, X-Priority/Priority/prio/p (1-5, min, low, default, high, max, urgent),
-/// X-Tags/Tags/tag/ta, X-Markdown/Markdown/md (yes, true, 1), X-Click/Click, X-Filename/
+/// X-Tags/Tags/tag/ta, X-Markdown/Markdown/md (yes, true, 1), X-Click/Click, X-Sequence-ID/
+/// Sequence-ID/SID (answered back as "sequence_id", as servers from 2.16 do), X-Filename/
 /// Filename/file/f, X-Message/Message/m, in headers (RFC 2047 values decoded) or the query.
 /// With a filename the body is an attachment and the message comes from X-Message (default
 /// "You received a file: NAME"). POST / takes the JSON form {"topic","message","title",

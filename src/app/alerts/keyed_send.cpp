@@ -7,6 +7,8 @@
 #include "app/alerts/rules.hpp"
 #include "app/alerts/store.hpp"
 #include "app/alerts/summary_spool.hpp"
+#include "app/alerts/superseded.hpp"
+#include "services/registry.hpp"
 
 namespace notify::app::alerts {
 
@@ -55,6 +57,26 @@ void save(const AlertFile& file, const std::string& target, const World& world) 
                                    file.state().key + "': " + saved.error().message);
 }
 
+config::Capabilities capabilities_of(const config::Config& cfg, const std::string& target) {
+  const auto it = cfg.profiles.find(target);
+  if (it == cfg.profiles.end()) return {};
+  return services::service_of(it->second).capabilities;
+}
+
+// What the key's message replaces or answers on this target (the ids its
+// state remembers, where the service can use them), and what the key keeps
+// of it when a flush delivers it instead.
+Anchor anchor_of(const AlertState& state, const AlertOptions& alert,
+                 const config::Capabilities& can) {
+  Anchor a;
+  a.keep_ids = alert.edit && can.edit;
+  a.keep_thread = alert.reply && can.reply;
+  if (a.keep_ids) a.edit = state.message_ids;
+  if (a.keep_thread) a.reply_to = state.thread_id;
+  if (a.keep_ids || a.keep_thread) a.key = alert.key;
+  return a;
+}
+
 void merge(SendResult& into, SendResult&& part) {
   for (auto& oc : part.outcomes) into.outcomes.push_back(std::move(oc));
   for (auto& d : part.dry_run) into.dry_run.push_back(std::move(d));
@@ -75,16 +97,29 @@ SendResult send_keyed(const config::Config& cfg, const std::vector<std::string>&
   SendResult result;
   std::map<std::string, std::vector<std::string>> by_line;  // its line -> targets going out
   std::map<std::string, Decision> going;
+  std::map<std::string, Anchor> anchors;
   for (const auto& t : targets) {
     auto& file = files[t];
     AlertState none;  // for a target without a state: a new key
     AlertState& state = file ? file->state() : none;
-    const std::int64_t cooldown = cooldown_of(cfg, t, alert);
-    const Decision d =
+    Anchor anchor = anchor_of(state, alert, capabilities_of(cfg, t));
+    // `run --live`'s running message: its report replaces it, whatever the
+    // rules would say, so that it does not stay saying "running".
+    const auto given = draft.anchors.find(t);
+    const bool live = given != draft.anchors.end() && !given->second.edit.empty();
+    if (live) anchor.edit = given->second.edit;
+    // An edit in place adds no message: cooldown holds back only new ones.
+    const std::int64_t cooldown = anchor.edit.empty() ? cooldown_of(cfg, t, alert) : 0;
+    Decision d =
         // Without its state a run cannot be counted: each failure is news.
         opts.run ? decide_run(state, now, cooldown,
                               {opts.run->failed, file ? opts.run->after : 1, opts.run->wanted})
                   : decide(state, now, cooldown, alert.resolve);
+    if (live && d.verdict != Verdict::send) {
+      d = Decision{};
+      d.quiet = true;  // goes out, changes nothing of the key's state
+    }
+    if (!anchor.empty()) anchors[t] = std::move(anchor);
     if (d.verdict == Verdict::send) {
       by_line[d.line].push_back(t);
       going.emplace(t, d);
@@ -125,6 +160,9 @@ SendResult send_keyed(const config::Config& cfg, const std::vector<std::string>&
   for (const auto& [line, group] : by_line) {
     Draft with_line = draft;
     if (!line.empty()) with_line.body = line + (draft.body.empty() ? "" : "\n" + draft.body);
+    with_line.anchors.clear();
+    for (const auto& t : group)
+      if (const auto a = anchors.find(t); a != anchors.end()) with_line.anchors[t] = a->second;
     merge(result, send_now(cfg, group, with_line, plain, world));
   }
 
@@ -134,6 +172,13 @@ SendResult send_keyed(const config::Config& cfg, const std::vector<std::string>&
     if (!oc.delivered && !(oc.spooled && !oc.dead)) continue;
     auto& file = *files[oc.target];
     record(file.state(), it->second, now, alert.resolve, draft.body);
+    // A fallback's ids are another service's: never this target's.
+    if (const auto a = anchors.find(oc.target);
+        oc.delivered && oc.via == oc.target && a != anchors.end()) {
+      remember(file.state(), a->second.keep_ids, a->second.keep_thread, oc.message_ids);
+      if (!a->second.edit.empty())
+        drop_superseded_edits(oc.target, a->second.edit.front(), now, world);
+    }
     if (!opts.run) save(file, oc.target, world);
   }
   // A run is counted (--after) whatever became of its report.

@@ -141,4 +141,18 @@ Decision decide_run(AlertState& s, std::int64_t now, std::int64_t cooldown,
   return d;
 }
 
+void remember(AlertState& state, bool ids, bool thread, const std::vector<std::string>& delivered,
+              bool only_new) {
+  std::vector<std::string> known;
+  for (const auto& id : delivered)
+    if (!id.empty()) known.push_back(id);
+  if (known.empty()) return;
+  if (ids && !(only_new && !state.message_ids.empty())) {
+    for (std::size_t i = known.size(); i < state.message_ids.size(); ++i)
+      known.push_back(state.message_ids[i]);
+    state.message_ids = known;
+  }
+  if (thread && state.thread_id.empty()) state.thread_id = known.front();
+}
+
 }  // namespace notify::app::alerts

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "app/alerts/state.hpp"
 
@@ -83,6 +84,15 @@ struct Summary {
 std::optional<Summary> summary(const AlertState& state, std::int64_t cooldown, std::int64_t now);
 /// The summary went out: what it counted is said.
 void record_summary(AlertState& state);
+
+/// What a delivery of the key's message gave its target (Service::message_id
+/// of each part; "" where none): with `ids` (--edit) they replace the ones
+/// remembered, part by part (a shorter text leaves the later ones, for when
+/// it grows again); with `thread` (--reply) the first becomes the thread's
+/// first when it has none. `only_new`: nothing replaces what is known (a
+/// flush delivering a message late).
+void remember(AlertState& state, bool ids, bool thread, const std::vector<std::string>& delivered,
+              bool only_new = false);
 
 /// `notify run --after N`: one run's result counted; true when the failure
 /// is to be reported (the Nth in a row and after). A success resets it.

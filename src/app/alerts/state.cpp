@@ -27,6 +27,18 @@ bool read(const Json& j, const char* name, T& out) {
   return true;
 }
 
+bool read(const Json& j, const char* name, std::vector<std::string>& out) {
+  const auto it = j.find(name);
+  if (it == j.end()) return true;
+  if (!it->is_array()) return false;
+  out.clear();
+  for (const auto& id : *it) {
+    if (!id.is_string()) return false;
+    out.push_back(id.get<std::string>());
+  }
+  return true;
+}
+
 bool read(const Json& j, const char* name, std::optional<std::int64_t>& out) {
   const auto it = j.find(name);
   if (it == j.end() || it->is_null()) return true;
@@ -55,6 +67,9 @@ std::string encode_state(const AlertState& s) {
     j["alerts"] = s.alerts;
   }
   if (s.failures > 0) j["failures"] = s.failures;
+  // New fields only when set: an earlier notify reads the file as before.
+  if (!s.message_ids.empty()) j["message_ids"] = s.message_ids;
+  if (!s.thread_id.empty()) j["thread_id"] = s.thread_id;
   // Replace, not throw: a key or a line is the user's text, any bytes.
   return j.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n";
 }
@@ -72,7 +87,8 @@ std::optional<AlertState> decode_state(std::string_view text) {
                   read(j, "first_held", s.first_held) && read(j, "last_held", s.last_held) &&
                   read(j, "last_held_line", s.last_held_line) &&
                   read(j, "trouble_since", s.trouble_since) && read(j, "alerts", s.alerts) &&
-                  read(j, "failures", s.failures) && read(j, "summary_id", s.summary_id);
+                  read(j, "failures", s.failures) && read(j, "summary_id", s.summary_id) &&
+                  read(j, "message_ids", s.message_ids) && read(j, "thread_id", s.thread_id);
   if (!ok || s.held < 0 || s.alerts < 0 || s.failures < 0) return std::nullopt;
   return s;
 }

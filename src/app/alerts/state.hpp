@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace notify::app::alerts {
 
@@ -35,6 +36,13 @@ struct AlertState {
 
   /// `notify run --after N`: failed runs in a row.
   int failures = 0;
+
+  /// --edit: the ids of the key's message there, one per text part (what
+  /// the next --edit replaces); empty until one is known.
+  std::vector<std::string> message_ids;
+  /// --reply: the id of the key's first message there, which the later
+  /// ones answer; empty until one is known.
+  std::string thread_id;
 
   bool in_trouble() const { return trouble_since.has_value(); }
 };
