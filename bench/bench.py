@@ -461,6 +461,22 @@ def main() -> int:
         row("single send (cold process)", a_send, c_send_a)
     row("single send (cold process)", c_send, None, extra="baseline")
 
+    # ---- 1b. keyed sends: the alert state's cost ------------------------
+    # A keyed send locks and rewrites one small state file beside the
+    # request; a held one (cooldown) does that and sends nothing.
+    log(f"keyed sends: --key, and --key held by --cooldown, vs a plain send, {a.runs} rounds")
+    k_plain = Cmd("notify send", [N, "-c", C, "ops", "msg"])
+    k_sent = Cmd("notify --key (sent)", [N, "-c", C, "--key", "bench-sent", "ops", "msg"])
+    k_held = Cmd("notify --key --cooldown 1d (held)",
+                 [N, "-c", C, "--key", "bench-held", "--cooldown", "1d", "ops", "msg"])
+    interleaved([k_plain, k_sent, k_held], a.runs, env, warmup=2, budget_s=a.step_budget, errfile=errfile)
+    remember(k_sent, k_held)
+    row("keyed send", k_sent, k_plain,
+        extra="the key's state written and fsync'd (file, then directory) after the request")
+    row("keyed send", k_held, k_plain, "≤ 1.0", k_held.median <= k_plain.median,
+        extra="held back: the state file only, no request")
+    row("keyed send", k_plain, None, extra="baseline")
+
     # ---- 2. startup ------------------------------------------------------
     log(f"startup, {a.runs} rounds")
     n_ver = Cmd("notify --version", [N, "--version"])

@@ -173,6 +173,12 @@ FakeServer::FakeServer(Options options) : https_(options.https) {
 
   server_->new_task_queue = [] { return new httplib::ThreadPool(kWorkerThreads); };
   server_->set_keep_alive_timeout(2);
+  // As the services' front ends (nginx: tcp_nodelay on, keepalive_requests
+  // 1000): httplib writes a reply's head and body apart, and with Nagle on
+  // the body waits for the client's delayed ACK, about 40 ms a request,
+  // which a flush over one connection would pay per message.
+  server_->set_tcp_nodelay(true);
+  server_->set_keep_alive_max_count(1000);
   auto h = [this](const httplib::Request& req, httplib::Response& res) { handle(req, res); };
   server_->Get(".*", h);
   server_->Post(".*", h);
