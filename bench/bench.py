@@ -463,7 +463,8 @@ def main() -> int:
 
     # ---- 1b. keyed sends: the alert state's cost ------------------------
     # A keyed send locks and rewrites one small state file beside the
-    # request; a held one (cooldown) does that and sends nothing.
+    # request; a held one (cooldown) does that and sends nothing. Reported
+    # beside a plain send, with no target of their own.
     log(f"keyed sends: --key, and --key held by --cooldown, vs a plain send, {a.runs} rounds")
     k_plain = Cmd("notify send", [N, "-c", C, "ops", "msg"])
     k_sent = Cmd("notify --key (sent)", [N, "-c", C, "--key", "bench-sent", "ops", "msg"])
@@ -473,8 +474,8 @@ def main() -> int:
     remember(k_sent, k_held)
     row("keyed send", k_sent, k_plain,
         extra="the key's state written and fsync'd (file, then directory) after the request")
-    row("keyed send", k_held, k_plain, "≤ 1.0", k_held.median <= k_plain.median,
-        extra="held back: the state file only, no request")
+    row("keyed send", k_held, k_plain,
+        extra="held back: no request, but the state (its count) written and fsync'd")
     row("keyed send", k_plain, None, extra="baseline")
 
     # ---- 2. startup ------------------------------------------------------
