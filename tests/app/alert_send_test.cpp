@@ -12,6 +12,7 @@
 #include "app/alerts/store.hpp"
 #include "config/loader.hpp"
 #include "services/registry.hpp"
+#include "support/app_world.hpp"
 #include "support/fake_world.hpp"
 #include "support/temp_dir.hpp"
 
@@ -57,13 +58,7 @@ class AlertSendTest : public ::testing::Test {
 
   SendResult send(std::vector<std::string> targets, const std::string& body,
                   AlertOptions alert) {
-    World w;
-    w.http = &http;
-    w.spool_dir = (tmp.path() / "spool").string();
-    w.alerts_dir = (tmp.path() / "alerts").string();
-    w.clock = &clock;
-    w.random = &random;
-    w.env = [](const std::string&) -> std::optional<std::string> { return std::nullopt; };
+    World w = test::world_in(tmp, http, clock, random);
     w.masker = &masker;
     w.say = [this](Level, const std::string& t) { said.push_back(t); };
     Draft d;

@@ -17,6 +17,7 @@
 #include "config/loader.hpp"
 #include "services/registry.hpp"
 #include "spool/journal.hpp"
+#include "support/app_world.hpp"
 #include "support/fake_world.hpp"
 #include "support/temp_dir.hpp"
 
@@ -55,13 +56,7 @@ class AlertSummaryTest : public ::testing::Test {
   const AlertOptions disk{"disk", std::nullopt, false};
 
   World world() {
-    World w;
-    w.http = &http;
-    w.spool_dir = (tmp.path() / "spool").string();
-    w.alerts_dir = (tmp.path() / "alerts").string();
-    w.clock = &clock;
-    w.random = &random;
-    w.env = [](const std::string&) -> std::optional<std::string> { return std::nullopt; };
+    World w = test::world_in(tmp, http, clock, random);
     w.masker = &masker;
     w.say = [this](Level, const std::string& t) { said.push_back(t); };
     return w;

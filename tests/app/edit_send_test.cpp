@@ -16,6 +16,7 @@
 #include "app/alerts/store.hpp"
 #include "config/loader.hpp"
 #include "services/registry.hpp"
+#include "support/app_world.hpp"
 #include "support/fake_world.hpp"
 #include "support/temp_dir.hpp"
 
@@ -84,13 +85,7 @@ class EditSendTest : public ::testing::Test {
   config::Config cfg = *config::parse_config(kConfig, "test.toml", services::catalog());
 
   SendResult send(const std::string& body, AlertOptions alert, std::vector<std::string> to = {"tg"}) {
-    World w;
-    w.http = &http;
-    w.spool_dir = (tmp.path() / "spool").string();
-    w.alerts_dir = (tmp.path() / "alerts").string();
-    w.clock = &clock;
-    w.random = &random;
-    w.env = [](const std::string&) -> std::optional<std::string> { return std::nullopt; };
+    World w = test::world_in(tmp, http, clock, random);
     w.masker = &masker;
     w.say = [](Level, const std::string&) {};
     Draft d;

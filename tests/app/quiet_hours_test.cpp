@@ -21,6 +21,7 @@
 #include "config/loader.hpp"
 #include "services/registry.hpp"
 #include "spool/spool.hpp"
+#include "support/app_world.hpp"
 #include "support/fake_world.hpp"
 #include "support/temp_dir.hpp"
 
@@ -76,18 +77,8 @@ spool = false
 both = ["ops", "day"]
 )";
 
-std::int64_t utc(int y, int mo, int d, int h, int mi) {
-  std::tm tm{};
-  tm.tm_year = y - 1900;
-  tm.tm_mon = mo - 1;
-  tm.tm_mday = d;
-  tm.tm_hour = h;
-  tm.tm_min = mi;
-  return static_cast<std::int64_t>(::timegm(&tm));
-}
-
-const std::int64_t kEleven = utc(2025, 12, 1, 23, 0);  // inside 22:00-07:00 (UTC)
-const std::int64_t kSeven = utc(2025, 12, 2, 7, 0);    // the window's end
+const std::int64_t kEleven = test::utc_at(2025, 12, 1, 23, 0);  // inside 22:00-07:00 (UTC)
+const std::int64_t kSeven = test::utc_at(2025, 12, 2, 7, 0);    // the window's end
 const std::string kOps = "https://mm.example/hooks/opsopsops";
 const std::string kDay = "https://mm.example/hooks/daydayday";
 
@@ -105,13 +96,7 @@ class QuietHoursTest : public ::testing::Test {
 
   std::string spool_dir() const { return (tmp.path() / "spool").string(); }
   World world() {
-    World w;
-    w.http = &http;
-    w.spool_dir = spool_dir();
-    w.alerts_dir = (tmp.path() / "alerts").string();
-    w.clock = &clock;
-    w.random = &random;
-    w.env = [](const std::string&) -> std::optional<std::string> { return std::nullopt; };
+    World w = test::world_in(tmp, http, clock, random);
     w.masker = &masker;
     w.say = [this](Level, const std::string& t) { said.push_back(t); };
     return w;
@@ -194,7 +179,7 @@ TEST_F(QuietHoursTest, an_edit_in_place_goes_at_once_and_a_new_message_still_wai
 TEST_F(QuietHoursTest, outside_the_window_a_message_goes_at_once) {
   clock.set_unix(kSeven);
   EXPECT_TRUE(send({"ops"}, "morning").outcomes.at(0).delivered);
-  clock.set_unix(utc(2025, 12, 2, 21, 59));
+  clock.set_unix(test::utc_at(2025, 12, 2, 21, 59));
   EXPECT_TRUE(send({"ops"}, "evening").outcomes.at(0).delivered);
   EXPECT_TRUE(spooled().empty());
 }
@@ -215,13 +200,13 @@ TEST_F(QuietHoursTest, a_group_is_held_per_profile) {
 
 TEST_F(QuietHoursTest, a_flush_in_the_window_sends_nothing_and_the_first_after_it_one_digest) {
   send({"ops"}, "disk full on db1");
-  clock.set_unix(utc(2025, 12, 2, 1, 30));
+  clock.set_unix(test::utc_at(2025, 12, 2, 1, 30));
   World w = world();
   Draft titled;
   titled.title = "backup";
   titled.body = "backup failed\nrsync: error 23";
   ASSERT_EQ(app::send(cfg, {"ops"}, titled, {}, w).outcomes.at(0).quiet_until, kSeven);
-  clock.set_unix(utc(2025, 12, 2, 5, 0));
+  clock.set_unix(test::utc_at(2025, 12, 2, 5, 0));
   send({"ops"}, "disk full on db2", Priority::low);
 
   clock.set_unix(kSeven - 1);
@@ -386,15 +371,15 @@ TEST_F(QuietHoursTest, a_keyed_message_counts_as_sent_when_kept_and_its_summary_
 
 TEST_F(QuietHoursTest, local_time_is_the_clocks_zone_across_the_change_to_winter_time) {
   // Berlin, 24 October 2026 23:00 CEST: the night ends at 07:00 CET, 06:00 UTC.
-  const std::int64_t back = utc(2026, 10, 25, 1, 0);
+  const std::int64_t back = test::utc_at(2026, 10, 25, 1, 0);
   clock.zone = [back](std::int64_t t) -> std::int64_t { return t < back ? 7200 : 3600; };
-  clock.set_unix(utc(2026, 10, 24, 21, 0));
+  clock.set_unix(test::utc_at(2026, 10, 24, 21, 0));
   const auto oc = send({"ops"}, "disk full").outcomes.at(0);
-  EXPECT_EQ(oc.quiet_until, utc(2026, 10, 25, 6, 0));
+  EXPECT_EQ(oc.quiet_until, test::utc_at(2026, 10, 25, 6, 0));
   EXPECT_EQ(oc.quiet_until_local, "07:00");
-  clock.set_unix(utc(2026, 10, 25, 5, 59));
+  clock.set_unix(test::utc_at(2026, 10, 25, 5, 59));
   EXPECT_EQ(flush().delivered, 0);
-  clock.set_unix(utc(2026, 10, 25, 6, 0));
+  clock.set_unix(test::utc_at(2026, 10, 25, 6, 0));
   EXPECT_EQ(flush().delivered, 1);
   EXPECT_THAT(texts(), ElementsAre(HasSubstr("[23:00] disk full")));
 }

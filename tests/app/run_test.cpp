@@ -22,6 +22,7 @@
 #include "services/registry.hpp"
 #include "spool/spool.hpp"
 #include "support/fake_process.hpp"
+#include "support/app_world.hpp"
 #include "support/fake_world.hpp"
 #include "support/temp_dir.hpp"
 
@@ -76,13 +77,7 @@ class RunTest : public ::testing::Test {
   config::Config cfg = *config::parse_config(kRunConfig, "test.toml", services::catalog());
 
   World world() {
-    World w;
-    w.http = &http;
-    w.spool_dir = (tmp.path() / "spool").string();
-    w.alerts_dir = (tmp.path() / "alerts").string();
-    w.clock = &clock;
-    w.random = &random;
-    w.env = [](const std::string&) -> std::optional<std::string> { return std::nullopt; };
+    World w = test::world_in(tmp, http, clock, random);
     w.read_file = [](const std::string&) -> Result<std::string> {
       return make_error(ErrorKind::io, "no files here");
     };

@@ -3,6 +3,7 @@
 // only when the code waits, an HTTP client that answers from a script, and
 // randomness that is the same every run. No test that uses them sleeps.
 
+#include <ctime>
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -180,6 +181,17 @@ class FakeHttpClient final : public HttpClient {
   FakeClock* clock_;
   std::vector<std::pair<HttpRequest, Handler>> pending_;
 };
+
+// Unix seconds of a UTC calendar time, for tests that set a clock to one.
+inline std::int64_t utc_at(int year, int month, int day, int hour, int minute) {
+  std::tm tm{};
+  tm.tm_year = year - 1900;
+  tm.tm_mon = month - 1;
+  tm.tm_mday = day;
+  tm.tm_hour = hour;
+  tm.tm_min = minute;
+  return static_cast<std::int64_t>(::timegm(&tm));
+}
 
 inline HttpResponse status_reply(long s) {
   HttpResponse r;
