@@ -9,7 +9,7 @@
 set -g __notify_arg_opts -c --config -t --title --username --icon --channel --timeout \
     --retries --max-parts --file --type --webhook-url --token --chat-id --thread-id --to \
     --icon-url --avatar-url --api-base --server --topic --priority --smtp-url --password \
-    --from --profile --on
+    --from --ping-url --push-url --profile --on
 
 # Positional words before the cursor (options and their arguments removed).
 function __notify_positionals
@@ -174,6 +174,7 @@ complete -c notify -n __notify_sending -l cooldown -x -a '90s 30m 6h 1d' -d 'wit
 complete -c notify -n __notify_sending -l resolve -d 'with --key: send only when the key is in trouble, and clear it'
 complete -c notify -n '__notify_sending; or __notify_sub run' -l edit -d 'with --key: replace the key\'s last message where the service can edit'
 complete -c notify -n '__notify_sending; or __notify_sub run' -l reply -d 'with --key: answer the key\'s first message where the service can'
+complete -c notify -n __notify_sending -l fail -d 'tell heartbeat profiles the job failed'
 complete -c notify -n '__notify_sending; or __notify_sub test flush run' -l timeout -x -d 'per-request timeout in seconds (default 10)'
 complete -c notify -n '__notify_sending; or __notify_sub test flush run' -l retries -x -d 'extra attempts for retryable failures (default 3)'
 complete -c notify -n '__notify_sending; or __notify_sub test flush run' -l max-parts -x -d 'cap on parts per message (default 10)'
@@ -184,7 +185,7 @@ complete -c notify -n '__notify_sending; or __notify_sub test flush run' -l file
 complete -c notify -n '__notify_sub list' -l names -d 'only profile and group names, one per line'
 
 # setup
-complete -c notify -n '__notify_sub setup' -l type -x -a 'mattermost telegram line discord slack ntfy email' -d service
+complete -c notify -n '__notify_sub setup' -l type -x -a 'mattermost telegram line discord slack ntfy email healthchecks uptime_kuma' -d service
 # claim: setup webhook_url
 complete -c notify -n '__notify_sub setup' -l webhook-url -x -d 'Mattermost, Discord or Slack webhook URL (- reads stdin)'
 complete -c notify -n '__notify_sub setup; or __notify_telegram_discover' -l token -x -d 'token (- reads stdin)'
@@ -215,6 +216,10 @@ complete -c notify -n '__notify_sub setup' -l smtp-url -x -d 'e-mail: SMTP serve
 complete -c notify -n '__notify_sub setup' -l password -x -d 'e-mail: SMTP password (- reads stdin)'
 # claim: setup from
 complete -c notify -n '__notify_sub setup' -l from -x -d 'e-mail sender'
+# claim: setup ping_url
+complete -c notify -n '__notify_sub setup' -l ping-url -x -d 'healthchecks.io check\'s ping URL'
+# claim: setup push_url
+complete -c notify -n '__notify_sub setup' -l push-url -x -d 'Uptime Kuma push monitor\'s URL'
 complete -c notify -n '__notify_sub setup' -l force -d 'replace an existing profile'
 complete -c notify -n '__notify_sub setup' -l yes -d 'ask nothing, take defaults'
 complete -c notify -n '__notify_sub setup' -l test -d 'send a test message first; write only if delivered'

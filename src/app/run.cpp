@@ -246,6 +246,41 @@ std::map<std::string, std::vector<std::string>> post_running(const config::Confi
   return ids;
 }
 
+// The start pings: tried once and not journalled (a start heard after the
+// end would say the job runs again). Returns the smallest body limit the
+// servers answered with (0: none said), which the end ping's report keeps to.
+std::size_t ping_start(const config::Config& cfg, const RunRequest& req,
+                       const std::vector<std::string>& targets, const std::string& run_id,
+                       World& world) {
+  if (targets.empty()) return 0;
+  Draft start = req.base;
+  start.title.clear();
+  start.body.clear();
+  start.files.clear();
+  start.beat.kind = Beat::Kind::start;
+  start.beat.run_id = run_id;
+  SendOptions opts;
+  opts.overrides = req.send.overrides;
+  opts.overrides.retries = 0;
+  opts.journal = false;
+  std::size_t limit = 0;
+  for (const auto& oc : send(cfg, targets, start, opts, world).outcomes)
+    for (const auto& id : oc.message_ids)
+      if (!id.empty() && id.find_first_not_of("0123456789") == std::string::npos && id.size() < 10) {
+        const std::size_t n = std::stoul(id);
+        if (n > 0 && (limit == 0 || n < limit)) limit = n;
+      }
+  return limit;
+}
+
+void add_sent(SendResult& into, SendResult more) {
+  for (auto& o : more.outcomes) into.outcomes.push_back(std::move(o));
+  for (auto& d : more.dry_run) into.dry_run.push_back(std::move(d));
+  for (auto& l : more.lost) into.lost.push_back(std::move(l));
+  if (into.unspooled_reason.empty()) into.unspooled_reason = std::move(more.unspooled_reason);
+  into.exit_status = std::max(into.exit_status, more.exit_status);
+}
+
 }  // namespace
 
 RunResult run(const config::Config& cfg, const RunRequest& req, ProcessRunner& runner, World& world) {
@@ -255,14 +290,31 @@ RunResult run(const config::Config& cfg, const RunRequest& req, ProcessRunner& r
   // What is kept while the command runs is bounded by the room without a
   // title; the title, known at its end, takes its share then.
   // Only notice_only targets (no text goes anywhere): bounded all the same.
+  // Heartbeat profiles (PRODUCT.md "Heartbeats") hear of every run, whatever
+  // --on, --after or a cooldown say: a dead-man switch that misses a run
+  // raises a false alarm.
+  const auto beats = req.targets ? heartbeat_targets(cfg, *req.targets) : std::vector<std::string>{};
+  std::vector<std::string> chats;
+  if (req.targets)
+    for (const auto& t : *req.targets)
+      if (std::find(beats.begin(), beats.end(), t) == beats.end()) chats.push_back(t);
+  // A heartbeat keeps what it can of the report itself (the tail, or one
+  // line): only when nothing else gets it does its room bound the report.
   auto rooms_now = [&] {
-    auto rooms = req.targets ? rooms_for(cfg, *req.targets, draft, req.send.overrides) : kStderrRoom;
+    auto rooms = req.targets ? rooms_for(cfg, chats, draft, req.send.overrides) : kStderrRoom;
+    if (rooms.empty() && !beats.empty()) {
+      for (const auto& room : rooms_for(cfg, beats, draft, req.send.overrides))
+        if (rooms.empty() || room.units > rooms.front().units) rooms = {room};
+    }
     return rooms.empty() ? kStderrRoom : rooms;
   };
   Tail tail(tail_cap(rooms_now()));
   std::string cmdline;
   for (const auto& a : req.argv) cmdline += (cmdline.empty() ? "" : " ") + shell_quote(a);
-  const auto live = req.live && req.targets && !req.send.dry_run
+  const std::string run_id = beats.empty() ? "" : world.random_or_default().uuid4();
+  const std::size_t body_limit =
+      req.send.dry_run ? 0 : ping_start(cfg, req, heartbeat_targets(cfg, beats, true), run_id, world);
+  const auto live = req.live && req.targets && !req.send.dry_run && !chats.empty()
                         ? post_running(cfg, req, cmdline, world)
                         : std::map<std::string, std::vector<std::string>>{};
   auto ended = runner.run(req.argv, [&](int stream, std::string_view bytes) {
@@ -286,7 +338,7 @@ RunResult run(const config::Config& cfg, const RunRequest& req, ProcessRunner& r
   const bool alerts_asked =
       !req.send.alert.key.empty() || req.send.alert.cooldown_s || req.after > 1;
   const bool keyed = req.targets && !req.send.dry_run && (world.alerts_dir || alerts_asked);
-  if (!asked && !(keyed && e.ok) && live.empty()) return result;
+  if (!asked && !(keyed && e.ok) && live.empty() && beats.empty()) return result;
 
   SendOptions send_opts = req.send;
   for (const auto& [target, ids] : live) draft.anchors[target].edit = ids;
@@ -308,25 +360,44 @@ RunResult run(const config::Config& cfg, const RunRequest& req, ProcessRunner& r
     if (auto files = req.attach(draft); !files) result.unsent_reason = files.error().message;
   std::string out = tail.finish();
   draft.body = report_body(cmdline, std::move(out), tail.dropped(), rooms_now());
-  if (!asked && !result.unsent_reason.empty()) {
+  if (!asked && !result.unsent_reason.empty() && beats.empty()) {
     result.unsent_reason.clear();  // a --file error is for the reports asked for
     return result;
   }
   result.report = draft;
   if (!req.targets || !result.unsent_reason.empty()) return result;
   // Unasked and uncounted, only the running messages are owed their end.
-  std::vector<std::string> to = *req.targets;
+  std::vector<std::string> to = chats;
+  if (!asked && !(keyed && e.ok) && live.empty()) to.clear();  // only heartbeats hear of it
   if (!asked && !keyed) {
     to.clear();
     for (const auto& [target, ids] : live) to.push_back(target);
   }
-  result.sent = send(cfg, to, draft, send_opts, world);
-  // A success not asked for that had nothing to resolve: as if not run.
-  if (!asked && std::all_of(result.sent->outcomes.begin(), result.sent->outcomes.end(),
-                            [](const Outcome& oc) { return !oc.skipped.empty(); })) {
-    result.report.reset();
-    result.sent.reset();
+  SendResult sent;
+  if (!beats.empty()) {
+    // The exit status, whatever --on says, with no key to hold it back;
+    // journalled and retried like any message.
+    Draft end = draft;
+    end.beat = {Beat::Kind::exit, e.exit_status, run_id,
+                static_cast<std::int64_t>(ended->seconds * 1000 + 0.5), body_limit};
+    SendOptions beat_opts;
+    beat_opts.overrides = req.send.overrides;
+    beat_opts.dry_run = req.send.dry_run;
+    beat_opts.journalled = req.send.journalled;
+    sent = send(cfg, beats, end, beat_opts, world);
   }
+  if (!to.empty()) {
+    auto chat_sent = send(cfg, to, draft, send_opts, world);
+    // A success not asked for that had nothing to resolve: as if not run.
+    const bool nothing = !asked && std::all_of(chat_sent.outcomes.begin(), chat_sent.outcomes.end(),
+                                               [](const Outcome& oc) { return !oc.skipped.empty(); });
+    if (!nothing) add_sent(sent, std::move(chat_sent));
+  }
+  if (sent.outcomes.empty() && sent.dry_run.empty()) {
+    result.report.reset();
+    return result;
+  }
+  result.sent = std::move(sent);
   return result;
 }
 

@@ -3,6 +3,7 @@
 #include "app/alerts/keyed_send.hpp"
 #include "app/alerts/quiet_hours.hpp"
 #include "app/round.hpp"
+#include "services/registry.hpp"
 
 #include <algorithm>
 
@@ -187,6 +188,18 @@ SendResult send(const config::Config& cfg, const std::vector<std::string>& targe
                 const Draft& draft, const SendOptions& opts, World& world) {
   if (opts.alert.key.empty() || opts.dry_run) return send_now(cfg, targets, draft, opts, world);
   return alerts::send_keyed(cfg, targets, draft, opts, world, send_now);
+}
+
+std::vector<std::string> heartbeat_targets(const config::Config& cfg,
+                                           const std::vector<std::string>& targets,
+                                           bool with_start) {
+  std::vector<std::string> out;
+  for (const auto& t : targets)
+    if (const auto it = cfg.profiles.find(t); it != cfg.profiles.end()) {
+      const auto& can = services::service_of(it->second).capabilities;
+      if (can.heartbeat && (!with_start || can.heartbeat_start)) out.push_back(t);
+    }
+  return out;
 }
 
 }  // namespace notify::app

@@ -68,6 +68,13 @@ struct SendResult {
   int exit_status = 0;           ///< 0 all delivered, 1 otherwise
 };
 
+/// The targets whose profiles are heartbeats (PRODUCT.md "Heartbeats"),
+/// in order; `with_start`: only those that hear a run's start too. A
+/// heartbeat takes a message with no text: the ping is the news.
+std::vector<std::string> heartbeat_targets(const config::Config& config,
+                                           const std::vector<std::string>& targets,
+                                           bool with_start = false);
+
 /// Sends `draft` to the targets (profile names, groups already expanded).
 SendResult send(const config::Config& config, const std::vector<std::string>& targets,
                 const Draft& draft, const SendOptions& options, World& world);

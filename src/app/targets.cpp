@@ -164,6 +164,7 @@ services::Message message_for(const config::Profile& p, const Draft& d) {
     m.edit_ids = a->second.edit;
     m.reply_to = a->second.reply_to;
   }
+  m.beat = d.beat;
   return m;
 }
 

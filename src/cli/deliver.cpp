@@ -27,6 +27,7 @@ Draft draft_from_options(const SendOptions& o) {
   d.icon = o.icon.value_or("");
   d.channel = o.channel.value_or("");
   d.max_parts = o.max_parts.value_or(0);
+  if (o.fail) d.beat.kind = Beat::Kind::fail;
   return d;
 }
 

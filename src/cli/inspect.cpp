@@ -47,14 +47,18 @@ int cmd_list(Session& s) {
     return kExitOk;
   }
   std::size_t w = 9;
-  for (const auto& p : listing.profiles) w = std::max(w, p.name.size() + 2);
+  std::size_t tw = 12;  // "healthchecks" needs one more
+  for (const auto& p : listing.profiles) {
+    w = std::max(w, p.name.size() + 2);
+    tw = std::max(tw, p.type.size() + 2);
+  }
   auto pad = [](std::string t, std::size_t n) {
     t.resize(std::max(n, t.size()), ' ');
     return t;
   };
-  s.out(pad("PROFILE", w) + pad("TYPE", 12) + "DESTINATION\n");
+  s.out(pad("PROFILE", w) + pad("TYPE", tw) + "DESTINATION\n");
   for (const auto& p : listing.profiles) {
-    std::string line = pad(p.name, w) + pad(p.type, 12) + p.destination;
+    std::string line = pad(p.name, w) + pad(p.type, tw) + p.destination;
     if (!p.fallback.empty()) {
       line += "  (fallback:";
       for (const auto& f : p.fallback) line += " " + f;

@@ -286,6 +286,7 @@ Result<SendOptions> send_options(const Given& given, bool keyed_by_itself) {
                  " needs --key KEY: messages without a key are never held back or resolved");
   o.edit = given.flag(Opt::edit);
   o.reply = given.flag(Opt::reply);
+  o.fail = given.flag(Opt::fail);
   if (o.key.empty() && !keyed_by_itself && (o.edit || o.reply))
     return usage(std::string(o.edit ? "--edit" : "--reply") +
                  " needs --key KEY: the key names the message to " +

@@ -45,6 +45,7 @@ struct SendOptions {
   bool resolve = false;               ///< --resolve
   bool edit = false;                  ///< --edit
   bool reply = false;                 ///< --reply
+  bool fail = false;                  ///< --fail
 };
 
 struct ListOptions {

@@ -40,6 +40,12 @@ int send(Session& s, Draft draft, bool from_stdin, bool is_test) {
   // From here on a stop signal keeps what was read: reading ends with what
   // the pipe holds, and the message goes to the spool, unsent.
   StopSignals signals;
+  // `backup || notify --fail hc` typed or run with a terminal on stdin: a
+  // heartbeat's ping is the news, and there is no text to wait for.
+  const auto beats = app::heartbeat_targets(s.config, *names);
+  if (from_stdin && !beats.empty() && beats.size() == names->size() &&
+      s.world.is_terminal(s.world.in_fd))
+    from_stdin = false;
   if (from_stdin) {
     if (s.world.is_terminal(s.world.in_fd)) {
       return s.fail(ErrorKind::usage, "no message: give it as words after the target, or pipe it in "
@@ -57,7 +63,11 @@ int send(Session& s, Draft draft, bool from_stdin, bool is_test) {
   message::trim_end(draft.body);
   // A title alone is not a message: `backup | notify -t backup ops` on a
   // silent night sends nothing.
-  if (message::is_blank(draft.body) && draft.files.empty()) {
+  // Without text only the heartbeats hear of it: they ping all the same.
+  if (message::is_blank(draft.body) && draft.files.empty() && !beats.empty()) {
+    draft.body.clear();
+    names->assign(beats.begin(), beats.end());
+  } else if (message::is_blank(draft.body) && draft.files.empty()) {
     s.info("nothing to send: the message is empty");
     if (s.options.json)
       for (const auto& t : *names)

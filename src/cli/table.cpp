@@ -233,6 +233,10 @@ constexpr OptionSpec kOptions[] = {
      .group = Group::delivery,
      .help = "with --key: send the key's messages after its first as replies to the first "
              "where the service can; elsewhere as new messages"},
+    // Heartbeats (PRODUCT.md, third edition):
+    {.id = Opt::fail, .name = "fail", .commands = bit(Command::send), .group = Group::delivery,
+     .help = "tell heartbeat profiles the job failed (healthchecks /fail, Uptime Kuma down); "
+             "other services get the message as usual"},
     // output and files, every command's:
     {.id = Opt::config, .name = "config", .letter = 'c', .arg = Arg::required, .value = "PATH",
      .commands = kEvery, .group = Group::output,

@@ -63,7 +63,7 @@ enum class Opt {
   help, version, config, json, verbose, quiet,
   title, code, markdown, silent, priority, username, icon, channel, max_parts, file,
   timeout, retries, dry_run, tee, stream,
-  key, cooldown, resolve, edit, reply,
+  key, cooldown, resolve, edit, reply, fail,
   names, failed, all,
   answer,  ///< setup --FIELD VALUE: the profile key is the row's field
   force, yes, test, save_anyway,

@@ -55,6 +55,7 @@ std::vector<std::string_view> capability_words(const ServiceDoc& s) {
       {!s.options.channel.empty(), "channel"},
       {s.capabilities.edit, "edit"},
       {s.capabilities.reply, "reply"},
+      {s.capabilities.heartbeat, "heartbeat"},
   };
   std::vector<std::string_view> out;
   for (const auto& [has, word] : all)

@@ -136,6 +136,12 @@ struct MessageOptions {
 struct Capabilities {
   bool edit = false;
   bool reply = false;
+  /// A dead-man switch, not a chat (PRODUCT.md "Heartbeats"): a plain send
+  /// pings success, --fail failure, and `notify run` its end whatever --on
+  /// says, with no alert key holding a ping back.
+  bool heartbeat = false;
+  /// `notify run` also pings when the command starts (healthchecks' /start).
+  bool heartbeat_start = false;
 };
 
 /// What a person is told about a service, beside its keys: the words of its
@@ -161,7 +167,7 @@ struct ServiceDoc {
 
 /// What a service can do, in the words `notify help services --json` and
 /// the docs tests use: "files", "silent" (a low switch), "louder" (a high or
-/// urgent one), "mentions", "username", "icon", "channel", "edit", "reply".
+/// urgent one), "mentions", "username", "icon", "channel", "edit", "reply", "heartbeat".
 std::vector<std::string_view> capability_words(const ServiceDoc& service);
 
 /// The services the loader accepts, in the order help lists them.

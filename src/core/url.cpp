@@ -117,4 +117,35 @@ std::optional<std::string> url_problem(std::string_view text) {
   return std::nullopt;
 }
 
+std::string query_encoded(std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(text.size());
+  for (const char c : text) {
+    const auto b = static_cast<unsigned char>(c);
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+        c == '.' || c == '_' || c == '~') {
+      out += c;
+    } else {
+      out += '%';
+      out += kHex[b >> 4];
+      out += kHex[b & 15];
+    }
+  }
+  return out;
+}
+
+std::string with_query_param(std::string url, std::string_view name, std::string_view value) {
+  const auto hash = url.find('#');
+  std::string fragment;
+  if (hash != std::string::npos) {
+    fragment = url.substr(hash);
+    url.erase(hash);
+  }
+  if (url.find('?') == std::string::npos) url += '?';
+  else if (url.back() != '?' && url.back() != '&') url += '&';
+  url += std::string(name) + "=" + query_encoded(value);
+  return url + fragment;
+}
+
 }  // namespace notify

@@ -34,4 +34,11 @@ std::optional<UrlView> split_url(std::string_view text);
 /// text, which may hold a secret.
 std::optional<std::string> url_problem(std::string_view text);
 
+/// `text` as one query value (RFC 3986): every byte but the unreserved
+/// letters, digits and "-._~" as %XX.
+std::string query_encoded(std::string_view text);
+
+/// `url` with `name=value` (the value query_encoded) added to its query.
+std::string with_query_param(std::string url, std::string_view name, std::string_view value);
+
 }  // namespace notify

@@ -3,6 +3,7 @@
 // send builds from its command line and what the spool keeps, so a flush
 // renders it with the profile as it is then.
 
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -44,6 +45,31 @@ struct Anchor {
   bool empty() const { return edit.empty() && reply_to.empty() && !keep_ids && !keep_thread; }
 };
 
+/// What a heartbeat profile (healthchecks, uptime_kuma: PRODUCT.md
+/// "Heartbeats") is told about a job. Chat services ignore it. A plain send
+/// is a success whatever its priority: only --fail or a run's status says
+/// a job failed.
+struct Beat {
+  enum class Kind {
+    success,  ///< a plain send
+    fail,     ///< --fail
+    start,    ///< `notify run`: the command starts
+    exit,     ///< `notify run`: the command ended with `exit_status`
+  };
+  Kind kind = Kind::success;
+  int exit_status = 0;
+  /// One UUID per `notify run`, so that a start and its end pair up when
+  /// runs of the same job overlap; empty outside `run`.
+  std::string run_id;
+  /// How long the command ran, in milliseconds (Kind::exit); -1: unknown.
+  std::int64_t duration_ms = -1;
+  /// The most report a server said it keeps (healthchecks' Ping-Body-Limit,
+  /// learnt from the answer to the run's start); 0: unknown.
+  std::size_t body_limit = 0;
+
+  bool plain() const { return kind == Kind::success && run_id.empty(); }
+};
+
 struct Draft {
   std::string title;
   std::string body;
@@ -61,6 +87,7 @@ struct Draft {
   bool notice = false;
   /// By profile name: what this message replaces or answers there.
   std::map<std::string, Anchor> anchors;
+  Beat beat;
 };
 
 }  // namespace notify

@@ -17,6 +17,7 @@
 namespace notify::services {
 
 using notify::Attachment;
+using notify::Beat;
 
 /// The message as the user asked for it, already sanitised, with command-line
 /// overrides applied over the profile.
@@ -42,6 +43,9 @@ struct Message {
   std::vector<std::string> edit_ids;
   /// --reply: the id of the message every new part answers; "" for none.
   std::string reply_to;
+  /// What a heartbeat service pings (success, failure, a run's start or
+  /// end); chat services ignore it.
+  Beat beat;
 };
 
 /// What a reply means for delivery.

@@ -23,6 +23,30 @@ std::string dump_line(const json& j) {
   return j.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
+const char* beat_word(Beat::Kind kind) {
+  switch (kind) {
+    case Beat::Kind::success: return "success";
+    case Beat::Kind::fail: return "fail";
+    case Beat::Kind::start: return "start";
+    case Beat::Kind::exit: return "exit";
+  }
+  return "success";
+}
+
+Beat beat_from(const json& j) {
+  Beat b;
+  const auto kind = j.value("kind", "success");
+  if (kind == "fail") b.kind = Beat::Kind::fail;
+  else if (kind == "start") b.kind = Beat::Kind::start;
+  else if (kind == "exit") b.kind = Beat::Kind::exit;
+  else if (kind != "success") throw BadRecord{};
+  b.exit_status = j.value("exit_status", 0);
+  b.run_id = j.value("run_id", "");
+  b.duration_ms = j.value("duration_ms", std::int64_t{-1});
+  b.body_limit = j.value("body_limit", std::size_t{0});
+  return b;
+}
+
 json draft_json(const Draft& d) {
   json files = json::array();
   for (const auto& f : d.files) {
@@ -44,6 +68,10 @@ json draft_json(const Draft& d) {
                           {"keep_ids", a.keep_ids}, {"keep_thread", a.keep_thread}};
     j["anchors"] = std::move(anchors);
   }
+  if (!d.beat.plain())
+    j["beat"] = {{"kind", beat_word(d.beat.kind)}, {"exit_status", d.beat.exit_status},
+                 {"run_id", d.beat.run_id}, {"duration_ms", d.beat.duration_ms},
+                 {"body_limit", d.beat.body_limit}};
   return j;
 }
 
@@ -80,6 +108,7 @@ Draft draft_from(const json& j) {
       anchor.keep_thread = a.value("keep_thread", false);
       d.anchors[profile] = std::move(anchor);
     }
+  if (j.contains("beat")) d.beat = beat_from(j.at("beat"));
   return d;
 }
 

@@ -102,6 +102,7 @@ const std::map<Opt, Landed>& landing() {
       {Opt::resolve, [](auto& o, auto&, auto&) { return o.send().resolve; }},
       {Opt::edit, [](auto& o, auto&, auto&) { return o.send().edit; }},
       {Opt::reply, [](auto& o, auto&, auto&) { return o.send().reply; }},
+      {Opt::fail, [](auto& o, auto&, auto&) { return o.send().fail; }},
       {Opt::names, [](auto& o, auto&, auto&) { return o.list().names; }},
       {Opt::failed, [](auto& o, auto&, auto&) { return o.spool().failed; }},
       {Opt::all, [](auto& o, auto&, auto&) { return o.spool().all; }},

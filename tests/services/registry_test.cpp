@@ -26,6 +26,8 @@ config::Profile profile_for(std::string_view type) {
                              : type == "slack" ? "https://hooks.slack.com/services/T0/B0/x"
                                                : "https://chat.example.com/hooks/abcdefgh";
   p.secrets["token"] = "123:secret";
+  p.secrets["ping_url"] = "https://hc-ping.com/5c1ab0d2-7e0b-4c1f-9b6e-2f7d8a9c0e11";
+  p.secrets["push_url"] = "https://kuma.example.com/api/push/AbCdEf0123456789AbCdEf0123456789";
   p.settings["chat_id"] = std::string("-100123");
   p.settings["to"] = std::string("U0123456789abcdef0123456789abcdef");
   p.settings["server"] = std::string("https://ntfy.example.com");
