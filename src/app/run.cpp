@@ -246,6 +246,8 @@ std::map<std::string, std::vector<std::string>> post_running(const config::Confi
   return ids;
 }
 
+constexpr int kStartPingSeconds = 5;
+
 // The start pings: tried once and not journalled (a start heard after the
 // end would say the job runs again). Returns the smallest body limit the
 // servers answered with (0: none said), which the end ping's report keeps to.
@@ -262,6 +264,9 @@ std::size_t ping_start(const config::Config& cfg, const RunRequest& req,
   SendOptions opts;
   opts.overrides = req.send.overrides;
   opts.overrides.retries = 0;
+  // The command waits for it: a server that does not answer delays the
+  // job by at most this much.
+  opts.overrides.timeout_s = std::min(opts.overrides.timeout_s.value_or(kStartPingSeconds), kStartPingSeconds);
   opts.journal = false;
   std::size_t limit = 0;
   for (const auto& oc : send(cfg, targets, start, opts, world).outcomes)
