@@ -15,6 +15,9 @@ const ServiceInfo& discord_service();
 const ServiceInfo& slack_service();
 const ServiceInfo& ntfy_service();
 const ServiceInfo& email_service();
+const ServiceInfo& gotify_service();
+const ServiceInfo& pushover_service();
+const ServiceInfo& teams_service();
 
 const std::vector<const ServiceInfo*>& all_services() {
   static const std::vector<const ServiceInfo*> rows = {
@@ -25,6 +28,9 @@ const std::vector<const ServiceInfo*>& all_services() {
       &slack_service(),
       &ntfy_service(),
       &email_service(),
+      &gotify_service(),
+      &pushover_service(),
+      &teams_service(),
   };
   return rows;
 }
