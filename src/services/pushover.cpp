@@ -264,7 +264,7 @@ const ServiceInfo& pushover_service() {
             .prompt = "User or group key (pushover.net, top of your dashboard)",
             .doc = "user or group key to send to (secret)", .address = true},
            {.name = "api_base", .type = KeyType::url, .fallback = "https://api.pushover.net",
-            .doc = "Pushover API server", .address = true},
+            .prompt = "Pushover API server", .doc = "Pushover API server", .address = true},
            {.name = "device", .doc = "send only to this device (or a comma list)", .address = true},
            {.name = "sound", .doc = "notification sound name"},
            {.name = "emergency_retry", .type = KeyType::integer, .min = 30, .max = 10800,
