@@ -48,6 +48,9 @@ nlohmann::json teams_blocks(const std::string& title, const std::string& text, b
 // escaped for Markdown, then both for JSON.
 constexpr std::size_t kTeamsWorstGrowth = 4;
 
+// Bytes of a title before it is cut.
+constexpr std::size_t kTeamsMaxTitleBytes = 1024;
+
 }  // namespace
 
 std::string teams_escaped(std::string_view text) {
@@ -115,7 +118,12 @@ std::vector<HttpRequest> Teams::requests(const Message& m, std::size_t text_limi
   return out;
 }
 
-std::vector<HttpRequest> Teams::build(const Message& m, const BuildContext&) const {
+std::vector<HttpRequest> Teams::build(const Message& given, const BuildContext&) const {
+  // A title is a heading: a long one is cut, so that it never takes the
+  // room of the text.
+  Message m = given;
+  if (m.title.size() > kTeamsMaxTitleBytes)
+    m.title = message::split(m.title, kTeamsMaxTitleBytes - 3, kTeamsUnit).front() + "\u2026";
   // The limit is on the whole body, after Markdown and JSON escaping, which
   // a text's bytes cannot tell in advance: cut, measure, and cut smaller
   // until every request fits. The worst case (every byte a backslash)

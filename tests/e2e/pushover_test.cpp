@@ -169,6 +169,8 @@ TEST_F(PushoverE2E, an_exhausted_monthly_quota_is_kept_for_a_later_flush) {
   EXPECT_EQ(failed(), 1u);
   auto again = run({"spool", "retry", "--failed"});
   EXPECT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(failed(), 0u);
+  EXPECT_EQ(run({"flush"}).exit_code, 0);
   ASSERT_EQ(pushover.messages().size(), 1u);
   EXPECT_EQ(pushover.messages()[0].message, "monthly");
 }

@@ -62,13 +62,13 @@ TEST(TeamsTest, markdown_characters_are_escaped) {
 }
 
 TEST(TeamsTest, no_request_exceeds_the_limit_whatever_the_text) {
-  for (const std::string unit : {std::string("a"), std::string("\\"), std::string("\""),
-                                 std::string("é"), std::string("*_")}) {
+  for (const char* unit : {"a", "\\", "\"",
+                           "é", "*_"}) {
     SCOPED_TRACE(unit);
     Message m;
     m.title = "title";
     m.max_parts = 50;
-    for (int i = 0; i < 40000; ++i) m.body += unit + (i % 50 == 0 ? " " : "");
+    for (int i = 0; i < 40000; ++i) m.body += std::string(unit) + (i % 50 == 0 ? " " : "");
     const auto rs = teams_build(m);
     ASSERT_GE(rs.size(), 2u);
     for (const auto& r : rs) EXPECT_LE(r.body.size(), Teams::kLimit);
