@@ -75,7 +75,9 @@ std::string teams_escaped(std::string_view text) {
         {
           std::size_t k = out.size();
           while (k > 0 && out[k - 1] >= '0' && out[k - 1] <= '9') --k;
-          const bool numbered = k < out.size() && (k == 0 || out[k - 1] == '\n');
+          const bool digits = k < out.size();
+          while (k > 0 && (out[k - 1] == ' ' || out[k - 1] == '\t')) --k;
+          const bool numbered = digits && (k == 0 || out[k - 1] == '\n');
           if (numbered) out += '\\';
           out += c;
         }

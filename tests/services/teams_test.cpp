@@ -58,7 +58,8 @@ TEST(TeamsTest, the_card_has_the_title_and_the_text_as_text_blocks) {
 
 TEST(TeamsTest, markdown_characters_are_escaped) {
   EXPECT_EQ(teams_escaped("**a** _b_ [c](d) \\"), "\\*\\*a\\*\\* \\_b\\_ \\[c\\](d) \\\\");
-  EXPECT_EQ(teams_escaped("- x\n  + y\n12. z\na-b 1.5"), "\\- x\n  \\+ y\n12\\. z\na-b 1.5");
+  EXPECT_EQ(teams_escaped("- x\n  + y\n12. z\n 3. w\na-b 1.5"),
+            "\\- x\n  \\+ y\n12\\. z\n 3\\. w\na-b 1.5");
 }
 
 TEST(TeamsTest, no_request_exceeds_the_limit_whatever_the_text) {
