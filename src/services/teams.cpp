@@ -236,7 +236,7 @@ const ServiceInfo& teams_service() {
       .destination = webhook_destination,
       .make = make_teams,
       .no_files = "whose workflow webhooks take a card, not files",
-      .can = "adaptive cards"};
+      .can = "adaptive cards; a part is a whole request"};
   return info;
 }
 
