@@ -179,15 +179,15 @@ complete -c notify -n '__notify_sending; or __notify_sub test flush run' -l time
 complete -c notify -n '__notify_sending; or __notify_sub test flush run' -l retries -x -d 'extra attempts for retryable failures (default 3)'
 complete -c notify -n '__notify_sending; or __notify_sub test flush run' -l max-parts -x -d 'cap on parts per message (default 10)'
 # claim: can files
-complete -c notify -n '__notify_sending; or __notify_sub test flush run' -l file -r -F -d 'attach a file (Telegram, Discord, ntfy, e-mail)'
+complete -c notify -n '__notify_sending; or __notify_sub test flush run' -l file -r -F -d 'attach a file (Telegram, Discord, ntfy, e-mail, Pushover)'
 
 # list
 complete -c notify -n '__notify_sub list' -l names -d 'only profile and group names, one per line'
 
 # setup
-complete -c notify -n '__notify_sub setup' -l type -x -a 'mattermost telegram line discord slack ntfy email healthchecks uptime_kuma' -d service
+complete -c notify -n '__notify_sub setup' -l type -x -a 'mattermost telegram line discord slack ntfy email gotify pushover teams healthchecks uptime_kuma' -d service
 # claim: setup webhook_url
-complete -c notify -n '__notify_sub setup' -l webhook-url -x -d 'Mattermost, Discord or Slack webhook URL (- reads stdin)'
+complete -c notify -n '__notify_sub setup' -l webhook-url -x -d 'Mattermost, Discord, Slack or Teams webhook URL (- reads stdin)'
 complete -c notify -n '__notify_sub setup; or __notify_telegram_discover' -l token -x -d 'token (- reads stdin)'
 # claim: setup chat_id
 complete -c notify -n '__notify_sub setup' -l chat-id -x -d 'Telegram chat id or @channel'
@@ -204,9 +204,11 @@ complete -c notify -n '__notify_sub setup' -l icon-url -x -d 'Mattermost sender 
 # claim: setup avatar_url
 complete -c notify -n '__notify_sub setup' -l avatar-url -x -d 'Discord sender avatar URL'
 # claim: setup api_base
-complete -c notify -n '__notify_sub setup; or __notify_telegram_discover' -l api-base -x -d 'Telegram or LINE API server'
+complete -c notify -n '__notify_sub setup; or __notify_telegram_discover' -l api-base -x -d 'Telegram, LINE or Pushover API server'
 # claim: setup server
-complete -c notify -n '__notify_sub setup' -l server -x -d 'ntfy server'
+complete -c notify -n '__notify_sub setup' -l server -x -d 'ntfy or Gotify server'
+# claim: setup user
+complete -c notify -n '__notify_sub setup' -l user -x -d 'Pushover user or group key (- reads stdin)'
 # claim: setup topic
 complete -c notify -n '__notify_sub setup' -l topic -x -d 'ntfy topic'
 complete -c notify -n '__notify_sub setup' -l priority -x -a 'low normal high urgent 1 2 3 4 5 min default max' -d 'the profile\'s default level'

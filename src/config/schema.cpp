@@ -29,6 +29,10 @@ std::string value_problem(const ServiceSchema& service, const KeySpec& key,
                           std::string_view value) {
   if (key.type == KeyType::url) {
     if (auto problem = url_problem(value)) return "is not a valid http(s) URL: it " + *problem;
+    // The key's own check first: it can name a URL it knows to be wrong (a
+    // retired host) in clearer words than "its path must be ...".
+    if (key.check)
+      if (auto problem = key.check(value); !problem.empty()) return problem;
     if (!fits_shapes(value, key.shapes))
       return "is not a " + std::string(service.title) + " URL: its path must be " +
              shapes_for_people(key.shapes);

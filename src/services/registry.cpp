@@ -15,6 +15,9 @@ const ServiceInfo& discord_service();
 const ServiceInfo& slack_service();
 const ServiceInfo& ntfy_service();
 const ServiceInfo& email_service();
+const ServiceInfo& gotify_service();
+const ServiceInfo& pushover_service();
+const ServiceInfo& teams_service();
 const ServiceInfo& healthchecks_service();
 const ServiceInfo& uptime_kuma_service();
 
@@ -27,6 +30,9 @@ const std::vector<const ServiceInfo*>& all_services() {
       &slack_service(),
       &ntfy_service(),
       &email_service(),
+      &gotify_service(),
+      &pushover_service(),
+      &teams_service(),
       &healthchecks_service(),
       &uptime_kuma_service(),
   };

@@ -6,6 +6,7 @@
 #include <csignal>
 
 #include "e2e.hpp"
+#include "services/registry.hpp"
 #include "support/fake_services2.hpp"
 #include "support/fake_smtp.hpp"
 #include "support/test_pki.hpp"
@@ -487,8 +488,7 @@ TEST_F(SetupE2E, the_wizard_walks_every_service_from_a_wrong_answer_to_a_deliver
   for (const auto& walk : walks) {
     SCOPED_TRACE(walk.name);
     std::vector<Say> steps = {{"Profile name [default]", walk.name + "\n"},
-                              {"Service (mattermost, telegram, line, discord, slack, ntfy, email)",
-                               "\n"},
+                              {"Service (" + services::catalog().type_list(",") + ")", "\n"},
                               {"an answer is needed here", ""},
                               {"Service (", walk.service + "\n"}};
     steps.insert(steps.end(), walk.steps.begin(), walk.steps.end());
@@ -561,8 +561,7 @@ TEST_F(SetupE2E, editing_offers_every_current_value_and_enter_keeps_the_file_byt
   home.write_file("cfg/notify/profiles.toml", before);
   const std::string masked = mm.base_url() + "/hooks/***";
   auto same = converse({"setup", "ops"},
-                       {{"Service (mattermost, telegram, line, discord, slack, ntfy, email) "
-                         "[mattermost]",
+                       {{"Service (" + services::catalog().type_list(",") + ") [mattermost]",
                          "\n"},
                         {"Incoming webhook URL (Integrations > Incoming Webhooks) [" + masked + "]",
                          "\n"},
