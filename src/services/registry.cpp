@@ -15,6 +15,8 @@ const ServiceInfo& discord_service();
 const ServiceInfo& slack_service();
 const ServiceInfo& ntfy_service();
 const ServiceInfo& email_service();
+const ServiceInfo& googlechat_service();
+const ServiceInfo& webhook_service();
 
 const std::vector<const ServiceInfo*>& all_services() {
   static const std::vector<const ServiceInfo*> rows = {
@@ -25,6 +27,8 @@ const std::vector<const ServiceInfo*>& all_services() {
       &slack_service(),
       &ntfy_service(),
       &email_service(),
+      &googlechat_service(),
+      &webhook_service(),
   };
   return rows;
 }

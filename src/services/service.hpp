@@ -42,6 +42,8 @@ struct Message {
   std::vector<std::string> edit_ids;
   /// --reply: the id of the message every new part answers; "" for none.
   std::string reply_to;
+  /// The alert key (--key, or `notify run`'s own); "" for none.
+  std::string key;
 };
 
 /// What a reply means for delivery.
