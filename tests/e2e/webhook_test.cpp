@@ -208,11 +208,13 @@ TEST_F(WebhookE2E, configuration_mistakes_are_one_line_and_exit_2) {
     EXPECT_THAT(r.err, HasSubstr(said));
     EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
   }
-  // A variable that smuggles a line break is refused when it is resolved.
+  // A variable that smuggles a line break is refused when it is resolved,
+  // as every ${VAR} secret is: that target fails (exit 1), its message kept.
   path = config(profiles("headers = { X-A = \"${EVIL}\" }\n"));
   auto r = run({"hook", "x"}, std::nullopt, {{"EVIL", "a\r\nX-Injected: 1"}});
-  EXPECT_EQ(r.exit_code, 2);
-  EXPECT_THAT(r.err, HasSubstr("line break"));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("'headers.X-A': holds a line break"));
+  EXPECT_THAT(r.err, Not(HasSubstr("Injected")));
   EXPECT_EQ(server.request_count(), 0u);
 }
 

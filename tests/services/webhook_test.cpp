@@ -70,7 +70,7 @@ TEST(WebhookBuildTest, placeholders_are_filled_and_a_non_json_body_goes_as_is) {
   auto p = hook_profile();
   p.settings["content_type"] = std::string("text/plain; charset=utf-8");
   p.settings["body"] = std::string("[{{priority}}] {{title}} on {{host}} key={{key}} {{part}}/{{parts}}: {{text}}");
-  auto m = hook_msg("say \"hi\"\n", "t");
+  auto m = hook_msg("say \"hi\"", "t");
   m.priority = Priority::high;
   m.key = "disk";
   const auto reqs = hook_build(p, m);
@@ -110,7 +110,9 @@ TEST(WebhookBuildTest, the_text_splits_in_each_unit_within_max_length_and_round_
     auto p = hook_profile();
     p.settings["unit"] = std::string(word);
     p.max_length = 100;
-    const auto reqs = hook_build(p, hook_msg(body, "title"));
+    auto m = hook_msg(body, "title");
+    m.max_parts = 100;
+    const auto reqs = hook_build(p, m);
     ASSERT_GT(reqs.size(), 5u);
     std::string joined;
     for (std::size_t i = 0; i < reqs.size(); ++i) {
