@@ -214,6 +214,7 @@ const ServiceInfo& googlechat_service() {
       .destination = googlechat_destination,
       .make = make_googlechat,
       .no_files = "whose webhooks cannot upload files",
+      .can = "request ids: never twice",
       .loudness = {.mentions_notify = true,
                    .note = "no switch of its own; urgent rings only through urgent_mentions "
                            "such as <users/all>"},
