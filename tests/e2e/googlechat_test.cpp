@@ -95,6 +95,20 @@ TEST_F(GoogleChatE2E, urgent_mentions_notify_at_urgent_only) {
   EXPECT_EQ(shown[1].shown, "<users/all>\non fire");
 }
 
+TEST_F(GoogleChatE2E, every_level_goes_as_normal_with_no_switch_of_its_own) {
+  for (const char* level : {"low", "normal", "high", "urgent"}) {
+    auto r = run({"space", "--priority", level, "level check"});
+    EXPECT_EQ(r.exit_code, 0) << level << r.err;
+  }
+  const auto requests = server.requests();
+  ASSERT_EQ(requests.size(), 4u);
+  for (const auto& req : requests) {
+    const auto j = nlohmann::json::parse(req.body);
+    EXPECT_EQ(j["text"], "level check");
+    EXPECT_EQ(j.size(), 2u) << req.body;  // text and thread, nothing louder or quieter
+  }
+}
+
 TEST_F(GoogleChatE2E, a_429_with_retry_after_is_honoured_then_delivered_once) {
   server.push_reply(googlechat_429(1));
   auto r = run({"-v", "--retries", "1", "space", "x"});

@@ -76,6 +76,23 @@ TEST_F(WebhookE2E, put_custom_headers_and_every_placeholder_arrive) {
   expect_no_secret(r);
 }
 
+TEST_F(WebhookE2E, each_level_reaches_the_body_as_its_word_and_only_where_it_is_named) {
+  path = config(profiles("body = '{\"p\": \"{{priority}}\"}'\n"));
+  for (const char* level : {"low", "normal", "high", "urgent"}) {
+    server.reset();
+    ASSERT_EQ(run({"hook", "--priority", level, "x"}).exit_code, 0) << level;
+    ASSERT_EQ(server.request_count(), 1u);
+    EXPECT_EQ(nlohmann::json::parse(server.requests()[0].body)["p"], level);
+  }
+  path = config(profiles());
+  server.reset();
+  ASSERT_EQ(run({"hook", "--priority", "urgent", "x"}).exit_code, 0);
+  ASSERT_EQ(run({"hook", "--priority", "low", "x"}).exit_code, 0);
+  const auto requests = server.requests();
+  ASSERT_EQ(requests.size(), 2u);
+  EXPECT_EQ(requests[0].body, requests[1].body);
+}
+
 TEST_F(WebhookE2E, a_spooled_message_keeps_its_key_for_the_flush) {
   path = config(profiles("body = '{\"k\": \"{{key}}\", \"t\": \"{{text}}\"}'\n"));
   server.set_handler([](const Recorded&) { return server_error(503); });
