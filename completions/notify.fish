@@ -185,9 +185,9 @@ complete -c notify -n '__notify_sending; or __notify_sub test flush run' -l file
 complete -c notify -n '__notify_sub list' -l names -d 'only profile and group names, one per line'
 
 # setup
-complete -c notify -n '__notify_sub setup' -l type -x -a 'mattermost telegram line discord slack ntfy email gotify pushover teams healthchecks uptime_kuma' -d service
+complete -c notify -n '__notify_sub setup' -l type -x -a 'mattermost telegram line discord slack ntfy email gotify pushover teams googlechat webhook healthchecks uptime_kuma' -d service
 # claim: setup webhook_url
-complete -c notify -n '__notify_sub setup' -l webhook-url -x -d 'Mattermost, Discord, Slack or Teams webhook URL (- reads stdin)'
+complete -c notify -n '__notify_sub setup' -l webhook-url -x -d 'Mattermost, Discord, Slack, Teams or Google Chat webhook URL (- reads stdin)'
 complete -c notify -n '__notify_sub setup; or __notify_telegram_discover' -l token -x -d 'token (- reads stdin)'
 # claim: setup chat_id
 complete -c notify -n '__notify_sub setup' -l chat-id -x -d 'Telegram chat id or @channel'
@@ -218,6 +218,8 @@ complete -c notify -n '__notify_sub setup' -l smtp-url -x -d 'e-mail: SMTP serve
 complete -c notify -n '__notify_sub setup' -l password -x -d 'e-mail: SMTP password (- reads stdin)'
 # claim: setup from
 complete -c notify -n '__notify_sub setup' -l from -x -d 'e-mail sender'
+# claim: setup url
+complete -c notify -n '__notify_sub setup' -l url -x -d 'HTTP webhook endpoint URL'
 # claim: setup ping_url
 complete -c notify -n '__notify_sub setup' -l ping-url -x -d 'healthchecks.io check\'s ping URL'
 # claim: setup push_url

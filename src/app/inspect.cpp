@@ -20,7 +20,9 @@ std::string describe_secret(const config::Profile& p, const config::SecretSource
 
 std::string destination(const config::Profile& p) {
   std::string secret;
-  for (const auto& src : p.secret_sources) secret = describe_secret(p, src);
+  // A table's entries (a webhook's headers) say nothing of where it goes.
+  for (const auto& src : p.secret_sources)
+    if (!src.spec || src.spec->type != config::KeyType::table) secret = describe_secret(p, src);
   return services::service_of(p).destination(p, secret);
 }
 

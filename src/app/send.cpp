@@ -186,6 +186,14 @@ SendResult send_now(const config::Config& cfg, const std::vector<std::string>& a
 
 SendResult send(const config::Config& cfg, const std::vector<std::string>& targets,
                 const Draft& draft, const SendOptions& opts, World& world) {
+  // The key goes with the message (and into the journal), for a service
+  // that shows it; the rules keep reading opts.alert.
+  // (A copy only when it differs: a draft may hold megabytes of files.)
+  if (draft.key != opts.alert.key) {
+    Draft keyed = draft;
+    keyed.key = opts.alert.key;
+    return send(cfg, targets, keyed, opts, world);
+  }
   if (opts.alert.key.empty() || opts.dry_run) return send_now(cfg, targets, draft, opts, world);
   return alerts::send_keyed(cfg, targets, draft, opts, world, send_now);
 }

@@ -120,6 +120,7 @@ Draft notice_of(const Draft& d, const std::vector<std::string>& full_text_at) {
   n.icon = d.icon;
   n.channel = d.channel;
   n.notice = true;
+  n.key = d.key;
   n.anchors = d.anchors;  // the board stays one message, notice or not
   return n;
 }
@@ -160,6 +161,7 @@ services::Message message_for(const config::Profile& p, const Draft& d) {
   const auto fit = fit_files(p, d.files);
   for (const auto i : fit.carried) m.files.push_back(d.files[i]);
   if (!fit.note.empty()) m.body += (m.body.empty() ? "" : "\n") + fit.note;
+  m.key = d.key;
   if (const auto a = d.anchors.find(p.name); a != d.anchors.end()) {
     m.edit_ids = a->second.edit;
     m.reply_to = a->second.reply_to;

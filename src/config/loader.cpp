@@ -224,6 +224,8 @@ void read_setting(Reader& r, const ServiceSchema& schema, const KeySpec& spec,
     case KeyType::flag:
       if (auto v = r.boolean(node, field)) p.settings[name] = *v;
       break;
+    case KeyType::table:
+      break;  // read_profile reads tables itself
     case KeyType::list:
       if (auto v = r.string_list(node, field)) {
         if (v->empty() && spec.required) {
@@ -260,7 +262,7 @@ void read_profile(Reader& r, const std::string& name, const toml::table& t,
 
   std::vector<std::string> names;  // owns the _file spellings
   for (const auto& k : schema->keys)
-    if (k.secret) names.push_back(std::string(k.name) + "_file");
+    if (k.secret && k.type != KeyType::table) names.push_back(std::string(k.name) + "_file");
   std::vector<std::string_view> known;
   for (const auto& k : common_keys()) known.push_back(k.name);
   for (const auto& k : schema->keys) known.push_back(k.name);
@@ -296,6 +298,47 @@ void read_profile(Reader& r, const std::string& name, const toml::table& t,
                                             &spec});
   };
 
+  // A table key: NAME = "value" entries, each name by the key's check,
+  // each value one line; secret values become sources of "KEY.NAME".
+  auto read_table = [&](const KeySpec& spec, const std::string& k, const toml::node& n) {
+    const auto* table = n.as_table();
+    if (!table) {
+      r.fail(n.source(), field(k) + " must be a table of NAME = \"value\", not " + type_name(n));
+      return;
+    }
+    std::vector<std::string> entries;
+    for (auto&& [entry_key, entry] : *table) {
+      const std::string entry_name(entry_key.str());
+      const std::string entry_field = field(k + "." + entry_name);
+      if (spec.check)
+        if (auto problem = spec.check(entry_name); !problem.empty()) {
+          r.fail(entry_key.source(), entry_field + ": the name " + problem);
+          return;
+        }
+      auto v = r.string(entry, entry_field);
+      if (!v) return;
+      if (v->empty() && spec.secret) {
+        r.fail(entry.source(), entry_field + " is empty");
+        return;
+      }
+      // ${VAR} is checked when it is resolved (resolve_secrets).
+      if (v->find("${") == std::string::npos || !spec.secret)
+        if (auto problem = value_problem(*schema, spec, *v); !problem.empty()) {
+          r.fail(entry.source(), entry_field + " " + problem);
+          return;
+        }
+      const std::string stored = std::string(spec.name) + "." + entry_name;
+      if (spec.secret)
+        p.secret_sources.push_back(SecretSource{stored, k + "." + entry_name, *v, false,
+                                                where(r.path(), entry.source()), false,
+                                                nullptr, schema, &spec});
+      else
+        p.settings[stored] = *v;
+      entries.push_back(entry_name);
+    }
+    p.settings[std::string(spec.name)] = entries;
+  };
+
   for (auto&& [key, node] : t) {
     const std::string k(key.str());
     if (std::find(known.begin(), known.end(), k) == known.end()) {
@@ -307,7 +350,8 @@ void read_profile(Reader& r, const std::string& name, const toml::table& t,
     const bool is_file = k.size() > 5 && k.compare(k.size() - 5, 5, "_file") == 0 &&
                          !schema->key(k);
     if (const KeySpec* spec = schema->key(is_file ? k.substr(0, k.size() - 5) : k)) {
-      if (spec->secret) secret(*spec, k, node, is_file);
+      if (spec->type == KeyType::table && !is_file) read_table(*spec, k, node);
+      else if (spec->secret) secret(*spec, k, node, is_file);
       else read_setting(r, *schema, *spec, node, field(k), p);
     } else if (k == "silent") {
       if (auto v = r.boolean(node, field(k))) p.silent = *v;
@@ -381,7 +425,10 @@ void read_profile(Reader& r, const std::string& name, const toml::table& t,
   for (const auto& spec : schema->keys) {
     if (r.failed()) return;
     const std::string key(spec.name);
-    if (spec.secret) {
+    if (spec.type == KeyType::table) {
+      if (spec.required && !p.settings.count(key))
+        r.fail(t.source(), ctx + ": missing required key '" + key + "'");
+    } else if (spec.secret) {
       const bool has = std::any_of(p.secret_sources.begin(), p.secret_sources.end(),
                                    [&](const SecretSource& s) { return s.field == key; });
       if (!has && spec.required)

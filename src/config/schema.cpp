@@ -38,6 +38,15 @@ std::string value_problem(const ServiceSchema& service, const KeySpec& key,
              shapes_for_people(key.shapes);
   }
   if (key.type == KeyType::integer) return integer_problem(key, value);
+  // A table's check is for its names (the loader applies it); its values
+  // go out as they are, so no line of them may become another line.
+  if (key.type == KeyType::table)
+    return std::any_of(value.begin(), value.end(),
+                       [](char c) {
+                         return (static_cast<unsigned char>(c) < 0x20 && c != '\t') || c == 0x7f;
+                       })
+               ? "holds a line break or another control character"
+               : "";
   return key.check ? key.check(value) : "";
 }
 

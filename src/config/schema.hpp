@@ -23,6 +23,12 @@ enum class KeyType {
   integer,    ///< within [min, max]
   flag,       ///< true or false
   list,       ///< a string or an array of strings
+  /// A TOML table of name = string (the webhook's `headers`). Kept as the
+  /// list of its names under the key, each value under "KEY.NAME": a secret
+  /// source when the key is secret (${VAR} allowed, masked), else a text
+  /// setting. `check` rules each name; a value with a control character
+  /// (CR, LF: header injection) is refused at load.
+  table,
 };
 
 /// The problem with a value, in words that follow the key's name ("must be

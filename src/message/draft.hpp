@@ -85,6 +85,9 @@ struct Draft {
   std::vector<Attachment> files;
   /// A notice_only profile's notice (app::notice_of): flushed as it is.
   bool notice = false;
+  /// The alert key (--key, run's own); "" for none. What a service may
+  /// show of it (the webhook's {{key}}); the rules read SendOptions'.
+  std::string key;
   /// By profile name: what this message replaces or answers there.
   std::map<std::string, Anchor> anchors;
   Beat beat;

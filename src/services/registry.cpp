@@ -18,6 +18,8 @@ const ServiceInfo& email_service();
 const ServiceInfo& gotify_service();
 const ServiceInfo& pushover_service();
 const ServiceInfo& teams_service();
+const ServiceInfo& googlechat_service();
+const ServiceInfo& webhook_service();
 const ServiceInfo& healthchecks_service();
 const ServiceInfo& uptime_kuma_service();
 
@@ -33,6 +35,8 @@ const std::vector<const ServiceInfo*>& all_services() {
       &gotify_service(),
       &pushover_service(),
       &teams_service(),
+      &googlechat_service(),
+      &webhook_service(),
       &healthchecks_service(),
       &uptime_kuma_service(),
   };

@@ -46,6 +46,8 @@ struct Message {
   /// What a heartbeat service pings (success, failure, a run's start or
   /// end); chat services ignore it.
   Beat beat;
+  /// The alert key (--key, or `notify run`'s own); "" for none.
+  std::string key;
 };
 
 /// What a reply means for delivery.

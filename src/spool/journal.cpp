@@ -60,6 +60,7 @@ json draft_json(const Draft& d) {
             {"max_parts", d.max_parts}, {"files", files},
             {"priority", d.priority ? json(to_string(*d.priority)) : json()},
             {"notice", d.notice}};
+  if (!d.key.empty()) j["key"] = d.key;  // only when set: older journals read as before
   // Only when there are any: a journal without them reads as before.
   if (!d.anchors.empty()) {
     json anchors = json::object();
@@ -90,6 +91,7 @@ Draft draft_from(const json& j) {
   d.icon = j.value("icon", "");
   d.channel = j.value("channel", "");
   d.max_parts = j.value("max_parts", 0);
+  d.key = j.value("key", "");
   if (j.contains("files"))
     for (const auto& f : j.at("files")) {
       auto data = base64_decode(f.at("data").get<std::string>());

@@ -158,6 +158,9 @@ TEST_F(DiscoverE2E, token_dash_on_a_terminal_asks_without_echo) {
   EXPECT_EQ(*r.terminal_lflag & (ECHO | ICANON), unsigned(ECHO | ICANON));
 }
 
+// The wizard's question lists every service of the registry.
+const std::string kServicePrompt = "Service (" + services::catalog().type_list(",") + ")";
+
 class SetupE2E : public E2E {
  protected:
   FakeServer mm, tg, line, dc;
@@ -488,7 +491,7 @@ TEST_F(SetupE2E, the_wizard_walks_every_service_from_a_wrong_answer_to_a_deliver
   for (const auto& walk : walks) {
     SCOPED_TRACE(walk.name);
     std::vector<Say> steps = {{"Profile name [default]", walk.name + "\n"},
-                              {"Service (" + services::catalog().type_list(",") + ")", "\n"},
+                              {kServicePrompt, "\n"},
                               {"an answer is needed here", ""},
                               {"Service (", walk.service + "\n"}};
     steps.insert(steps.end(), walk.steps.begin(), walk.steps.end());
@@ -561,8 +564,7 @@ TEST_F(SetupE2E, editing_offers_every_current_value_and_enter_keeps_the_file_byt
   home.write_file("cfg/notify/profiles.toml", before);
   const std::string masked = mm.base_url() + "/hooks/***";
   auto same = converse({"setup", "ops"},
-                       {{"Service (" + services::catalog().type_list(",") + ") [mattermost]",
-                         "\n"},
+                       {{kServicePrompt + " [mattermost]", "\n"},
                         {"Incoming webhook URL (Integrations > Incoming Webhooks) [" + masked + "]",
                          "\n"},
                         {"Channel name (empty: the webhook's own) [alerts]", "\n"},
