@@ -15,6 +15,7 @@ const ServiceInfo& discord_service();
 const ServiceInfo& slack_service();
 const ServiceInfo& ntfy_service();
 const ServiceInfo& email_service();
+const ServiceInfo& matrix_service();
 
 const std::vector<const ServiceInfo*>& all_services() {
   static const std::vector<const ServiceInfo*> rows = {
@@ -25,6 +26,7 @@ const std::vector<const ServiceInfo*>& all_services() {
       &slack_service(),
       &ntfy_service(),
       &email_service(),
+      &matrix_service(),
   };
   return rows;
 }

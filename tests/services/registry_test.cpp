@@ -87,8 +87,11 @@ TEST(RegistryLoudnessTest, every_level_is_sent_as_the_row_says) {
                   text.find(as_json) != std::string::npos ||
                   text.find(as_json_text) != std::string::npos)
           << "no " << as_header << " in:\n" << text;
-      EXPECT_THAT(normal, Not(HasSubstr("\"" + field + "\":")));
-      EXPECT_THAT(normal, Not(HasSubstr(field + ": ")));
+      // Normal may carry the field with its own value (Matrix's msgtype is
+      // m.text), never the level's.
+      EXPECT_THAT(normal, Not(HasSubstr(as_json_text)));
+      EXPECT_THAT(normal, Not(HasSubstr(as_json)));
+      EXPECT_THAT(normal, Not(HasSubstr(as_header)));
     }
   }
 }
