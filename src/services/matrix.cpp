@@ -320,7 +320,7 @@ const ServiceInfo& matrix_service() {
       .make = make_matrix,
       .no_files = "Matrix takes files through its media repository, a second request notify "
                   "does not make",
-      .can = "markdown as HTML",
+      .can = "markdown as HTML, transaction ids: never twice",
       .loudness = {.low = {"msgtype", "m.notice"},
                    .mentions_notify = true,
                    .note = "no priority switch: high and urgent go as normal; urgent rings through "

@@ -210,7 +210,9 @@ done
 # --- notify setup --help: each flag, each meaning with its services -------------
 setup=$("$bin" setup --help 2>&1) || fail "notify setup --help failed: $setup"
 types=$(jq -r '[.services[].type] | join(" ")' <<<"$json")
-type_line=$(grep -E '^ +--type ' <<<"$setup")
+# The list wraps: the --type line and the lines that continue it.
+type_line=$(awk 'on && match($0, /^ +[^ ]/) && RLENGTH > 20 { printf " %s", $0; next } on { exit }
+                 /^ +--type / { on = 1; printf "%s", $0 }' <<<"$setup")
 for t in $types; do
     grep -qE "(^|[ ,])$t([ ,]|\$)" <<<"$type_line" || bad "setup --help: --type does not list $t: $type_line"
 done
