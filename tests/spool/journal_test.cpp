@@ -72,6 +72,18 @@ TEST(JournalTest, a_new_plan_restarts_that_destinations_progress) {
   EXPECT_EQ(back->plans.at("ops").fingerprint, "new");
 }
 
+TEST(JournalTest, a_plans_lookup_answer_reads_back_from_its_event_and_its_record) {
+  const Plan with{3, "fp", {"u1", "u2", "u3"}, "t", "!abc:example.org"};
+  auto back = decode_journal(encode_record(journal_sample()) + event_plan("ops", with));
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->plans.at("ops").lookup, "!abc:example.org");
+  EXPECT_FALSE(back->plans.at("family").lookup) << "a plan without one has none";
+  // Settling folds the events into the record line: the answer stays.
+  auto again = decode_journal(encode_record(*back));
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->plans.at("ops").lookup, "!abc:example.org");
+}
+
 // --- A damaged journal: lines that contradict the record ----------------
 // journal_sample(): ops has a plan of 3 parts, family one of 1, me none; the
 // targets are ops and me. The record is line 2, events start at line 3.
