@@ -43,7 +43,7 @@ std::string matrix_room_check(std::string_view v) {
   const bool shaped = v.size() >= 4 && v.size() <= 255 && (v[0] == '!' || v[0] == '#') &&
                       colon != std::string_view::npos && colon >= 2 && colon + 1 < v.size() &&
                       std::none_of(v.begin(), v.end(), [](char c) {
-                        return static_cast<unsigned char>(c) <= ' ' || c == '/' || c == 0x7f;
+                        return static_cast<unsigned char>(c) <= ' ' || c == 0x7f;
                       });
   if (shaped) return "";
   return "must be a room id (!id:server) or a room alias (#alias:server)";

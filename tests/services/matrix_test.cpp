@@ -160,6 +160,7 @@ TEST(MatrixTest, worst_case_text_keeps_every_event_under_the_budget) {
   std::string nested;
   for (int i = 0; i < 10000; ++i) nested += "- ";
   worst.push_back(nested);
+  std::size_t largest = 0;
   for (const auto& text : worst) {
     for (int mode = 0; mode < 3; ++mode) {
       for (bool edit : {false, true}) {
@@ -174,6 +175,7 @@ TEST(MatrixTest, worst_case_text_keeps_every_event_under_the_budget) {
         std::string back;
         for (const auto& r : rs) {
           EXPECT_LE(r.body.size(), Matrix::kEventBudget) << "mode " << mode << " edit " << edit;
+          largest = std::max(largest, r.body.size());
           const auto j = matrix_body(r);
           const std::string body = edit ? std::string(j["m.new_content"]["body"]) : std::string(j["body"]);
           back += body.substr(body.find('\n') + 1);
@@ -191,6 +193,8 @@ TEST(MatrixTest, worst_case_text_keeps_every_event_under_the_budget) {
       }
     }
   }
+  RecordProperty("largest_content_bytes", std::to_string(largest));
+  std::printf("matrix worst case: largest event content %zu bytes\n", largest);
 }
 
 TEST(MatrixTest, an_edit_is_an_m_replace_of_the_original_with_the_whole_new_content) {
