@@ -5,6 +5,8 @@
 #include <ctime>
 #include <map>
 #include <set>
+#include <string_view>
+#include <utility>
 
 #include "app/attachments.hpp"
 #include "config/loader.hpp"
@@ -121,7 +123,19 @@ void resolve_lookups(Planned& planned, spool::Journal* journal, World& world, Ht
   eo.clock = &world.clock_or_default();
   eo.stop = world.stop;
   eo.observer = &sync;
-  eo.log = [&world](const std::string& line) { world.tell(Level::verbose, "lookup: " + line); };
+  eo.log = [&world](std::string line) {
+    // The engine speaks of parts; a lookup is the one request before them.
+    const std::pair<std::string_view, std::string_view> words[] = {
+        {": POST part 1/1", ": lookup"},
+        {": part 1: delivered", ": lookup answered"},
+        {": part 1: ", ": lookup: "}};
+    for (const auto& [from, to] : words)
+      if (const auto at = line.find(from); at != std::string::npos) {
+        line.replace(at, from.size(), to);
+        break;
+      }
+    world.tell(Level::verbose, line);
+  };
   const auto answers = delivery::deliver(legs, plans, http, eo);
   for (std::size_t k = 0; k < planned.lookups.size(); ++k) {
     const auto& lk = planned.lookups[k];

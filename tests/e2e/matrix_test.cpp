@@ -151,6 +151,8 @@ TEST_F(MatrixE2E, an_alias_is_resolved_once_for_a_three_part_message) {
   auto r = run({"-v", "mx"}, text);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(matrix->lookups(), 1u);
+  EXPECT_THAT(r.err, HasSubstr("mx: lookup answered (HTTP 200)"));
+  EXPECT_THAT(r.err, Not(HasSubstr("part 1/1")));
   const auto ev = matrix->messages();
   ASSERT_EQ(ev.size(), 3u);
   for (const auto& e : ev) EXPECT_EQ(e.room_id, "!ops:fake.test");
