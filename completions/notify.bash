@@ -9,12 +9,12 @@ _notify_commands="send setup telegram list test flush check run spool help"
 _notify_help_topics="services priority options"
 _notify_spool_actions="list show drop retry"
 _notify_telegram_actions="discover"
-_notify_services="mattermost telegram line discord slack ntfy email gotify pushover teams googlechat webhook healthchecks uptime_kuma"
+_notify_services="mattermost telegram line discord slack ntfy email matrix gotify pushover teams googlechat webhook healthchecks uptime_kuma"
 _notify_languages="sh bash zsh fish json yaml toml xml html css javascript typescript python ruby go rust c cpp java sql diff log ini dockerfile makefile text"
 _notify_on_values="failure always success"
 
 # Options that take a separate argument word, in any context.
-_notify_arg_opts="-c --config -t --title --username --icon --channel --timeout --retries --max-parts --file --type --webhook-url --token --chat-id --thread-id --to --icon-url --avatar-url --api-base --server --topic --user --priority --smtp-url --password --from --url --ping-url --push-url --profile --on --after --key --cooldown"
+_notify_arg_opts="-c --config -t --title --username --icon --channel --timeout --retries --max-parts --file --type --webhook-url --token --chat-id --thread-id --to --icon-url --avatar-url --api-base --server --topic --user --priority --smtp-url --password --from --homeserver --access-token --room --url --ping-url --push-url --profile --on --after --key --cooldown"
 
 # Each command's options, as `notify help options --json` lists them
 # (tests/docs/options_documented.sh holds these lists to it).
@@ -27,7 +27,7 @@ _notify_opts_run="--on --after --live --key --cooldown --edit --reply $_notify_s
 _notify_opts_list="--names $_notify_global_opts"
 _notify_opts_check="$_notify_global_opts"
 _notify_opts_spool="--failed --all $_notify_global_opts"
-_notify_opts_setup="--type --webhook-url --token --chat-id --thread-id --to --username --channel --icon-url --avatar-url --api-base --server --topic --user --priority --smtp-url --password --from --url --ping-url --push-url --force --yes --test --save-anyway $_notify_global_opts"
+_notify_opts_setup="--type --webhook-url --token --chat-id --thread-id --to --username --channel --icon-url --avatar-url --api-base --server --topic --user --priority --smtp-url --password --from --homeserver --access-token --room --url --ping-url --push-url --force --yes --test --save-anyway $_notify_global_opts"
 _notify_opts_telegram="--profile --token --api-base $_notify_global_opts"
 _notify_opts_help="$_notify_global_opts"
 

@@ -9,7 +9,7 @@
 set -g __notify_arg_opts -c --config -t --title --username --icon --channel --timeout \
     --retries --max-parts --file --type --webhook-url --token --chat-id --thread-id --to \
     --icon-url --avatar-url --api-base --server --topic --priority --smtp-url --password \
-    --from --ping-url --push-url --profile --on
+    --from --ping-url --push-url --homeserver --access-token --room --profile --on
 
 # Positional words before the cursor (options and their arguments removed).
 function __notify_positionals
@@ -185,7 +185,7 @@ complete -c notify -n '__notify_sending; or __notify_sub test flush run' -l file
 complete -c notify -n '__notify_sub list' -l names -d 'only profile and group names, one per line'
 
 # setup
-complete -c notify -n '__notify_sub setup' -l type -x -a 'mattermost telegram line discord slack ntfy email gotify pushover teams googlechat webhook healthchecks uptime_kuma' -d service
+complete -c notify -n '__notify_sub setup' -l type -x -a 'mattermost telegram line discord slack ntfy email matrix gotify pushover teams googlechat webhook healthchecks uptime_kuma' -d service
 # claim: setup webhook_url
 complete -c notify -n '__notify_sub setup' -l webhook-url -x -d 'Mattermost, Discord, Slack, Teams or Google Chat webhook URL (- reads stdin)'
 complete -c notify -n '__notify_sub setup; or __notify_telegram_discover' -l token -x -d 'token (- reads stdin)'
@@ -218,6 +218,12 @@ complete -c notify -n '__notify_sub setup' -l smtp-url -x -d 'e-mail: SMTP serve
 complete -c notify -n '__notify_sub setup' -l password -x -d 'e-mail: SMTP password (- reads stdin)'
 # claim: setup from
 complete -c notify -n '__notify_sub setup' -l from -x -d 'e-mail sender'
+# claim: setup homeserver
+complete -c notify -n '__notify_sub setup' -l homeserver -x -d 'Matrix homeserver'
+# claim: setup access_token
+complete -c notify -n '__notify_sub setup' -l access-token -x -d 'Matrix access token (- reads stdin)'
+# claim: setup room
+complete -c notify -n '__notify_sub setup' -l room -x -d 'Matrix room, !id:server or #alias:server'
 # claim: setup url
 complete -c notify -n '__notify_sub setup' -l url -x -d 'HTTP webhook endpoint URL'
 # claim: setup ping_url

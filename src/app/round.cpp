@@ -5,6 +5,8 @@
 #include <ctime>
 #include <map>
 #include <set>
+#include <string_view>
+#include <utility>
 
 #include "app/attachments.hpp"
 #include "config/loader.hpp"
@@ -63,6 +65,115 @@ class Journaller final : public delivery::Observer {
   const std::vector<std::string>& names_;
   bool synced_ = false;
 };
+
+// A lookup as the engine sees it: one request, "delivered" when the
+// service reads a value from its reply, which is the part's message id.
+class LookupService final : public services::Service {
+ public:
+  explicit LookupService(const services::Service& service) : service_(service) {}
+  std::vector<HttpRequest> build(const services::Message&,
+                                 const services::BuildContext&) const override {
+    return {};
+  }
+  services::Verdict interpret(const HttpResponse& response) const override {
+    auto answer = service_.read_lookup(response);
+    if (answer.value) return {services::Verdict::Kind::delivered, std::nullopt, "", ""};
+    return answer.verdict;
+  }
+  std::size_t one_part_text(const services::Message&) const override { return 0; }
+  std::string message_id(const HttpRequest&, const HttpResponse& response) const override {
+    return service_.read_lookup(response).value.value_or("");
+  }
+
+ private:
+  const services::Service& service_;
+};
+
+// Only a wait is worth a trip to the disk: a lookup is no part.
+class LookupSync final : public delivery::Observer {
+ public:
+  explicit LookupSync(spool::Journal* journal) : journal_(journal) {}
+  void waiting() override {
+    if (journal_) journal_->sync();
+  }
+
+ private:
+  spool::Journal* journal_;
+};
+
+// Performs the round's lookups with the engine (retries, Retry-After, the
+// stop signal), rebuilds each answered leg with its answer and journals the
+// new plan; a leg whose lookup failed is unavailable, for good when the
+// server said so.
+void resolve_lookups(Planned& planned, spool::Journal* journal, World& world, HttpClient& http) {
+  std::vector<delivery::Leg> legs;
+  std::vector<delivery::Plan> plans;
+  for (const auto& lk : planned.lookups) {
+    const auto& leg = planned.legs[lk.leg];
+    delivery::Leg probe;
+    probe.profile = leg.profile;
+    probe.service = std::make_unique<LookupService>(*leg.service);
+    probe.requests = {lk.request};
+    plans.push_back({planned.leg_names[lk.leg], {legs.size()}});
+    legs.push_back(std::move(probe));
+  }
+  LookupSync sync(journal);
+  delivery::EngineOptions eo;
+  eo.random01 = [&world] { return world.random_or_default().unit(); };
+  eo.clock = &world.clock_or_default();
+  eo.stop = world.stop;
+  eo.observer = &sync;
+  eo.log = [&world](std::string line) {
+    // The engine speaks of parts; a lookup is the one request before them.
+    const std::pair<std::string_view, std::string_view> words[] = {
+        {": POST part 1/1", ": lookup"},
+        {": part 1: delivered", ": lookup answered"},
+        {": part 1: ", ": lookup: "}};
+    for (const auto& [from, to] : words)
+      if (const auto at = line.find(from); at != std::string::npos) {
+        line.replace(at, from.size(), to);
+        break;
+      }
+    world.tell(Level::verbose, line);
+  };
+  const auto answers = delivery::deliver(legs, plans, http, eo);
+  for (std::size_t k = 0; k < planned.lookups.size(); ++k) {
+    const auto& lk = planned.lookups[k];
+    const auto& answer = answers[k];
+    auto& leg = planned.legs[lk.leg];
+    const std::string& name = planned.leg_names[lk.leg];
+    if (!answer.delivered || answer.message_ids.empty() || answer.message_ids[0].empty()) {
+      // The engine's words are "NAME: why"; the leg's own are the why.
+      std::string why = answer.error;
+      if (why.rfind(name + ": ", 0) == 0) why.erase(0, name.size() + 2);
+      leg.unavailable = why.empty() ? "no answer to the lookup" : why;
+      leg.unavailable_permanent = answer.permanent;
+      leg.unavailable_hint = answer.hint;
+      continue;
+    }
+    std::vector<std::string> drawn = lk.uuids;
+    std::size_t replayed = 0;
+    services::BuildContext ctx;
+    ctx.new_uuid = [&] {
+      if (replayed < lk.uuids.size()) return lk.uuids[replayed++];
+      drawn.push_back(world.random_or_default().uuid4());
+      return drawn.back();
+    };
+    if (lk.created_unix > 0) ctx.now_unix = [&lk] { return lk.created_unix; };
+    ctx.lookup = answer.message_ids[0];
+    leg.requests = leg.service->build(lk.message, ctx);
+    if (!lk.message.edit_ids.empty()) {
+      auto fresh = lk.message;
+      fresh.edit_ids.clear();
+      leg.anew = leg.service->build(fresh, ctx);
+      if (leg.anew.size() != leg.requests.size()) leg.anew.clear();
+    }
+    spool::Plan plan{leg.requests.size(), fingerprint(leg.requests), drawn, lk.message.title,
+                     ctx.lookup};
+    if (journal) journal->append(spool::event_plan(name, plan));
+    leg.first = 0;
+  }
+}
 
 }  // namespace
 
@@ -176,6 +287,10 @@ Planned plan_round(const config::Config& cfg, spool::Record& record, spool::Jour
     // A mail's Date is when the message was first sent: a flush rebuilds
     // the same message (and the same fingerprint).
     if (record.created_unix > 0) ctx.now_unix = [&record] { return record.created_unix; };
+    // A lookup answered before is used again: the message goes where it
+    // was first addressed, with no second question to the server.
+    auto asks = leg.service->lookup(m);
+    if (asks && stored && stored->lookup) ctx.lookup = stored->lookup;
     leg.requests = leg.service->build(m, ctx);
     // Built here, not when an edit is refused: a flush rebuilds it with
     // the same random values.
@@ -192,7 +307,7 @@ Planned plan_round(const config::Config& cfg, spool::Record& record, spool::Jour
       if (stored && accepted > 0)
         world.tell(Level::warning, name + ": the profile changed since " + std::to_string(accepted) +
                                        " part(s) of this message were delivered; sending it whole");
-      spool::Plan plan{leg.requests.size(), fp, {}, m.title};
+      spool::Plan plan{leg.requests.size(), fp, {}, m.title, ctx.lookup};
       if (stored) plan.uuids.assign(stored->uuids.begin(), stored->uuids.begin() + long(replayed));
       plan.uuids.insert(plan.uuids.end(), drawn.begin(), drawn.end());
       if (journal) journal->append(spool::event_plan(name, plan));
@@ -200,6 +315,9 @@ Planned plan_round(const config::Config& cfg, spool::Record& record, spool::Jour
       record.accepted.erase(name);
     }
     leg.already_has = record.have.count(name) > 0;
+    if (asks && !ctx.lookup && !leg.already_has && !opts.dry_run)
+      out.lookups.push_back({out.legs.size(), std::move(*asks), m, record.plans.at(name).uuids,
+                             record.created_unix});
     // Once per profile and process: a fallback may serve several targets,
     // and --stream delivers many messages.
     if (!world.noted || world.noted->insert(name).second)
@@ -254,6 +372,7 @@ RoundResult run_round(Planned& planned, spool::Journal* journal, World& world) {
     std::unique_ptr<HttpClient> own;
     if (!world.http) own = world.make_http();
     HttpClient& http = world.http ? *world.http : *own;
+    if (!planned.lookups.empty()) resolve_lookups(planned, journal, world, http);
     Journaller journaller(journal, planned.leg_names);
     delivery::EngineOptions eo;
     eo.random01 = [&world] { return world.random_or_default().unit(); };

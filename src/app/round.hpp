@@ -44,6 +44,17 @@ struct Planned {
   std::deque<config::Profile> profiles;  ///< storage behind the legs' profile pointers
   /// By destination profile: the files it cannot carry, each with why.
   std::map<std::string, std::vector<std::pair<std::string, std::string>>> files_left_out;
+  /// A leg whose requests need an answer of the server first
+  /// (services::Service::lookup()) that its plan does not hold yet: built
+  /// without it, rebuilt by run_round once it is known.
+  struct Lookup {
+    std::size_t leg = 0;
+    HttpRequest request;
+    services::Message message;  ///< as built, title included
+    std::vector<std::string> uuids;  ///< the plan's random values, replayed
+    std::int64_t created_unix = 0;
+  };
+  std::vector<Lookup> lookups;
 };
 Planned plan_round(const config::Config& config, spool::Record& record,
                    spool::Journal* journal, const RoundOptions& options, World& world);
@@ -52,7 +63,10 @@ Planned plan_round(const config::Config& config, spool::Record& record,
 std::vector<DryRun> dry_runs(const Planned& planned);
 
 /// Delivers a planned round, journalling each accepted part and each
-/// target's end. Does not settle the journal.
+/// target's end. Does not settle the journal. Lookups come first (with
+/// retries, as a part would): a leg whose lookup is answered is rebuilt
+/// with the answer and its new plan journalled, so a flush never asks
+/// again; one whose lookup fails fails as its parts would have.
 RoundResult run_round(Planned& planned, spool::Journal* journal, World& world);
 
 }  // namespace notify::app

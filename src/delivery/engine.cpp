@@ -125,6 +125,8 @@ class Engine {
         } else if (!leg.unavailable.empty()) {
           r.state = LegState::failed;
           r.error = leg.unavailable;
+          r.hint = leg.unavailable_hint;
+          r.permanent = leg.unavailable_permanent;
         } else if (stopping()) {
           r.state = LegState::failed;
           r.error = "not tried: notify is stopping";

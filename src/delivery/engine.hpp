@@ -33,6 +33,10 @@ struct Leg {
   std::size_t first = 0;        ///< parts accepted before (a resumed message)
   bool already_has = false;     ///< the destination got the whole message before
   std::string unavailable;      ///< why it cannot be tried now (e.g. a secret); "" = it can
+  /// With `unavailable`: it never will be (a lookup the server refused for
+  /// good, Service::lookup()), and what to do about it.
+  bool unavailable_permanent = false;
+  std::string unavailable_hint;
 };
 
 /// A target: the legs (indices into the leg table) it tries in order.

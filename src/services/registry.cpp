@@ -15,6 +15,7 @@ const ServiceInfo& discord_service();
 const ServiceInfo& slack_service();
 const ServiceInfo& ntfy_service();
 const ServiceInfo& email_service();
+const ServiceInfo& matrix_service();
 const ServiceInfo& gotify_service();
 const ServiceInfo& pushover_service();
 const ServiceInfo& teams_service();
@@ -32,6 +33,7 @@ const std::vector<const ServiceInfo*>& all_services() {
       &slack_service(),
       &ntfy_service(),
       &email_service(),
+      &matrix_service(),
       &gotify_service(),
       &pushover_service(),
       &teams_service(),

@@ -73,6 +73,18 @@ struct BuildContext {
   /// Seconds since the epoch for what a message states as its time (an
   /// e-mail's Date); the system clock when empty.
   std::function<std::int64_t()> now_unix = nullptr;
+  /// What Service::lookup() learnt from the server (Matrix: the room id of
+  /// an alias), journalled with the plan so a flush builds with the same
+  /// answer; nullopt when the service asked nothing, or not yet (a
+  /// --dry-run, or before the round performs the lookup).
+  std::optional<std::string> lookup = std::nullopt;
+};
+
+/// What a lookup's reply says: the value the requests need, or why there is
+/// none (a retry or a permanent failure, read as a send's reply would be).
+struct LookupAnswer {
+  std::optional<std::string> value;
+  Verdict verdict;
 };
 
 class Service {
@@ -103,6 +115,15 @@ class Service {
                                  const HttpResponse& /*response*/) const {
     return "";
   }
+  /// A request whose answer build() needs (BuildContext::lookup), made once
+  /// per message before its parts go out: app/round performs it, journals
+  /// the answer and rebuilds with it. nullopt (the default) when the
+  /// requests need nothing from the server.
+  virtual std::optional<HttpRequest> lookup(const Message& /*message*/) const {
+    return std::nullopt;
+  }
+  /// Reads the reply (or transport failure) to lookup()'s request.
+  virtual LookupAnswer read_lookup(const HttpResponse& /*response*/) const { return {}; }
 };
 
 /// Longest part the profile's service takes, in its own unit (max_length

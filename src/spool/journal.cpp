@@ -117,6 +117,7 @@ Draft draft_from(const json& j) {
 json plan_json(const Plan& p) {
   json j = {{"parts", p.parts}, {"fp", p.fingerprint}, {"uuids", p.uuids}};
   if (p.title) j["title"] = *p.title;
+  if (p.lookup) j["lookup"] = *p.lookup;
   return j;
 }
 
@@ -126,6 +127,7 @@ Plan plan_from(const json& j) {
   p.fingerprint = j.value("fp", "");
   p.uuids = j.value("uuids", std::vector<std::string>{});
   if (j.contains("title") && j["title"].is_string()) p.title = j["title"].get<std::string>();
+  if (j.contains("lookup") && j["lookup"].is_string()) p.lookup = j["lookup"].get<std::string>();
   return p;
 }
 

@@ -23,6 +23,10 @@ struct Plan {
   /// The title the parts carry (a late delivery's "queued" note changes
   /// it): a resumed plan is rebuilt with it, so its parts come out the same.
   std::optional<std::string> title;
+  /// The answer of the service's lookup (services::Service::lookup(), a
+  /// Matrix alias's room id) the requests were built with; nullopt when
+  /// none was asked or none is known yet (then a flush asks again).
+  std::optional<std::string> lookup;
 };
 
 /// Where one target of the message stands.

@@ -182,8 +182,8 @@ TEST(EditRequestTest, the_rows_say_who_can_edit_and_reply) {
     if (s->capabilities.edit) edit.push_back(std::string(s->schema.type));
     if (s->capabilities.reply) reply_.push_back(std::string(s->schema.type));
   }
-  EXPECT_THAT(edit, ::testing::UnorderedElementsAre("telegram", "discord", "ntfy"));
-  EXPECT_THAT(reply_, ::testing::UnorderedElementsAre("telegram", "email", "googlechat"));
+  EXPECT_THAT(edit, ::testing::UnorderedElementsAre("telegram", "discord", "ntfy", "matrix"));
+  EXPECT_THAT(reply_, ::testing::UnorderedElementsAre("telegram", "email", "matrix", "googlechat"));
 }
 
 }  // namespace

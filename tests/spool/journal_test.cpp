@@ -28,8 +28,8 @@ Record journal_sample() {
   r.message.code = true;
   r.message.files.push_back({"a.bin", std::string("\0\1\2\xff binary", 12)});
   r.targets = {"ops", "me"};
-  r.plans["ops"] = Plan{3, "abc", {}, std::nullopt};
-  r.plans["family"] = Plan{1, "def", {"8c1f0e2a-0000-4000-8000-000000000001"}, std::nullopt};
+  r.plans["ops"] = Plan{3, "abc", {}, std::nullopt, std::nullopt};
+  r.plans["family"] = Plan{1, "def", {"8c1f0e2a-0000-4000-8000-000000000001"}, std::nullopt, std::nullopt};
   return r;
 }
 
@@ -65,11 +65,23 @@ TEST(JournalTest, a_torn_last_event_is_ignored) {
 }
 
 TEST(JournalTest, a_new_plan_restarts_that_destinations_progress) {
-  std::string text = encode_record(journal_sample()) + event_part("ops", 0) + event_plan("ops", Plan{2, "new", {}, std::nullopt});
+  std::string text = encode_record(journal_sample()) + event_part("ops", 0) + event_plan("ops", Plan{2, "new", {}, std::nullopt, std::nullopt});
   auto back = decode_journal(text);
   ASSERT_TRUE(back);
   EXPECT_EQ(back->accepted.count("ops"), 0u);
   EXPECT_EQ(back->plans.at("ops").fingerprint, "new");
+}
+
+TEST(JournalTest, a_plans_lookup_answer_reads_back_from_its_event_and_its_record) {
+  const Plan with{3, "fp", {"u1", "u2", "u3"}, "t", "!abc:example.org"};
+  auto back = decode_journal(encode_record(journal_sample()) + event_plan("ops", with));
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->plans.at("ops").lookup, "!abc:example.org");
+  EXPECT_FALSE(back->plans.at("family").lookup) << "a plan without one has none";
+  // Settling folds the events into the record line: the answer stays.
+  auto again = decode_journal(encode_record(*back));
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->plans.at("ops").lookup, "!abc:example.org");
 }
 
 // --- A damaged journal: lines that contradict the record ----------------
@@ -177,7 +189,7 @@ TEST(JournalDamageTest, the_events_notify_writes_itself_are_never_damage) {
   Record r = journal_sample();
   std::string text = encode_record(r);
   Record live = r;
-  for (const auto& ev : {event_plan("ops", Plan{2, "new", {}, std::nullopt}), event_part("ops", 0),
+  for (const auto& ev : {event_plan("ops", Plan{2, "new", {}, std::nullopt, std::nullopt}), event_part("ops", 0),
                          event_part("ops", 1), event_done("ops", "ops"),
                          event_failed("me", TargetState{1, "HTTP 503", false})}) {
     EXPECT_EQ(apply_event(live, ev.substr(0, ev.size() - 1)), "") << ev;
