@@ -39,7 +39,7 @@ set(CPACK_PACKAGE_DESCRIPTION_SUMMARY
 set(CPACK_PACKAGE_DESCRIPTION
   "notify reads a message from stdin or its arguments, resolves a named profile
 from a TOML file and delivers it to Mattermost, Telegram, LINE, Discord, Slack,
-ntfy, e-mail (SMTP), Matrix, Gotify, Pushover, Teams, Google Chat or any HTTP webhook, with splitting, escaping, retries and an on-disk journal
+ntfy, e-mail (SMTP), Matrix, Gotify, Pushover, Teams, Google Chat or any HTTP webhook, and pings healthchecks.io and Uptime Kuma, with splitting, escaping, retries and an on-disk journal
 that keeps every message until it is delivered.")
 set(CPACK_PACKAGING_INSTALL_PREFIX "/usr")
 

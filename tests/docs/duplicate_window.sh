@@ -34,6 +34,7 @@ done < <(grep -v '^usage:' <<<"$help")
 spelled() {
     case $1 in
         email) echo 'e-mail' ;;
+        uptime_kuma) echo 'Uptime Kuma' ;;
         *) echo "$1" ;;
     esac
 }

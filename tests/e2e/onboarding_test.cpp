@@ -15,14 +15,6 @@
 namespace notify::test {
 namespace {
 
-// setup's question for the service: every type of the registry, in order.
-std::string service_question() {
-  std::string types;
-  for (const auto* s : services::all_services())
-    types += (types.empty() ? "" : ", ") + std::string(s->schema.type);
-  return "Service (" + types + ")";
-}
-
 using ::testing::HasSubstr;
 using ::testing::Not;
 
