@@ -137,8 +137,7 @@ const ServiceInfo& healthchecks_service() {
       .destination = healthchecks_destination,
       .make = make_healthchecks,
       .no_files = "whose pings carry text only",
-      .can = "pings: success, --fail, and run's start and exit status with the report's tail "
-             "(rid per run)",
+      .can = "pings success, /fail, run's /start and exit status (rid per run)",
       .loudness = {.note = "a ping has no loudness: every level pings success, only --fail or "
                            "a run's exit status fails"},
       .capabilities = {.heartbeat = true, .heartbeat_start = true}};

@@ -120,8 +120,7 @@ const ServiceInfo& uptime_kuma_service() {
       .destination = kuma_destination,
       .make = make_uptime_kuma,
       .no_files = "whose pushes carry one line of text",
-      .can = "pushes: up, down for --fail and a failed run, with the first line and the run's "
-             "time in ms",
+      .can = "pushes up, or down for --fail and a failed run; run's time as ping",
       .loudness = {.note = "a push has no loudness: every level pushes up, only --fail or a "
                            "failed run pushes down"},
       .capabilities = {.heartbeat = true}};

@@ -25,6 +25,7 @@
 #include <string_view>
 
 #include "e2e.hpp"
+#include "support/fake_heartbeat.hpp"
 #include "support/fake_services2.hpp"
 
 namespace notify::test {
@@ -190,6 +191,9 @@ constexpr Coverage kCoverage[] = {
     {"```toml [profiles.ops]", ""},
     {"notify alerts --priority urgent -t \"db1 is down\" < /var/log/db1.err", ""},
     {"notify alerts --priority low \"backup done\"", ""},
+    {"```toml [profiles.nightly]", ""},
+    {"notify run nightly,ops -- /usr/local/bin/backup.sh", ""},
+    {"backup.sh && notify nightly \"backup done\" || notify --fail nightly", ""},
     {"``` src/core Result type, exit codes, secret masking, and the plain types", ""},
     {"``` core <- config <- services <- delivery <- app <- cli <- main.cpp", ""},
 };
@@ -986,6 +990,52 @@ TEST_F(ReadmeE2E, the_phone_rings_for_urgent_and_stays_quiet_for_low) {
   EXPECT_EQ(tg.request_count(), 1u) << "pager takes urgent only";
   EXPECT_EQ(ntfy.messages().size(), 1u) << "phone takes high and urgent only";
   EXPECT_EQ(dc.request_count(), 1u) << "loud takes urgent only";
+}
+
+// "A dead-man switch for a cron job": the recipe's profiles, pointed at fakes.
+TEST_F(ReadmeE2E, a_run_pings_the_switches_and_a_plain_send_or_fail_pings_them_too) {
+  FakeServer hc_server, kuma_server;
+  FakeHealthchecks hc;
+  FakeUptimeKuma kuma;
+  hc_server.set_handler(hc.handler());
+  kuma_server.set_handler(kuma.handler());
+  home.write_file(".config/notify/profiles.toml",
+                  "[defaults]\nretries = 0\ntimeout = 5\n\n" + example("```toml [profiles.nightly]") +
+                      "\n[profiles.ops]\ntype = \"mattermost\"\nwebhook_url = \"" + mattermost_url(mm) +
+                      "\"\n");
+  // backup.sh is found in the test's bin/, first on PATH.
+  home.write_file("bin/backup.sh", "#!/bin/sh\necho copied 3 volumes\nexit 0\n", 0755);
+  const Env env = {{"HC_PING_URL", hc.ping_url(hc_server)},
+                   {"KUMA_PUSH_URL", kuma.push_url(kuma_server)}};
+  auto r = sh(subst(example("notify run nightly,ops -- /usr/local/bin/backup.sh"),
+                    "/usr/local/bin/backup.sh", (bin / "backup.sh").string()),
+              std::nullopt, env);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  auto pings = hc.pings();
+  ASSERT_EQ(pings.size(), 2u);
+  EXPECT_EQ(pings[0].kind, "start");
+  EXPECT_EQ(pings[1].kind, "exit");
+  EXPECT_EQ(pings[1].exit_status, 0);
+  EXPECT_EQ(pings[0].rid, pings[1].rid);
+  EXPECT_THAT(pings[1].body, HasSubstr("copied 3 volumes"));
+  EXPECT_EQ(mm.request_count(), 0u) << "--on failure: a success is not reported to the chat";
+
+  const std::string line = example("backup.sh && notify nightly \"backup done\" || notify --fail nightly");
+  r = sh(line, std::nullopt, env);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  ASSERT_EQ(hc.pings().size(), 3u);
+  EXPECT_EQ(hc.pings()[2].kind, "success");
+  EXPECT_EQ(hc.pings()[2].body, "backup done");
+  home.write_file("bin/backup.sh", "#!/bin/sh\nexit 1\n", 0755);
+  r = sh(line, std::nullopt, env);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  ASSERT_EQ(hc.pings().size(), 4u);
+  EXPECT_EQ(hc.pings()[3].kind, "fail");
+  // The kuma profile of the same block loads and pushes.
+  r = sh("notify kuma \"status page check\"", std::nullopt, env);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  ASSERT_EQ(kuma.pushes().size(), 1u);
+  EXPECT_EQ(kuma.pushes()[0].status, "up");
 }
 
 TEST_F(ReadmeE2E, the_profile_example_loads_and_names_what_is_missing) {
