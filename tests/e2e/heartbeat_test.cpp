@@ -142,12 +142,12 @@ TEST_F(HeartbeatE2E, dry_run_list_and_json_never_show_the_uuid_or_the_token) {
   EXPECT_THAT(listed.out, HasSubstr("healthchecks  "));
   EXPECT_THAT(listed.out, HasSubstr("/api/push/***"));
   expect_no_secret(listed);
-  auto json = run({"list", "--json"});
-  expect_no_secret(json);
+  auto listed_json = run({"list", "--json"});
+  expect_no_secret(listed_json);
   auto verbose = run({"-v", "beats", "hi"});
   expect_no_secret(verbose);
   EXPECT_TRUE(hc.pings().size() == 1u && hc.pings()[0].body == "hi");
-  EXPECT_EQ(dry.exit_code + listed.exit_code + json.exit_code + verbose.exit_code, 0);
+  EXPECT_EQ(dry.exit_code + listed.exit_code + listed_json.exit_code + verbose.exit_code, 0);
 }
 
 TEST_F(HeartbeatE2E, a_deleted_check_is_one_clear_line_and_a_dead_letter) {
