@@ -47,7 +47,7 @@ int cmd_list(Session& s) {
     return kExitOk;
   }
   std::size_t w = 9;
-  std::size_t tw = 12;  // "healthchecks" needs one more
+  std::size_t tw = 12;
   for (const auto& p : listing.profiles) {
     w = std::max(w, p.name.size() + 2);
     tw = std::max(tw, p.type.size() + 2);

@@ -235,7 +235,7 @@ constexpr OptionSpec kOptions[] = {
              "where the service can; elsewhere as new messages"},
     // Heartbeats (PRODUCT.md, third edition):
     {.id = Opt::fail, .name = "fail", .commands = bit(Command::send), .group = Group::delivery,
-     .help = "tell heartbeat profiles the job failed (healthchecks /fail, Uptime Kuma down); "
+     .help = "tell heartbeat profiles the job failed (a failure ping, not a success); "
              "other services get the message as usual"},
     // output and files, every command's:
     {.id = Opt::config, .name = "config", .letter = 'c', .arg = Arg::required, .value = "PATH",

@@ -146,7 +146,7 @@ struct Capabilities {
   /// pings success, --fail failure, and `notify run` its end whatever --on
   /// says, with no alert key holding a ping back.
   bool heartbeat = false;
-  /// `notify run` also pings when the command starts (healthchecks' /start).
+  /// `notify run` also pings when the command starts, before its end.
   bool heartbeat_start = false;
 };
 

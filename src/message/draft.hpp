@@ -45,8 +45,8 @@ struct Anchor {
   bool empty() const { return edit.empty() && reply_to.empty() && !keep_ids && !keep_thread; }
 };
 
-/// What a heartbeat profile (healthchecks, uptime_kuma: PRODUCT.md
-/// "Heartbeats") is told about a job. Chat services ignore it. A plain send
+/// What a heartbeat profile (a dead-man switch: PRODUCT.md "Heartbeats")
+/// is told about a job. Chat services ignore it. A plain send
 /// is a success whatever its priority: only --fail or a run's status says
 /// a job failed.
 struct Beat {
@@ -63,8 +63,8 @@ struct Beat {
   std::string run_id;
   /// How long the command ran, in milliseconds (Kind::exit); -1: unknown.
   std::int64_t duration_ms = -1;
-  /// The most report a server said it keeps (healthchecks' Ping-Body-Limit,
-  /// learnt from the answer to the run's start); 0: unknown.
+  /// The most report a server said it keeps (learnt from its answer to
+  /// the run's start ping); 0: unknown.
   std::size_t body_limit = 0;
 
   bool plain() const { return kind == Kind::success && run_id.empty(); }
