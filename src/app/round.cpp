@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "app/attachments.hpp"
+#include "app/secrets.hpp"
 #include "config/loader.hpp"
 #include "services/registry.hpp"
 
@@ -126,7 +127,7 @@ void resolve_lookups(Planned& planned, spool::Journal* journal, World& world, Ht
   eo.log = [&world](std::string line) {
     // The engine speaks of parts; a lookup is the one request before them.
     const std::pair<std::string_view, std::string_view> words[] = {
-        {": POST part 1/1", ": lookup"},
+        {": GET part 1/1", ": lookup"},
         {": part 1: delivered", ": lookup answered"},
         {": part 1: ", ": lookup: "}};
     for (const auto& [from, to] : words)
@@ -236,6 +237,7 @@ Planned plan_round(const config::Config& cfg, spool::Record& record, spool::Jour
     leg.service = services::make_service(p);
     if (world.masker) {
       services::add_secrets(p, *world.masker);
+      learn_variables(p, world.env, *world.masker);
     }
     // A message goes only where it was addressed: a profile that now names
     // another chat, webhook or recipient gets it only if `spool retry`
@@ -349,7 +351,17 @@ Planned plan_round(const config::Config& cfg, spool::Record& record, spool::Jour
 
 std::vector<DryRun> dry_runs(const Planned& planned) {
   std::vector<DryRun> out;
-  for (const auto& plan : planned.plans)
+  for (const auto& plan : planned.plans) {
+    // A target none of whose profiles can send (an unset ${VAR}) says why,
+    // as a send would, instead of vanishing from the preview.
+    const bool none = std::all_of(plan.legs.begin(), plan.legs.end(),
+                                  [&](std::size_t l) { return !planned.legs[l].unavailable.empty(); });
+    if (none && !plan.legs.empty()) {
+      const auto& first = planned.legs[plan.legs.front()];
+      out.push_back(DryRun{plan.target, first.profile->name, first.profile->type, {},
+                           "would not be sent: " + first.unavailable, {}, {}});
+      continue;
+    }
     for (const auto l : plan.legs) {
       const auto& leg = planned.legs[l];
       if (!leg.unavailable.empty()) continue;
@@ -360,6 +372,7 @@ std::vector<DryRun> dry_runs(const Planned& planned) {
       out.push_back(std::move(run));
       break;
     }
+  }
   for (const auto& oc : planned.settled)
     if (!oc.skipped.empty()) out.push_back(DryRun{oc.target, "", "", {}, oc.skipped, {}, {}});
   return out;

@@ -303,17 +303,21 @@ RunResult run(const config::Config& cfg, const RunRequest& req, ProcessRunner& r
   if (req.targets)
     for (const auto& t : *req.targets)
       if (std::find(beats.begin(), beats.end(), t) == beats.end()) chats.push_back(t);
-  // A heartbeat keeps what it can of the report itself (the tail, or one
-  // line): only when nothing else gets it does its room bound the report.
+  // The chats' report fits their parts; the heartbeats' is fitted to the
+  // largest of their rooms (each keeps what it can: the tail, or a line).
   auto rooms_now = [&] {
     auto rooms = req.targets ? rooms_for(cfg, chats, draft, req.send.overrides) : kStderrRoom;
-    if (rooms.empty() && !beats.empty()) {
-      for (const auto& room : rooms_for(cfg, beats, draft, req.send.overrides))
-        if (rooms.empty() || room.units > rooms.front().units) rooms = {room};
-    }
     return rooms.empty() ? kStderrRoom : rooms;
   };
-  Tail tail(tail_cap(rooms_now()));
+  auto beat_rooms = [&] {
+    std::vector<Room> rooms;
+    for (const auto& room : rooms_for(cfg, beats, draft, req.send.overrides))
+      if (rooms.empty() || room.units > rooms.front().units) rooms = {room};
+    return rooms;
+  };
+  // Enough kept for whichever report wants the most.
+  Tail tail(beats.empty() ? tail_cap(rooms_now())
+                          : std::max(chats.empty() ? 0 : tail_cap(rooms_now()), tail_cap(beat_rooms())));
   std::string cmdline;
   for (const auto& a : req.argv) cmdline += (cmdline.empty() ? "" : " ") + shell_quote(a);
   const std::string run_id = beats.empty() ? "" : world.random_or_default().uuid4();
@@ -322,6 +326,12 @@ RunResult run(const config::Config& cfg, const RunRequest& req, ProcessRunner& r
   const auto live = req.live && req.targets && !req.send.dry_run && !chats.empty()
                         ? post_running(cfg, req, cmdline, world)
                         : std::map<std::string, std::vector<std::string>>{};
+  // Whoever stopped us while the start was announced does not want the job
+  // started now (as before the profile file was read).
+  if (world.stop.requested && world.stop.requested()) {
+    result.stopped_before_start = true;
+    return result;
+  }
   auto ended = runner.run(req.argv, [&](int stream, std::string_view bytes) {
     if (req.echo) req.echo(stream, bytes);
     tail.add(bytes);
@@ -364,7 +374,11 @@ RunResult run(const config::Config& cfg, const RunRequest& req, ProcessRunner& r
   if (req.targets && req.attach)
     if (auto files = req.attach(draft); !files) result.unsent_reason = files.error().message;
   std::string out = tail.finish();
-  draft.body = report_body(cmdline, std::move(out), tail.dropped(), rooms_now());
+  const std::string beat_body =
+      beats.empty() ? "" : report_body(cmdline, out, tail.dropped(), beat_rooms());
+  draft.body = chats.empty() && !beats.empty()
+                   ? beat_body
+                   : report_body(cmdline, std::move(out), tail.dropped(), rooms_now());
   if (!asked && !result.unsent_reason.empty() && beats.empty()) {
     result.unsent_reason.clear();  // a --file error is for the reports asked for
     return result;
@@ -383,6 +397,7 @@ RunResult run(const config::Config& cfg, const RunRequest& req, ProcessRunner& r
     // The exit status, whatever --on says, with no key to hold it back;
     // journalled and retried like any message.
     Draft end = draft;
+    end.body = beat_body;
     end.beat = {Beat::Kind::exit, e.exit_status, run_id,
                 static_cast<std::int64_t>(ended->seconds * 1000 + 0.5), body_limit};
     SendOptions beat_opts;

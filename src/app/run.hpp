@@ -64,6 +64,9 @@ struct RunResult {
   /// whose report was held back (cooldown) or is not due (--after) has
   /// `held` or `skipped` set; neither changes the exit status.
   std::optional<SendResult> sent;
+  /// A stop signal came while the start was announced (heartbeat pings,
+  /// --live): the command was not started, and nothing was reported.
+  bool stopped_before_start = false;
   /// Why a report was not sent (the --file error); empty when the profile
   /// file was the reason or it was sent.
   std::string unsent_reason;

@@ -10,11 +10,27 @@ void learn_secrets(const config::Profile& profile, Masker& masker) {
   services::add_secrets(profile, masker);
 }
 
+void learn_variables(const config::Profile& profile, const config::EnvLookup& env,
+                     Masker& masker) {
+  // A variable inside a longer value ("Bearer ${TOKEN}") is a secret of
+  // its own: a server that quotes the token alone must not show it.
+  for (const auto& src : profile.secret_sources) {
+    if (src.is_file) continue;
+    for (std::size_t at = src.value.find("${"); at != std::string::npos;
+         at = src.value.find("${", at + 2)) {
+      const auto end = src.value.find('}', at + 2);
+      if (end == std::string::npos) break;
+      if (const auto value = env(src.value.substr(at + 2, end - at - 2))) masker.add(*value);
+    }
+  }
+}
+
 Result<void> resolve_profile(config::Profile& profile, const config::EnvLookup& env,
                              const config::FileReader& read_file, Masker& masker) {
   auto r = config::resolve_secrets(profile, env, read_file);
   if (!r) return r;
   services::add_secrets(profile, masker);
+  learn_variables(profile, env, masker);
   return {};
 }
 

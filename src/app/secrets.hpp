@@ -25,6 +25,11 @@ Result<void> resolve_profile(config::Profile& profile, const config::EnvLookup& 
 
 /// Every secret the profile file can give: each profile resolved where it
 /// can be, else what it writes out.
+/// Teaches `masker` the value of each ${VAR} a secret of `profile` names,
+/// on its own (a server may quote the token of "Bearer ${TOKEN}" alone).
+void learn_variables(const config::Profile& profile, const config::EnvLookup& env,
+                     Masker& masker);
+
 void learn_all_secrets(config::Config& config, const config::EnvLookup& env,
                        const config::FileReader& read_file, Masker& masker);
 

@@ -87,29 +87,6 @@ std::optional<int> load_config(Session& s) {
   return std::nullopt;
 }
 
-// "SIGTERM", or "a signal" for one without a name.
-std::string stop_signal_name() {
-  const char* abbrev = sigabbrev_np(StopSignals::received());
-  return abbrev ? std::string("SIG") + abbrev : std::string("a signal");
-}
-
-// A stop before anything was sent (the profile file was still being read):
-// one line says so, never a silent death, and what a pipe already holds
-// goes to stderr after it, as at a configuration error. `run` starts no
-// job then: the command would have died of the signal had it been running,
-// so its status says that.
-int stopped_early(Session& s, const char* while_doing) {
-  if (s.options.command == Command::run) {
-    *s.world.err << "notify: stopped by " << stop_signal_name() << " " << while_doing
-                 << ": the command was not started\n";
-    return 128 + StopSignals::received();
-  }
-  *s.world.err << "notify: stopped by " << stop_signal_name() << " " << while_doing
-               << ": nothing was sent\n";
-  if (s.reads_message_from_stdin()) pass_message_on(s);
-  return exit_status(ErrorKind::stopped);
-}
-
 bool has_config_file(const Session& s) {
   const auto candidates = config::config_candidates(s.options.config, s.world.env);
   return std::any_of(candidates.begin(), candidates.end(),
@@ -218,6 +195,30 @@ int run_command_line(const std::vector<std::string>& args, World& world, bool& s
 }
 
 }  // namespace
+
+// "SIGTERM", or "a signal" for one without a name.
+static std::string stop_signal_name() {
+  const char* abbrev = sigabbrev_np(StopSignals::received());
+  return abbrev ? std::string("SIG") + abbrev : std::string("a signal");
+}
+
+// A stop before anything was sent (the profile file was still being read):
+// one line says so, never a silent death, and what a pipe already holds
+// goes to stderr after it, as at a configuration error. `run` starts no
+// job then: the command would have died of the signal had it been running,
+// so its status says that.
+int stopped_early(Session& s, const char* while_doing) {
+  if (s.options.command == Command::run) {
+    *s.world.err << "notify: stopped by " << stop_signal_name() << " " << while_doing
+                 << ": the command was not started\n";
+    return 128 + StopSignals::received();
+  }
+  *s.world.err << "notify: stopped by " << stop_signal_name() << " " << while_doing
+               << ": nothing was sent\n";
+  if (s.reads_message_from_stdin()) pass_message_on(s);
+  return exit_status(ErrorKind::stopped);
+}
+
 
 int run(const std::vector<std::string>& args, World& world) {
   bool stdout_said = false;

@@ -39,6 +39,7 @@ int cmd_run(Session& s) {
   StopSignals signals;
   auto world = app_world(s, &signals);
   const auto ran = app::run(s.config, req, app::system_process_runner(), world);
+  if (ran.stopped_before_start) return stopped_early(s, "before the command was started");
   if (ran.not_run) {
     return s.fail(ErrorKind::io, "run: " + *ran.not_run);
   }

@@ -77,5 +77,8 @@ int cmd_spool(Session& s);
 int cmd_setup(Session& s);
 int cmd_discover(Session& s);
 int cmd_run(Session& s);
+/// A stop before anything was sent or run: one line naming the signal and
+/// `while_doing`; `run`'s status is 128 + the signal, a send's `stopped`.
+int stopped_early(Session& s, const char* while_doing);
 
 }  // namespace notify::cli

@@ -25,10 +25,21 @@ std::string integer_problem(const KeySpec& key, std::string_view value) {
 
 }  // namespace
 
+std::string base_url_check(std::string_view value) {
+  const auto u = split_url(value);
+  if (u && u->has_query)
+    return "must be the server's base URL, without a ?query: notify adds the path to it";
+  return "";
+}
+
 std::string value_problem(const ServiceSchema& service, const KeySpec& key,
                           std::string_view value) {
   if (key.type == KeyType::url) {
     if (auto problem = url_problem(value)) return "is not a valid http(s) URL: it " + *problem;
+    // What follows '#' never reaches a server, and a URL notify adds to
+    // would get its additions after it, where they are lost.
+    if (value.find('#') != std::string_view::npos)
+      return "must not hold a #fragment: nothing after # reaches the server";
     // The key's own check first: it can name a URL it knows to be wrong (a
     // retired host) in clearer words than "its path must be ...".
     if (key.check)

@@ -99,6 +99,10 @@ struct CommonKey {
 /// Every common key, in the order help lists them.
 const std::vector<CommonKey>& common_keys();
 
+/// A key's check (KeySpec::check) for a URL notify adds a path to (an API
+/// server, a homeserver): no ?query, which would end up before that path.
+std::string base_url_check(std::string_view value);
+
 /// Why `value` cannot be the value of `key` in a profile of `service`, in
 /// words that follow the key's name ("is not ...", "must be ..."); empty
 /// when it can. The one rule the loader applies to what it reads and

@@ -263,6 +263,23 @@ void Masker::add_piece(std::string text, std::string shown) {
 void Masker::add(std::string_view secret) {
   if (secret.size() < 6) return;
   add_piece(std::string(secret), "***");
+  // As a server quotes it back inside JSON: \" \\ and escaped controls.
+  std::string quoted;
+  for (const char c : secret) {
+    const auto b = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      quoted += '\\';
+      quoted += c;
+    } else if (b < 0x20) {
+      static constexpr char kHex[] = "0123456789abcdef";
+      quoted += "\\u00";
+      quoted += kHex[b >> 4];
+      quoted += kHex[b & 15];
+    } else {
+      quoted += c;
+    }
+  }
+  if (quoted != secret) add_piece(std::move(quoted), "***");
 }
 
 void Masker::add_url(std::string_view url, const UrlShapes& shapes) {

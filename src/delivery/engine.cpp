@@ -205,7 +205,8 @@ class Engine {
     ++r.attempts;
     // A part with a post to fall back on is an edit: -v says which it is.
     const bool edit = r.next < leg.anew.size() && !leg.anew[r.next].method.empty();
-    log(name(l) + (edit ? ": edit part " : ": POST part ") + std::to_string(r.next + 1) + "/" +
+    log(name(l) + (edit ? ": edit part " : ": " + leg.requests[r.next].method + " part ") +
+        std::to_string(r.next + 1) + "/" +
         std::to_string(leg.requests.size()) +
         (r.retries_used ? " (retry " + std::to_string(r.retries_used) + ")" : ""));
     r.in_flight = true;

@@ -153,6 +153,7 @@ const ServiceInfo& gotify_service() {
        "Gotify application message",
        {
            {.name = "server", .type = KeyType::url, .required = true,
+            .check = config::base_url_check,
             .prompt = "Gotify server URL (with its path prefix, if any)",
             .doc = "the Gotify server's base URL, with its path prefix if any",
             .shapes = {"/**"},

@@ -25,6 +25,25 @@ std::string hc_suffix(const Beat& beat) {
   return "";
 }
 
+// The check's own URL: notify adds /start, /fail or /N and ?rid= itself, so
+// a URL that already ends in one would turn every ping into that one.
+std::string ping_url_check(std::string_view url) {
+  if (const auto q = url.find('?'); q != std::string_view::npos) {
+    const std::string_view query = url.substr(q + 1);
+    if (query.rfind("rid=", 0) == 0 || query.find("&rid=") != std::string_view::npos)
+      return "must not carry rid=: notify sets one per run";
+    url = url.substr(0, q);
+  }
+  while (!url.empty() && url.back() == '/') url.remove_suffix(1);
+  const auto last = url.substr(url.rfind('/') + 1);
+  const bool status = !last.empty() && last.size() <= 3 &&
+                      last.find_first_not_of("0123456789") == std::string_view::npos;
+  if (last == "start" || last == "fail" || last == "log" || status)
+    return "must be the check's own URL, without /" + std::string(last) +
+           ": notify adds /start, /fail or the exit status itself";
+  return "";
+}
+
 }  // namespace
 
 std::string tail_within(std::string_view text, std::size_t limit) {
@@ -122,6 +141,7 @@ const ServiceInfo& healthchecks_service() {
        "healthchecks.io ping (hosted or self-hosted)",
        {
            {.name = "ping_url", .type = KeyType::url, .required = true, .secret = true,
+            .check = ping_url_check,
             .prompt = "Ping URL (the check's URL, e.g. https://hc-ping.com/UUID)",
             .doc = "the check's ping URL: hc-ping.com/UUID, a slug URL with its ping key, or "
                    "a self-hosted server's (secret)",

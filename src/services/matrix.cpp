@@ -299,6 +299,7 @@ const ServiceInfo& matrix_service() {
        "Matrix room (client-server API)",
        {
            {.name = "homeserver", .type = KeyType::url, .required = true,
+            .check = config::base_url_check,
             .prompt = "Homeserver URL (https://matrix.example.org)",
             .doc = "the account's homeserver", .address = true},
            {.name = "access_token", .required = true, .secret = true,

@@ -264,6 +264,7 @@ const ServiceInfo& pushover_service() {
             .prompt = "User or group key (pushover.net, top of your dashboard)",
             .doc = "user or group key to send to (secret)", .address = true},
            {.name = "api_base", .type = KeyType::url, .fallback = "https://api.pushover.net",
+            .check = config::base_url_check,
             .prompt = "Pushover API server", .doc = "Pushover API server", .address = true},
            {.name = "device", .doc = "send only to this device (or a comma list)", .address = true},
            {.name = "sound", .doc = "notification sound name"},

@@ -4,10 +4,13 @@
 // priority; --fail is failure; the report keeps its tail within the server's
 // Ping-Body-Limit; secrets never show; errors, retries and the spool.
 
+#include <csignal>
+#include <filesystem>
 #include <regex>
 
 #include "e2e.hpp"
 #include "support/fake_heartbeat.hpp"
+#include "support/subprocess.hpp"
 
 namespace notify::test {
 namespace {
@@ -248,6 +251,63 @@ TEST_F(HeartbeatE2E, a_push_url_of_another_shape_is_refused_naming_the_shape) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_THAT(r.err, HasSubstr("/api/push/TOKEN"));
   EXPECT_EQ(kuma.pushes().size(), 0u);
+}
+
+TEST_F(HeartbeatE2E, a_stop_signal_while_the_start_ping_waits_starts_no_command) {
+  // The server takes the start ping and does not answer for 30 s.
+  hc_server.set_handler([this](const Recorded& r) {
+    Reply reply = hc.handler()(r);
+    if (r.path.ends_with("/start")) reply.delay = std::chrono::seconds(30);
+    return reply;
+  });
+  const auto marker = home / "the-command-ran";
+  RunOptions o;
+  o.isolate(home.path());
+  o.set_env("XDG_STATE_HOME", state());
+  o.timeout = std::chrono::seconds(60);
+  auto child = spawn({NOTIFY_BINARY, "-c", path, "run", "hc", "--", "touch", marker.string()}, o);
+  ASSERT_TRUE(hc_server.wait_for_requests(1, std::chrono::seconds(20)));
+  child.signal(SIGTERM);
+  const auto r = child.wait();
+  EXPECT_EQ(r.exit_code, 128 + SIGTERM) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("stopped by SIGTERM before the command was started"));
+  EXPECT_FALSE(std::filesystem::exists(marker));
+  EXPECT_EQ(pending(), 0u) << "nothing ran, so nothing is owed";
+}
+
+TEST_F(HeartbeatE2E, with_a_chat_beside_it_the_ping_still_keeps_the_long_tail) {
+  auto r = run({"run", "--on", "always", "hc,ops", "--", "sh", "-c", "seq 1 200000; echo FINAL; exit 9"});
+  EXPECT_EQ(r.exit_code, 9) << r.err;
+  const auto pings = hc.pings();
+  ASSERT_EQ(pings.size(), 2u);
+  EXPECT_GT(pings[1].body_sent, 90000u) << "the chat's smaller part must not bound the ping";
+  EXPECT_LE(pings[1].body_sent, 100000u);
+  EXPECT_NE(pings[1].body.find("FINAL"), std::string::npos);
+  ASSERT_EQ(chat.request_count(), 1u);
+  EXPECT_LT(chat.requests()[0].body.size(), 70000u);
+  EXPECT_NE(chat.requests()[0].body.find("FINAL"), std::string::npos);
+}
+
+TEST_F(HeartbeatE2E, a_ping_url_that_already_says_what_to_ping_is_refused) {
+  for (const std::string& bad : {hc.ping_url(hc_server) + "/fail", hc.ping_url(hc_server) + "/start",
+                                 hc.ping_url(hc_server) + "/1", hc.ping_url(hc_server) + "#frag",
+                                 hc.ping_url(hc_server) + "?rid=5c1ab0d2-7e0b-4c1f-9b6e-2f7d8a9c0e11"}) {
+    SCOPED_TRACE(bad);
+    path = config("[profiles.hc]\ntype = \"healthchecks\"\nping_url = \"" + bad + "\"\n");
+    auto r = run({"--fail", "hc"}, std::string(""));
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_THAT(r.err, HasSubstr("ping_url"));
+    expect_no_secret(r);
+  }
+  EXPECT_EQ(hc.pings().size(), 0u);
+}
+
+TEST_F(HeartbeatE2E, a_dry_run_names_a_target_whose_variable_is_unset) {
+  path = config("[profiles.hc]\ntype = \"healthchecks\"\nping_url = \"${HC_PING_URL_UNSET}\"\n");
+  auto r = run({"--dry-run", "hc", "hi"});
+  EXPECT_THAT(r.out + r.err, HasSubstr("would not be sent"));
+  EXPECT_THAT(r.out + r.err, HasSubstr("HC_PING_URL_UNSET"));
+  EXPECT_EQ(hc.pings().size(), 0u);
 }
 
 }  // namespace

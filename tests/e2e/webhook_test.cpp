@@ -133,6 +133,23 @@ TEST_F(WebhookE2E, a_header_from_a_variable_is_masked_in_dry_run_and_never_print
   }
 }
 
+TEST_F(WebhookE2E, a_variable_inside_a_header_is_masked_alone_and_json_quoted) {
+  // The README's pattern: the token is part of the value, and the server
+  // quotes the token alone, or JSON-escaped.
+  constexpr const char* kToken = "tok\"en\\Secret4242";
+  path = config(profiles("headers = { Authorization = \"Bearer ${HOOK_TOKEN}\" }\n"));
+  server.push_reply(json_reply(401, std::string("{\"error\": \"invalid token tok\\\"en\\\\Secret4242\"}")));
+  server.push_reply(text_reply(401, std::string("invalid token ") + kToken));
+  for (int i = 0; i < 2; ++i) {
+    auto r = run({"hook", "x"}, std::nullopt, {{"HOOK_TOKEN", kToken}});
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_THAT(r.err, HasSubstr("invalid token"));
+    EXPECT_THAT(r.err, Not(HasSubstr("Secret4242")));
+  }
+  auto spool = run({"spool", "list"});
+  EXPECT_THAT(spool.out + spool.err, Not(HasSubstr("Secret4242")));
+}
+
 TEST_F(WebhookE2E, a_non_json_content_type_gets_the_values_as_they_are) {
   path = config(profiles("content_type = \"text/plain\"\nbody = \"{{title}}: {{text}}\"\n"));
   auto r = run({"hook", "--title", "T", "a \"b\"\\c"});
