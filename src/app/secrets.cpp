@@ -14,8 +14,13 @@ void learn_variables(const config::Profile& profile, const config::EnvLookup& en
                      Masker& masker) {
   // A variable inside a longer value ("Bearer ${TOKEN}") is a secret of
   // its own: a server that quotes the token alone must not show it.
+  // A whole value, and a URL, are masked as such already (a URL by its
+  // shape, which keeps its host readable).
   for (const auto& src : profile.secret_sources) {
-    if (src.is_file) continue;
+    if (src.is_file || src.url) continue;
+    if (src.value.size() > 3 && src.value.rfind("${", 0) == 0 &&
+        src.value.find('}') == src.value.size() - 1)
+      continue;
     for (std::size_t at = src.value.find("${"); at != std::string::npos;
          at = src.value.find("${", at + 2)) {
       const auto end = src.value.find('}', at + 2);
