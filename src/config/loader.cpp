@@ -597,6 +597,10 @@ Result<void> resolve_secrets(Profile& p, const EnvLookup& env,
     }
     if (value.find_first_of("\r\n") != std::string::npos)
       return make_error(ErrorKind::config, ctx + "holds a line break");
+    // libcurl and the headers end a C string at a NUL: the secret sent
+    // would silently be shorter than the one written.
+    if (value.find('\0') != std::string::npos)
+      return make_error(ErrorKind::config, ctx + "holds a NUL character");
     if (src.service && src.spec) {
       if (auto problem = value_problem(*src.service, *src.spec, value); !problem.empty())
         return make_error(ErrorKind::config, ctx + problem);

@@ -243,6 +243,15 @@ TEST(ConfigLoaderTest, unset_variable_names_profile_field_and_variable) {
                         "'TG_TOKEN' is not set"));
 }
 
+TEST(ConfigLoaderTest, a_secret_with_a_nul_is_refused_not_cut) {
+  auto r = parse(kFull);
+  ASSERT_TRUE(r);
+  auto res = resolve_secrets(r->profiles.at("me"), env_of({{"TG_TOKEN", std::string("123:ab\0cd", 9)}}),
+                             files_of({}));
+  ASSERT_FALSE(res);
+  EXPECT_THAT(res.error().message, HasSubstr("'token': holds a NUL character"));
+}
+
 TEST(ConfigLoaderTest, unreadable_secret_file_names_the_file) {
   auto r = parse(kFull);
   ASSERT_TRUE(r);
