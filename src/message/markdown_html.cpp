@@ -20,7 +20,10 @@ std::string markdown_to_html(std::string_view md) {
   return out;
 }
 
-std::string html_text(std::string_view text) {
+namespace {
+
+// & < > always; then '"' (an attribute's value) or a line break (text).
+std::string html_escaped(std::string_view text, bool quotes, bool breaks) {
   std::string out;
   out.reserve(text.size() + text.size() / 8);
   for (char c : text) {
@@ -28,26 +31,18 @@ std::string html_text(std::string_view text) {
       case '&': out += "&amp;"; break;
       case '<': out += "&lt;"; break;
       case '>': out += "&gt;"; break;
-      case '\n': out += "<br>"; break;
+      case '"': out += quotes ? "&quot;" : "\""; break;
+      case '\n': out += breaks ? "<br>" : "\n"; break;
       default: out += c;
     }
   }
   return out;
 }
 
-std::string html_escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size() + text.size() / 8);
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
+}  // namespace
+
+std::string html_text(std::string_view text) { return html_escaped(text, false, true); }
+
+std::string html_escape(std::string_view text) { return html_escaped(text, true, false); }
 
 }  // namespace notify::message

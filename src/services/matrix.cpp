@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/url.hpp"
 #include "message/escape.hpp"
 #include "message/fences.hpp"
 #include "message/markdown.hpp"
@@ -19,24 +20,6 @@ namespace {
 
 constexpr const char* kMatrixApi = "/_matrix/client/v3";
 constexpr std::size_t kMatrixMinLimit = 256;
-
-// Every byte but the unreserved ones: a room id's '!' and ':' and an
-// alias's '#' must reach the server as part of one path segment.
-std::string matrix_pct(std::string_view s) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-        c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return out;
-}
 
 std::string matrix_room_check(std::string_view v) {
   const auto colon = v.find(':');
@@ -135,8 +118,8 @@ std::size_t Matrix::one_part_text(const Message& m) const {
 }
 
 std::string Matrix::send_url(const std::string& room_id, const std::string& txn) const {
-  return profile_.text("homeserver") + kMatrixApi + "/rooms/" + matrix_pct(room_id) +
-         "/send/m.room.message/" + matrix_pct(txn);
+  return profile_.text("homeserver") + kMatrixApi + "/rooms/" + query_encoded(room_id) +
+         "/send/m.room.message/" + query_encoded(txn);
 }
 
 std::vector<HttpRequest> Matrix::build(const Message& m, const BuildContext& ctx) const {
@@ -206,7 +189,7 @@ std::optional<HttpRequest> Matrix::lookup(const Message&) const {
   if (room.empty() || room[0] != '#') return std::nullopt;
   return HttpRequest{"GET",
                      profile_.text("homeserver") + kMatrixApi + "/directory/room/" +
-                         matrix_pct(room),
+                         query_encoded(room),
                      {{"Authorization", "Bearer " + profile_.secret("access_token")}},
                      "",
                      std::nullopt};

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "core/url.hpp"
 #include "message/markdown.hpp"
 #include "message/split.hpp"
 #include "services/json_util.hpp"
@@ -17,30 +18,13 @@ namespace {
 
 constexpr auto kPushoverUnit = message::Unit::code_points;
 
-std::string pushover_encoded(std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(s.size());
-  for (unsigned char c : s) {
-    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-        c == '_' || c == '.' || c == '~') {
-      out += char(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
-
 using PushoverFields = std::vector<std::pair<std::string, std::string>>;
 
 std::string pushover_form(const PushoverFields& fields) {
   std::string out;
   for (const auto& [name, value] : fields) {
     if (!out.empty()) out += '&';
-    out += name + "=" + pushover_encoded(value);
+    out += name + "=" + query_encoded(value);
   }
   return out;
 }
