@@ -275,6 +275,23 @@ TEST_F(HeartbeatE2E, a_stop_signal_while_the_start_ping_waits_starts_no_command)
   EXPECT_EQ(pending(), 0u) << "nothing ran, so nothing is owed";
 }
 
+TEST_F(HeartbeatE2E, a_start_ping_that_gets_no_answer_gives_up_within_its_own_cap_and_the_job_runs) {
+  // The profile would wait 30 s; the start ping waits at most 5, so the
+  // command runs while the server still holds the start unanswered (20 s).
+  path = config(profiles("retries = 0\ntimeout = 30\n"));
+  hc_server.set_handler([this](const Recorded& r) {
+    Reply reply = hc.handler()(r);
+    if (r.path.ends_with("/start")) reply.delay = std::chrono::seconds(20);
+    return reply;
+  });
+  auto r = run({"-v", "run", "hc", "--", "sh", "-c", "exit 0"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("timed out"));
+  const auto pings = hc.pings();
+  ASSERT_EQ(pings.size(), 2u) << "the end ping came while the start was still unanswered";
+  EXPECT_EQ(pings[1].kind, "exit");
+}
+
 TEST_F(HeartbeatE2E, with_a_chat_beside_it_the_ping_still_keeps_the_long_tail) {
   auto r = run({"run", "--on", "always", "hc,ops", "--", "sh", "-c", "seq 1 200000; echo FINAL; exit 9"});
   EXPECT_EQ(r.exit_code, 9) << r.err;
